@@ -1,0 +1,13 @@
+import { defineAdapter } from '../../src/adapter.js';
+import { ConverterError } from '../../src/errors.js';
+
+/** Placeholder until the sarif adapter lands: claims nothing, refuses to parse. */
+export default defineAdapter({
+  name: 'sarif',
+  meta: { description: 'sarif (not implemented yet)', extensions: [], identity: 'n/a' },
+  detect: () => false,
+  // biome-ignore lint/correctness/useYield: placeholder
+  async *parse() {
+    throw new ConverterError('E_FORMAT', 'the sarif adapter is not implemented yet', { adapter: 'sarif' });
+  },
+});

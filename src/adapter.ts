@@ -1,0 +1,119 @@
+import type {
+  SeverityLabel as AwsSeverityLabel,
+  Compliance,
+  Remediation,
+  Resource,
+  Vulnerability,
+} from '@aws-sdk/client-securityhub';
+import type { InputPosition } from './errors.js';
+
+/** ASFF severity labels, lowest first. */
+export type SeverityLabel = `${AwsSeverityLabel}`;
+
+/** The severity of a finding: an ASFF label plus the scanner's own value (kept in `Severity.Original`). */
+export interface FindingSeverity {
+  label: SeverityLabel;
+  /** The scanner's own severity, e.g. `error`, `HIGH`, `3`, `9.8`. Truncated to 64 characters by `toAsff`. */
+  original: string;
+}
+
+/**
+ * A scanner-neutral finding: what an adapter yields. It never carries account, region, product ARN or
+ * timestamps of the run; `toAsff` adds those in one place.
+ */
+export interface Finding {
+  /**
+   * The values that identify this finding among all findings of the same adapter and scope. They are hashed
+   * into the ASFF `Id`: equal identity ⇔ same Id. Each adapter documents which fields it uses.
+   */
+  identity: readonly (string | number | boolean | null | undefined)[];
+  /** Rule / check / plugin id; becomes the `GeneratorId` (`<adapter>/<ruleId>`). */
+  ruleId: string;
+  title: string;
+  description: string;
+  severity: FindingSeverity;
+  /** ASFF Types (`namespace/category/classifier`); invalid or excess entries are dropped by `toAsff`. */
+  types: string[];
+  /** At least one resource; `toAsff` fills `Partition`/`Region` where missing and caps the list at 32. */
+  resources: Resource[];
+  vulnerabilities?: Vulnerability[];
+  remediation?: Remediation;
+  compliance?: Compliance;
+  sourceUrl?: string;
+  /** Extra data, flattened into ASFF `ProductFields` under the adapter's prefix. */
+  productFields?: Record<string, string | number | boolean | undefined>;
+  /** ISO-8601 timestamps from the scanner, when it gives them. */
+  firstObservedAt?: string;
+  lastObservedAt?: string;
+  /** 0–100 when the scanner reports a confidence. */
+  confidence?: number;
+  criticality?: number;
+  /**
+   * `resolved` marks a result the scanner says is no longer a problem (SARIF suppressed / pass, Trivy
+   * misconfiguration PASS, vulnerability status fixed …). Resolved findings are emitted with
+   * `RecordState: ARCHIVED` (or skipped with `resolved: 'skip'`).
+   */
+  state: 'active' | 'resolved';
+  /** A suggestion for the default scope (e.g. Trivy artifact name, SARIF tool + repository). */
+  scopeHint?: string;
+}
+
+/** A record-level problem: reported and counted, never thrown. */
+export interface Issue extends InputPosition {
+  /** Short kebab-case code, e.g. `ragged-row`, `missing-rule`, `field-truncated`. */
+  code: string;
+  message: string;
+  /** True when the problem made the record be skipped (it counts in `skipped`). */
+  skipped?: boolean;
+}
+
+/** What an adapter receives besides the bytes. */
+export interface AdapterContext {
+  /** Report a record-level problem. Set `skipped: true` when a record is dropped because of it. */
+  onIssue(issue: Issue): void;
+  /** File name of the input (a hint only; may be absent for stdin). */
+  filename?: string;
+  /** Adapter-specific options (e.g. `trivyLicenses`, `minSeverity`, `csvMap`), passed through from the caller. */
+  options: Readonly<Record<string, unknown>>;
+  /** Aborts parsing when signalled (Ctrl-C). Adapters may check `signal.aborted` between records. */
+  signal?: AbortSignal;
+  /** A directory adapters may use for spooling (e.g. SARIF results that come before their rules). */
+  tempDir: string;
+}
+
+/** What `detect` sees: the first bytes of the (decompressed, BOM-stripped) input, decoded as UTF-8. */
+export interface DetectSample {
+  head: string;
+  filename?: string;
+}
+
+/** Descriptive facts about an adapter, shown in `--help` and README. */
+export interface AdapterMeta {
+  description: string;
+  /** File extensions it usually reads, without dot (a hint for detection only). */
+  extensions: readonly string[];
+  /** Where the scanner format is documented. */
+  docsUrl?: string;
+  /** The fields hashed into the Id, in words. */
+  identity: string;
+}
+
+/**
+ * The contract every format adapter implements. Build one with {@link defineAdapter}.
+ */
+export interface Adapter {
+  readonly name: string;
+  readonly meta: AdapterMeta;
+  /**
+   * How confident the adapter is that the sample is its format: `false`/0 = no, `true`/1 = certain.
+   * Detection picks the highest score above zero.
+   */
+  detect(sample: DetectSample): boolean | number;
+  /** Stream the input into findings. Throws `ConverterError` only for input that is not the format, corrupt, truncated or unsafe. */
+  parse(input: AsyncIterable<Uint8Array>, ctx: AdapterContext): AsyncIterable<Finding>;
+}
+
+/** Identity helper that exists for type inference: `export default defineAdapter({ name, meta, detect, parse })`. */
+export function defineAdapter<T extends Adapter>(adapter: T): T {
+  return adapter;
+}

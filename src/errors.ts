@@ -1,0 +1,92 @@
+/**
+ * Every fatal condition the library can raise, as a string-literal union.
+ * Record-level problems are never thrown: they are reported through `AdapterContext.onIssue`.
+ */
+export type ErrorCode =
+  /** The input is not the format the adapter expects (or no adapter claims it). */
+  | 'E_FORMAT'
+  /** The input is syntactically broken (bad JSON, bad XML, bad CSV quoting). */
+  | 'E_PARSE'
+  /** The input ended before its document did. */
+  | 'E_TRUNCATED'
+  /** The input is unsafe to process (XML entities, over-long lines, nesting bombs). */
+  | 'E_UNSAFE'
+  /** The input uses an encoding we cannot read (UTF-16 with no transcoding, binary). */
+  | 'E_ENCODING'
+  /** A configuration or usage mistake (missing account, unknown option value, unknown adapter). */
+  | 'E_CONFIG'
+  /** AWS access or configuration problem: no credentials, access denied, Security Hub not enabled. */
+  | 'E_AWS_ACCESS'
+  /** The run was interrupted (SIGINT/SIGTERM). */
+  | 'E_ABORTED'
+  /** An input or output file could not be read or written. */
+  | 'E_IO';
+
+/** Where in the input a problem was found. All fields are optional; give what is known. */
+export interface InputPosition {
+  /** 1-based line number. */
+  line?: number;
+  /** 1-based column number. */
+  column?: number;
+  /** 0-based byte offset from the start of the (decompressed) input. */
+  byte?: number;
+  /** 0-based index of the logical record (result, row, host) being read. */
+  recordIndex?: number;
+}
+
+/** Options for {@link ConverterError}. */
+export interface ConverterErrorOptions extends InputPosition {
+  cause?: unknown;
+  /** Name of the adapter that raised the error. */
+  adapter?: string;
+  /** File name of the input, when known. */
+  file?: string;
+}
+
+/**
+ * The one error class of the library. `code` tells the caller what went wrong; the message is one line
+ * meant for a human, naming the problem and where it is.
+ */
+export class ConverterError extends Error {
+  override readonly name = 'ConverterError';
+  readonly code: ErrorCode;
+  readonly adapter: string | undefined;
+  readonly file: string | undefined;
+  readonly line: number | undefined;
+  readonly column: number | undefined;
+  readonly byte: number | undefined;
+  readonly recordIndex: number | undefined;
+
+  constructor(code: ErrorCode, message: string, options: ConverterErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.adapter = options.adapter;
+    this.file = options.file;
+    this.line = options.line;
+    this.column = options.column;
+    this.byte = options.byte;
+    this.recordIndex = options.recordIndex;
+  }
+
+  /** The message with its position appended, e.g. `unexpected end of input (line 3, byte 120)`. */
+  describe(): string {
+    const where: string[] = [];
+    if (this.file !== undefined) where.push(this.file);
+    if (this.line !== undefined)
+      where.push(`line ${this.line}${this.column !== undefined ? `:${this.column}` : ''}`);
+    if (this.byte !== undefined) where.push(`byte ${this.byte}`);
+    if (this.recordIndex !== undefined) where.push(`record ${this.recordIndex}`);
+    const prefix = this.adapter !== undefined ? `${this.adapter}: ` : '';
+    return where.length > 0 ? `${prefix}${this.message} (${where.join(', ')})` : `${prefix}${this.message}`;
+  }
+}
+
+/** Type guard that also works across duplicated copies of the package. */
+export function isConverterError(value: unknown): value is ConverterError {
+  return (
+    value instanceof ConverterError ||
+    (value instanceof Error &&
+      value.name === 'ConverterError' &&
+      typeof (value as { code?: unknown }).code === 'string')
+  );
+}
