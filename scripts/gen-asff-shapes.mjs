@@ -17,14 +17,21 @@ for (const file of readdirSync(modelsDir).filter((f) => f.endsWith('.d.ts'))) {
     for (const line of m[2].split('\n')) {
       const mm = /^ {4}(\w+)\??: (.+);$/.exec(line);
       if (!mm) continue;
-      let type = mm[2].replace(/ \| undefined$/, '');
+      const type = mm[2].replace(/ \| undefined$/, '');
       let kind = 'scalar';
       let ref;
       const list = /^(\w+)\[\]$/.exec(type);
       const map = /^Record<string, (\w+)(\[\])?>$/.exec(type);
-      if (list) { kind = 'list'; ref = list[1]; }
-      else if (map) { kind = map[2] ? 'maplist' : 'map'; ref = map[1]; }
-      else if (/^\w+$/.test(type)) { kind = 'one'; ref = type; }
+      if (list) {
+        kind = 'list';
+        ref = list[1];
+      } else if (map) {
+        kind = map[2] ? 'maplist' : 'map';
+        ref = map[1];
+      } else if (/^\w+$/.test(type)) {
+        kind = 'one';
+        ref = type;
+      }
       members[mm[1]] = [kind, ref];
     }
     interfaces.set(m[1], members);
