@@ -1,0 +1,159 @@
+import { CsvError, Parser } from 'csv-parse';
+import { ConverterError } from '../../src/errors.js';
+import { decodeFields } from './decode.js';
+import { type Dialect, sniffDialect } from './dialect.js';
+
+/** Largest record (all its cells) the adapter reads; beyond it the input is refused as unsafe. */
+export const MAX_RECORD_BYTES = 8 * 1024 * 1024;
+
+/** One CSV record with where it came from. */
+export interface CsvRecord {
+  /** The cells, decoded (UTF-8, or Windows-1252 when `latin1` is true). */
+  fields: string[];
+  /** 1-based line number of the record's first line. */
+  line: number;
+  /** 0-based index of the record in the input (the header and preamble rows count). */
+  index: number;
+  /** True when the record was not valid UTF-8 and was decoded as Windows-1252 (Latin-1). */
+  latin1: boolean;
+}
+
+/** Options of {@link readCsvRecords}. */
+export interface ReadCsvOptions {
+  /** @defaultValue {@link MAX_RECORD_BYTES} */
+  maxRecordBytes?: number;
+  /** Called once the dialect is known, before the first record. */
+  onDialect?: (dialect: Dialect) => void;
+}
+
+/**
+ * Streams the records of a CSV input with csv-parse: delimiter sniffed from the first line, any of CRLF, LF and
+ * CR ending records (mixed endings allowed, line breaks inside quoted cells kept), doubled quotes, stray quotes
+ * taken literally, rows of any width (the caller checks them against the header). Blank lines come out as
+ * records with one empty field; the caller decides what they mean.
+ *
+ * Throws `E_UNSAFE` for a record over `maxRecordBytes`, `E_TRUNCATED` when the input ends inside a quoted cell,
+ * `E_PARSE` for anything else csv-parse refuses, each with the line the record starts on.
+ */
+export async function* readCsvRecords(
+  input: AsyncIterable<Uint8Array>,
+  options: ReadCsvOptions = {},
+): AsyncGenerator<CsvRecord> {
+  const maxRecordBytes = options.maxRecordBytes ?? MAX_RECORD_BYTES;
+  const iterator = input[Symbol.asyncIterator]();
+  let finished = false;
+  try {
+    let head: Buffer = Buffer.alloc(0);
+    let dialect: Dialect | undefined;
+    while (dialect === undefined) {
+      const next = await iterator.next();
+      if (next.done === true) {
+        finished = true;
+        dialect = sniffDialect(head, true)!;
+        break;
+      }
+      head = head.length === 0 ? toBuffer(next.value) : Buffer.concat([head, next.value]);
+      dialect = sniffDialect(head, false);
+    }
+    options.onDialect?.(dialect);
+    const body = head.subarray(dialect.skip);
+    if (finished && body.length === 0) return;
+
+    // Records are taken out through `on_record` (and dropped from the stream), so a parse error arriving through
+    // the write callback never discards records parsed before it, and the error names the right line.
+    const parsed: string[][] = [];
+    const parser = new Parser({
+      delimiter: dialect.delimiter,
+      // One character per byte: lossless, chunk-boundary safe; decodeFields turns cells into text.
+      encoding: 'latin1',
+      record_delimiter: ['\r\n', '\n', '\r'],
+      relax_column_count: true,
+      relax_quotes: true,
+      skip_empty_lines: false,
+      max_record_size: maxRecordBytes,
+      on_record: (record: string[]) => {
+        parsed.push(record);
+        return null;
+      },
+    });
+    parser.on('error', () => undefined);
+
+    let line = dialect.firstLine;
+    let index = 0;
+    let chunk: Buffer | undefined = body.length > 0 ? body : undefined;
+    try {
+      while (true) {
+        if (chunk === undefined && !finished) {
+          const next = await iterator.next();
+          if (next.done === true) finished = true;
+          else chunk = toBuffer(next.value);
+          continue;
+        }
+        const error = await feed(parser, chunk);
+        for (const fields of parsed) {
+          let breaks = 0;
+          for (const field of fields) if (LINE_BREAK.test(field)) breaks += countLineBreaks(field);
+          const latin1 = decodeFields(fields);
+          yield { fields, line, index, latin1 };
+          line += breaks + 1;
+          index++;
+        }
+        parsed.length = 0;
+        if (error !== undefined) {
+          throw error instanceof CsvError ? fromCsvError(error, line, index, maxRecordBytes) : error;
+        }
+        if (chunk === undefined) return;
+        chunk = undefined;
+      }
+    } finally {
+      parser.destroy();
+    }
+  } finally {
+    if (!finished) await iterator.return?.();
+  }
+}
+
+const LINE_BREAK = /[\r\n]/;
+
+/** Writes a chunk (or ends the input when `chunk` is undefined) and waits until csv-parse has processed it. */
+function feed(parser: Parser, chunk: Buffer | undefined): Promise<Error | undefined> {
+  return new Promise((resolve) => {
+    const done = (error?: Error | null): void => resolve(error ?? undefined);
+    if (chunk !== undefined) parser.write(chunk, done);
+    else parser.end(done);
+  });
+}
+
+/** Line breaks in a cell: CRLF, LF and a lone CR each count once. */
+function countLineBreaks(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x0a) n++;
+    else if (c === 0x0d) {
+      n++;
+      if (text.charCodeAt(i + 1) === 0x0a) i++;
+    }
+  }
+  return n;
+}
+
+function toBuffer(chunk: Uint8Array): Buffer {
+  return Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+}
+
+function fromCsvError(error: CsvError, line: number, index: number, maxRecordBytes: number): ConverterError {
+  const where = { adapter: 'csv', line, recordIndex: index, cause: error };
+  switch (error.code) {
+    case 'CSV_MAX_RECORD_SIZE':
+      return new ConverterError(
+        'E_UNSAFE',
+        `a CSV record is larger than ${maxRecordBytes} bytes; an unclosed quote, or not a CSV file`,
+        where,
+      );
+    case 'CSV_QUOTE_NOT_CLOSED':
+      return new ConverterError('E_TRUNCATED', 'the input ends inside a quoted cell', where);
+    default:
+      return new ConverterError('E_PARSE', `unreadable CSV: ${error.message}`, where);
+  }
+}
