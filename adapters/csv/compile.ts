@@ -8,6 +8,8 @@ export type Getter = (fields: readonly string[]) => string;
 
 /** A CVSS source: its version (when known) and score/vector getters. */
 export interface CompiledCvss {
+  /** Sources of one group are alternatives: only the first with a score counts. */
+  group: string;
   version?: string;
   versionOf?: Getter;
   score: Getter;
@@ -230,31 +232,51 @@ function compileCvss(spec: CsvMap['cvss'], ctx: CompileContext): CompiledCvss[] 
     refs === undefined ? undefined : firstOf(path, refs, ctx);
   const out: CompiledCvss[] = [];
   const versions = [
-    ['4.0', columns.v4, columns.v4Vector, 'v4'],
-    ['3', columns.v3, columns.v3Vector, 'v3'],
-    ['2.0', columns.v2, columns.v2Vector, 'v2'],
+    ['v4', '4.0', columns.v4, columns.v4Vector],
+    ['v3', '3', columns.v3, columns.v3Vector],
+    ['v2', '2.0', columns.v2, columns.v2Vector],
   ] as const;
-  for (const [version, score, vector, key] of versions) {
-    const scoreGetter = first(`cvss.${key}`, score);
-    if (scoreGetter === undefined) continue;
+  for (const [key, fallback, score, vector] of versions) {
+    if (score === undefined) continue;
     const vectorGetter = first(`cvss.${key}Vector`, vector);
-    out.push({
-      version,
-      score: scoreGetter,
-      ...(vectorGetter !== undefined ? { vector: vectorGetter } : {}),
-    });
+    let found = 0;
+    // One source per candidate column, so the version can come from that column's name (`CVSS v3.0 Base Score`).
+    for (const ref of listOf(score)) {
+      const getter = compileRef(ref, ctx);
+      if (getter === undefined) continue;
+      found++;
+      out.push({
+        group: key,
+        version: versionInName(columnName(ref, ctx.header)) ?? fallback,
+        score: getter,
+        ...(vectorGetter !== undefined ? { vector: vectorGetter } : {}),
+      });
+    }
+    if (found === 0 && ctx.strict) missing(`cvss.${key}`, score, ctx);
   }
   const score = first(isColumns ? 'cvss.score' : 'cvss', columns.score);
   if (score !== undefined) {
     const vector = first('cvss.vector', columns.vector);
     const versionOf = first('cvss.version', columns.version);
     out.push({
+      group: 'score',
       score,
       ...(vector !== undefined ? { vector } : {}),
       ...(versionOf !== undefined ? { versionOf } : {}),
     });
   }
   return out;
+}
+
+function columnName(ref: ColumnRef, header: CsvHeader): string | undefined {
+  if (typeof ref !== 'string' && typeof ref !== 'number') return undefined;
+  const index = columnIndex(ref, header);
+  return index === -1 ? undefined : header.names[index];
+}
+
+/** `3.1` from `CVSSv3.1 Base (nvd)`, `2.0` from `CVSS v2.0 Base Score`. */
+function versionInName(name: string | undefined): string | undefined {
+  return name === undefined ? undefined : /(?:^|[^\d.])([234]\.\d)(?![\d.])/.exec(name)?.[1];
 }
 
 function missing(path: string, refs: ColumnRefs, ctx: CompileContext): never {

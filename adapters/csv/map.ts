@@ -134,12 +134,16 @@ function unknownSeverity(cell: string, outcome: string): Issue {
 
 function cvssEntries(map: CompiledMap, fields: readonly string[]): Cvss[] {
   const out: Cvss[] = [];
+  const done = new Set<string>();
   for (const source of map.cvss) {
+    if (done.has(source.group)) continue;
     const cell = source.score(fields);
+    if (cell === '') continue;
     const score = parseScore(cell, 10);
     if (score === undefined) continue;
     const vector = parseVector(source.vector !== undefined ? source.vector(fields) : cell);
     const version = versionOfVector(vector) ?? source.version ?? read(source.versionOf, fields);
+    done.add(source.group);
     out.push({
       ...(version !== '' ? { Version: version } : {}),
       BaseScore: score,

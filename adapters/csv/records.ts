@@ -59,10 +59,7 @@ export async function* readCsvRecords(
     const body = head.subarray(dialect.skip);
     if (finished && body.length === 0) return;
 
-    // Records are taken out through `on_record` (and dropped from the stream), so a parse error arriving through
-    // the write callback never discards records parsed before it, and the error names the right line.
-    const parsed: string[][] = [];
-    const parser = new Parser({
+    const parser = new RecordCollector({
       delimiter: dialect.delimiter,
       // One character per byte: lossless, chunk-boundary safe; decodeFields turns cells into text.
       encoding: 'latin1',
@@ -71,11 +68,8 @@ export async function* readCsvRecords(
       relax_quotes: true,
       skip_empty_lines: false,
       max_record_size: maxRecordBytes,
-      on_record: (record: string[]) => {
-        parsed.push(record);
-        return null;
-      },
     });
+    const parsed = parser.records;
     parser.on('error', () => undefined);
 
     let line = dialect.firstLine;
@@ -92,8 +86,13 @@ export async function* readCsvRecords(
         const error = await feed(parser, chunk);
         for (const fields of parsed) {
           let breaks = 0;
-          for (const field of fields) if (LINE_BREAK.test(field)) breaks += countLineBreaks(field);
-          const latin1 = decodeFields(fields);
+          let ascii = true;
+          for (const field of fields) {
+            if (!SPECIAL.test(field)) continue;
+            breaks += countLineBreaks(field);
+            ascii &&= !NON_ASCII.test(field);
+          }
+          const latin1 = !ascii && decodeFields(fields);
           yield { fields, line, index, latin1 };
           line += breaks + 1;
           index++;
@@ -113,10 +112,28 @@ export async function* readCsvRecords(
   }
 }
 
-const LINE_BREAK = /[\r\n]/;
+/** A line break or a non-ASCII byte: the cells that need a closer look. */
+const SPECIAL = /[\r\n\x80-\xff]/;
+const NON_ASCII = /[\x80-\xff]/;
+
+/**
+ * csv-parse's stream parser, with the records it pushes collected in an array instead of the stream buffer: the
+ * caller takes them after each write, so a parse error (delivered through the write callback, which destroys the
+ * stream) never discards records parsed before it. Cheaper than the `on_record` hook, which builds an info object
+ * per record.
+ */
+class RecordCollector extends Parser {
+  readonly records: string[][] = [];
+
+  override push(chunk: unknown, encoding?: BufferEncoding): boolean {
+    if (chunk === null) return super.push(null, encoding);
+    this.records.push(chunk as string[]);
+    return true;
+  }
+}
 
 /** Writes a chunk (or ends the input when `chunk` is undefined) and waits until csv-parse has processed it. */
-function feed(parser: Parser, chunk: Buffer | undefined): Promise<Error | undefined> {
+function feed(parser: RecordCollector, chunk: Buffer | undefined): Promise<Error | undefined> {
   return new Promise((resolve) => {
     const done = (error?: Error | null): void => resolve(error ?? undefined);
     if (chunk !== undefined) parser.write(chunk, done);

@@ -7,9 +7,9 @@ const BLANK_VALUES = new Set(['', '-', "'-", 'n/a', 'null']);
 
 /** The cell trimmed, or `''` when it holds one of the "nothing" markers. */
 export function cellValue(raw: string | undefined): string {
-  if (raw === undefined) return '';
+  if (raw === undefined || raw === '') return '';
   const value = raw.trim();
-  return BLANK_VALUES.has(value.toLowerCase()) ? '' : value;
+  return value.length <= 4 && BLANK_VALUES.has(value.toLowerCase()) ? '' : value;
 }
 
 const VULNERABILITY_ID = /\bCVE-\d{4}-\d{4,}\b|\bGHSA(?:-[23456789cfghjmpqrvwx]{4}){3}\b/gi;
