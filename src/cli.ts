@@ -24,6 +24,7 @@ type Command = (argv: readonly string[], signal: AbortSignal) => Promise<ExitCod
 // Commands are loaded lazily so `--help` and `convert` never load the AWS SDK.
 const COMMANDS: Record<string, () => Promise<Command>> = {
   convert: async () => (await import('./commands/convert.js')).runConvert,
+  validate: async () => (await import('./commands/validate.js')).runValidate,
 };
 
 async function version(): Promise<string> {
