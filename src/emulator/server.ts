@@ -71,6 +71,7 @@ export class EmulatorCore {
   private readonly maxRequestBytes: number;
   private readonly now: () => Date;
   private readonly clock: () => number;
+  private readonly onRequest: ((record: RequestRecord) => void) | undefined;
 
   constructor(options: EmulatorOptions) {
     this.accountId = options.accountId ?? '123456789012';
@@ -85,6 +86,7 @@ export class EmulatorCore {
     this.maxRequestBytes = options.maxRequestBytes ?? 6_000_000;
     this.now = options.now ?? (() => new Date());
     this.clock = options.clock ?? (() => performance.now());
+    this.onRequest = options.onRequest;
     this.faultOptions = options.faults ?? {};
     this.faults = new FaultInjector(this.faultOptions);
     this.startedAt = this.clock();
@@ -118,6 +120,8 @@ export class EmulatorCore {
       status: 0,
       findingCount: 0,
     });
+    const onRequest = this.onRequest;
+    if (onRequest !== undefined) res.once('close', () => onRequest({ ...record }));
     readBody(req, this.maxRequestBytes).then(
       (body) => this.dispatch(req, res, operation, body, record),
       () => {

@@ -117,6 +117,8 @@ export interface EmulatorOptions {
   now?: () => Date;
   /** Monotonic milliseconds for token buckets and storms. @defaultValue `performance.now` */
   clock?: () => number;
+  /** Called with each request's log record once its answer was sent (or its socket destroyed). */
+  onRequest?: (record: RequestRecord) => void;
 }
 
 /** One entry of the request log. */
