@@ -51,7 +51,8 @@ class UsageError extends Error {}
 function fraction(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isFinite(n) || n < 0 || n > 1) throw new UsageError(`--${name} must be a number between 0 and 1`);
+  if (!Number.isFinite(n) || n < 0 || n > 1)
+    throw new UsageError(`--${name} must be a number between 0 and 1`);
   return n;
 }
 
@@ -69,7 +70,8 @@ function parseRates(values: readonly string[]): ThrottlingOptions | false {
 
 function parseStorm(value: string): ThrottleStorm {
   const m = /^(\d+)\+(\d+)$/.exec(value);
-  if (m === null) throw new UsageError(`--fault-storm ${value}: expected START_MS+DURATION_MS, e.g. 2000+1000`);
+  if (m === null)
+    throw new UsageError(`--fault-storm ${value}: expected START_MS+DURATION_MS, e.g. 2000+1000`);
   return { startMs: Number(m[1]), durationMs: Number(m[2]) };
 }
 

@@ -40,23 +40,13 @@ export function getFindings(ctx: OperationContext, body: JsonObject): GetFinding
     .slice(0, 16);
   const after = readToken(body.NextToken, query);
 
-  const keyed = [...ctx.store.hub(ctx.accountId, ctx.region).values()]
-    .filter((stored) => matches(stored.finding))
-    .map((stored) => ({ stored, keys: sort.map((spec) => sortKey(stored.finding, spec)) }));
-  const compare = (a: { keys: SortKey[]; seq: number }, b: { keys: SortKey[]; seq: number }): number => {
-    for (let i = 0; i < sort.length; i++) {
-      const order = compareKeys(a.keys[i] ?? null, b.keys[i] ?? null);
-      if (order !== 0) return sort[i]?.descending === true ? -order : order;
-    }
-    return a.seq - b.seq;
-  };
-  const remaining = keyed
-    .map((k) => ({ ...k, seq: k.stored.seq }))
-    .filter((k) => after === undefined || compare(k, after) > 0)
-    .sort(compare);
-
+  const remaining =
+    sort.length === 0
+      ? pageInCreationOrder(ctx, matches, after?.seq ?? 0, maxResults + 1)
+      : sortedAfter(ctx, matches, sort, after);
   const page = remaining.slice(0, maxResults);
-  const response: GetFindingsResponse = { Findings: page.map((k) => publicCopy(k.stored)) };
+  // Not copied: the server serializes the answer synchronously, before any other request can change it.
+  const response: GetFindingsResponse = { Findings: page.map((k) => k.stored.finding) };
   const last = page.at(-1);
   if (remaining.length > maxResults && last !== undefined) {
     const token: PageToken = { v: 1, q: query, keys: last.keys, seq: last.seq };
@@ -65,8 +55,48 @@ export function getFindings(ctx: OperationContext, body: JsonObject): GetFinding
   return response;
 }
 
-function publicCopy(stored: StoredFinding): AwsSecurityFinding {
-  return structuredClone(stored.finding);
+interface Keyed {
+  stored: StoredFinding;
+  keys: SortKey[];
+  seq: number;
+}
+
+/** Without SortCriteria a hub's Map is already in creation order: stop after `limit` matches. */
+function pageInCreationOrder(
+  ctx: OperationContext,
+  matches: (finding: AwsSecurityFinding) => boolean,
+  afterSeq: number,
+  limit: number,
+): Keyed[] {
+  const out: Keyed[] = [];
+  for (const stored of ctx.store.hub(ctx.accountId, ctx.region).values()) {
+    if (stored.seq <= afterSeq || !matches(stored.finding)) continue;
+    out.push({ stored, keys: [], seq: stored.seq });
+    if (out.length >= limit) break;
+  }
+  return out;
+}
+
+function sortedAfter(
+  ctx: OperationContext,
+  matches: (finding: AwsSecurityFinding) => boolean,
+  sort: readonly SortSpec[],
+  after: { keys: SortKey[]; seq: number } | undefined,
+): Keyed[] {
+  const compare = (a: { keys: SortKey[]; seq: number }, b: { keys: SortKey[]; seq: number }): number => {
+    for (let i = 0; i < sort.length; i++) {
+      const order = compareKeys(a.keys[i] ?? null, b.keys[i] ?? null);
+      if (order !== 0) return sort[i]?.descending === true ? -order : order;
+    }
+    return a.seq - b.seq;
+  };
+  const out: Keyed[] = [];
+  for (const stored of ctx.store.hub(ctx.accountId, ctx.region).values()) {
+    if (!matches(stored.finding)) continue;
+    const keyed = { stored, keys: sort.map((spec) => sortKey(stored.finding, spec)), seq: stored.seq };
+    if (after === undefined || compare(keyed, after) > 0) out.push(keyed);
+  }
+  return out.sort(compare);
 }
 
 function readMaxResults(value: unknown): number {

@@ -6,7 +6,12 @@ import { finding } from '../emulator/helpers.js';
 
 function capture(): { write(text: string): void; text(): string } {
   let out = '';
-  return { write: (text) => void (out += text), text: () => out };
+  return {
+    write: (text) => {
+      out += text;
+    },
+    text: () => out,
+  };
 }
 
 async function waitForLine(stream: ReturnType<typeof capture>): Promise<string> {
@@ -45,18 +50,18 @@ describe('asff-stream hub', () => {
     controller.abort();
     expect(await running).toBe(0);
     const lines = stderr.text().split('\n');
-    expect(lines.filter((l) => l.startsWith('{"time"')).map((l) => JSON.parse(l).status)).toEqual([200, 200, 429]);
+    expect(lines.filter((l) => l.startsWith('{"time"')).map((l) => JSON.parse(l).status)).toEqual([
+      200, 200, 429,
+    ]);
     expect(JSON.parse(lines.at(-2) ?? '{}')).toMatchObject({ stopped: true, requests: 3, throttled: 1 });
   });
 
-  it.each([
-    [['--rate', 'import=fast']],
-    [['--fault-5xx', '2']],
-    [['--account', '12']],
-    [['--no-such-flag']],
-  ])('refuses %j with exit code 2 and the usage', async (argv) => {
-    const stderr = capture();
-    expect(await runHubCommand(argv, { stderr, stdout: capture(), signal: AbortSignal.abort() })).toBe(2);
-    expect(stderr.text()).toContain('Usage: asff-stream hub');
-  });
+  it.each([[['--rate', 'import=fast']], [['--fault-5xx', '2']], [['--account', '12']], [['--no-such-flag']]])(
+    'refuses %j with exit code 2 and the usage',
+    async (argv) => {
+      const stderr = capture();
+      expect(await runHubCommand(argv, { stderr, stdout: capture(), signal: AbortSignal.abort() })).toBe(2);
+      expect(stderr.text()).toContain('Usage: asff-stream hub');
+    },
+  );
 });
