@@ -9,14 +9,28 @@ export interface Counters {
   faults: Record<string, number>;
 }
 
-/** The request log and the counters behind `stats()`. */
+/**
+ * The request log and the counters behind `stats()`. Keeps the newest `limit` records; older ones are
+ * folded into the totals, so `stats()` stays exact while `requests()` and the window helper only see the
+ * records kept.
+ */
 export class RequestLog {
   private records: RequestRecord[] = [];
+  private dropped = emptyTotals();
   counters: Counters = emptyCounters();
+  private readonly limit: number;
+
+  constructor(limit: number) {
+    this.limit = Math.max(1, limit);
+  }
 
   /** Appends a record; the caller fills status and the rest as the request proceeds. */
   add(record: RequestRecord): RequestRecord {
     this.records.push(record);
+    if (this.records.length > this.limit) {
+      const cut = Math.max(1, Math.floor(this.limit / 10));
+      for (const old of this.records.splice(0, cut)) tally(this.dropped, old);
+    }
     return record;
   }
 
@@ -33,19 +47,15 @@ export class RequestLog {
   }
 
   stats(storedFindings: number): EmulatorStats {
-    const byOperation: Record<string, number> = {};
-    const byStatus: Record<string, number> = {};
-    let throttled = 0;
-    for (const r of this.records) {
-      byOperation[r.operation] = (byOperation[r.operation] ?? 0) + 1;
-      byStatus[String(r.status)] = (byStatus[String(r.status)] ?? 0) + 1;
-      if (r.status === 429) throttled++;
-    }
+    const totals: Totals = {
+      requests: this.dropped.requests,
+      byOperation: { ...this.dropped.byOperation },
+      byStatus: { ...this.dropped.byStatus },
+    };
+    for (const r of this.records) tally(totals, r);
     return {
-      requests: this.records.length,
-      byOperation,
-      byStatus,
-      throttled,
+      ...totals,
+      throttled: totals.byStatus['429'] ?? 0,
       storedFindings,
       created: this.counters.created,
       updated: this.counters.updated,
@@ -72,8 +82,25 @@ export class RequestLog {
 
   clear(): void {
     this.records = [];
+    this.dropped = emptyTotals();
     this.counters = emptyCounters();
   }
+}
+
+interface Totals {
+  requests: number;
+  byOperation: Record<string, number>;
+  byStatus: Record<string, number>;
+}
+
+function emptyTotals(): Totals {
+  return { requests: 0, byOperation: {}, byStatus: {} };
+}
+
+function tally(totals: Totals, r: RequestRecord): void {
+  totals.requests++;
+  totals.byOperation[r.operation] = (totals.byOperation[r.operation] ?? 0) + 1;
+  totals.byStatus[String(r.status)] = (totals.byStatus[String(r.status)] ?? 0) + 1;
 }
 
 function emptyCounters(): Counters {

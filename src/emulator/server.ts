@@ -15,12 +15,23 @@ import type {
   AccessKeyRule,
   EmulatorOperation,
   EmulatorOptions,
+  EmulatorViolation,
   FaultOptions,
   FindingValidator,
   RateLimit,
   RequestRecord,
 } from './types.js';
 import { sendJson, sendJsonError } from './wire.js';
+
+/**
+ * `validateAsff`, minus reserved-key complaints about the `aws/securityhub/*` ProductFields Security Hub adds
+ * itself: a finding read back with GetFindings and re-imported (to archive it) carries them.
+ */
+function validateStoredShape(finding: unknown): readonly EmulatorViolation[] {
+  return validateAsff(finding).filter(
+    (v) => !(v.rule === 'reserved-key' && v.path.includes('aws/securityhub/')),
+  );
+}
 
 /** Default quotas from the Security Hub documentation (asff-facts §1.2). */
 export const DEFAULT_RATES = {
@@ -54,7 +65,7 @@ function route(method: string | undefined, pathname: string): EmulatorOperation 
 /** The request handler and all emulator state behind one `http.Server`. */
 export class EmulatorCore {
   readonly store = new FindingStore();
-  readonly log = new RequestLog();
+  readonly log: RequestLog;
   faults: FaultInjector;
   private faultOptions: FaultOptions;
   private buckets = new Map<string, TokenBucket>();
@@ -74,6 +85,7 @@ export class EmulatorCore {
   private readonly onRequest: ((record: RequestRecord) => void) | undefined;
 
   constructor(options: EmulatorOptions) {
+    this.log = new RequestLog(options.requestLogLimit ?? 100_000);
     this.accountId = options.accountId ?? '123456789012';
     this.region = options.region ?? 'us-east-1';
     this.accessKeys = options.accessKeys ?? {};
@@ -81,7 +93,7 @@ export class EmulatorCore {
     this.disabledAccounts = new Set(options.disabledAccounts ?? []);
     this.enabledProductArns = new Set(options.enabledProductArns ?? []);
     this.rates = resolveRates(options.throttling);
-    this.validate = options.validate ?? validateAsff;
+    this.validate = options.validate ?? validateStoredShape;
     this.maxFindingBytes = options.maxFindingBytes ?? 240_000;
     this.maxRequestBytes = options.maxRequestBytes ?? 6_000_000;
     this.now = options.now ?? (() => new Date());

@@ -117,6 +117,8 @@ export interface EmulatorOptions {
   now?: () => Date;
   /** Monotonic milliseconds for token buckets and storms. @defaultValue `performance.now` */
   clock?: () => number;
+  /** Records kept by `requests()`; older ones only count in `stats()`. @defaultValue `100_000` */
+  requestLogLimit?: number;
   /** Called with each request's log record once its answer was sent (or its socket destroyed). */
   onRequest?: (record: RequestRecord) => void;
 }
@@ -184,7 +186,10 @@ export interface RunningEmulator {
   stats(): EmulatorStats;
   /** Most requests whose arrival fell into any window of `windowMs` (sliding), optionally filtered. */
   maxRequestsInAnyWindow(windowMs: number, filter?: (record: RequestRecord) => boolean): number;
-  /** Forget findings, the log, the counters, the buckets and the fault counters (the seed stays). */
+  /**
+   * Forgets findings, the log, the counters, the token buckets, the fault counters and storms started with
+   * `startThrottleStorm`, and restarts the clock that `throttleStorms` windows count from (the seed stays).
+   */
   reset(): void;
   /** Throttle every Security Hub request for the next `durationMs` milliseconds. */
   startThrottleStorm(durationMs: number): void;

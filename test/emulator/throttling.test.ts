@@ -118,3 +118,19 @@ describe('request log', () => {
     });
   });
 });
+
+describe('request log limit', () => {
+  it('keeps the newest records but exact totals', async () => {
+    const small = await startEmulator({ throttling: false, requestLogLimit: 10 });
+    const c = hubClient(small);
+    for (let i = 0; i < 25; i++) await c.send(new GetFindingsCommand({}));
+    c.destroy();
+    await small.stop();
+    expect(small.requests().length).toBeLessThanOrEqual(10);
+    expect(small.stats()).toMatchObject({
+      requests: 25,
+      byOperation: { GetFindings: 25 },
+      byStatus: { '200': 25 },
+    });
+  });
+});

@@ -1,6 +1,7 @@
 import {
   BatchImportFindingsCommand,
   BatchUpdateFindingsCommand,
+  GetFindingsCommand,
   type SecurityHubClient,
 } from '@aws-sdk/client-securityhub';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -50,6 +51,20 @@ describe('UpdatedAt ordering', () => {
     // 11:00+02:00 is 09:00Z: older despite sorting later as text.
     await importOne({ UpdatedAt: '2026-01-02T11:00:00+02:00', Title: 'b' });
     expect(emulator.findings()[0]?.Title).toBe('a');
+  });
+});
+
+describe('archiving a finding read back with GetFindings', () => {
+  it('accepts the fetched finding, server fields included, with RecordState ARCHIVED and a newer UpdatedAt', async () => {
+    await importOne({});
+    const [fetched] = (await client.send(new GetFindingsCommand({}))).Findings ?? [];
+    expect(fetched?.ProductFields?.['aws/securityhub/FindingId']).toBeDefined();
+    const result = await client.send(
+      new BatchImportFindingsCommand({ Findings: [{ ...fetched!, RecordState: 'ARCHIVED', UpdatedAt: T2 }] }),
+    );
+    expect(result).toMatchObject({ SuccessCount: 1, FailedCount: 0 });
+    expect(emulator.findings()).toHaveLength(1);
+    expect(emulator.findings()[0]).toMatchObject({ RecordState: 'ARCHIVED', UpdatedAt: T2 });
   });
 });
 
