@@ -69,7 +69,7 @@ export interface FaultOptions {
   findingFailureCodes?: readonly string[];
   /** Windows in which every Security Hub request is throttled. @defaultValue `[]` */
   throttleStorms?: readonly ThrottleStorm[];
-  /** Operations the request-level faults apply to. @defaultValue all three Security Hub operations */
+  /** Security Hub operations the faults apply to (never STS). @defaultValue all three Security Hub operations */
   operations?: readonly EmulatorOperation[];
 }
 
