@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { EXIT, type ExitCode } from '../cli/exit-codes.js';
 import {
   type AccessKeyRule,
   type EmulatorOptions,
@@ -76,9 +77,9 @@ function parseStorm(value: string): ThrottleStorm {
 }
 
 /** Turns `hub` flags into emulator options; throws UsageError on a bad flag. */
-function toOptions(argv: string[]): (EmulatorOptions & { verbose: boolean }) | 'help' {
+function toOptions(argv: readonly string[]): (EmulatorOptions & { verbose: boolean }) | 'help' {
   const { values } = parseArgs({
-    args: argv,
+    args: [...argv],
     strict: true,
     allowPositionals: false,
     options: {
@@ -160,11 +161,16 @@ function signalOnTermination(): { signal: AbortSignal; dispose(): void } {
 }
 
 /**
- * `asff-stream hub`: starts the emulator, prints its URL as the first line of stdout, runs until SIGINT /
- * SIGTERM (or `io.signal`), then prints the request counters on stderr. Returns the exit code: 0, or 2 for a
- * usage error or a port that cannot be opened.
+ * `asff-stream hub`: starts the emulator, prints its URL as the first line of stdout, runs until the signal
+ * aborts (the CLI's Ctrl-C signal; without one, SIGINT / SIGTERM), then prints the request counters on
+ * stderr. Returns 0, or 2 for a usage error or a port that cannot be opened. Stopping is the normal end of
+ * `hub`, so it returns 0 even when interrupted.
  */
-export async function runHubCommand(argv: string[], io: HubCommandIo = {}): Promise<number> {
+export async function runHubCommand(
+  argv: readonly string[],
+  signalOrIo: AbortSignal | HubCommandIo = {},
+): Promise<ExitCode> {
+  const io: HubCommandIo = signalOrIo instanceof AbortSignal ? { signal: signalOrIo } : signalOrIo;
   const stdout = io.stdout ?? process.stdout;
   const stderr = io.stderr ?? process.stderr;
   let parsed: ReturnType<typeof toOptions>;
@@ -172,11 +178,11 @@ export async function runHubCommand(argv: string[], io: HubCommandIo = {}): Prom
     parsed = toOptions(argv);
   } catch (error) {
     stderr.write(`asff-stream hub: ${(error as Error).message}\n\n${USAGE}`);
-    return 2;
+    return EXIT.INPUT;
   }
   if (parsed === 'help') {
     stdout.write(USAGE);
-    return 0;
+    return EXIT.OK;
   }
   const { verbose, ...options } = parsed;
   if (verbose) options.onRequest = (record) => stderr.write(`${JSON.stringify(record)}\n`);
@@ -189,7 +195,7 @@ export async function runHubCommand(argv: string[], io: HubCommandIo = {}): Prom
       emulator = await startEmulator(options);
     } catch (error) {
       stderr.write(`asff-stream hub: cannot listen on port ${options.port}: ${(error as Error).message}\n`);
-      return 2;
+      return EXIT.INPUT;
     }
     stdout.write(`${emulator.url}\n`);
     stderr.write(
@@ -202,7 +208,7 @@ export async function runHubCommand(argv: string[], io: HubCommandIo = {}): Prom
     const stats = emulator.stats();
     await emulator.stop();
     stderr.write(`${JSON.stringify({ stopped: true, ...stats })}\n`);
-    return 0;
+    return EXIT.OK;
   } finally {
     termination?.dispose();
   }

@@ -65,3 +65,39 @@ describe('asff-stream hub', () => {
     },
   );
 });
+
+describe('asff-stream hub with the CLI signature', () => {
+  it('takes the CLI abort signal as its second argument', async () => {
+    const controller = new AbortController();
+    const stdout = process.stdout.write;
+    const lines: string[] = [];
+    process.stdout.write = ((text: string) => lines.push(text) > 0) as typeof process.stdout.write;
+    const stderrWrite = process.stderr.write;
+    process.stderr.write = (() => true) as typeof process.stderr.write;
+    try {
+      const running = runHubCommand(['--port', '0'], controller.signal);
+      for (let i = 0; i < 200 && lines.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+      controller.abort();
+      expect(await running).toBe(0);
+    } finally {
+      process.stdout.write = stdout;
+      process.stderr.write = stderrWrite;
+    }
+    expect(lines[0]).toMatch(/^http:\/\/127\.0\.0\.1:\d+\n$/);
+  });
+
+  it('exits 2 when the port is taken', async () => {
+    const stderr = capture();
+    const first = new AbortController();
+    const out = capture();
+    const running = runHubCommand(['--port', '0'], { stdout: out, stderr: capture(), signal: first.signal });
+    const url = await waitForLine(out);
+    const port = new URL(url).port;
+    expect(
+      await runHubCommand(['--port', port], { stdout: capture(), stderr, signal: AbortSignal.abort() }),
+    ).toBe(2);
+    expect(stderr.text()).toContain('cannot listen');
+    first.abort();
+    expect(await running).toBe(0);
+  });
+});
