@@ -333,7 +333,7 @@ export class JsonSplitter {
     }
     if (this.expect === EXPECT_ROOT) {
       this.mode = MODE_NOT_JSON;
-      this.valueByte = this.chunkByte + index;
+      this.markValueStart(index, 'scalar');
       return index;
     }
     throw this.syntaxError('expected a value', byte, index);
@@ -673,7 +673,12 @@ export class JsonSplitter {
       bytes.includes(0) ||
       (bytes[0] === 0xff && bytes[1] === 0xfe) ||
       (bytes[0] === 0xfe && bytes[1] === 0xff);
-    const position = { byte: this.valueByte, line: 1, adapter: this.adapter };
+    const position = {
+      byte: this.valueByte,
+      line: this.valueLine,
+      column: this.valueByte - this.valueLineStart + 1,
+      adapter: this.adapter,
+    };
     if (looksUtf16) {
       return new ConverterError('E_ENCODING', 'input looks like UTF-16; convert it to UTF-8 first', position);
     }
