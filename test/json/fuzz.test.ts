@@ -196,6 +196,15 @@ describe('streamJson fuzz (seeded)', () => {
       ).toEqual(whole.events.map((event) => event.byte));
       for (const event of chunked.events) {
         const first = bytes[event.byte]!;
+        let line = 1;
+        for (
+          let index = bytes.indexOf(0x0a);
+          index !== -1 && index < event.byte;
+          index = bytes.indexOf(0x0a, index + 1)
+        ) {
+          line++;
+        }
+        expect(event.line, context).toBe(line);
         if (event.type === 'enter') expect(first, context).toBe(event.kind === 'object' ? 0x7b : 0x5b);
         if (event.type === 'exit') expect(first, context).toBe(event.kind === 'object' ? 0x7d : 0x5d);
         if (event.type === 'value') {
