@@ -76,7 +76,7 @@ export class JsonSplitter {
   /** The fatal error met so far, if any; nothing more is processed after it. */
   failure: unknown;
 
-  private readonly select: (path: readonly JsonPathSegment[], kind: JsonKind) => JsonSelect;
+  private readonly options: JsonStreamOptions;
   private readonly maxValueBytes: number;
   private readonly maxDepth: number;
   private readonly adapter: string | undefined;
@@ -120,7 +120,7 @@ export class JsonSplitter {
   private events: JsonEvent[] = [];
 
   constructor(options: JsonStreamOptions) {
-    this.select = options.select;
+    this.options = options;
     this.maxValueBytes = options.maxValueBytes ?? DEFAULT_MAX_VALUE_BYTES;
     this.maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
     this.adapter = options.adapter;
@@ -340,7 +340,8 @@ export class JsonSplitter {
   }
 
   private callSelect(kind: JsonKind): JsonSelect {
-    const selected = this.select(this.path, kind);
+    // Called on the options object, so a `select` method sees its own `this`.
+    const selected = this.options.select(this.path, kind);
     if (selected !== 'value' && selected !== 'descend' && selected !== 'skip') {
       throw new ConverterError(
         'E_CONFIG',

@@ -157,6 +157,23 @@ describe('streamJson paths, positions and select calls', () => {
     expect(paths).toEqual(['', '[0]', '[0][0]', '[0][1]', '[0]', '[1]', '[1][0]', '[1]', '']);
   });
 
+  it('calls select as a method of the options object', async () => {
+    const { streamJson } = await import('../../src/json/index.js');
+    async function* input(): AsyncGenerator<Uint8Array> {
+      yield bytesOf('{"keep":1,"drop":2}');
+    }
+    const options = {
+      keep: 'keep',
+      select(path: readonly JsonPathSegment[]) {
+        return path.length === 0 ? 'descend' : path[0] === this.keep ? 'value' : 'skip';
+      },
+    } as const;
+    const paths: unknown[] = [];
+    for await (const event of streamJson(input(), options))
+      if (event.type === 'value') paths.push(event.path);
+    expect(paths).toEqual([['keep']]);
+  });
+
   it('treats descend on a scalar as value', () => {
     const { events } = splitSync([bytesOf('{"a":"x","b":2}')], () => 'descend');
     expect(plain(events).filter((event) => event.type === 'value')).toEqual([
