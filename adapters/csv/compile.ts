@@ -291,7 +291,7 @@ function missing(path: string, refs: ColumnRefs, ctx: CompileContext): never {
     .join(' or ');
   throw new ConverterError(
     'E_CONFIG',
-    `csv map: ${path}: no ${wanted} in the header (line ${ctx.header.line}: ${ctx.header.describe()})`,
+    `csv map: ${path}: no ${wanted} in the header ${ctx.header.describe()}`,
     { adapter: 'csv', line: ctx.header.line },
   );
 }

@@ -163,7 +163,7 @@ function noHeaderError(search: HeaderSearch, userMap: CsvMap | undefined): Conve
   const first = search.first!;
   return new ConverterError(
     'E_FORMAT',
-    `no known CSV layout in the first ${Math.min(search.rows, HEADER_SEARCH_ROWS)} row(s) (line ${first.line}: ${first.describe(8)}); ` +
+    `unknown CSV header ${first.describe(8)} (searched ${Math.min(search.rows, HEADER_SEARCH_ROWS)} row(s)); ` +
       `known profiles: ${PROFILES.map((p) => p.id).join(', ')}; for any other CSV pass --csv-map map.json naming the ` +
       'title and identity columns (see docs/csv.md)',
     { adapter: NAME, line: first.line },

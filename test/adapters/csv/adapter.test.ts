@@ -70,7 +70,8 @@ describe('parse', () => {
     expect(findings).toEqual([]);
     expect(isConverterError(error) && error.code).toBe('E_FORMAT');
     const message = (error as Error).message;
-    expect(message).toContain('line 1: "when", "who", "what"');
+    expect(message).toContain('unknown CSV header "when", "who", "what" (searched 2 row(s))');
+    expect(isConverterError(error) && error.line).toBe(1);
     expect(message).toContain('known profiles: nessus, tenable-was, tenable-vm');
     expect(message).toContain('--csv-map map.json');
   });
@@ -102,7 +103,7 @@ describe('parse', () => {
     const bad = await parse('Check,Finding,Level\nC1,Weak TLS,high\n', { csvMap: map });
     expect(isConverterError(bad.error) && bad.error.code).toBe('E_CONFIG');
     expect((bad.error as Error).message).toBe(
-      'csv map: identity[1]: no "Target" in the header (line 1: "Check", "Finding", "Level")',
+      'csv map: identity[1]: no "Target" in the header "Check", "Finding", "Level"',
     );
   });
 
