@@ -98,8 +98,8 @@ function read(get: Getter | undefined, fields: readonly string[]): string {
   return get === undefined ? '' : get(fields);
 }
 
-function unique<T>(items: readonly T[]): T[] {
-  return [...new Set(items)];
+function unique<T>(items: T[]): T[] {
+  return items.length < 2 ? items : [...new Set(items)];
 }
 
 /**
@@ -134,16 +134,17 @@ function unknownSeverity(cell: string, outcome: string): Issue {
 
 function cvssEntries(map: CompiledMap, fields: readonly string[]): Cvss[] {
   const out: Cvss[] = [];
-  const done = new Set<string>();
+  // Sources of one group are contiguous: skip the rest of a group once one of its columns gave a score.
+  let done = '';
   for (const source of map.cvss) {
-    if (done.has(source.group)) continue;
+    if (source.group === done) continue;
     const cell = source.score(fields);
     if (cell === '') continue;
     const score = parseScore(cell, 10);
     if (score === undefined) continue;
     const vector = parseVector(source.vector !== undefined ? source.vector(fields) : cell);
     const version = versionOfVector(vector) ?? source.version ?? read(source.versionOf, fields);
-    done.add(source.group);
+    done = source.group;
     out.push({
       ...(version !== '' ? { Version: version } : {}),
       BaseScore: score,

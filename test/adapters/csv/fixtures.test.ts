@@ -1,7 +1,9 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { convertAll, expectAllValid, fixtureNdjson } from '../../helpers/asff.js';
+import csv from '../../../adapters/csv/index.js';
+import type { Finding, Issue } from '../../../src/adapter.js';
+import { chunked, convertAll, expectAllValid, fixtureNdjson } from '../../helpers/asff.js';
 
 const FIXTURES = fileURLToPath(new URL('../../../fixtures/csv/', import.meta.url));
 const MAP = join(FIXTURES, 'generic-findings.map.json');
@@ -90,5 +92,22 @@ describe('CSV fixtures', () => {
     expect(new Set(findings.map((f) => f.Id)).size).toBe(findings.length);
     const ndjson = await fixtureNdjson(path, expected.options ?? {});
     await expect(ndjson).toMatchFileSnapshot(join(FIXTURES, `${name.replace(/\.[a-z]+$/, '')}.asff.ndjson`));
+  });
+});
+
+async function parseChunks(path: string, size: number, options: Record<string, unknown>) {
+  const findings: Finding[] = [];
+  const issues: Issue[] = [];
+  const ctx = { onIssue: (issue: Issue) => issues.push(issue), options, tempDir: '/tmp', filename: path };
+  for await (const finding of csv.parse(chunked(path, size), ctx)) findings.push(finding);
+  return { findings, issues };
+}
+
+describe('CSV fixtures in 1-byte chunks', () => {
+  it.each(Object.keys(CASES))('%s gives the same findings and issues as in one chunk', async (name) => {
+    const path = join(FIXTURES, name);
+    const options = CASES[name]?.options?.adapterOptions ?? {};
+    const whole = await parseChunks(path, 1 << 20, options);
+    expect(await parseChunks(path, 1, options)).toEqual(whole);
   });
 });

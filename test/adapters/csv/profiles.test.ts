@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { compileMap } from '../../../adapters/csv/compile.js';
 import { CsvHeader } from '../../../adapters/csv/header.js';
@@ -43,5 +44,18 @@ describe('profiles', () => {
     [['Title', 'Severity', 'Host'], undefined],
   ])('%j → %s (the most specific signature wins)', (names, id) => {
     expect(matchProfile(header(names))?.id).toBe(id);
+  });
+});
+
+describe('docs/csv.md', () => {
+  it('documents every profile with its signature and identity columns', async () => {
+    const doc = await readFile(new URL('../../../docs/csv.md', import.meta.url), 'utf8');
+    for (const profile of PROFILES) {
+      const section = doc.slice(doc.indexOf(`#### \`${profile.id}\``));
+      expect(section.length).toBeLessThan(doc.length);
+      const recognised = section.slice(0, section.indexOf('\n\n', section.indexOf('Recognised by')));
+      for (const name of profile.signature) expect(recognised).toContain(`\`${name}\``);
+      for (const ref of profile.map.identity) expect(recognised).toContain(`\`${String(ref)}\``);
+    }
   });
 });
