@@ -1,4 +1,3 @@
-import { parse } from 'csv-parse/sync';
 import type { DetectSample } from '../../src/adapter.js';
 import { SNIFF_MAX_LINES, sniffDialect } from './dialect.js';
 import { CsvHeader } from './header.js';
@@ -30,46 +29,46 @@ export function detectCsv(sample: DetectSample): number {
   return rows.length === 0 || consistent / rows.length >= 0.8 ? DELIMITED_SCORE : 0;
 }
 
-/** The complete records of the sample (the last, possibly cut, one is dropped unless the sample ends a line). */
+/**
+ * The complete records of the sample, split by a small quote-aware reader (detection must stay synchronous and
+ * cheap to load; csv-parse is only loaded to parse). The last record counts only when the sample has no line
+ * break at all: a header-only file may end without one, while a longer sample is usually cut mid-record.
+ */
 function headRecords(text: string): string[][] {
-  let bytes: Buffer;
   let delimiter: string;
   let skip: number;
+  const bytes = Buffer.from(text, 'utf8');
   try {
-    bytes = Buffer.from(text, 'utf8');
-    const dialect = sniffDialect(bytes, true)!;
-    delimiter = dialect.delimiter;
-    skip = dialect.skip;
+    ({ delimiter, skip } = sniffDialect(bytes, true)!);
   } catch {
     return [];
   }
   const body = bytes.subarray(skip).toString('utf8');
-  const end = lastRecordEnd(body);
-  if (end === 0) return [];
-  try {
-    const records = parse(body.slice(0, end), {
-      delimiter,
-      record_delimiter: ['\r\n', '\n', '\r'],
-      relax_column_count: true,
-      relax_quotes: true,
-      skip_empty_lines: false,
-      to: SNIFF_MAX_LINES,
-    }) as string[][];
-    return records;
-  } catch {
-    return [];
-  }
-}
-
-/** Offset after the last line break outside quotes (the whole text when it ends without one but is short). */
-function lastRecordEnd(text: string): number {
+  const records: string[][] = [];
+  let fields: string[] = [];
+  let field = '';
   let quoted = false;
-  let end = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x22) quoted = !quoted;
-    else if (!quoted && (c === 0x0a || c === 0x0d)) end = i + 1;
+  for (let i = 0; i < body.length && records.length < SNIFF_MAX_LINES; i++) {
+    const c = body[i]!;
+    if (quoted) {
+      if (c !== '"') field += c;
+      else if (body[i + 1] === '"') {
+        field += c;
+        i++;
+      } else quoted = false;
+    } else if (c === '"' && field === '') quoted = true;
+    else if (c === delimiter) {
+      fields.push(field);
+      field = '';
+    } else if (c === '\n' || c === '\r') {
+      if (c === '\r' && body[i + 1] === '\n') i++;
+      fields.push(field);
+      records.push(fields);
+      fields = [];
+      field = '';
+    } else field += c;
   }
-  // A sample that is the whole file may end without a line break (header-only exports do).
-  return end === 0 && !quoted ? text.length : end;
+  if (records.length === 0 && !quoted && (fields.length > 0 || field !== ''))
+    records.push([...fields, field]);
+  return records;
 }

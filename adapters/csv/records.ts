@@ -1,4 +1,4 @@
-import { CsvError, Parser } from 'csv-parse';
+import type { CsvError, Options, Parser } from 'csv-parse';
 import { ConverterError } from '../../src/errors.js';
 import { decodeFields } from './decode.js';
 import { type Dialect, sniffDialect } from './dialect.js';
@@ -59,7 +59,8 @@ export async function* readCsvRecords(
     const body = head.subarray(dialect.skip);
     if (finished && body.length === 0) return;
 
-    const parser = new RecordCollector({
+    const { create, isCsvError } = await loadEngine();
+    const parser = create({
       delimiter: dialect.delimiter,
       // One character per byte: lossless, chunk-boundary safe; decodeFields turns cells into text.
       encoding: 'latin1',
@@ -99,7 +100,7 @@ export async function* readCsvRecords(
         }
         parsed.length = 0;
         if (error !== undefined) {
-          throw error instanceof CsvError ? fromCsvError(error, line, index, maxRecordBytes) : error;
+          throw isCsvError(error) ? fromCsvError(error, line, index, maxRecordBytes) : error;
         }
         if (chunk === undefined) return;
         chunk = undefined;
@@ -116,20 +117,42 @@ export async function* readCsvRecords(
 const SPECIAL = /[\r\n\x80-\xff]/;
 const NON_ASCII = /[\x80-\xff]/;
 
-/**
- * csv-parse's stream parser, with the records it pushes collected in an array instead of the stream buffer: the
- * caller takes them after each write, so a parse error (delivered through the write callback, which destroys the
- * stream) never discards records parsed before it. Cheaper than the `on_record` hook, which builds an info object
- * per record.
- */
-class RecordCollector extends Parser {
-  readonly records: string[][] = [];
+/** csv-parse's stream parser with the records it pushes collected in `records` (see {@link loadEngine}). */
+interface RecordCollector extends Parser {
+  readonly records: string[][];
+}
 
-  override push(chunk: unknown, encoding?: BufferEncoding): boolean {
-    if (chunk === null) return super.push(null, encoding);
-    this.records.push(chunk as string[]);
-    return true;
-  }
+interface Engine {
+  create(options: Options): RecordCollector;
+  isCsvError(error: unknown): error is CsvError;
+}
+
+let engine: Promise<Engine> | undefined;
+
+/**
+ * Loads csv-parse on first use (it costs ~25 ms of start-up that SARIF or Trivy runs need not pay). Its stream
+ * parser is subclassed so the records it pushes land in an array instead of the stream buffer: the caller takes
+ * them after each write, so a parse error (delivered through the write callback, which destroys the stream)
+ * never discards records parsed before it. Cheaper than the `on_record` hook, which builds an info object per
+ * record.
+ */
+function loadEngine(): Promise<Engine> {
+  engine ??= import('csv-parse').then(({ Parser, CsvError }) => {
+    class Collector extends Parser implements RecordCollector {
+      readonly records: string[][] = [];
+
+      override push(chunk: unknown, encoding?: BufferEncoding): boolean {
+        if (chunk === null) return super.push(null, encoding);
+        this.records.push(chunk as string[]);
+        return true;
+      }
+    }
+    return {
+      create: (options) => new Collector(options),
+      isCsvError: (error): error is CsvError => error instanceof CsvError,
+    };
+  });
+  return engine;
 }
 
 /** Writes a chunk (or ends the input when `chunk` is undefined) and waits until csv-parse has processed it. */
