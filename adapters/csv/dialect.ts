@@ -34,7 +34,9 @@ const DELIMITER_CODES = DELIMITERS.map((d) => d.charCodeAt(0));
  * direct caller.
  */
 export function sniffDialect(head: Uint8Array, final: boolean): Dialect | undefined {
-  if (!final && head.length < 3) return undefined;
+  // Past SNIFF_MAX_BYTES, decide with what is there: a first line that never ends must not be buffered whole.
+  const enough = final || head.length >= SNIFF_MAX_BYTES;
+  if (!enough && head.length < 3) return undefined;
   if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) {
     throw new ConverterError('E_ENCODING', 'the CSV is UTF-16; save it as UTF-8', { adapter: 'csv' });
   }
@@ -43,7 +45,7 @@ export function sniffDialect(head: Uint8Array, final: boolean): Dialect | undefi
   let lines = 0;
   while (lines < SNIFF_MAX_LINES && start < Math.min(head.length, SNIFF_MAX_BYTES)) {
     const line = scanLine(head, start);
-    if (line.end === undefined && !final) return undefined;
+    if (line.end === undefined && !enough) return undefined;
     const end = line.end ?? head.length;
     if (lines === 0) {
       const sep = excelSepLine(head, start, line.contentEnd ?? end);
@@ -54,7 +56,7 @@ export function sniffDialect(head: Uint8Array, final: boolean): Dialect | undefi
     start = end;
     lines++;
   }
-  if (!final && lines < SNIFF_MAX_LINES && head.length < SNIFF_MAX_BYTES) return undefined;
+  if (!enough && lines < SNIFF_MAX_LINES) return undefined;
   return { delimiter: ',', skip: bom, firstLine: 1 };
 }
 

@@ -22,8 +22,6 @@ export interface CsvRecord {
 export interface ReadCsvOptions {
   /** @defaultValue {@link MAX_RECORD_BYTES} */
   maxRecordBytes?: number;
-  /** Called once the dialect is known, before the first record. */
-  onDialect?: (dialect: Dialect) => void;
 }
 
 /**
@@ -55,7 +53,6 @@ export async function* readCsvRecords(
       head = head.length === 0 ? toBuffer(next.value) : Buffer.concat([head, next.value]);
       dialect = sniffDialect(head, false);
     }
-    options.onDialect?.(dialect);
     const body = head.subarray(dialect.skip);
     if (finished && body.length === 0) return;
 

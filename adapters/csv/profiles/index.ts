@@ -35,8 +35,3 @@ export function matchProfile(header: CsvHeader): CsvProfile | undefined {
   }
   return best;
 }
-
-/** True when the names (a header line) match a profile; used by detection. */
-export function matchesAnyProfile(header: CsvHeader): boolean {
-  return matchProfile(header) !== undefined;
-}

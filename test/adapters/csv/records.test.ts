@@ -132,6 +132,11 @@ describe('readCsvRecords', () => {
     expect(isConverterError(error) && error.line).toBe(3);
   });
 
+  it('refuses a first line that never ends without buffering it whole', async () => {
+    const endless = `a,${'x'.repeat(1_500_000)}`;
+    await expect(records(endless, 65_536, 100_000)).rejects.toMatchObject({ code: 'E_UNSAFE', line: 1 });
+  });
+
   it('reports an input ending inside a quoted cell as E_TRUNCATED at the line the record starts', async () => {
     const { read, error } = await until('a,b\n1,2\n3,"never\nclosed\n');
     expect(read).toHaveLength(2);

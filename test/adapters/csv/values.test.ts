@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sniffDialect } from '../../../adapters/csv/dialect.js';
+import { SNIFF_MAX_BYTES, sniffDialect } from '../../../adapters/csv/dialect.js';
 import {
   cellValue,
   parseIsoTimestamp,
@@ -152,5 +152,14 @@ describe('sniffDialect', () => {
       skip: 10,
       firstLine: 2,
     });
+  });
+});
+
+describe('sniffDialect on a first line that never ends', () => {
+  it('decides once it has seen SNIFF_MAX_BYTES instead of buffering the whole line', () => {
+    const long = Buffer.alloc(SNIFF_MAX_BYTES, 0x61);
+    long[10] = 0x3b;
+    expect(sniffDialect(long.subarray(0, 1000), false)).toBeUndefined();
+    expect(sniffDialect(long, false)).toEqual({ delimiter: ';', skip: 0, firstLine: 1 });
   });
 });
