@@ -1,7 +1,7 @@
 import type { Compliance, SoftwarePackage, Vulnerability } from '@aws-sdk/client-securityhub';
 import type { Finding, Issue } from '../../src/adapter.js';
 import { MAX_REFERENCE_URLS } from '../../src/asff/limits.js';
-import { artifactNameOf, resourcesOf } from './resource.js';
+import { resourcesOf } from './resource.js';
 import { cvssList, recordSeverity, vendorSeverityWord, vulnerabilitySeverity } from './severity.js';
 import {
   compact,
@@ -74,7 +74,7 @@ function scopeIdentity(kind: TrivyRecordKind, scope: RecordScope): (string | und
   const { report, kubernetes, result } = scope;
   return [
     kind,
-    report.kubernetes === true ? report.clusterName : artifactNameOf(report),
+    report.kubernetes === true ? report.clusterName : report.artifactName,
     kubernetes?.namespace,
     kubernetes?.kind,
     kubernetes?.name,
