@@ -226,15 +226,17 @@ export function mapVulnerability(
 /** The cause lines of a misconfiguration as `number: code`, ANSI-free (Content preferred over Highlighted). */
 export function causeCode(cause: JsonObject | undefined): string | undefined {
   const lines = list(obj(cause?.Code)?.Lines).filter(isObject).slice(0, MAX_CODE_LINES);
+  let anyCode = false;
   const rendered = lines.map((line) => {
     const content =
       typeof line.Content === 'string' && line.Content !== ''
         ? line.Content
         : stripAnsi(typeof line.Highlighted === 'string' ? line.Highlighted : '');
+    if (content.trim() !== '') anyCode = true;
     const number = num(line.Number);
     return number === undefined ? content : `${number}: ${content}`;
   });
-  return rendered.some((line) => line.trim() !== '') ? rendered.join('\n') : undefined;
+  return anyCode ? rendered.join('\n') : undefined;
 }
 
 /** `resource (file:start-end)` for each cause occurrence, outermost module call last, as Trivy lists them. */

@@ -75,7 +75,9 @@ function resultRole(path: readonly JsonPathSegment[], base: number): PathRole {
     if (typeof key === 'string' && RESULT_KEYS.has(key)) return { role: 'result-key', key };
     return isRecordListKey(key) ? { role: 'record-list', kind: RECORD_LISTS[key] } : IGNORED;
   }
-  return depth === 3 && isRecordListKey(key) ? { role: 'record', kind: RECORD_LISTS[key] } : IGNORED;
+  return depth === 3 && isRecordListKey(key) && typeof path[base + 2] === 'number'
+    ? { role: 'record', kind: RECORD_LISTS[key] }
+    : IGNORED;
 }
 
 /** The role of a path, given the kind of the root value. Pure: `select` runs ahead of the events. */
@@ -207,9 +209,10 @@ class TrivyParser {
         return kind === 'array' ? 'descend' : 'value';
       case 'kubernetes':
       case 'result':
+        return kind === 'object' ? 'descend' : 'value';
       case 'kubernetes-results':
       case 'record-list':
-        return kind === 'scalar' ? 'value' : 'descend';
+        return kind === 'array' ? 'descend' : 'value';
       case 'record':
         if (role.kind === 'license' && !this.#licenses) {
           this.#licensesSkipped++;

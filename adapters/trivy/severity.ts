@@ -67,14 +67,15 @@ function v3Version(vector: string | undefined): string {
 }
 
 /**
- * Every CVSS entry Trivy reports, one ASFF `Cvss` per source and version (v2, v3.x, v4.0), in input order.
+ * Every CVSS entry Trivy reports, one ASFF `Cvss` per source and version (v2, v3.x, v4.0), sources by name.
  * An entry needs a score or a vector.
  */
 export function cvssList(vulnerability: JsonObject): Cvss[] {
   const out: Cvss[] = [];
   const cvss = obj(vulnerability.CVSS);
   if (cvss === undefined) return out;
-  for (const [source, value] of Object.entries(cvss)) {
+  // Sources in name order: JSON key order is not meaningful, and the output must not depend on it.
+  for (const [source, value] of Object.entries(cvss).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const entry = obj(value);
     if (entry === undefined) continue;
     const versions = [
