@@ -111,6 +111,24 @@ function purlArchitecture(purl: string | undefined): string | undefined {
   return undefined;
 }
 
+/** Remediation text: the fixed version(s) to upgrade to, or why there is none. */
+function remediationFor(
+  packageLabel: string,
+  installedText: string,
+  fixed: string | undefined,
+  status: string | undefined,
+): string {
+  if (status !== undefined && RESOLVED_VULNERABILITY_STATUSES.has(status)) {
+    return `The vendor states that ${packageLabel}${installedText} is not affected; no action is needed.`;
+  }
+  if (fixed === undefined) {
+    return `No fixed version of ${packageLabel} is available yet (Trivy status: ${status ?? 'unknown'}).`;
+  }
+  // Trivy lists one fixed version per supported branch, e.g. "11.0.14, 10.1.49, 9.0.112".
+  const target = fixed.includes(',') ? `one of ${fixed}` : `${fixed} or later`;
+  return `Upgrade ${packageLabel} from${installedText || ' the installed version'} to ${target}.`;
+}
+
 /** Maps one Trivy vulnerability; `undefined` (after an issue) when it has no VulnerabilityID. */
 export function mapVulnerability(
   vulnerability: JsonObject,
@@ -186,10 +204,7 @@ export function mapVulnerability(
   });
 
   const installedText = installed === undefined ? '' : ` ${installed}`;
-  const remediationText =
-    fixed === undefined
-      ? `No fixed version of ${packageLabel} is available yet (Trivy status: ${status ?? 'unknown'}).`
-      : `Upgrade ${packageLabel} from${installedText || ' the installed version'} to ${fixed} or later.`;
+  const remediationText = remediationFor(packageLabel, installedText, fixed, status);
   return {
     identity: [...scopeIdentity('vulnerability', scope), packageIdentity, installed, pkgPath, id],
     ruleId: id,
