@@ -53,8 +53,11 @@ export function stripAnsi(text: string): string {
   return text.replace(ANSI_ESCAPE, '');
 }
 
-/** Fields shared by the ProductFields of every Trivy finding. */
-function scopeFields(scope: RecordScope): Record<string, string | undefined> {
+/**
+ * Fields shared by the ProductFields of every Trivy finding. Callers add theirs with `Object.assign`: spreading
+ * this into a 20-key literal made V8 build each object ~100× slower (14 µs), a third of the parse time.
+ */
+function scopeFields(scope: RecordScope): Record<string, string | number | boolean | undefined> {
   const { report, kubernetes, result } = scope;
   return {
     ArtifactName: report.artifactName,
@@ -219,8 +222,7 @@ export function mapVulnerability(
     sourceUrl: primaryUrl,
     state: status !== undefined && RESOLVED_VULNERABILITY_STATUSES.has(status) ? 'resolved' : 'active',
     scopeHint: scopeHintOf(scope),
-    productFields: {
-      ...scopeFields(scope),
+    productFields: Object.assign(scopeFields(scope), {
       PkgName: pkgName,
       PkgID: pkgId,
       PURL: purl,
@@ -234,7 +236,7 @@ export function mapVulnerability(
       LayerDiffID: str(layer?.DiffID),
       ReferencesOmitted: references.omitted > 0 ? references.omitted : undefined,
       VendorIDsOmitted: related.omitted > 0 ? related.omitted : undefined,
-    },
+    }),
   };
 }
 
@@ -321,8 +323,7 @@ export function mapMisconfiguration(
     sourceUrl: primaryUrl,
     state: status !== undefined && RESOLVED_MISCONFIGURATION_STATUSES.has(status) ? 'resolved' : 'active',
     scopeHint: scopeHintOf(scope),
-    productFields: {
-      ...scopeFields(scope),
+    productFields: Object.assign(scopeFields(scope), {
       CheckID: str(misconfiguration.ID),
       AVDID: str(misconfiguration.AVDID),
       CheckType: str(misconfiguration.Type),
@@ -337,7 +338,7 @@ export function mapMisconfiguration(
       Code: causeCode(cause),
       References: references.kept.length > 0 ? references.kept.join(' ') : undefined,
       RegoNamespace: str(misconfiguration.Namespace),
-    },
+    }),
   };
 }
 
@@ -392,14 +393,13 @@ export function mapSecret(secret: JsonObject, scope: RecordScope, onIssue: Issue
     },
     state: 'active',
     scopeHint: scopeHintOf(scope),
-    productFields: {
-      ...scopeFields(scope),
+    productFields: Object.assign(scopeFields(scope), {
       RuleID: ruleId,
       Category: category,
       StartLine: startLine,
       EndLine: endLine,
       Offset: offset,
-    },
+    }),
   };
 }
 
@@ -425,14 +425,13 @@ export function mapLicense(license: JsonObject, scope: RecordScope): Finding {
     sourceUrl: str(license.Link),
     state: 'active',
     scopeHint: scopeHintOf(scope),
-    productFields: {
-      ...scopeFields(scope),
+    productFields: Object.assign(scopeFields(scope), {
       LicenseName: name,
       LicenseCategory: category,
       PkgName: pkgName,
       FilePath: filePath,
       Confidence: confidence,
-    },
+    }),
   };
 }
 

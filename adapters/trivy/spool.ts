@@ -3,6 +3,8 @@ import { createReadStream } from 'node:fs';
 import { type FileHandle, open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 
+const NEWLINE = 0x0a;
+
 /** Spooled text kept in memory before the spool moves to a file. */
 export const DEFAULT_SPOOL_MEMORY_BYTES = 1 << 20;
 
@@ -82,18 +84,16 @@ export class NdjsonSpool {
       await this.#spill();
       await this.#file.close();
       this.#file = undefined;
-      let carry = '';
-      for await (const chunk of createReadStream(this.#path as string, {
-        encoding: 'utf8',
-        highWaterMark: 1 << 20,
-      })) {
-        const text = carry + (chunk as string);
+      // Lines are cut on raw bytes (a newline byte never occurs inside a UTF-8 sequence) and decoded one by one.
+      let carry: Buffer | undefined;
+      for await (const chunk of createReadStream(this.#path as string, { highWaterMark: 1 << 20 })) {
+        const buffer = carry === undefined ? (chunk as Buffer) : Buffer.concat([carry, chunk as Buffer]);
         let start = 0;
-        for (let end = text.indexOf('\n', start); end !== -1; end = text.indexOf('\n', start)) {
-          yield JSON.parse(text.slice(start, end));
+        for (let end = buffer.indexOf(NEWLINE, start); end !== -1; end = buffer.indexOf(NEWLINE, start)) {
+          yield JSON.parse(buffer.toString('utf8', start, end));
           start = end + 1;
         }
-        carry = text.slice(start);
+        carry = start < buffer.length ? buffer.subarray(start) : undefined;
       }
     } finally {
       await this.discard();

@@ -74,9 +74,11 @@ export function obj(value: unknown): JsonObject | undefined {
   return isObject(value) ? value : undefined;
 }
 
-/** A non-blank string (trimmed copy not taken: Trivy values are kept as written), else `undefined`. */
+const NON_BLANK = /\S/;
+
+/** A non-blank string, kept as written (no trimmed copy: descriptions are long), else `undefined`. */
 export function str(value: unknown): string | undefined {
-  return typeof value === 'string' && value.trim().length > 0 ? value : undefined;
+  return typeof value === 'string' && NON_BLANK.test(value) ? value : undefined;
 }
 
 /** A finite number, else `undefined`. */
@@ -103,7 +105,7 @@ export function list(value: unknown): readonly unknown[] {
 /** A shallow copy of `value` without the keys whose value is `undefined` (the SDK shapes stay tidy). */
 export function compact<T extends object>(value: T): T {
   const out: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value)) if (item !== undefined) out[key] = item;
+  for (const key in value) if (value[key] !== undefined) out[key] = value[key];
   return out as T;
 }
 
