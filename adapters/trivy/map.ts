@@ -39,6 +39,13 @@ const COMPLIANCE_STATUS = {
 /** Code lines of a misconfiguration kept in ProductFields, at most. */
 const MAX_CODE_LINES = 30;
 
+/**
+ * Misconfiguration checks whose cause lines are likely to hold a secret value (DS-0031 "Secrets passed via
+ * build-args or envs", KSV-0109 "ConfigMap with secrets" …), recognised by title or message: their code is not
+ * copied. Over-matching (e.g. "Password authentication should be disabled") only costs a code snippet.
+ */
+const SECRET_CHECK = /secret|passw|credential|token|private.?key|api.?key/i;
+
 /** ANSI escape sequences (colours in `Code.Lines[].Highlighted`). */
 const ANSI_ESCAPE = /\u001b(?:\[[0-?]*[ -/]*[@-~]|[@-Z\\-_])/g;
 
@@ -290,6 +297,7 @@ export function mapMisconfiguration(
   const primaryUrl = str(misconfiguration.PrimaryURL);
   const resolution = str(misconfiguration.Resolution);
   const references = capped(strList(misconfiguration.References), MAX_REFERENCE_URLS);
+  const secretCheck = SECRET_CHECK.test(`${title} ${message ?? ''}`);
   const complianceStatus =
     status === undefined ? undefined : COMPLIANCE_STATUS[status as keyof typeof COMPLIANCE_STATUS];
   const where = [scope.result.target, startLine === undefined ? undefined : String(startLine)]
@@ -335,7 +343,8 @@ export function mapMisconfiguration(
       StartLine: startLine,
       EndLine: endLine,
       Occurrences: occurrences.length > 0 ? occurrences.join(' > ') : undefined,
-      Code: causeCode(cause),
+      Code: secretCheck ? undefined : causeCode(cause),
+      CodeOmitted: secretCheck && causeCode(cause) !== undefined ? 'the check is about secrets' : undefined,
       References: references.kept.length > 0 ? references.kept.join(' ') : undefined,
       RegoNamespace: str(misconfiguration.Namespace),
     }),

@@ -47,21 +47,30 @@ describe('Trivy fixtures → expected ASFF', () => {
   it('v2-fs-misconfig-secrets: no secret text anywhere; PASS and EXCEPTION archived', async () => {
     const { findings } = await convertAll(`${DIR}v2-fs-misconfig-secrets.json`);
     const text = JSON.stringify(findings);
-    for (const secret of ['glpat-', 'FAKEfake', 'SECONDfake', 'hunter2', 'GITLAB_TOKEN', 'DB_PASSWORD']) {
+    // Secret values from Match, Code and a misconfiguration's cause line (the variable name DB_PASSWORD may appear).
+    for (const secret of ['glpat-', 'FAKEfake', 'SECONDfake', 'hunter2', 'GITLAB_TOKEN=']) {
       expect(text).not.toContain(secret);
     }
     expect(findings.map((f) => [f.GeneratorId, f.RecordState, f.Compliance?.Status])).toEqual([
-      ['trivy/AVD-AZU-0039', 'ACTIVE', 'FAILED'],
-      ['trivy/AVD-AZU-0039', 'ACTIVE', 'FAILED'],
+      ['trivy/AVD-AZU-0047', 'ACTIVE', 'FAILED'],
+      ['trivy/AVD-AZU-0047', 'ACTIVE', 'FAILED'],
       ['trivy/AVD-AZU-0038', 'ARCHIVED', 'PASSED'],
-      ['trivy/AVD-AZU-0047', 'ARCHIVED', 'WARNING'],
+      ['trivy/AVD-AZU-0049', 'ARCHIVED', 'WARNING'],
+      ['trivy/DS-0031', 'ACTIVE', 'FAILED'],
       ['trivy/gitlab-pat', 'ACTIVE', undefined],
       ['trivy/gitlab-pat', 'ACTIVE', undefined],
     ]);
-    expect(new Set(findings.map((f) => f.Id)).size).toBe(6);
+    expect(new Set(findings.map((f) => f.Id)).size).toBe(7);
+    // Two module instances of one check: same lines, different occurrence chains, two findings.
+    expect(findings[0]?.ProductFields?.['asff-stream/trivy/Occurrences']).toContain('ssh["office"]');
+    expect(findings[1]?.ProductFields?.['asff-stream/trivy/Occurrences']).toContain('ssh["vpn"]');
+    // ANSI-free code, Highlighted used where Content is empty:
     expect(findings[0]?.ProductFields?.['asff-stream/trivy/Code']).toBe(
-      '39:   disable_password_authentication = false\n40:   admin_username = "azureuser"',
+      '39:   source_address_prefix = "*"\n40:   destination_port_range = "22"',
     );
+    // A check about secrets keeps no code (its cause line is the secret).
+    expect(findings[4]?.ProductFields?.['asff-stream/trivy/Code']).toBeUndefined();
+    expect(findings[4]?.ProductFields?.['asff-stream/trivy/CodeOmitted']).toBe('the check is about secrets');
   });
 
   it('is detected without --format', async () => {

@@ -97,20 +97,28 @@ export function countRecords(document: unknown, licenses = false): number {
   return count;
 }
 
-/** A Trivy image report with `count` vulnerabilities in one result, generated chunk by chunk. */
+/**
+ * A Trivy image report with `count` vulnerabilities in one result, generated chunk by chunk; optionally with
+ * `Metadata` after `Results`, or the result's Target/Class/Type after its `Vulnerabilities`.
+ */
 export async function* generatedReport(
   count: number,
-  { metadataLast = false, pulled }: { metadataLast?: boolean; pulled?: { chunks: number } } = {},
+  {
+    metadataLast = false,
+    resultHeaderLast = false,
+    pulled,
+  }: { metadataLast?: boolean; resultHeaderLast?: boolean; pulled?: { chunks: number } } = {},
 ): AsyncGenerator<Uint8Array> {
   const encode = (text: string): Uint8Array => Buffer.from(text, 'utf8');
   const header = '"SchemaVersion":2,"ArtifactName":"gen/app:1","ArtifactType":"container_image"';
   const metadata = '"Metadata":{"ImageID":"sha256:feed","RepoTags":["gen/app:1"]}';
+  const resultHeader = '"Target":"gen/app:1 (debian 12.5)","Class":"os-pkgs","Type":"debian"';
   const tick = (): void => {
     if (pulled !== undefined) pulled.chunks++;
   };
   tick();
   yield encode(
-    `{${metadataLast ? header : `${header},${metadata}`},"Results":[{"Target":"gen/app:1 (debian 12.5)","Class":"os-pkgs","Type":"debian","Vulnerabilities":[`,
+    `{${metadataLast ? header : `${header},${metadata}`},"Results":[{${resultHeaderLast ? '' : `${resultHeader},`}"Vulnerabilities":[`,
   );
   for (let start = 0; start < count; start += 100) {
     const batch: string[] = [];
@@ -134,5 +142,5 @@ export async function* generatedReport(
     yield encode(`${start === 0 ? '' : ','}${batch.join(',')}`);
   }
   tick();
-  yield encode(`]}]${metadataLast ? `,${metadata}` : ''}}`);
+  yield encode(`]${resultHeaderLast ? `,${resultHeader}` : ''}}]${metadataLast ? `,${metadata}` : ''}}`);
 }

@@ -378,6 +378,25 @@ describe('mapMisconfiguration', () => {
     expect(issues[0]?.skipped).toBe(true);
   });
 
+  it('copies no code for a check about secrets', () => {
+    const finding = mapMisconfiguration(
+      check({
+        ID: 'DS-0031',
+        Title: 'Secrets passed via `build-args` or envs or copied secret files',
+        Message: 'Possible exposure of secret env "DB_PASSWORD" in ENV',
+        CauseMetadata: {
+          StartLine: 7,
+          EndLine: 7,
+          Code: { Lines: [{ Number: 7, Content: 'ENV DB_PASSWORD=s3cr3t' }] },
+        },
+      }),
+      scope,
+      () => undefined,
+    );
+    expect(JSON.stringify(finding)).not.toContain('s3cr3t');
+    expect(finding?.productFields?.CodeOmitted).toBe('the check is about secrets');
+  });
+
   it('strips every ANSI escape and prefers Content over Highlighted', () => {
     expect(stripAnsi('\u001b[38;5;245mname\u001b[0m = \u001b[1;31m"x"\u001b[0m\u001b[K')).toBe('name = "x"');
     expect(

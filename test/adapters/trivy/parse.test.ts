@@ -18,7 +18,7 @@ const VALID_FIXTURES = [
   ['v2-ecr-metadata-last.json', 2],
   ['v2-no-results.json', 0],
   ['v2-sorted-keys.json', 2],
-  ['v2-fs-misconfig-secrets.json', 6],
+  ['v2-fs-misconfig-secrets.json', 7],
   ['v2-repository-licenses.json', 4],
   ['k8s-lists.json', 3],
   ['k8s-resources.json', 2],
@@ -137,6 +137,26 @@ describe('key order does not matter (metadata after Results, Target after the fi
     expect(seen[0]).toHaveLength(1);
     expect(seen[0]?.[0]).toMatch(/^asff-stream-trivy-report-.*\.ndjson$/);
     expect(findings.every((f) => f.resources[0]?.Details?.Container?.ImageId === 'sha256:feed')).toBe(true);
+    expect(leftovers).toEqual([]);
+  });
+
+  it('spools per result when Target, Class and Type follow the vulnerabilities', async () => {
+    const seen: string[][] = [];
+    const { findings, leftovers } = await parseAll(generatedReport(3000, { resultHeaderLast: true }), {
+      tuning: { spoolMemoryBytes: 16 * 1024 },
+      onFinding: async (_finding, tempDir) => {
+        if (seen.length === 0) seen.push(await readdir(tempDir));
+        return true;
+      },
+    });
+    expect(findings).toHaveLength(3000);
+    expect(seen[0]?.[0]).toMatch(/^asff-stream-trivy-result-.*\.ndjson$/);
+    expect(new Set(findings.map((f) => f.productFields?.Target))).toEqual(
+      new Set(['gen/app:1 (debian 12.5)']),
+    );
+    expect(
+      findings.every((f) => f.vulnerabilities?.[0]?.VulnerablePackages?.[0]?.PackageManager === 'debian'),
+    ).toBe(true);
     expect(leftovers).toEqual([]);
   });
 
