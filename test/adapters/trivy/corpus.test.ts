@@ -100,7 +100,10 @@ describe.skipIf(!HAS_CORPUS)('corpus specifics', () => {
       const path = corpusFile('trivy', name);
       const secretTexts: string[] = [];
       const visit = (value: unknown): void => {
-        if (Array.isArray(value)) return value.forEach(visit);
+        if (Array.isArray(value)) {
+          value.forEach(visit);
+          return;
+        }
         if (typeof value !== 'object' || value === null) return;
         const object = value as Record<string, unknown>;
         if (Array.isArray(object.Secrets)) {
