@@ -164,7 +164,8 @@ async function* run(
     for await (const finding of adapter.parse(opened.chunks, ctx)) {
       if (options.signal?.aborted === true) throw new ConverterError('E_ABORTED', 'interrupted');
       stats.received++;
-      const scope = (stats.scope ??= chooseScope(options.scope, finding, filename, adapter.name));
+      stats.scope ??= chooseScope(options.scope, finding, filename, adapter.name);
+      const scope = stats.scope;
       if (minSeverity !== undefined && !isAtLeast(finding.severity.label, minSeverity)) {
         stats.skipped++;
         countIssue({

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import type { SeverityLabel } from '../adapter.js';
+import type { Adapter, SeverityLabel } from '../adapter.js';
 import { type ConvertOptions, severityOption } from '../pipeline.js';
 import { usageError } from './output.js';
 
@@ -19,6 +21,7 @@ export const CONVERT_FLAGS = {
   'trivy-licenses': { type: 'boolean' },
   'csv-map': { type: 'string' },
   summary: { type: 'string' },
+  adapter: { type: 'string', multiple: true },
   quiet: { type: 'boolean', short: 'q' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies OptionSpec;
@@ -35,10 +38,11 @@ export const CONVERT_FLAGS_HELP = `  --account ID          12-digit AWS account 
   --trivy-licenses      include Trivy license findings (off by default)
   --csv-map FILE        JSON column mapping for CSV files no built-in profile knows
   --summary FILE        write the JSON summary to FILE
+  --adapter MODULE      load a custom adapter (an ES module whose default export is an Adapter); repeatable
   -q, --quiet           no progress or summary on stderr`;
 
 /** Values parsed from the command line. */
-export type ParsedFlags = Record<string, string | boolean | undefined>;
+export type ParsedFlags = Record<string, string | boolean | string[] | undefined>;
 
 /** Parses `argv` with the given flag spec; unknown flags are a usage error (exit 2). */
 export function parseFlags(
@@ -63,6 +67,31 @@ export function parseFlags(
 export function stringFlag(flags: ParsedFlags, name: string): string | undefined {
   const value = flags[name];
   return typeof value === 'string' ? value : undefined;
+}
+
+/** Loads custom adapters named by `--adapter MODULE` (default export, or a named `adapter` export). */
+export async function loadAdapterModules(flags: ParsedFlags): Promise<Adapter[]> {
+  const paths = (flags.adapter as string[] | undefined) ?? [];
+  const adapters: Adapter[] = [];
+  for (const path of paths) {
+    let module: { default?: unknown; adapter?: unknown };
+    try {
+      module = (await import(pathToFileURL(resolve(path)).href)) as typeof module;
+    } catch (error) {
+      throw usageError(`--adapter ${path}: cannot load it: ${(error as Error).message.split('\n')[0]}`);
+    }
+    const candidate = (module.default ?? module.adapter) as Partial<Adapter> | undefined;
+    if (
+      candidate === undefined ||
+      typeof candidate.name !== 'string' ||
+      typeof candidate.detect !== 'function' ||
+      typeof candidate.parse !== 'function'
+    ) {
+      throw usageError(`--adapter ${path}: its default export is not an adapter (name, meta, detect, parse)`);
+    }
+    adapters.push(candidate as Adapter);
+  }
+  return adapters;
 }
 
 /** Builds `ConvertOptions` from the shared flags and the environment. */

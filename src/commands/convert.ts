@@ -3,6 +3,7 @@ import {
   CONVERT_FLAGS,
   CONVERT_FLAGS_HELP,
   convertOptionsFromFlags,
+  loadAdapterModules,
   parseFlags,
   stringFlag,
 } from '../cli/args.js';
@@ -51,8 +52,10 @@ export async function runConvert(argv: readonly string[], signal?: AbortSignal):
   const issues = new IssueLog();
   const progress = new ProgressLine(!quiet && process.stderr.isTTY === true && !process.env.CI);
   const out = LineWriter.open(stringFlag(flags, 'output'));
+  const adapters = await loadAdapterModules(flags);
   const run = convert(input, {
     ...options,
+    adapters,
     accountId: options.accountId as string,
     ...(signal !== undefined ? { signal } : {}),
     onIssue: (issue) => issues.record(issue.code, issue.message, issueWhere(issue)),
