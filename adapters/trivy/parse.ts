@@ -273,8 +273,13 @@ class TrivyParser {
       const { value } = event;
       switch (role.role) {
         case 'record': {
-          const finding = await this.#record(role.kind, value, line, byte);
-          if (finding !== undefined) yield finding;
+          const pending = this.#pending(role.kind, value, line, byte);
+          const waiting = this.#climb(pending, this.#frames.length);
+          if (waiting !== undefined) await this.#park(waiting, pending);
+          else {
+            const finding = this.#map(pending);
+            if (finding !== undefined) yield finding;
+          }
           break;
         }
         case 'report-key':
@@ -316,12 +321,10 @@ class TrivyParser {
     );
   }
 
-  /** A record arrived: map it now, or spool it until the headers above it are complete. */
-  #record(kind: TrivyRecordKind, value: unknown, line: number, byte: number): Promise<Finding | undefined> {
-    const recordIndex = this.#recordIndex++;
-    // The secret itself (Match, Code) is dropped before the record goes anywhere, spool included.
+  /** A record as it arrived, with its position; the secret itself (Match, Code) is dropped right here. */
+  #pending(kind: TrivyRecordKind, value: unknown, line: number, byte: number): PendingRecord {
     const record = kind === 'secret' && isObject(value) ? safeSecretRecord(value) : value;
-    return this.#route({ kind, record, recordIndex, line, byte }, this.#frames.length);
+    return { kind, record, recordIndex: this.#recordIndex++, line, byte };
   }
 
   /** A scalar where a list or an object belongs: fatal at the top level, an issue below it. */
@@ -402,26 +405,27 @@ class TrivyParser {
   }
 
   /**
-   * Maps a record when every level above it is settled; otherwise spools it at the innermost unsettled level.
-   * `depth` is the number of levels (from the report down) that have not been applied to the record yet.
+   * Applies the settled levels above a record to it, innermost first, and returns the first level that is still
+   * unsettled (the record must wait there), or `undefined` when it can be mapped now. `depth` is the number of
+   * levels, from the report down, not yet applied to the record.
    */
-  async #route(pending: PendingRecord, depth: number): Promise<Finding | undefined> {
+  #climb(pending: PendingRecord, depth: number): Frame | undefined {
     for (let index = depth - 1; index >= 0; index--) {
       const frame = this.#frames[index] as Frame;
-      if (!frame.settled) {
-        frame.spool ??= new NdjsonSpool({
-          dir: this.#ctx.tempDir,
-          label: frame.level,
-          ...(this.#tuning.spoolMemoryBytes !== undefined
-            ? { memoryBytes: this.#tuning.spoolMemoryBytes }
-            : {}),
-        });
-        await frame.spool.write(pending);
-        return undefined;
-      }
+      if (!frame.settled) return frame;
       this.#apply(frame, pending);
     }
-    return this.#map(pending);
+    return undefined;
+  }
+
+  /** Spools a record at a level whose header is incomplete. */
+  async #park(frame: Frame, pending: PendingRecord): Promise<void> {
+    frame.spool ??= new NdjsonSpool({
+      dir: this.#ctx.tempDir,
+      label: frame.level,
+      ...(this.#tuning.spoolMemoryBytes !== undefined ? { memoryBytes: this.#tuning.spoolMemoryBytes } : {}),
+    });
+    await frame.spool.write(pending);
   }
 
   #apply(frame: Frame, pending: PendingRecord): void {
@@ -454,8 +458,12 @@ class TrivyParser {
     for await (const line of spool.drain()) {
       const pending = line as PendingRecord;
       this.#apply(frame, pending);
-      const finding = await this.#route(pending, index);
-      if (finding !== undefined) yield finding;
+      const waiting = this.#climb(pending, index);
+      if (waiting !== undefined) await this.#park(waiting, pending);
+      else {
+        const finding = this.#map(pending);
+        if (finding !== undefined) yield finding;
+      }
     }
   }
 
