@@ -15,7 +15,10 @@ const policy = `<Policy><policyName>Advanced Scan</policyName><Preferences><Serv
 
 function item(host, n) {
   const severity = n % 5 === 0 ? (n % 4) + 1 : 0;
-  const cves = severity > 0 ? Array.from({ length: (n % 7) + 1 }, (_, i) => `<cve>CVE-2024-${10000 + n * 10 + i}</cve>`).join('') : '';
+  const cves =
+    severity > 0
+      ? Array.from({ length: (n % 7) + 1 }, (_, i) => `<cve>CVE-2024-${10000 + n * 10 + i}</cve>`).join('')
+      : '';
   return `<ReportItem port="${(n % 40) * 100 + 22}" svc_name="www" protocol="tcp" severity="${severity}" pluginID="${100000 + n}" pluginName="Example plugin ${n} for host ${host}" pluginFamily="General">
 <description>The remote host is affected by example issue ${n}. It is, therefore,&#xd;
 affected by multiple vulnerabilities including remote code execution and information disclosure.&#xd;
@@ -43,8 +46,11 @@ function host(index) {
 
 async function generate() {
   const out = createWriteStream(file);
-  const write = (text) => (out.write(text) ? undefined : new Promise((resolve) => out.once('drain', resolve)));
-  await write(`<?xml version="1.0" ?>\n<NessusClientData_v2>\n${policy}<Report name="bench" xmlns:cm="http://www.nessus.org/cm">\n`);
+  const write = (text) =>
+    out.write(text) ? undefined : new Promise((resolve) => out.once('drain', resolve));
+  await write(
+    `<?xml version="1.0" ?>\n<NessusClientData_v2>\n${policy}<Report name="bench" xmlns:cm="http://www.nessus.org/cm">\n`,
+  );
   let bytes = 0;
   for (let index = 0; bytes < targetMb * 1_000_000; index++) {
     const block = host(index);

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import type { Finding, Issue } from '../../../src/adapter.js';
-import { isConverterError } from '../../../src/errors.js';
-import type { ConverterError } from '../../../src/errors.js';
 import nessus from '../../../adapters/nessus/index.js';
+import type { Finding, Issue } from '../../../src/adapter.js';
+import type { ConverterError } from '../../../src/errors.js';
+import { isConverterError } from '../../../src/errors.js';
 
 /** The input as an async stream of chunks of `size` bytes (the whole input in one chunk when omitted). */
 export async function* chunked(bytes: Uint8Array, size = bytes.length): AsyncGenerator<Uint8Array> {
