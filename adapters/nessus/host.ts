@@ -1,4 +1,5 @@
 import type { AwsEc2InstanceDetails, Partition, Resource } from '@aws-sdk/client-securityhub';
+import { partitionOf } from '../../src/asff/build.js';
 import { MAX_DETAILS_OTHER_VALUE_LENGTH } from '../../src/asff/limits.js';
 import type { HostRecord } from './reader.js';
 import { clip, oneLine, tidy } from './text.js';
@@ -29,13 +30,6 @@ export function hostKey(host: HostRecord): string {
 const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 const ACCOUNT_PATTERN = /^\d{12}$/;
 const IPV4_PATTERN = /^(\d{1,3})(\.\d{1,3}){3}$/;
-
-/** The AWS partition of a Region name. */
-export function partitionOf(region: string): Partition {
-  if (region.startsWith('cn-')) return 'aws-cn';
-  if (region.startsWith('us-gov-')) return 'aws-us-gov';
-  return 'aws';
-}
 
 /** `us-east-1a` → `us-east-1`. */
 function regionOfZone(zone: string | undefined): string | undefined {
@@ -81,7 +75,7 @@ export function hostResource(host: HostRecord): Resource {
       ? declaredRegion
       : regionOfZone(property(host, 'aws-instance-availabilityZone'));
   const account = property(host, 'aws-instance-accountId');
-  const partition = region !== undefined ? partitionOf(region) : undefined;
+  const partition = region !== undefined ? (partitionOf(region) as Partition) : undefined;
   const id =
     region !== undefined && partition !== undefined && account !== undefined && ACCOUNT_PATTERN.test(account)
       ? `arn:${partition}:ec2:${region}:${account}:instance/${instanceId}`

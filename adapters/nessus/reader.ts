@@ -527,7 +527,11 @@ export class NessusReader {
   private syntaxError(error: Error): ConverterError {
     const message = error.message.replace(/^\d+:\d+: /, '').replace(/\.$/, '');
     if (!this.rootSeen && /text data outside of root node/.test(message)) {
-      return this.error('E_FORMAT', 'the input is not XML (text before the first element)', error);
+      // No position: saxes notices stray text only at the end of a piece, so its position depends on chunking.
+      return new ConverterError('E_FORMAT', 'the input is not XML (text before the first element)', {
+        adapter: ADAPTER,
+        cause: error,
+      });
     }
     if (/^unexpected end$/.test(message)) {
       return this.error('E_TRUNCATED', 'the input ends inside an XML construct', error);

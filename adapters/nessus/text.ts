@@ -1,12 +1,17 @@
 import { TRUNCATION_MARKER } from '../../src/asff/limits.js';
 
 /**
- * Trims text and turns CR LF / lone CR into LF (Nessus writes `&#xd;` before line feeds); `undefined` when
- * nothing is left.
+ * Turns CR LF / lone CR into LF (Nessus writes `&#xd;` before line feeds), drops trailing whitespace and leading
+ * blank lines (keeping the first line's indentation), trims a single line; `undefined` when nothing is left.
  */
 export function tidy(text: string | undefined): string | undefined {
   if (text === undefined) return undefined;
-  const tidied = (text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text).trim();
+  let tidied = (text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text).trimEnd();
+  if (tidied.length > 0 && tidied.charCodeAt(0) <= 0x20) {
+    // Leading blank lines go, but the indentation of the first text line stays (plugin_output tables).
+    const blankLines = /^\s*\n/.exec(tidied);
+    tidied = blankLines !== null ? tidied.slice(blankLines[0].length) : tidied.trimStart();
+  }
   return tidied.length > 0 ? tidied : undefined;
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hostKey, hostObservedTimes, hostResource, partitionOf } from '../../../adapters/nessus/host.js';
+import { hostKey, hostObservedTimes, hostResource } from '../../../adapters/nessus/host.js';
 import {
   itemIdentity,
   mapItem,
@@ -8,6 +8,7 @@ import {
   normalizeCwe,
 } from '../../../adapters/nessus/map.js';
 import type { HostRecord, ItemRecord } from '../../../adapters/nessus/reader.js';
+import { tidy } from '../../../adapters/nessus/text.js';
 import type { Issue } from '../../../src/adapter.js';
 
 function host(properties: Record<string, string>, name = '10.0.0.1', report = {}): HostRecord {
@@ -134,14 +135,6 @@ describe('host mapping', () => {
         host({ HOST_START: 'Wed Mar 23 14:31:51 2022', HOST_END: 'Wed Mar 23 15:07:52 2022' }),
       ),
     ).toEqual({});
-  });
-
-  it.each([
-    ['us-east-1', 'aws'],
-    ['cn-northwest-1', 'aws-cn'],
-    ['us-gov-east-1', 'aws-us-gov'],
-  ])('maps Region %s to partition %s', (region, partition) => {
-    expect(partitionOf(region)).toBe(partition);
   });
 });
 
@@ -342,5 +335,17 @@ describe('item mapping', () => {
     expect(finding.sourceUrl).toBe('https://www.tenable.com/plugins/was/1234');
     expect(finding.scopeHint).toBe('shop');
     expect(finding.identity).toEqual(['https://shop.example/', '443', 'tcp', '1234']);
+  });
+});
+
+describe('tidy', () => {
+  it.each([
+    ['  High ', 'High'],
+    ['\n  Path : /x\n  Version : 1\n\n', '  Path : /x\n  Version : 1'],
+    ['line1\r\nline2\rline3', 'line1\nline2\nline3'],
+    [' \n \t\n', undefined],
+    ['', undefined],
+  ])('tidies %j to %j', (input, expected) => {
+    expect(tidy(input)).toBe(expected);
   });
 });
