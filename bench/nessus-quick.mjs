@@ -1,15 +1,20 @@
-// Quick throughput check of the Nessus adapter against raw saxes on the same generated file.
-// Not a test. Usage: npm run build && node --expose-gc bench/nessus-quick.mjs [megabytes=100] [raw|adapter|both]
-// Generates a realistic .nessus export in the OS temp dir, measures each approach in this process (raw saxes
-// first), prints MB/s and peak RSS, and deletes the file.
+// Quick throughput check of the Nessus adapter against raw saxes on the same generated file. Not a test.
+// Usage: npm run build && node bench/nessus-quick.mjs [megabytes=100] [rounds=2]
+// Generates a realistic .nessus export in the OS temp dir, measures each approach in its own child process
+// (raw saxes counting ReportItems; the adapter producing findings), alternating, and deletes the file.
+// Prints wall-clock MB/s, CPU-time MB/s (user+system: steadier on a shared machine) and peak RSS (maxRSS).
+import { execFileSync } from 'node:child_process';
 import { createReadStream, createWriteStream, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { SaxesParser } from 'saxes';
 
-const targetMb = Number(process.argv[2] ?? 100);
-const mode = process.argv[3] ?? 'both';
-const file = join(tmpdir(), `nessus-quick-${process.pid}.nessus`);
+const [, , first = '100', second = '2', third] = process.argv;
+const child = first === '--measure';
+const targetMb = Number(first);
+const rounds = Number(second);
+const file = child ? third : join(tmpdir(), `nessus-quick-${process.pid}.nessus`);
 
 const policy = `<Policy><policyName>Advanced Scan</policyName><Preferences><ServerPreferences>${'<preference><name>opt</name><value>yes</value></preference>'.repeat(200)}</ServerPreferences><PluginsPreferences>${'<item><pluginName>Ping the remote host</pluginName><pluginId>10180</pluginId><fullName>Ping the remote host[entry]:TCP ping destination port(s) :</fullName><preferenceName>TCP ping destination port(s) :</preferenceName><preferenceType>entry</preferenceType><preferenceValues>built-in</preferenceValues><selectedValue>built-in</selectedValue></item>\n'.repeat(3000)}</PluginsPreferences></Preferences></Policy>\n`;
 
@@ -65,23 +70,6 @@ function chunks() {
   return createReadStream(file, { highWaterMark: 1 << 20 });
 }
 
-let peakRss = 0;
-const sampler = setInterval(() => {
-  peakRss = Math.max(peakRss, process.memoryUsage().rss);
-}, 20);
-
-async function measure(label, run) {
-  globalThis.gc?.();
-  peakRss = process.memoryUsage().rss;
-  const started = process.hrtime.bigint();
-  const count = await run();
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  const mb = statSync(file).size / 1_000_000;
-  console.log(
-    `${label.padEnd(34)} ${count.toString().padStart(8)} records  ${(mb / seconds).toFixed(1).padStart(6)} MB/s  peak RSS ${(peakRss / 1e6).toFixed(0)} MB`,
-  );
-}
-
 async function rawSaxes() {
   const parser = new SaxesParser();
   let items = 0;
@@ -106,12 +94,41 @@ async function adapter() {
   return touched >= 0 ? findings : 0;
 }
 
-try {
-  await generate();
-  console.log(`generated ${(statSync(file).size / 1e6).toFixed(1)} MB at ${file}`);
-  if (mode !== 'adapter') await measure('raw saxes (count ReportItems)', rawSaxes);
-  if (mode !== 'raw') await measure('nessus adapter (findings)', adapter);
-} finally {
-  clearInterval(sampler);
-  if (!process.env.KEEP) rmSync(file, { force: true });
+async function measureHere(mode) {
+  const started = process.hrtime.bigint();
+  const cpu = process.cpuUsage();
+  const records = mode === 'raw' ? await rawSaxes() : await adapter();
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const used = process.cpuUsage(cpu);
+  const mb = statSync(file).size / 1_000_000;
+  const line = {
+    mode,
+    records,
+    wall: mb / seconds,
+    cpu: mb / ((used.user + used.system) / 1e6),
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+  };
+  process.stdout.write(JSON.stringify(line));
+}
+
+if (child) {
+  await measureHere(second);
+} else {
+  try {
+    await generate();
+    console.log(`generated ${(statSync(file).size / 1e6).toFixed(1)} MB at ${file}`);
+    const script = fileURLToPath(import.meta.url);
+    for (let round = 0; round < rounds; round++) {
+      for (const mode of ['raw', 'adapter']) {
+        const line = JSON.parse(
+          execFileSync(process.execPath, [script, '--measure', mode, file], { encoding: 'utf8' }),
+        );
+        console.log(
+          `${(mode === 'raw' ? 'raw saxes (count ReportItems)' : 'nessus adapter (findings)').padEnd(32)} ${String(line.records).padStart(8)} records  wall ${line.wall.toFixed(1).padStart(6)} MB/s  cpu ${line.cpu.toFixed(1).padStart(6)} MB/s  peak RSS ${line.peakRssMb.toFixed(0)} MB`,
+        );
+      }
+    }
+  } finally {
+    if (process.env.KEEP === undefined) rmSync(file, { force: true });
+  }
 }

@@ -24,7 +24,7 @@ export default defineAdapter({
     const queue = new FindingQueue(ctx, minSeverityOption(ctx.options));
     const reader = new NessusReader(queue);
     try {
-      for await (const piece of decodeUtf8Pieces(input, NESSUS_LIMITS.pieceChars)) {
+      for await (const piece of decodeUtf8Pieces(input, NESSUS_LIMITS.pieceBytes)) {
         if (ctx.signal?.aborted === true) {
           throw new ConverterError('E_ABORTED', 'conversion aborted', { adapter: 'nessus' });
         }

@@ -21,8 +21,8 @@ export interface NessusReaderLimits {
   maxPendingItems: number;
   /** Characters of text held by those buffered items. */
   maxPendingChars: number;
-  /** Size of the string pieces fed to the SAX parser; the buffer guard runs after each piece. */
-  pieceChars: number;
+  /** Bytes decoded into one string piece for the SAX parser; the buffer guard runs after each piece. */
+  pieceBytes: number;
 }
 
 /** The limits used by the adapter. */
@@ -36,5 +36,5 @@ export const NESSUS_LIMITS = {
   maxHostProperties: 128,
   maxPendingItems: 256,
   maxPendingChars: 16_777_216,
-  pieceChars: 65_536,
+  pieceBytes: 65_536,
 } as const satisfies NessusReaderLimits;

@@ -3,9 +3,9 @@ import { declaredEncoding, decodeUtf8Pieces } from '../../../adapters/nessus/inp
 import type { ConverterError } from '../../../src/errors.js';
 import { chunked } from './run.js';
 
-async function collect(bytes: Uint8Array, chunkSize: number, pieceChars = 1024): Promise<string[]> {
+async function collect(bytes: Uint8Array, chunkSize: number, pieceBytes = 1024): Promise<string[]> {
   const pieces: string[] = [];
-  for await (const piece of decodeUtf8Pieces(chunked(bytes, chunkSize), pieceChars)) pieces.push(piece);
+  for await (const piece of decodeUtf8Pieces(chunked(bytes, chunkSize), pieceBytes)) pieces.push(piece);
   return pieces;
 }
 
@@ -27,7 +27,7 @@ describe('decodeUtf8Pieces', () => {
     expect((await collect(encode(text), size)).join('')).toBe(text);
   });
 
-  it('yields pieces no longer than pieceChars', async () => {
+  it('yields pieces no longer than pieceBytes', async () => {
     const long = `<a>${'x'.repeat(10_000)}</a>`;
     const pieces = await collect(encode(long), long.length, 4096);
     expect(pieces.join('')).toBe(long);

@@ -108,7 +108,6 @@ describe('NessusReader', () => {
         doc(`<ReportHost name="h">${props}${item('1', body)}${item('2')}</ReportHost>`),
         {
           maxTextChars: 1000,
-          pieceChars: 256,
         },
         256,
       );
