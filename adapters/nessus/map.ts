@@ -393,7 +393,6 @@ export function mapItem(
   put('plugin_modification_date', field(item, 'plugin_modification_date'));
   put('vuln_publication_date', field(item, 'vuln_publication_date'));
   put('patch_publication_date', field(item, 'patch_publication_date'));
-  put('unsupported_by_vendor', field(item, 'unsupported_by_vendor'));
   put('compliance-check-id', field(item, 'cm:compliance-check-id'));
   put('compliance-result', complianceResult);
   put('compliance-actual-value', field(item, 'cm:compliance-actual-value'));

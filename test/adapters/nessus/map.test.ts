@@ -240,6 +240,12 @@ describe('item mapping', () => {
     expect(finding.remediation).toBeUndefined();
   });
 
+  it('marks plugins for unsupported software as having no fix', () => {
+    const { finding } = mapped(item(base, { cvss_base_score: ['10.0'], unsupported_by_vendor: ['true'] }));
+    expect(finding.vulnerabilities?.[0]?.FixAvailable).toBe('NO');
+    expect(finding.types).toEqual([NESSUS_TYPES.vulnerability]);
+  });
+
   it('reports unreadable CVSS and EPSS values and leaves them out of Vulnerabilities', () => {
     const { finding, issues } = mapped(item(base, { cvss3_base_score: ['N/A'], epss_score: ['12'] }));
     expect(finding.vulnerabilities).toBeUndefined();
