@@ -9,6 +9,8 @@ export interface NessusReaderLimits {
   maxItemChars: number;
   /** Values kept for one repeated child element of a `ReportItem` (e.g. `<cve>`, `<xref>`). */
   maxValuesPerField: number;
+  /** Values kept for one `ReportItem` across all its children (bounds the distinct `cm:compliance-*` names too). */
+  maxItemValues: number;
   /** Element nesting depth; deeper input is refused with `E_UNSAFE`. */
   maxDepth: number;
   /** Characters in one element, attribute, entity or processing-instruction name; longer is `E_UNSAFE`. */
@@ -30,6 +32,7 @@ export const NESSUS_LIMITS = {
   maxTextChars: 1_048_576,
   maxItemChars: 4_194_304,
   maxValuesPerField: 1_000,
+  maxItemValues: 10_000,
   maxDepth: 64,
   maxNameChars: 65_536,
   maxAttributes: 256,

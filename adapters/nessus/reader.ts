@@ -126,6 +126,7 @@ interface ItemState {
   index: number;
   line: number;
   chars: number;
+  values: number;
   droppedValues: number;
 }
 
@@ -306,7 +307,15 @@ export class NessusReader {
     const index = this.itemCount++;
     const line = this.parser.line;
     if (this.host === undefined || !this.sink.wants(tag.attributes, index, line)) return NODE.ignored;
-    this.item = { attributes: tag.attributes, fields: new Map(), index, line, chars: 0, droppedValues: 0 };
+    this.item = {
+      attributes: tag.attributes,
+      fields: new Map(),
+      index,
+      line,
+      chars: 0,
+      values: 0,
+      droppedValues: 0,
+    };
     return NODE.item;
   }
 
@@ -350,9 +359,13 @@ export class NessusReader {
     const text = tidy(capture.text);
     if (text === undefined) return;
     const values = item.fields.get(capture.name);
+    if (item.values >= this.limits.maxItemValues || (values?.length ?? 0) >= this.limits.maxValuesPerField) {
+      item.droppedValues++;
+      return;
+    }
     if (values === undefined) item.fields.set(capture.name, [text]);
-    else if (values.length < this.limits.maxValuesPerField) values.push(text);
-    else item.droppedValues++;
+    else values.push(text);
+    item.values++;
   }
 
   private closeHostTag(): void {
@@ -378,7 +391,7 @@ export class NessusReader {
     if (item.droppedValues > 0) {
       this.sink.issue({
         code: 'values-capped',
-        message: `plugin ${item.attributes.pluginID ?? '?'} repeats a child element more than ${this.limits.maxValuesPerField} times; ${item.droppedValues} value(s) were dropped`,
+        message: `plugin ${item.attributes.pluginID ?? '?'} has more child values than the reader keeps (${this.limits.maxValuesPerField} per element name, ${this.limits.maxItemValues} per item); ${item.droppedValues} value(s) were dropped`,
         line: item.line,
         recordIndex: item.index,
       });

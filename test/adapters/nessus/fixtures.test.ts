@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { convertAll, expectAllValid, fixtureNdjson } from '../../helpers/asff.js';
+import { convert } from '../../../src/pipeline.js';
+import { convertAll, expectAllValid, FIXTURE_CONTEXT, fixtureNdjson } from '../../helpers/asff.js';
 import { fileBytes, runNessus } from './run.js';
 
 const FIXTURES = fileURLToPath(new URL('../../../fixtures/nessus/', import.meta.url));
@@ -88,6 +89,32 @@ describe('nessus fixtures', () => {
       expect(chunkedRun.findings).toEqual(whole.findings);
       expect(chunkedRun.issues).toEqual(whole.issues);
     }
+  });
+});
+
+describe('partial input through the pipeline', () => {
+  it('emits the findings read before a truncation, then fails with E_TRUNCATED and an incomplete run', async () => {
+    const run = convert(fixture('bad-truncated.nessus'), FIXTURE_CONTEXT);
+    const ids: string[] = [];
+    const error = await (async () => {
+      for await (const finding of run) ids.push(finding.Id ?? '');
+    })().catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: 'E_TRUNCATED', line: 76 });
+    expect(ids).toHaveLength(1);
+    expect(run.stats).toMatchObject({ received: 1, emitted: 1, complete: false });
+  });
+
+  it('stops with E_ABORTED when the signal is aborted', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const { default: nessus } = await import('../../../adapters/nessus/index.js');
+    const parse = nessus.parse(
+      (async function* () {
+        yield new Uint8Array(fileBytes(fixture('normal-two-hosts.nessus')));
+      })(),
+      { onIssue: () => {}, options: {}, tempDir: '.', signal: controller.signal },
+    );
+    await expect(parse[Symbol.asyncIterator]().next()).rejects.toMatchObject({ code: 'E_ABORTED' });
   });
 });
 

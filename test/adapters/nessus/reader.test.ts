@@ -149,6 +149,18 @@ describe('NessusReader', () => {
       expect(issues.map((issue) => issue.code)).toEqual(['values-capped']);
     });
 
+    it('caps the values of one item across distinct child names', () => {
+      const body = Array.from({ length: 8 }, (_, i) => `<cm:compliance-x${i}>v</cm:compliance-x${i}>`).join(
+        '',
+      );
+      const { items, issues } = read(doc(`<ReportHost name="h">${props}${item('1', body)}</ReportHost>`), {
+        maxItemValues: 5,
+      });
+      expect(items[0]?.item.fields.size).toBe(5);
+      expect(issues.map((issue) => issue.code)).toEqual(['values-capped']);
+      expect(issues[0]?.message).toContain('3 value(s) were dropped');
+    });
+
     it('caps the host tags kept', () => {
       const tags = Array.from({ length: 5 }, (_, i) => `<tag name="aws-instance-x${i}">v</tag>`).join('');
       const { items, issues } = read(
