@@ -91,6 +91,35 @@ describe('importFindings against the emulator (real SDK client)', () => {
     expect(hub.requests().filter((r) => isImport(r) && r.findingCount < 100).length).toBeLessThanOrEqual(3);
   });
 
+  it('stops on abort: what was read is imported or dead-lettered as aborted, and the run maps to 130', async () => {
+    const controller = new AbortController();
+    let answered = 0;
+    hub = await startEmulator({
+      throttling: false,
+      onRequest: () => {
+        answered += 1;
+        if (answered === 5) controller.abort();
+      },
+    });
+    let pulled = 0;
+    async function* counted() {
+      for (const item of manyFindings(20_000)) {
+        pulled += 1;
+        yield item;
+      }
+    }
+    const result = await importFindings(
+      counted(),
+      viaEmulator(hub, { rate: 200, burst: 200, concurrency: 4, signal: controller.signal }),
+    );
+    expect(result.aborted).toBe(true);
+    expect(pulled).toBeLessThan(2_000);
+    expect(result.received).toBe(pulled);
+    expect(result.imported + (result.failures.aborted ?? 0)).toBe(result.received);
+    expect(hub.findings().length).toBeGreaterThanOrEqual(result.imported);
+    expect(importExitCode(result)).toBe(130);
+  });
+
   it('dead-letters permanent failures with their reasons and maps the run to exit code 3', async () => {
     hub = await startEmulator({ throttling: false });
     const items = manyFindings(120);
