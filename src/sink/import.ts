@@ -12,7 +12,13 @@ import {
   REQUEST_ENVELOPE_BYTES,
 } from './batch.js';
 import { type BatchSender, type ClientOptions, createBatchSender, dryRunSender } from './client.js';
-import { type DeadLetter, type DeadLetterEntry, memoryDeadLetter, openDeadLetter } from './dead-letter.js';
+import {
+  type DeadLetter,
+  type DeadLetterEntry,
+  type MemoryDeadLetter,
+  memoryDeadLetter,
+  openDeadLetter,
+} from './dead-letter.js';
 import { createLimiter, type LimiterClusterOptions, type RequestLimiter, unlimited } from './limiter.js';
 import { assertBalanced, type ImportReport, ReportTally } from './report.js';
 import {
@@ -102,13 +108,13 @@ export interface ImportOptions extends ClientOptions, BatchLimits {
 /** The final report, plus the dead-lettered entries when no dead letter was given. */
 export type ImportResult = ImportReport & { deadLetterEntries?: readonly DeadLetterEntry[] };
 
-const reportsOfErrors = new WeakMap<object, ImportReport>();
+const reportsOfErrors = new WeakMap<object, ImportResult>();
 
 /**
  * The report of the run that ended with this error (an access error, a dead-letter write error, an input
  * error after which everything read was still imported), or `undefined`.
  */
-export function importReportOf(error: unknown): ImportReport | undefined {
+export function importReportOf(error: unknown): ImportResult | undefined {
   return typeof error === 'object' && error !== null ? reportsOfErrors.get(error) : undefined;
 }
 
@@ -148,9 +154,26 @@ export async function importFindings(
             ...(options.redis !== undefined ? { redis: options.redis } : {}),
           }));
     const run = new ImportRun(findings, options, sender, limiter, deadLetter);
-    const report: ImportResult = await run.run();
-    if (options.deadLetter === undefined && 'entries' in deadLetter)
-      report.deadLetterEntries = (deadLetter as ReturnType<typeof memoryDeadLetter>).entries;
+    const withEntries = (report: ImportResult) => {
+      if (options.deadLetter === undefined && 'entries' in deadLetter)
+        report.deadLetterEntries = (deadLetter as MemoryDeadLetter).entries;
+      return report;
+    };
+    let report: ImportResult;
+    try {
+      report = withEntries(await run.run());
+    } catch (error) {
+      const partial = importReportOf(error);
+      if (partial !== undefined) withEntries(partial);
+      throw error;
+    }
+    // Closing the file is part of the run: a failure here means dead-lettered findings may be lost.
+    if (ownsDeadLetter) {
+      await deadLetter.close().catch((error: unknown) => {
+        reportsOfErrors.set(error as object, report);
+        throw error;
+      });
+    }
     return report;
   } finally {
     sender?.close();
