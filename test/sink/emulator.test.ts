@@ -77,7 +77,7 @@ describe('importFindings against the emulator (real SDK client)', () => {
     // bucket (same quota, same start) agrees: it throttled nothing or next to nothing.
     const busiest = hub.maxRequestsInAnyWindow(1000, isImport);
     expect(busiest).toBeLessThanOrEqual(40);
-    expect(result.throttled).toBeLessThanOrEqual(2);
+    expect(result.throttled).toBeLessThanOrEqual(3);
     // Over the whole run, the bucket bound holds: n requests took at least (n - 30) / 10 seconds (less one
     // refill of 5, which lands in one clump).
     const times = hub
