@@ -27,6 +27,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   validate: async () => (await import('./commands/validate.js')).runValidate,
   hub: async () => (await import('./commands/hub.js')).runHubCommand,
   import: async () => (await import('./commands/import.js')).runImport,
+  demo: async () => (await import('./commands/demo.js')).runDemo,
 };
 
 async function version(): Promise<string> {
