@@ -8,11 +8,11 @@ import {
   stringFlag,
 } from '../cli/args.js';
 import { EXIT, type ExitCode } from '../cli/exit-codes.js';
+import { FailOnCounter } from '../cli/fail-on.js';
 import { diagnostic, ProgressLine, reportError, usageError } from '../cli/output.js';
 import { IssueLog, summaryLine, writeSummary } from '../cli/summary.js';
 import { ConverterError } from '../errors.js';
 import { assertAccountAndRegion, type ConversionStats, convert } from '../pipeline.js';
-import { isAtLeast } from '../severity.js';
 import { callerAccountId } from '../sink/account.js';
 import { type DeadLetter, lazyDeadLetterFile, openDeadLetter } from '../sink/dead-letter.js';
 import { type ImportResult, importFindings, importReportOf } from '../sink/import.js';
@@ -142,7 +142,7 @@ export async function runImport(argv: readonly string[], signal?: AbortSignal): 
       ? await openDeadLetter(deadLetterPath)
       : lazyDeadLetterFile(DEFAULT_DEAD_LETTER);
   const adapters = await loadAdapterModules(flags);
-  let failing = 0;
+  const failing = new FailOnCounter(failOn);
   const run = convert(input, {
     ...options,
     accountId,
@@ -153,14 +153,7 @@ export async function runImport(argv: readonly string[], signal?: AbortSignal): 
   });
   async function* counted(): AsyncGenerator<AwsSecurityFinding> {
     for await (const finding of run) {
-      const label = finding.FindingProviderFields?.Severity?.Label;
-      if (
-        failOn !== undefined &&
-        finding.RecordState === 'ACTIVE' &&
-        label !== undefined &&
-        isAtLeast(label, failOn)
-      )
-        failing++;
+      failing.observe(finding);
       yield finding;
     }
   }
@@ -197,7 +190,7 @@ export async function runImport(argv: readonly string[], signal?: AbortSignal): 
   } else {
     exit = importExitCode(sinkReport, failure);
     if (failure !== undefined) reportError(failure);
-    if (exit === EXIT.OK && failing > 0) exit = EXIT.POLICY;
+    if (exit === EXIT.OK && failing.count > 0) exit = EXIT.POLICY;
   }
   if (sinkReport !== undefined) {
     const report = combineReports(run.stats, sinkReport);
@@ -208,8 +201,7 @@ export async function runImport(argv: readonly string[], signal?: AbortSignal): 
       issues.print({ ...run.stats.issues, ...report.issues });
       diagnostic(summaryLine(run.stats, 'read'));
       diagnostic(importSummaryLine(report));
-      if (failing > 0)
-        diagnostic(`${failing} active finding${failing === 1 ? '' : 's'} at ${failOn} or above (--fail-on)`);
+      if (failing.count > 0) diagnostic(failing.describe());
     }
   }
   return exit;
