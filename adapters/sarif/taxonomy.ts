@@ -1,0 +1,150 @@
+import { MAX_CWES, MAX_VULNERABILITIES } from '../../src/asff/limits.js';
+import type { RuleInfo, TaxonReference } from './rules.js';
+import { asArray, asObject, asText, type JsonObject } from './values.js';
+
+/** One taxon of a run taxonomy (a CWE entry, a KICS category …). */
+export interface TaxonInfo {
+  id?: string;
+  name?: string;
+  guid?: string;
+}
+
+/** A run taxonomy (`run.taxonomies[]`), reduced to what references need. */
+export interface TaxonomyInfo {
+  name?: string;
+  guid?: string;
+  taxa: (TaxonInfo | undefined)[];
+}
+
+/** Reads one taxon. */
+export function readTaxon(value: unknown): TaxonInfo | undefined {
+  const object = asObject(value);
+  if (object === undefined) return undefined;
+  const taxon: TaxonInfo = {};
+  const id = asText(object.id);
+  if (id !== undefined) taxon.id = id;
+  const name = asText(object.name);
+  if (name !== undefined) taxon.name = name;
+  const guid = asText(object.guid);
+  if (guid !== undefined) taxon.guid = guid;
+  return taxon;
+}
+
+/** Reads a whole taxonomy object (tests; the stream builds it field by field). */
+export function readTaxonomy(value: unknown): TaxonomyInfo {
+  const object = asObject(value);
+  const taxonomy: TaxonomyInfo = { taxa: asArray(object?.taxa).map(readTaxon) };
+  const name = asText(object?.name);
+  if (name !== undefined) taxonomy.name = name;
+  const guid = asText(object?.guid);
+  if (guid !== undefined) taxonomy.guid = guid;
+  return taxonomy;
+}
+
+const CWE_IN_TEXT = /(?:^|[^a-z0-9])cwe[-_: ]?(\d{1,5})(?!\d)/gi;
+const CVE_IN_TEXT = /\bCVE-\d{4}-\d{4,7}\b/gi;
+
+function taxonomyOf(
+  reference: TaxonReference,
+  taxonomies: readonly TaxonomyInfo[],
+): TaxonomyInfo | undefined {
+  if (reference.componentIndex !== undefined) return taxonomies[reference.componentIndex];
+  if (reference.componentGuid !== undefined) {
+    const guid = reference.componentGuid.toLowerCase();
+    const byGuid = taxonomies.find((taxonomy) => taxonomy.guid?.toLowerCase() === guid);
+    if (byGuid !== undefined) return byGuid;
+  }
+  return reference.componentName === undefined
+    ? undefined
+    : taxonomies.find((taxonomy) => taxonomy.name === reference.componentName);
+}
+
+/** The id (and taxonomy name) a taxon reference points to, resolving indexes through the run taxonomies. */
+function referencedTaxon(
+  reference: TaxonReference,
+  taxonomies: readonly TaxonomyInfo[],
+): { id?: string; taxonomy?: string } {
+  const taxonomy = taxonomyOf(reference, taxonomies);
+  const fromTable = reference.index === undefined ? undefined : taxonomy?.taxa[reference.index];
+  const id = reference.id ?? fromTable?.id;
+  const name = reference.componentName ?? taxonomy?.name;
+  return { ...(id !== undefined && { id }), ...(name !== undefined && { taxonomy: name }) };
+}
+
+function addCwe(cwes: Set<string>, text: string, bareNumbers: boolean): void {
+  for (const match of text.matchAll(CWE_IN_TEXT)) cwes.add(`CWE-${Number(match[1])}`);
+  if (bareNumbers)
+    for (const match of text.matchAll(/(?:^|[^\d-])(\d{1,5})(?!\d)/g)) cwes.add(`CWE-${Number(match[1])}`);
+}
+
+function propertyStrings(properties: JsonObject | undefined, key: RegExp): string[] {
+  const values: string[] = [];
+  for (const [name, value] of Object.entries(properties ?? {})) {
+    if (!key.test(name)) continue;
+    for (const item of Array.isArray(value) ? value : [value])
+      if (typeof item === 'string' || typeof item === 'number') values.push(String(item));
+  }
+  return values;
+}
+
+/**
+ * CWE ids of a result, as `CWE-<n>`: rule tags (`external/cwe/cwe-79`, `CWE-79`, `CWE-798: …`), `cwe`/`cwes`
+ * properties of the rule and the result, and rule relationships / result taxa that point into a taxonomy named
+ * CWE (`798` or `CWE-798`). At most {@link MAX_CWES}.
+ */
+export function cwesOf(
+  rule: RuleInfo | undefined,
+  result: JsonObject,
+  resultTaxa: readonly TaxonReference[],
+  taxonomies: readonly TaxonomyInfo[],
+): string[] {
+  const cwes = new Set<string>();
+  for (const tag of rule?.tags ?? []) addCwe(cwes, tag, false);
+  for (const properties of [rule?.properties, asObject(result.properties)])
+    for (const value of propertyStrings(properties, /^cwes?$/i)) addCwe(cwes, value, true);
+  for (const reference of [...(rule?.relationships ?? []), ...resultTaxa]) {
+    const { id, taxonomy } = referencedTaxon(reference, taxonomies);
+    if (id !== undefined && taxonomy !== undefined && /cwe/i.test(taxonomy)) addCwe(cwes, id, true);
+  }
+  return [...cwes].slice(0, MAX_CWES);
+}
+
+/** Every CVE id in a text, upper-cased, in order of appearance. */
+export function cvesInText(text: string | undefined): string[] {
+  return text === undefined ? [] : [...text.matchAll(CVE_IN_TEXT)].map((match) => match[0].toUpperCase());
+}
+
+/**
+ * CVE ids of a result. The first source that names any wins: rule ids and names; then `cve*` properties and tags
+ * of the result and rule; then taxa and relationships; then the message and the rule's descriptions (Snyk writes
+ * the CVE only in `fullDescription`). At most {@link MAX_VULNERABILITIES}.
+ */
+export function cvesOf(
+  ruleId: string | undefined,
+  rule: RuleInfo | undefined,
+  result: JsonObject,
+  resultTaxa: readonly TaxonReference[],
+  taxonomies: readonly TaxonomyInfo[],
+  message: string | undefined,
+): string[] {
+  const resultProperties = asObject(result.properties);
+  const tiers: (() => string[])[] = [
+    () => [ruleId, rule?.id, rule?.name].flatMap(cvesInText),
+    () =>
+      [
+        ...propertyStrings(resultProperties, /cve/i),
+        ...propertyStrings(rule?.properties, /cve/i),
+        ...(rule?.tags ?? []),
+      ].flatMap(cvesInText),
+    () =>
+      [...resultTaxa, ...(rule?.relationships ?? [])].flatMap((reference) =>
+        cvesInText(referencedTaxon(reference, taxonomies).id),
+      ),
+    () => [message, rule?.shortDescription, rule?.fullDescription].flatMap(cvesInText),
+  ];
+  for (const tier of tiers) {
+    const found = [...new Set(tier())];
+    if (found.length > 0) return found.slice(0, MAX_VULNERABILITIES);
+  }
+  return [];
+}
