@@ -42,7 +42,7 @@ export function readTaxonomy(value: unknown): TaxonomyInfo {
 }
 
 const CWE_IN_TEXT = /(?:^|[^a-z0-9])cwe[-_: ]?(\d{1,5})(?!\d)/gi;
-const CVE_IN_TEXT = /\bCVE-\d{4}-\d{4,7}\b/gi;
+const CVE_IN_TEXT = /(?<![A-Za-z0-9])CVE-\d{4}-\d{4,7}(?!\d)/gi;
 
 function taxonomyOf(
   reference: TaxonReference,
