@@ -17,7 +17,7 @@ import { firstLine, resolveMessage } from './message.js';
 import { findRule, type RuleInfo, readTaxonReferences } from './rules.js';
 import { isSecretFinding, redactSecrets, scrubAwsKeys, secretCandidates } from './secrets.js';
 import { resolveSeverity, SARIF_KINDS } from './severity.js';
-import { cvesOf, cwesOf } from './taxonomy.js';
+import { cwesOf, vulnerabilityIdsOf } from './taxonomy.js';
 import { asArray, asNumber, asObject, asText, clip, type JsonObject } from './values.js';
 
 /** Where a result sits in the input, for issues. */
@@ -344,8 +344,10 @@ export function mapResult(
   const reason = resolvedReason(result, kind);
   const taxa = readTaxonReferences(result.taxa, false);
   const cwes = cwesOf(rule, result, taxa, run.taxonomies);
-  const cves = secret ? [] : cvesOf(ruleId, rule, result, taxa, run.taxonomies, message);
-  const pkg = cves.length > 0 ? packageOf(message, rule) : undefined;
+  const advisory = secret
+    ? undefined
+    : vulnerabilityIdsOf(ruleId, rule, result, taxa, run.taxonomies, message);
+  const pkg = advisory !== undefined ? packageOf(message, rule) : undefined;
 
   let title = scrub(titleOf(rule, ruleId, message))!;
   if (pkg?.Name !== undefined && !title.includes(pkg.Name))
@@ -363,9 +365,9 @@ export function mapResult(
   if (helpUrl !== undefined) recommendation.Url = helpUrl;
 
   const vulnerabilities: Vulnerability[] = [];
-  if (cves.length > 0) {
+  if (advisory !== undefined) {
     const cvss = cvssOf(result, rule, toolName);
-    for (const id of cves)
+    for (const id of advisory.ids)
       vulnerabilities.push({
         Id: id,
         Vendor: { Name: toolName, ...(helpUrl !== undefined && { Url: helpUrl }) },
@@ -440,9 +442,11 @@ export function mapResult(
     types: [
       secret
         ? 'Sensitive Data Identifications/Passwords'
-        : cves.length > 0
+        : advisory?.kind === 'CVE'
           ? 'Software and Configuration Checks/Vulnerabilities/CVE'
-          : 'Software and Configuration Checks',
+          : advisory?.kind === 'GHSA'
+            ? 'Software and Configuration Checks/Vulnerabilities'
+            : 'Software and Configuration Checks',
     ],
     resources: [
       resourceOf(run, repository, primary, analysisTarget, secret ? undefined : scrub(primary?.snippet)),

@@ -43,6 +43,7 @@ export function readTaxonomy(value: unknown): TaxonomyInfo {
 
 const CWE_IN_TEXT = /(?:^|[^a-z0-9])cwe[-_: ]?(\d{1,5})(?!\d)/gi;
 const CVE_IN_TEXT = /(?<![A-Za-z0-9])CVE-\d{4}-\d{4,7}(?!\d)/gi;
+const GHSA_IN_TEXT = /(?<![A-Za-z0-9])GHSA(?:-[23456789cfghjmpqrvwx]{4}){3}(?![A-Za-z0-9])/gi;
 
 function taxonomyOf(
   reference: TaxonReference,
@@ -114,37 +115,56 @@ export function cvesInText(text: string | undefined): string[] {
   return text === undefined ? [] : [...text.matchAll(CVE_IN_TEXT)].map((match) => match[0].toUpperCase());
 }
 
+/** Every GitHub advisory id (`GHSA-xxxx-xxxx-xxxx`) in a text, in its canonical case. */
+export function ghsasInText(text: string | undefined): string[] {
+  return text === undefined
+    ? []
+    : [...text.matchAll(GHSA_IN_TEXT)].map((match) => `GHSA${match[0].slice(4).toLowerCase()}`);
+}
+
+/** The vulnerability ids of a result: CVE ids, else GitHub advisory ids (Grype and Trivy report both). */
+export interface VulnerabilityIds {
+  kind: 'CVE' | 'GHSA';
+  ids: string[];
+}
+
 /**
- * CVE ids of a result. The first source that names any wins: rule ids and names; then `cve*` properties and tags
- * of the result and rule; then taxa and relationships; then the message and the rule's descriptions (Snyk writes
- * the CVE only in `fullDescription`). At most {@link MAX_VULNERABILITIES}.
+ * Vulnerability ids of a result. For CVE ids, and failing that GHSA ids, the first source that names any wins:
+ * rule ids and names; then `cve*`/`ghsa*` properties and tags of the result and rule; then taxa and
+ * relationships; then the message and the rule's descriptions (Snyk writes the CVE only in `fullDescription`).
+ * At most {@link MAX_VULNERABILITIES}. `undefined` when there is none.
  */
-export function cvesOf(
+export function vulnerabilityIdsOf(
   ruleId: string | undefined,
   rule: RuleInfo | undefined,
   result: JsonObject,
   resultTaxa: readonly TaxonReference[],
   taxonomies: readonly TaxonomyInfo[],
   message: string | undefined,
-): string[] {
+): VulnerabilityIds | undefined {
   const resultProperties = asObject(result.properties);
-  const tiers: (() => string[])[] = [
-    () => [ruleId, rule?.id, rule?.name].flatMap(cvesInText),
-    () =>
-      [
-        ...propertyStrings(resultProperties, /cve/i),
-        ...propertyStrings(rule?.properties, /cve/i),
-        ...(rule?.tags ?? []),
-      ].flatMap(cvesInText),
-    () =>
-      [...resultTaxa, ...(rule?.relationships ?? [])].flatMap((reference) =>
-        cvesInText(referencedTaxon(reference, taxonomies).id),
-      ),
-    () => [message, rule?.shortDescription, rule?.fullDescription].flatMap(cvesInText),
-  ];
-  for (const tier of tiers) {
-    const found = [...new Set(tier())];
-    if (found.length > 0) return found.slice(0, MAX_VULNERABILITIES);
+  for (const [kind, find, key] of [
+    ['CVE', cvesInText, /cve/i],
+    ['GHSA', ghsasInText, /ghsa/i],
+  ] as const) {
+    const tiers: (() => string[])[] = [
+      () => [ruleId, rule?.id, rule?.name].flatMap(find),
+      () =>
+        [
+          ...propertyStrings(resultProperties, key),
+          ...propertyStrings(rule?.properties, key),
+          ...(rule?.tags ?? []),
+        ].flatMap(find),
+      () =>
+        [...resultTaxa, ...(rule?.relationships ?? [])].flatMap((reference) =>
+          find(referencedTaxon(reference, taxonomies).id),
+        ),
+      () => [message, rule?.shortDescription, rule?.fullDescription].flatMap(find),
+    ];
+    for (const tier of tiers) {
+      const found = [...new Set(tier())];
+      if (found.length > 0) return { kind, ids: found.slice(0, MAX_VULNERABILITIES) };
+    }
   }
-  return [];
+  return undefined;
 }

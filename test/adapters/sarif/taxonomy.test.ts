@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { compactRule, readTaxonReferences } from '../../../adapters/sarif/rules.js';
-import { cvesInText, cvesOf, cwesOf, readTaxonomy } from '../../../adapters/sarif/taxonomy.js';
+import {
+  cvesInText,
+  cwesOf,
+  ghsasInText,
+  readTaxonomy,
+  vulnerabilityIdsOf,
+} from '../../../adapters/sarif/taxonomy.js';
 
 const taxonomies = [
   readTaxonomy({ name: 'Categories', guid: 'CAT-GUID', taxa: [{ id: 'CAT007' }] }),
@@ -75,7 +81,7 @@ describe('cwesOf', () => {
   });
 });
 
-describe('cvesOf', () => {
+describe('vulnerabilityIdsOf', () => {
   it.each([
     ['rule id (Trivy, Grype)', 'CVE-2019-1549', {}, {}, [], undefined, ['CVE-2019-1549']],
     [
@@ -125,12 +131,46 @@ describe('cvesOf', () => {
       'see also CVE-2019-1551',
       ['CVE-2019-1549'],
     ],
-    ['none', 'js/xss', {}, {}, [], 'XSS', []],
-  ])('%s', (_name, ruleId, rawRule, result, taxa, message, expected) => {
+  ])('CVE from %s', (_name, ruleId, rawRule, result, taxa, message, expected) => {
     const rule = compactRule({ id: ruleId, ...rawRule });
-    expect(cvesOf(ruleId, rule, result, readTaxonReferences(taxa, false), taxonomies, message)).toEqual(
+    expect(
+      vulnerabilityIdsOf(ruleId, rule, result, readTaxonReferences(taxa, false), taxonomies, message),
+    ).toEqual({
+      kind: 'CVE',
+      ids: expected,
+    });
+  });
+
+  it.each([
+    [
+      'a Grype GHSA rule id',
+      'GHSA-57j2-w4cx-62h2-jackson-databind',
+      undefined,
+      { kind: 'GHSA', ids: ['GHSA-57j2-w4cx-62h2'] },
+    ],
+    [
+      'a CVE beats a GHSA in a later tier',
+      'GHSA-57j2-w4cx-62h2',
+      'also CVE-2020-1234',
+      { kind: 'CVE', ids: ['CVE-2020-1234'] },
+    ],
+    [
+      'an upper-case GHSA id',
+      'GHSA-57J2-W4CX-62H2',
+      undefined,
+      { kind: 'GHSA', ids: ['GHSA-57j2-w4cx-62h2'] },
+    ],
+    ['nothing', 'js/xss', 'XSS', undefined],
+  ])('%s', (_name, ruleId, message, expected) => {
+    expect(vulnerabilityIdsOf(ruleId, compactRule({ id: ruleId }), {}, [], taxonomies, message)).toEqual(
       expected,
     );
+  });
+
+  it('reads only well-formed GHSA ids', () => {
+    expect(ghsasInText('GHSA-57j2-w4cx-62h2 GHSA-aaaa-bbbb-cccc GHSA-57j2-w4cx')).toEqual([
+      'GHSA-57j2-w4cx-62h2',
+    ]);
   });
 
   it('finds every CVE in a text, upper-cased, without duplicates downstream', () => {
