@@ -2,16 +2,9 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-
-/**
- * Absolute path of `../shared/corpus` as seen from the project root; from a git worktree one level deeper
- * (`/work/wt/<branch>`), `../../shared/corpus` is used when only that one exists.
- */
+/** Absolute path of `../shared/corpus` as seen from the project root (override: `ASFF_STREAM_CORPUS`). */
 export const CORPUS_ROOT =
-  [resolve(PROJECT_ROOT, '../shared/corpus'), resolve(PROJECT_ROOT, '../../shared/corpus')].find((dir) =>
-    existsSync(dir),
-  ) ?? resolve(PROJECT_ROOT, '../shared/corpus');
+  process.env.ASFF_STREAM_CORPUS ?? resolve(fileURLToPath(new URL('../../', import.meta.url)), '../shared/corpus');
 
 /** True when the real-file corpus is present (it is not in a user's clone). */
 export const HAS_CORPUS = existsSync(CORPUS_ROOT);
