@@ -261,6 +261,16 @@ function copiedProperties(result: JsonObject): Record<string, string | number | 
 }
 
 /**
+ * The suggested scope of a run: its tool name, plus `@<project>` when its repository is known (the first
+ * `versionControlProvenance` entry, or the `repository` option), e.g. `CodeQL@acme/shop`.
+ */
+export function scopeHintOf(run: RunContext): string {
+  const repository = repositoryFor(run, undefined);
+  const tool = toolNameOf(run);
+  return repository === undefined ? tool : `${tool}@${projectName(repository.uri)}`;
+}
+
+/**
  * Maps one SARIF result of a run to a scanner-neutral {@link Finding}. Returns `undefined` (after a `skipped`
  * issue) only when the result is not a JSON object; every other problem (missing rule, unknown message id, bad
  * artifact index) is reported and the finding is still produced from what the result has.
@@ -453,7 +463,7 @@ export function mapResult(
     ],
     productFields,
     state: reason === undefined ? 'active' : 'resolved',
-    scopeHint: repository === undefined ? toolName : `${toolName}@${projectName(repository.uri)}`,
+    scopeHint: scopeHintOf(run),
   };
   if (vulnerabilities.length > 0) finding.vulnerabilities = vulnerabilities;
   if (recommendation.Text !== undefined || recommendation.Url !== undefined)

@@ -17,7 +17,7 @@ import {
 } from './context.js';
 import { DuplicateCounter } from './identity.js';
 import { lateNeeds, readArtifact, readLogical, readUriBases } from './locations.js';
-import { mapResult, type RunReports } from './map.js';
+import { mapResult, type RunReports, scopeHintOf } from './map.js';
 import {
   addRule,
   COMPONENT_FIELDS,
@@ -206,6 +206,8 @@ export async function* parseSarif(
   let sawRuns = false;
   let resultCount = 0;
   let state: RunState | undefined;
+  let firstRun: RunContext | undefined;
+  let scopeHint: string | undefined;
 
   const select = (path: readonly JsonPathSegment[], kind: JsonKind): JsonSelect => {
     if (path.length === 1 && rootKeys.length < 8) rootKeys.push(String(path[0]));
@@ -214,6 +216,10 @@ export async function* parseSarif(
 
   function finish(finding: Finding | undefined, where: Omit<Issue, 'code' | 'message'>): Finding | undefined {
     if (finding === undefined) return undefined;
+    // One scope for the whole log, from its first run whether or not that run has results, so that the scope
+    // (and with it reconciliation) does not change when the first run happens to report nothing.
+    scopeHint ??= firstRun === undefined ? finding.scopeHint : scopeHintOf(firstRun);
+    if (scopeHint !== undefined) finding.scopeHint = scopeHint;
     const seen = duplicates.seen(finding.identity);
     if (seen > 0) {
       finding.identity = [...finding.identity, `occurrence:${seen + 1}`];
@@ -318,8 +324,10 @@ export async function* parseSarif(
 
       const runIndex = path[1] as number;
       if (depth === 2) {
-        if (event.type === 'enter') state = newRun(runIndex, options);
-        else if (event.type === 'value')
+        if (event.type === 'enter') {
+          state = newRun(runIndex, options);
+          firstRun ??= state.context;
+        } else if (event.type === 'value')
           ctx.onIssue({
             code: 'invalid-run',
             message: `run ${runIndex} is ${describe(event.value)}, not an object; skipped`,

@@ -3,6 +3,7 @@ import { basename } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findingId } from '../../../src/asff/id.js';
 import type { ConverterError } from '../../../src/errors.js';
+import { convertAll, expectAllValid } from '../../helpers/asff.js';
 import { corpusFile, corpusFiles, HAS_CORPUS } from '../../helpers/corpus.js';
 import { fileChunks, parseWith } from './helpers.js';
 
@@ -101,6 +102,29 @@ describe.skipIf(!HAS_CORPUS)('every SARIF file of the corpus', () => {
     expect(new Set(findings.map((f) => findingId('corpus', 'sarif', f.identity))).size).toBe(findings.length);
     expect(tempFilesLeft).toEqual([]);
   });
+
+  it.each(Object.entries(EXPECTED))(
+    '%s through the pipeline: detected, every finding valid ASFF',
+    async (name, expected) => {
+      const path = corpusFile('sarif', name);
+      if (expected.error !== undefined) {
+        await expect(convertAll(path, { format: 'sarif' })).rejects.toMatchObject({ code: expected.error });
+        return;
+      }
+      const { findings, stats } = await convertAll(path);
+      expect(stats.adapter).toBe('sarif');
+      expect(stats).toMatchObject({
+        received: expected.findings,
+        emitted: expected.findings,
+        failed: 0,
+        skipped: 0,
+        complete: true,
+      });
+      expectAllValid(findings);
+      expect(findings.filter((f) => f.RecordState === 'ARCHIVED')).toHaveLength(expected.resolved);
+      expect(new Set(findings.map((f) => f.Id)).size).toBe(findings.length);
+    },
+  );
 
   it.each([
     [

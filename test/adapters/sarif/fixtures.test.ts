@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { ConverterError } from '../../../src/errors.js';
+import { convertAll, fixtureNdjson } from '../../helpers/asff.js';
 import { type Parsed, parseWith } from './helpers.js';
 
 const parseFixture = (name: string, options: Record<string, unknown> = {}): Promise<Parsed> =>
@@ -331,7 +332,7 @@ describe('fixtures/sarif scenarios', () => {
         'CodeRepository',
         'https://gitlab.com/acme/shared-lib',
         'https://gitlab.com/acme/shared-lib/-/blob/0a1b2c3d/dom/render.js#L3',
-        'CodeQL@acme/shared-lib',
+        'CodeQL@acme/shop',
         'codeql/javascript/nightly/',
       ],
     ]);
@@ -358,5 +359,51 @@ describe('fixtures/sarif scenarios', () => {
     expect((error as ConverterError).describe()).toMatch(/^sarif: .+ \((line \d+(:\d+)?, )?byte \d+\)$/);
     expect(findings).toHaveLength(count);
     expect(tempFilesLeft).toEqual([]);
+  });
+});
+
+const scenarios = readdirSync('fixtures/sarif')
+  .filter((name) => !name.endsWith('.ndjson') && !name.startsWith('invalid-'))
+  .sort();
+
+describe('fixtures/sarif expected ASFF (fixed account, region, clock and scope)', () => {
+  it.each(scenarios)('%s', async (name) => {
+    const ndjson = await fixtureNdjson(`fixtures/sarif/${name}`);
+    const findings = ndjson
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => JSON.parse(line) as unknown);
+    for (const finding of findings) expect(finding).toBeValidAsff();
+    await expect(ndjson).toMatchFileSnapshot(
+      `../../../fixtures/sarif/${name.replace(/\.(sarif|json)$/, '')}.asff.ndjson`,
+    );
+  });
+
+  it('counts suppressed, passed and baseline-absent results as archived findings, or skips them on request', async () => {
+    const archived = await convertAll('fixtures/sarif/kinds-and-baseline.sarif');
+    expect(archived.findings.map((f) => f.RecordState)).toEqual([
+      'ACTIVE',
+      'ARCHIVED',
+      'ARCHIVED',
+      'ACTIVE',
+      'ACTIVE',
+      'ACTIVE',
+      'ARCHIVED',
+      'ACTIVE',
+      'ACTIVE',
+    ]);
+    const skipped = await convertAll('fixtures/sarif/kinds-and-baseline.sarif', { resolved: 'skip' });
+    expect(skipped.findings).toHaveLength(6);
+    expect(skipped.stats).toMatchObject({ received: 9, emitted: 6, skipped: 3, complete: true });
+    expect(skipped.stats.issues).toEqual({ 'resolved-skipped': 3 });
+  });
+
+  it.each([
+    ['invalid-console-report.sarif', 'auto', 'E_FORMAT'],
+    ['invalid-console-report.sarif', 'sarif', 'E_FORMAT'],
+    ['invalid-not-sarif.json', 'sarif', 'E_FORMAT'],
+    ['invalid-truncated.sarif', 'auto', 'E_TRUNCATED'],
+  ])('the pipeline stops %s (format %s) with %s', async (name, format, code) => {
+    await expect(convertAll(`fixtures/sarif/${name}`, { format })).rejects.toMatchObject({ code });
   });
 });

@@ -123,6 +123,27 @@ describe('parseSarif: runs and keys in any order', () => {
   });
 });
 
+describe('parseSarif: scope hint', () => {
+  it('takes one scope for the whole log from its first run, even when that run has no results', async () => {
+    const { findings } = await parseWith({
+      version: '2.1.0',
+      runs: [
+        {
+          tool: driver('first'),
+          results: [],
+          versionControlProvenance: [{ repositoryUri: 'https://github.com/o/app' }],
+        },
+        { tool: driver('second'), results: [result('a')] },
+        { tool: driver('third'), results: [result('b')] },
+      ],
+    });
+    expect(findings.map((f) => [f.ruleId, f.scopeHint])).toEqual([
+      ['second/R1', 'first@o/app'],
+      ['third/R1', 'first@o/app'],
+    ]);
+  });
+});
+
 describe('parseSarif: results before their tool', () => {
   const semgrepLike = {
     version: '2.1.0',
