@@ -1,4 +1,4 @@
-import type { LocationTables } from './locations.js';
+import { type LocationTables, PathCache } from './locations.js';
 import { createTool, type ToolInfo } from './rules.js';
 import type { TaxonomyInfo } from './taxonomy.js';
 import { asArray, asObject, asText } from './values.js';
@@ -42,6 +42,7 @@ export function createRun(index: number, options: SarifOptions): RunContext {
     artifacts: [],
     originalUriBaseIds: {},
     logicalLocations: [],
+    paths: new PathCache(),
     options,
   };
 }

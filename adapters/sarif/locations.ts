@@ -25,6 +25,8 @@ export interface LocationTables {
   artifacts: (ArtifactInfo | undefined)[];
   originalUriBaseIds: Record<string, UriBase>;
   logicalLocations: (LogicalInfo | undefined)[];
+  /** Memo of resolved paths; must be cleared when `originalUriBaseIds` changes. */
+  paths?: PathCache;
 }
 
 /** A location made readable: a path, a region and a logical name. */
@@ -120,7 +122,7 @@ export function resolvePath(
   uriBaseId: string | undefined,
   bases: Record<string, UriBase>,
 ): string {
-  const cleaned = uri.replace(/\\/g, '/');
+  const cleaned = uri.includes('\\') ? uri.replace(/\\/g, '/') : uri;
   if (SCHEME.test(cleaned)) return absolutePath(cleaned);
   let path = cleaned;
   let current = uriBaseId;
@@ -136,8 +138,36 @@ export function resolvePath(
     }
     current = base.uriBaseId;
   }
-  const normalized = posix.normalize(decode(path));
+  const decoded = decode(path);
+  // Most paths are already normal; path.normalize is the costly part of resolving one.
+  if (!NEEDS_NORMALIZE.test(decoded)) return decoded;
+  const normalized = posix.normalize(decoded);
   return normalized === '.' ? cleaned : normalized.replace(/^\.\//, '');
+}
+
+/** A `.` or `..` segment, an empty segment (`//`), or a trailing slash. */
+const NEEDS_NORMALIZE = /(^|\/)\.\.?(\/|$)|\/\/|\/$/;
+
+/** Paths resolved so far in one run, by `uriBaseId` and URI (files repeat across results). */
+export class PathCache {
+  private readonly paths = new Map<string, string>();
+
+  /** {@link resolvePath}, memoised; the memory is bounded (cleared at 4,096 entries). */
+  resolve(uri: string, uriBaseId: string | undefined, bases: Record<string, UriBase>): string {
+    const key = uriBaseId === undefined ? uri : `${uriBaseId}\u0000${uri}`;
+    let path = this.paths.get(key);
+    if (path === undefined) {
+      if (this.paths.size >= 4096) this.paths.clear();
+      path = resolvePath(uri, uriBaseId, bases);
+      this.paths.set(key, path);
+    }
+    return path;
+  }
+
+  /** Forgets everything (the bases changed). */
+  clear(): void {
+    this.paths.clear();
+  }
 }
 
 /** Resolves an `artifactLocation` (uri, or index into `run.artifacts`). */
@@ -158,7 +188,11 @@ export function resolveArtifactLocation(
     base ??= artifact?.uriBaseId;
   }
   if (base !== undefined) resolved.uriBaseId = base;
-  if (uri !== undefined) resolved.path = resolvePath(uri, base, tables.originalUriBaseIds);
+  if (uri !== undefined)
+    resolved.path =
+      tables.paths === undefined
+        ? resolvePath(uri, base, tables.originalUriBaseIds)
+        : tables.paths.resolve(uri, base, tables.originalUriBaseIds);
   return resolved;
 }
 
@@ -216,12 +250,9 @@ export interface LateNeeds {
 }
 
 function needsArtifact(value: unknown): boolean {
-  const artifactLocation = asObject(value);
-  return (
-    artifactLocation !== undefined &&
-    asText(artifactLocation.uri) === undefined &&
-    asIndex(artifactLocation.index) !== undefined
-  );
+  if (typeof value !== 'object' || value === null) return false;
+  const artifactLocation = value as JsonObject;
+  return typeof artifactLocation.uri !== 'string' && typeof artifactLocation.index === 'number';
 }
 
 /**
@@ -230,29 +261,40 @@ function needsArtifact(value: unknown): boolean {
  */
 export function lateNeeds(result: JsonObject): LateNeeds {
   const needs: LateNeeds = {
-    artifacts: needsArtifact(asObject(result.analysisTarget)),
+    artifacts: needsArtifact(result.analysisTarget),
     logicalLocations: false,
     taxonomies: false,
   };
-  for (const item of asArray(result.locations)) {
-    const location = asObject(item);
-    if (location === undefined) continue;
-    if (needsArtifact(asObject(location.physicalLocation)?.artifactLocation)) needs.artifacts = true;
-    for (const logical of asArray(location.logicalLocations)) {
-      const object = asObject(logical);
+  const locations = result.locations;
+  if (Array.isArray(locations))
+    for (const location of locations) {
+      if (typeof location !== 'object' || location === null) continue;
+      const physical = (location as JsonObject).physicalLocation;
       if (
-        object !== undefined &&
-        asText(object.fullyQualifiedName) === undefined &&
-        asText(object.name) === undefined &&
-        asIndex(object.index) !== undefined
+        typeof physical === 'object' &&
+        physical !== null &&
+        needsArtifact((physical as JsonObject).artifactLocation)
       )
-        needs.logicalLocations = true;
+        needs.artifacts = true;
+      const logicals = (location as JsonObject).logicalLocations;
+      if (Array.isArray(logicals))
+        for (const logical of logicals) {
+          const object = asObject(logical);
+          if (
+            object !== undefined &&
+            asText(object.fullyQualifiedName) === undefined &&
+            asText(object.name) === undefined &&
+            asIndex(object.index) !== undefined
+          )
+            needs.logicalLocations = true;
+        }
     }
-  }
-  for (const taxon of asArray(result.taxa)) {
-    const object = asObject(taxon);
-    if (object !== undefined && asText(object.id) === undefined && asIndex(object.index) !== undefined)
-      needs.taxonomies = true;
-  }
+  const taxa = result.taxa;
+  if (Array.isArray(taxa))
+    for (const taxon of taxa) {
+      const object = asObject(taxon);
+      if (object !== undefined && asText(object.id) === undefined && asIndex(object.index) !== undefined)
+        needs.taxonomies = true;
+    }
   return needs;
 }

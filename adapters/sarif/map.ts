@@ -1,5 +1,10 @@
-import { posix } from 'node:path';
-import type { Remediation, Resource, SoftwarePackage, Vulnerability } from '@aws-sdk/client-securityhub';
+import type {
+  CodeVulnerabilitiesFilePath,
+  Remediation,
+  Resource,
+  SoftwarePackage,
+  Vulnerability,
+} from '@aws-sdk/client-securityhub';
 import type { Finding, Issue } from '../../src/adapter.js';
 import { MAX_RESOURCE_TYPE_LENGTH } from '../../src/asff/limits.js';
 import {
@@ -72,6 +77,38 @@ function gitleaksRuleFromMessage(result: JsonObject, run: RunContext): RuleInfo 
   const id = text === undefined ? undefined : /^(.+?) secret detected$/i.exec(text.trim())?.[1];
   return id === undefined ? undefined : run.tool.driver.ruleById.get(id);
 }
+
+/** What every finding of a rule shares, worked out once per rule. */
+interface RuleView {
+  /** `fullDescription` with AWS key ids scrubbed. */
+  fullDescription?: string;
+  /** `helpUri`, or `help.text` when that is a bare URL. */
+  helpUrl?: string;
+  /** `help.text` with AWS key ids scrubbed, unless it is a bare URL. */
+  helpText?: string;
+  tags?: string;
+  precision?: string;
+}
+
+const RULE_VIEWS = new WeakMap<RuleInfo, RuleView>();
+
+function viewOf(rule: RuleInfo): RuleView {
+  let view = RULE_VIEWS.get(rule);
+  if (view !== undefined) return view;
+  view = {};
+  if (rule.fullDescription !== undefined) view.fullDescription = scrubAwsKeys(rule.fullDescription);
+  const helpUrl = httpUrl(rule.helpUri) ?? httpUrl(rule.helpText);
+  if (helpUrl !== undefined) view.helpUrl = helpUrl;
+  if (rule.helpText !== undefined && httpUrl(rule.helpText) === undefined)
+    view.helpText = scrubAwsKeys(rule.helpText);
+  if (rule.tags.length > 0) view.tags = clip(rule.tags.slice(0, 20).join(', '), 1024);
+  const precision = asText(rule.properties.precision);
+  if (precision !== undefined) view.precision = precision;
+  RULE_VIEWS.set(rule, view);
+  return view;
+}
+
+const NO_VIEW: RuleView = {};
 
 /** Why a result is not an active problem, or `undefined` when it is one. */
 function resolvedReason(result: JsonObject, kind: string): string | undefined {
@@ -164,10 +201,10 @@ function titleOf(
 ): string {
   const prose = (text: string | undefined) =>
     text !== undefined && /\s/.test(text.trim()) ? text : undefined;
-  const fromMessage = message === undefined ? undefined : firstLine(message) || undefined;
+  const fromMessage = () => (message === undefined ? undefined : firstLine(message) || undefined);
   return clip(
     firstLine(
-      rule?.shortDescription ?? prose(rule?.name) ?? fromMessage ?? rule?.name ?? ruleId ?? 'SARIF result',
+      rule?.shortDescription ?? prose(rule?.name) ?? fromMessage() ?? rule?.name ?? ruleId ?? 'SARIF result',
     ),
     MAX_PART,
   );
@@ -229,35 +266,35 @@ function resourceOf(
 function codeVulnerabilities(locations: readonly ResolvedLocation[], cwes: readonly string[]) {
   const entries: NonNullable<Vulnerability['CodeVulnerabilities']> = [];
   for (const location of locations) {
-    if (location.path === undefined) continue;
-    entries.push({
-      ...(cwes.length > 0 && { Cwes: [...cwes] }),
-      FilePath: {
-        FilePath: location.path,
-        FileName: posix.basename(location.path),
-        ...(location.startLine !== undefined && { StartLine: location.startLine }),
-        ...(location.endLine !== undefined && { EndLine: location.endLine }),
-      },
-    });
+    const path = location.path;
+    if (path === undefined) continue;
+    const filePath: CodeVulnerabilitiesFilePath = {
+      FilePath: path,
+      FileName: path.slice(path.lastIndexOf('/') + 1),
+    };
+    if (location.startLine !== undefined) filePath.StartLine = location.startLine;
+    if (location.endLine !== undefined) filePath.EndLine = location.endLine;
+    entries.push(cwes.length > 0 ? { Cwes: cwes.slice(), FilePath: filePath } : { FilePath: filePath });
     if (entries.length >= MAX_CODE_LOCATIONS) break;
   }
-  if (entries.length === 0 && cwes.length > 0) entries.push({ Cwes: [...cwes] });
+  if (entries.length === 0 && cwes.length > 0) entries.push({ Cwes: cwes.slice() });
   return entries;
 }
 
-function copiedProperties(result: JsonObject): Record<string, string | number | boolean> {
-  const copied: Record<string, string | number | boolean> = {};
+/** Copies safe scalar result properties into product fields as `Property.<key>`. */
+function copyProperties(result: JsonObject, into: NonNullable<Finding['productFields']>): void {
+  const properties = asObject(result.properties);
   let count = 0;
-  for (const [key, value] of Object.entries(asObject(result.properties) ?? {})) {
+  for (const key in properties) {
     if (count >= MAX_COPIED_PROPERTIES) break;
-    if (!SAFE_PROPERTY.test(key) || key === 'tags') continue;
+    if (key === 'tags' || !SAFE_PROPERTY.test(key)) continue;
+    const value = properties[key];
     if (typeof value === 'string' && value.trim() !== '')
-      copied[`Property.${key}`] = scrubAwsKeys(clip(value, 256));
-    else if (typeof value === 'number' || typeof value === 'boolean') copied[`Property.${key}`] = value;
+      into[`Property.${key}`] = scrubAwsKeys(clip(value, 256));
+    else if (typeof value === 'number' || typeof value === 'boolean') into[`Property.${key}`] = value;
     else continue;
     count += 1;
   }
-  return copied;
 }
 
 /**
@@ -282,10 +319,7 @@ export function mapResult(
   reports: RunReports,
   hooks: MapHooks,
 ): Finding | undefined {
-  const where = {
-    recordIndex: position.recordIndex,
-    ...(position.byte !== undefined && { byte: position.byte }),
-  };
+  const where = { recordIndex: position.recordIndex, byte: position.byte };
   const toolName = toolNameOf(run);
   const result = asObject(raw);
   if (result === undefined) {
@@ -362,40 +396,40 @@ export function mapResult(
   let title = scrub(titleOf(rule, ruleId, message))!;
   if (pkg?.Name !== undefined && !title.includes(pkg.Name))
     title = `${title} (${pkg.Name}${pkg.Version !== undefined ? ` ${pkg.Version}` : ''})`;
+  const view = rule === undefined ? NO_VIEW : viewOf(rule);
   const description = secret
     ? descriptionOf([message, 'The secret value is not copied into this finding.'], title)
-    : descriptionOf([message, scrub(rule?.fullDescription)], title);
+    : descriptionOf([message, view.fullDescription], title);
 
-  const helpUrl = httpUrl(rule?.helpUri) ?? httpUrl(rule?.helpText);
+  const helpUrl = view.helpUrl;
   const recommendation: NonNullable<Remediation['Recommendation']> = {};
-  const remediationText = secret
-    ? REMEDIATE_SECRET
-    : (pkg?.Remediation ?? (httpUrl(rule?.helpText) === undefined ? scrub(rule?.helpText) : undefined));
+  const remediationText = secret ? REMEDIATE_SECRET : (pkg?.Remediation ?? view.helpText);
   if (remediationText !== undefined) recommendation.Text = clip(remediationText, MAX_PART);
   if (helpUrl !== undefined) recommendation.Url = helpUrl;
 
   const vulnerabilities: Vulnerability[] = [];
   if (advisory !== undefined) {
     const cvss = cvssOf(result, rule, toolName);
-    for (const id of advisory.ids)
-      vulnerabilities.push({
-        Id: id,
-        Vendor: { Name: toolName, ...(helpUrl !== undefined && { Url: helpUrl }) },
-        ...(helpUrl !== undefined && { ReferenceUrls: [helpUrl] }),
-        ...(cvss !== undefined && { Cvss: cvss }),
-        ...(pkg !== undefined && {
-          VulnerablePackages: [pkg],
-          FixAvailable: pkg.FixedInVersion !== undefined ? 'YES' : 'NO',
-        }),
-      });
+    for (const id of advisory.ids) {
+      const vulnerability: Vulnerability = { Id: id, Vendor: { Name: toolName } };
+      if (helpUrl !== undefined) {
+        vulnerability.Vendor!.Url = helpUrl;
+        vulnerability.ReferenceUrls = [helpUrl];
+      }
+      if (cvss !== undefined) vulnerability.Cvss = cvss;
+      if (pkg !== undefined) {
+        vulnerability.VulnerablePackages = [pkg];
+        vulnerability.FixAvailable = pkg.FixedInVersion !== undefined ? 'YES' : 'NO';
+      }
+      vulnerabilities.push(vulnerability);
+    }
   } else {
     const code = codeVulnerabilities(locations, cwes);
-    if (code.length > 0)
-      vulnerabilities.push({
-        Id: clip(ruleId ?? title, 256),
-        CodeVulnerabilities: code,
-        ...(helpUrl !== undefined && { ReferenceUrls: [helpUrl] }),
-      });
+    if (code.length > 0) {
+      const vulnerability: Vulnerability = { Id: clip(ruleId ?? title, 256), CodeVulnerabilities: code };
+      if (helpUrl !== undefined) vulnerability.ReferenceUrls = [helpUrl];
+      vulnerabilities.push(vulnerability);
+    }
   }
 
   const hints: string[] = [];
@@ -403,8 +437,7 @@ export function mapResult(
   if (commit !== undefined && /gitleaks/i.test(toolName)) hints.push(`commit=${commit}`);
 
   const suppression = asObject(asArray(result.suppressions)[0]);
-  const precision =
-    asText(rule?.properties.precision) ?? asText(asObject(result.properties)?.issue_confidence);
+  const precision = view.precision ?? asText(asObject(result.properties)?.issue_confidence);
   const confidence = precision === undefined ? undefined : CONFIDENCE[precision.toLowerCase()];
   const productFields: NonNullable<Finding['productFields']> = {
     Tool: toolName,
@@ -431,11 +464,10 @@ export function mapResult(
     Rank: asNumber(result.rank),
     Precision: precision,
     Cwes: cwes.length > 0 ? cwes.join(', ') : undefined,
-    Tags:
-      rule !== undefined && rule.tags.length > 0 ? clip(rule.tags.slice(0, 20).join(', '), 1024) : undefined,
+    Tags: view.tags,
     Secret: secret || undefined,
-    ...(!secret && copiedProperties(result)),
   };
+  if (!secret) copyProperties(result, productFields);
 
   const sourceUrl =
     httpUrl(asText(result.hostedViewerUri)) ??

@@ -18,13 +18,11 @@ export function formatMessage(template: string, args: readonly string[]): string
  * `value`, `[docs](https://…)` becomes `docs (https://…)`, and `\[` / `\]` escapes become brackets.
  */
 export function plainLinks(text: string): string {
-  if (!text.includes(']('))
-    return text.includes('\\[') || text.includes('\\]') ? unescapeBrackets(text) : text;
-  return unescapeBrackets(
-    text.replace(/\[((?:\\[\\[\]]|[^\]\\])*)\]\(([^)\s]+)\)/g, (_match, label: string, target: string) =>
-      /^\d+$/.test(target) ? label : `${label} (${target})`,
-    ),
-  );
+  let linked = text;
+  // Replacement patterns instead of a callback: links to related locations (`(1)`) first, then URIs.
+  if (linked.includes('](')) linked = linked.replace(/\[((?:\\[\\[\]]|[^\]\\])*)\]\((\d+)\)/g, '$1');
+  if (linked.includes('](')) linked = linked.replace(/\[((?:\\[\\[\]]|[^\]\\])*)\]\(([^)\s]+)\)/g, '$1 ($2)');
+  return linked.includes('\\') ? unescapeBrackets(linked) : linked;
 }
 
 function unescapeBrackets(text: string): string {
@@ -69,14 +67,20 @@ export function resolveMessage(
 
 /** Collapses runs of whitespace and trims: the form of a message used in identities. */
 export function normalizeMessage(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
+  // Most messages are already normal (single spaces, no padding): check before rebuilding the string.
+  const padded = text.length > 0 && (/\s/.test(text[0]!) || /\s/.test(text[text.length - 1]!));
+  return padded || /\s\s|[^\S ]/.test(text) ? text.replace(/\s+/g, ' ').trim() : text;
 }
 
 /** The first non-blank line of a text, trimmed. */
 export function firstLine(text: string): string {
-  for (const line of text.split('\n')) {
-    const trimmed = line.trim();
-    if (trimmed !== '') return trimmed;
+  let start = 0;
+  while (start <= text.length) {
+    let end = text.indexOf('\n', start);
+    if (end === -1) end = text.length;
+    const line = text.slice(start, end).trim();
+    if (line !== '') return line;
+    start = end + 1;
   }
   return '';
 }

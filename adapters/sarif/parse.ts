@@ -232,10 +232,13 @@ export async function* parseSarif(
     return finding;
   }
 
+  // One hooks object for all results: issues get the line of the result being mapped.
+  let currentLine = 0;
+  const hooks = { onIssue: (issue: Issue) => ctx.onIssue({ line: currentLine, ...issue }) };
+
   function convert(run: RunState, value: unknown, recordIndex: number, at: { byte: number; line: number }) {
-    const finding = mapResult(value, run.context, { recordIndex, byte: at.byte }, run.reports, {
-      onIssue: (issue) => ctx.onIssue({ line: at.line, ...issue }),
-    });
+    currentLine = at.line;
+    const finding = mapResult(value, run.context, { recordIndex, byte: at.byte }, run.reports, hooks);
     return finish(finding, { recordIndex, byte: at.byte, line: at.line });
   }
 
@@ -393,6 +396,7 @@ export async function* parseSarif(
         case 'originalUriBaseIds':
           if (event.type === 'value') {
             run.context.originalUriBaseIds = readUriBases(event.value);
+            run.context.paths?.clear();
             run.basesDone = true;
             const changed = [...run.basesUsed].some((base) => {
               const entry = run.context.originalUriBaseIds[base];

@@ -4,32 +4,52 @@ import { asArray, asObject, asText, type JsonObject } from './values.js';
 /** One way to recognise a secret-scanning result. Documented in `docs/sarif.md`. */
 interface SecretSignal {
   description: string;
+  /** What the signal looks at; tool and rule answers are worked out once per tool name and per rule. */
+  on: 'tool' | 'rule' | 'ruleId';
   test(toolName: string, rule: RuleInfo | undefined, ruleId: string | undefined): boolean;
 }
 
 const SECRET_TOOLS =
   /\b(gitleaks|trufflehog|detect-secrets|ggshield|gitguardian|secretlint|talisman|nosey ?parker|kingfisher|whispers|git-secrets)\b/i;
 
+const SECRET_RULE_ID = /^CKV_SECRET_|(^|[./])secrets?[./]/i;
+
 /** The signals that make a result a secret finding; any one is enough. */
 export const SECRET_SIGNALS: readonly SecretSignal[] = [
   {
     description:
       'the driver is a secret scanner (gitleaks, TruffleHog, detect-secrets, ggshield, secretlint …)',
+    on: 'tool',
     test: (toolName) => SECRET_TOOLS.test(toolName),
   },
   {
     description: 'the rule is tagged `secret` or `secrets` (Trivy secret rules, Semgrep secrets rules)',
+    on: 'rule',
     test: (_tool, rule) => rule?.tags.some((tag) => /^secrets?$/i.test(tag.trim())) ?? false,
   },
   {
     description: 'the rule is named `Secret` (Trivy SARIF) or `Passwords And Secrets - …` (KICS)',
+    on: 'rule',
     test: (_tool, rule) => rule?.name !== undefined && /^(secret$|passwords and secrets\b)/i.test(rule.name),
   },
   {
     description: 'the rule id is a Checkov secrets check (`CKV_SECRET_*`) or a Semgrep `….secrets.…` rule',
-    test: (_tool, _rule, ruleId) => ruleId !== undefined && /^CKV_SECRET_|(^|[./])secrets?[./]/i.test(ruleId),
+    on: 'ruleId',
+    test: (_tool, _rule, ruleId) => ruleId !== undefined && SECRET_RULE_ID.test(ruleId),
   },
 ];
+
+const toolAnswers = new Map<string, boolean>();
+const ruleAnswers = new WeakMap<RuleInfo, boolean>();
+
+function answer(
+  on: SecretSignal['on'],
+  toolName: string,
+  rule: RuleInfo | undefined,
+  ruleId: string | undefined,
+) {
+  return SECRET_SIGNALS.some((signal) => signal.on === on && signal.test(toolName, rule, ruleId));
+}
 
 /** True when the result reports a secret, so no secret-bearing text may be copied from it. */
 export function isSecretFinding(
@@ -37,7 +57,21 @@ export function isSecretFinding(
   rule: RuleInfo | undefined,
   ruleId: string | undefined,
 ): boolean {
-  return SECRET_SIGNALS.some((signal) => signal.test(toolName, rule, ruleId));
+  let byTool = toolAnswers.get(toolName);
+  if (byTool === undefined) {
+    byTool = answer('tool', toolName, rule, ruleId);
+    if (toolAnswers.size < 1024) toolAnswers.set(toolName, byTool);
+  }
+  if (byTool) return true;
+  if (rule !== undefined) {
+    let byRule = ruleAnswers.get(rule);
+    if (byRule === undefined) {
+      byRule = answer('rule', toolName, rule, ruleId);
+      ruleAnswers.set(rule, byRule);
+    }
+    if (byRule) return true;
+  }
+  return ruleId !== undefined && SECRET_RULE_ID.test(ruleId);
 }
 
 /** Result property names under which secret scanners put the secret itself (gitleaks 7 `offender` …). */

@@ -96,14 +96,14 @@ export function resolveSeverity(
     levelSource = 'default';
   }
 
-  const resultProperties = asObject(result.properties);
-  for (const [value, source] of [
-    [resultProperties?.['security-severity'], 'security-severity'],
-    [rule?.properties['security-severity'], 'security-severity'],
-  ] as const) {
-    const label = fromSecuritySeverity(value);
-    if (label !== undefined) return { severity: severity(label, `${source}:${String(value)}`), level };
-  }
+  const fromResult = asObject(result.properties)?.['security-severity'];
+  const resultLabel = fromSecuritySeverity(fromResult);
+  if (resultLabel !== undefined)
+    return { severity: severity(resultLabel, `security-severity:${String(fromResult)}`), level };
+  const fromRule = rule?.properties['security-severity'];
+  const ruleLabel = fromSecuritySeverity(fromRule);
+  if (ruleLabel !== undefined)
+    return { severity: severity(ruleLabel, `security-severity:${String(fromRule)}`), level };
   for (const hint of SEVERITY_HINTS) {
     const value = hint.read(result, rule, ruleId);
     const label = hint.toLabel(value);

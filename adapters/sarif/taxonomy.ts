@@ -73,19 +73,88 @@ function referencedTaxon(
 }
 
 function addCwe(cwes: Set<string>, text: string, bareNumbers: boolean): void {
-  for (const match of text.matchAll(CWE_IN_TEXT)) cwes.add(`CWE-${Number(match[1])}`);
+  if (/cwe/i.test(text)) for (const match of text.matchAll(CWE_IN_TEXT)) cwes.add(`CWE-${Number(match[1])}`);
   if (bareNumbers)
     for (const match of text.matchAll(/(?:^|[^\d-])(\d{1,5})(?!\d)/g)) cwes.add(`CWE-${Number(match[1])}`);
 }
 
 function propertyStrings(properties: JsonObject | undefined, key: RegExp): string[] {
   const values: string[] = [];
-  for (const [name, value] of Object.entries(properties ?? {})) {
+  for (const name in properties) {
     if (!key.test(name)) continue;
+    const value = properties[name];
     for (const item of Array.isArray(value) ? value : [value])
       if (typeof item === 'string' || typeof item === 'number') values.push(String(item));
   }
   return values;
+}
+
+function addTaxaCwes(
+  cwes: Set<string>,
+  references: readonly TaxonReference[],
+  taxonomies: readonly TaxonomyInfo[],
+) {
+  for (const reference of references) {
+    const { id, taxonomy } = referencedTaxon(reference, taxonomies);
+    if (id !== undefined && taxonomy !== undefined && /cwe/i.test(taxonomy)) addCwe(cwes, id, true);
+  }
+}
+
+/** Every CVE id in a text, upper-cased, in order of appearance. */
+export function cvesInText(text: string | undefined): string[] {
+  if (text === undefined || !/cve-/i.test(text)) return [];
+  return [...text.matchAll(CVE_IN_TEXT)].map((match) => match[0].toUpperCase());
+}
+
+/** Every GitHub advisory id (`GHSA-xxxx-xxxx-xxxx`) in a text, in its canonical case. */
+export function ghsasInText(text: string | undefined): string[] {
+  if (text === undefined || !/ghsa-/i.test(text)) return [];
+  return [...text.matchAll(GHSA_IN_TEXT)].map((match) => `GHSA${match[0].slice(4).toLowerCase()}`);
+}
+
+const KINDS = [
+  { kind: 'CVE', find: cvesInText, key: /cve/i },
+  { kind: 'GHSA', find: ghsasInText, key: /ghsa/i },
+] as const;
+
+/** What a rule says by itself, worked out once per rule (results of one rule share it). */
+interface RuleFacts {
+  /** The taxonomies table (and its size) the relationship-dependent parts were computed with. */
+  taxonomies: readonly TaxonomyInfo[];
+  taxonomyCount: number;
+  cwes: string[];
+  /** Per kind (CVE, GHSA): ids from the rule's id/name, properties/tags, relationships, descriptions. */
+  ids: [string[], string[], string[], string[]][];
+}
+
+const RULE_FACTS = new WeakMap<RuleInfo, RuleFacts>();
+
+function factsOf(rule: RuleInfo, taxonomies: readonly TaxonomyInfo[]): RuleFacts {
+  const cached = RULE_FACTS.get(rule);
+  if (cached !== undefined && cached.taxonomies === taxonomies && cached.taxonomyCount === taxonomies.length)
+    return cached;
+  const cwes = new Set<string>();
+  for (const tag of rule.tags) addCwe(cwes, tag, false);
+  for (const value of propertyStrings(rule.properties, /^cwes?$/i)) addCwe(cwes, value, true);
+  addTaxaCwes(cwes, rule.relationships, taxonomies);
+  const facts: RuleFacts = {
+    taxonomies,
+    taxonomyCount: taxonomies.length,
+    cwes: [...cwes],
+    ids: KINDS.map(({ find, key }) => [
+      [rule.id, rule.name].flatMap(find),
+      [...propertyStrings(rule.properties, key), ...rule.tags].flatMap(find),
+      rule.relationships.flatMap((reference) => find(referencedTaxon(reference, taxonomies).id)),
+      [rule.shortDescription, rule.fullDescription].flatMap(find),
+    ]),
+  };
+  RULE_FACTS.set(rule, facts);
+  return facts;
+}
+
+function hasCweProperty(properties: JsonObject): boolean {
+  for (const name in properties) if (/^cwes?$/i.test(name)) return true;
+  return false;
 }
 
 /**
@@ -99,27 +168,15 @@ export function cwesOf(
   resultTaxa: readonly TaxonReference[],
   taxonomies: readonly TaxonomyInfo[],
 ): string[] {
-  const cwes = new Set<string>();
-  for (const tag of rule?.tags ?? []) addCwe(cwes, tag, false);
-  for (const properties of [rule?.properties, asObject(result.properties)])
+  const fromRule = rule === undefined ? [] : factsOf(rule, taxonomies).cwes;
+  const properties = asObject(result.properties);
+  if (resultTaxa.length === 0 && (properties === undefined || !hasCweProperty(properties)))
+    return fromRule.slice(0, MAX_CWES);
+  const cwes = new Set<string>(fromRule);
+  if (properties !== undefined)
     for (const value of propertyStrings(properties, /^cwes?$/i)) addCwe(cwes, value, true);
-  for (const reference of [...(rule?.relationships ?? []), ...resultTaxa]) {
-    const { id, taxonomy } = referencedTaxon(reference, taxonomies);
-    if (id !== undefined && taxonomy !== undefined && /cwe/i.test(taxonomy)) addCwe(cwes, id, true);
-  }
+  addTaxaCwes(cwes, resultTaxa, taxonomies);
   return [...cwes].slice(0, MAX_CWES);
-}
-
-/** Every CVE id in a text, upper-cased, in order of appearance. */
-export function cvesInText(text: string | undefined): string[] {
-  return text === undefined ? [] : [...text.matchAll(CVE_IN_TEXT)].map((match) => match[0].toUpperCase());
-}
-
-/** Every GitHub advisory id (`GHSA-xxxx-xxxx-xxxx`) in a text, in its canonical case. */
-export function ghsasInText(text: string | undefined): string[] {
-  return text === undefined
-    ? []
-    : [...text.matchAll(GHSA_IN_TEXT)].map((match) => `GHSA${match[0].slice(4).toLowerCase()}`);
 }
 
 /** The vulnerability ids of a result: CVE ids, else GitHub advisory ids (Grype and Trivy report both). */
@@ -132,7 +189,8 @@ export interface VulnerabilityIds {
  * Vulnerability ids of a result. For CVE ids, and failing that GHSA ids, the first source that names any wins:
  * rule ids and names; then `cve*`/`ghsa*` properties and tags of the result and rule; then taxa and
  * relationships; then the message and the rule's descriptions (Snyk writes the CVE only in `fullDescription`).
- * At most {@link MAX_VULNERABILITIES}. `undefined` when there is none.
+ * At most {@link MAX_VULNERABILITIES}. `undefined` when there is none. The rule's own parts are worked out once
+ * per rule.
  */
 export function vulnerabilityIdsOf(
   ruleId: string | undefined,
@@ -143,27 +201,24 @@ export function vulnerabilityIdsOf(
   message: string | undefined,
 ): VulnerabilityIds | undefined {
   const resultProperties = asObject(result.properties);
-  for (const [kind, find, key] of [
-    ['CVE', cvesInText, /cve/i],
-    ['GHSA', ghsasInText, /ghsa/i],
-  ] as const) {
-    const tiers: (() => string[])[] = [
-      () => [ruleId, rule?.id, rule?.name].flatMap(find),
-      () =>
-        [
-          ...propertyStrings(resultProperties, key),
-          ...propertyStrings(rule?.properties, key),
-          ...(rule?.tags ?? []),
-        ].flatMap(find),
-      () =>
-        [...resultTaxa, ...(rule?.relationships ?? [])].flatMap((reference) =>
-          find(referencedTaxon(reference, taxonomies).id),
-        ),
-      () => [message, rule?.shortDescription, rule?.fullDescription].flatMap(find),
-    ];
-    for (const tier of tiers) {
-      const found = [...new Set(tier())];
-      if (found.length > 0) return { kind, ids: found.slice(0, MAX_VULNERABILITIES) };
+  const facts = rule === undefined ? undefined : factsOf(rule, taxonomies);
+  for (let index = 0; index < KINDS.length; index += 1) {
+    const { kind, find, key } = KINDS[index]!;
+    const fromRule = facts?.ids[index];
+    for (let tier = 0; tier < 4; tier += 1) {
+      let found: string[];
+      if (tier === 0) found = find(ruleId);
+      else if (tier === 1)
+        found = resultProperties === undefined ? [] : propertyStrings(resultProperties, key).flatMap(find);
+      else if (tier === 2)
+        found =
+          resultTaxa.length === 0
+            ? []
+            : resultTaxa.flatMap((reference) => find(referencedTaxon(reference, taxonomies).id));
+      else found = find(message);
+      const ruleIds = fromRule?.[tier];
+      if (ruleIds !== undefined && ruleIds.length > 0) found = [...found, ...ruleIds];
+      if (found.length > 0) return { kind, ids: [...new Set(found)].slice(0, MAX_VULNERABILITIES) };
     }
   }
   return undefined;
