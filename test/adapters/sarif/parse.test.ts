@@ -144,6 +144,28 @@ describe('parseSarif: scope hint', () => {
   });
 });
 
+describe('parseSarif: order independence', () => {
+  it('gives the same Ids when runs and results are reordered', async () => {
+    const runs = [
+      {
+        tool: driver('one'),
+        results: [result('a'), result('bb'), result('a', { fingerprints: { k: '1' } })],
+      },
+      {
+        tool: driver('two'),
+        results: [result('c'), result('dd', { partialFingerprints: { primaryLocationLineHash: 'h:1' } })],
+      },
+    ];
+    const reordered = [
+      { ...runs[1]!, results: [...runs[1]!.results].reverse() },
+      { ...runs[0]!, results: [...runs[0]!.results].reverse() },
+    ];
+    const ids = async (log: object) =>
+      (await parseWith(log)).findings.map((f) => `${f.description}→${JSON.stringify(f.identity)}`).sort();
+    expect(await ids({ version: '2.1.0', runs: reordered })).toEqual(await ids({ version: '2.1.0', runs }));
+  });
+});
+
 describe('parseSarif: results before their tool', () => {
   const semgrepLike = {
     version: '2.1.0',
