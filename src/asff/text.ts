@@ -14,7 +14,8 @@ export function codePointLength(text: string): number {
  * Returns the text unchanged when it fits.
  */
 export function truncateText(text: string, max: number): string {
-  if (text.length <= max && codePointLength(text) <= max) return text;
+  // A string never has more code points than UTF-16 units, so the common short case needs no counting.
+  if (text.length <= max || codePointLength(text) <= max) return text;
   const marker = max > TRUNCATION_MARKER.length * 2 ? TRUNCATION_MARKER : '…';
   const keep = Math.max(0, max - codePointLength(marker));
   let out = '';
@@ -29,26 +30,39 @@ export function truncateText(text: string, max: number): string {
 
 /** Collapses whitespace runs and trims; used for one-line fields such as Title. */
 export function oneLine(text: string): string {
+  if (!/\s\s|[^\S ]/.test(text) && text.trim() === text) return text;
   return text.replace(/\s+/g, ' ').trim();
 }
 
 /** True when the string has at least one non-whitespace character (ASFF NonEmptyString). */
 export function isNonBlank(value: unknown): value is string {
-  return typeof value === 'string' && /\S/.test(value);
+  if (typeof value !== 'string' || value.length === 0) return false;
+  const first = value.charCodeAt(0);
+  // Fast path: a first character that is plainly not white space.
+  if (first > 0x20 && first < 0x7f) return true;
+  return /\S/.test(value);
 }
 
-const CREDENTIAL_PATTERN =
-  /\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\b|(?:aws_secret_access_key|aws_session_token|secret_?access_?key)["']?\s*[:=]\s*["']?[^\s"'\\,;]{8,}|-----BEGIN [A-Z ]*PRIVATE KEY-----[^"]*?-----END [A-Z ]*PRIVATE KEY-----/gi;
+const ACCESS_KEY_ID_PATTERN = /\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\b/g;
+const SECRET_PATTERN =
+  /(?:aws_secret_access_key|aws_session_token|secret_?access_?key)["']?\s*[:=]\s*["']?[^\s"'\\,;]{8,}|-----BEGIN [A-Z ]*PRIVATE KEY-----[^"]*?-----END [A-Z ]*PRIVATE KEY-----/gi;
+
+// A cheap literal pre-check first: the full patterns run only on text that could contain a credential.
+const CREDENTIAL_HINT = /AKIA|ASIA|ABIA|ACCA|ecret|ECRET|ession_token|ESSION_TOKEN|PRIVATE KEY/;
 
 /** Replaces AWS credentials and private keys with `[REDACTED]`. Safe on serialized JSON (never touches quotes). */
 export function redactCredentials(text: string): string {
-  return text.replace(CREDENTIAL_PATTERN, '[REDACTED]');
+  if (!CREDENTIAL_HINT.test(text)) return text;
+  return text.replace(ACCESS_KEY_ID_PATTERN, '[REDACTED]').replace(SECRET_PATTERN, '[REDACTED]');
 }
 
 /** True when `text` contains something {@link redactCredentials} would redact. */
 export function hasCredentials(text: string): boolean {
-  CREDENTIAL_PATTERN.lastIndex = 0;
-  const found = CREDENTIAL_PATTERN.test(text);
-  CREDENTIAL_PATTERN.lastIndex = 0;
+  if (!CREDENTIAL_HINT.test(text)) return false;
+  ACCESS_KEY_ID_PATTERN.lastIndex = 0;
+  SECRET_PATTERN.lastIndex = 0;
+  const found = ACCESS_KEY_ID_PATTERN.test(text) || SECRET_PATTERN.test(text);
+  ACCESS_KEY_ID_PATTERN.lastIndex = 0;
+  SECRET_PATTERN.lastIndex = 0;
   return found;
 }
