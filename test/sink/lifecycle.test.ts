@@ -48,12 +48,16 @@ afterAll(async () => {
  * The emulator's validator, strict: unlike the default it also refuses the reserved `aws/…` ProductFields
  * keys, so archived findings prove they were cleaned. A finding titled "Finding BAD" is refused too.
  */
-const strictValidate: FindingValidator = (finding) => [
-  ...validateAsff(finding),
-  ...((finding as AwsSecurityFinding).Title === 'Finding BAD'
-    ? [{ path: 'Title', rule: 'test', message: 'refused by the test' }]
-    : []),
-];
+const strictValidate: FindingValidator = (finding) => {
+  const f = finding as AwsSecurityFinding;
+  return [
+    ...validateAsff(finding),
+    ...Object.keys(f.ProductFields ?? {})
+      .filter((key) => key.startsWith('aws/'))
+      .map((key) => ({ path: `ProductFields.${key}`, rule: 'reserved-key', message: 'aws/ is reserved' })),
+    ...(f.Title === 'Finding BAD' ? [{ path: 'Title', rule: 'test', message: 'refused by the test' }] : []),
+  ];
+};
 
 /** Each describe block gets its own emulator (and a real SDK client pointed at it). */
 function useEmulator(options: EmulatorOptions = {}): void {
