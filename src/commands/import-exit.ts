@@ -1,44 +1,28 @@
+import { EXIT, type ExitCode } from '../cli/exit-codes.js';
 import { isConverterError } from '../errors.js';
 import type { ImportReport } from '../sink/report.js';
 
-/** Exit codes of `asff-stream import` (design.md, "Import sink rules"; 130 = 128 + SIGINT). */
-export const IMPORT_EXIT_CODES = {
-  /** Every finding received was imported (or skipped as a superseded duplicate). */
-  ok: 0,
-  /** A crash: an error that is not a `ConverterError` (a bug). Node's own code for an uncaught error. */
-  crash: 1,
-  /** Bad input or usage: unreadable, corrupt or unsafe input, a bad flag, an output file that cannot be written. */
-  badInput: 2,
-  /** Some findings were not imported: see the dead letter. */
-  someFailed: 3,
-  /** AWS access or configuration: no credentials, access denied, Security Hub not enabled, endpoint unreachable. */
-  awsAccess: 4,
-  /** Interrupted (Ctrl-C / SIGTERM). */
-  aborted: 130,
-} as const;
-
-/** One of {@link IMPORT_EXIT_CODES}. */
-export type ImportExitCode = (typeof IMPORT_EXIT_CODES)[keyof typeof IMPORT_EXIT_CODES];
-
 /**
- * The exit code of an import run, from its report and/or the error it ended with. The most specific cause
- * wins: an abort (130) over an access problem (4) over bad input (2) over failed findings (3).
- * Pass `report` alone for a run that resolved, `error` (and the report from `importReportOf`, if any) for
- * one that threw.
+ * The exit code of an import run, from its report and/or the error it ended with (design.md exit codes):
+ * 130 aborted, 4 AWS access or configuration (`E_AWS_ACCESS`), 2 bad input or usage (any other
+ * `ConverterError`), 70 a bug (any other error), 3 some findings not imported, 0 all imported.
+ * The most specific cause wins: an abort over an error over failed findings.
+ * Pass `report` alone for a run that resolved; for one that threw, pass the report from `importReportOf`
+ * (or `undefined`) and the error.
  */
-export function importExitCode(report: ImportReport | undefined, error?: unknown): ImportExitCode {
-  if (report?.aborted === true) return IMPORT_EXIT_CODES.aborted;
+export function importExitCode(report: ImportReport | undefined, error?: unknown): ExitCode {
+  if (report?.aborted === true) return EXIT.INTERRUPTED;
   if (error !== undefined && error !== null) {
-    if (!isConverterError(error)) return IMPORT_EXIT_CODES.crash;
+    if (!isConverterError(error)) return EXIT.INTERNAL;
     switch (error.code) {
       case 'E_ABORTED':
-        return IMPORT_EXIT_CODES.aborted;
+        return EXIT.INTERRUPTED;
       case 'E_AWS_ACCESS':
-        return IMPORT_EXIT_CODES.awsAccess;
+        return EXIT.AWS;
       default:
-        return IMPORT_EXIT_CODES.badInput;
+        return EXIT.INPUT;
     }
   }
-  if (report === undefined) return IMPORT_EXIT_CODES.crash;
-  return report.failed > 0 ? IMPORT_EXIT_CODES.someFailed : IMPORT_EXIT_CODES.ok;
+  if (report === undefined) return EXIT.INTERNAL;
+  return report.failed > 0 ? EXIT.PARTIAL : EXIT.OK;
 }

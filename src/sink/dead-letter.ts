@@ -81,6 +81,7 @@ class StreamDeadLetter extends CountingDeadLetter implements DeadLetter {
 
   write(finding: AwsSecurityFinding, errorCode: string, errorMessage: string, attempts = 0): void {
     this.record(errorCode);
+    if (this.out.destroyed) this.failure ??= this.out.errored ?? new Error('the output was closed');
     if (this.failure !== undefined || this.closed !== undefined) return;
     this.out.write(`${JSON.stringify(entryOf(finding, errorCode, errorMessage, attempts))}\n`);
   }
@@ -113,6 +114,8 @@ class StreamDeadLetter extends CountingDeadLetter implements DeadLetter {
   }
 
   private throwIfFailed(): void {
+    // `errored` is set as soon as the stream is destroyed with an error; the 'error' event comes a tick later.
+    if (this.failure === undefined && this.out.errored !== null) this.failure = this.out.errored;
     if (this.failure !== undefined)
       throw new ConverterError(
         'E_IO',

@@ -146,7 +146,10 @@ export async function createLimiter(options: LimiterOptions = {}): Promise<Reque
       return limiter.schedule(task);
     },
     async drain() {
-      await limiter.updateSettings({ reservoir: 0 });
+      // Not `updateSettings({reservoir: 0})`: in Bottleneck 2.19.5 that restarts the local heartbeat by
+      // clearing it (`_startHeartbeat` clears an existing interval), so the reservoir would never refill.
+      const current = await limiter.currentReservoir();
+      if (current !== null && current > 0) await limiter.incrementReservoir(-current);
     },
     async stop() {
       await limiter.stop({ dropWaitingJobs: true });
