@@ -1,7 +1,7 @@
 import type Bottleneck from 'bottleneck';
 import { IMPORT_BURST, IMPORT_RATE_PER_SECOND } from '../asff/limits.js';
 import { ConverterError } from '../errors.js';
-import { connectRedis } from './redis.js';
+import { clusterBucket, connectRedis } from './redis.js';
 
 /** Where a shared (clustered) limiter keeps its state, so several processes share one request budget. */
 export interface LimiterClusterOptions {
@@ -100,8 +100,15 @@ export function limiterSettings(options: LimiterOptions = {}): LimiterSettings {
   if (options.redis === undefined) return settings;
   if (options.redis.id.trim() === '')
     throw new ConverterError('E_CONFIG', 'a clustered limiter needs a non-empty id');
+  // Lifecycle change: a shared bucket a little below the quota, refilled one token at a time, so that
+  // several processes never get ahead of the service's bucket (see clusterBucket in redis.ts).
+  const bucket = clusterBucket(rate, burst);
   return {
     ...settings,
+    reservoir: bucket.reservoir,
+    reservoirIncreaseAmount: bucket.amount,
+    reservoirIncreaseInterval: bucket.intervalMs,
+    reservoirIncreaseMaximum: bucket.reservoir,
     // Clustered, Bottleneck counts running jobs in Redis; a process killed mid-request never gives its
     // slots back, and the shared cap would then block every other process. The sink caps its own requests
     // in flight, so the cluster shares only the token bucket (lifecycle change, see docs/lifecycle.md).

@@ -6,7 +6,8 @@ import {
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SCOPE_PRODUCT_FIELD } from '../../src/asff/build.js';
 import { validateAsff } from '../../src/asff/validate.js';
-import { IMPORT_EXIT_CODES, importExitCode } from '../../src/commands/import-exit.js';
+import { EXIT } from '../../src/cli/exit-codes.js';
+import { importExitCode } from '../../src/commands/import-exit.js';
 import {
   type EmulatorOptions,
   type FindingValidator,
@@ -145,7 +146,7 @@ describe('archive missing: run 1 reports A,B,C; run 2 reports A,C', () => {
     expect(first.report?.archive).toMatchObject({ scope: 'app', blocked: [], candidates: 0 });
 
     const second = await run(['A', 'C'], { at: T2 });
-    expect(second.exitCode).toBe(IMPORT_EXIT_CODES.ok);
+    expect(second.exitCode).toBe(EXIT.OK);
     expect(second.report).toMatchObject({ imported: 2, failed: 0, archived: 1 });
     expect(second.report?.archive).toMatchObject({
       scope: 'app',
@@ -218,7 +219,7 @@ describe('archive missing: never after a run that went wrong', () => {
     await run(['A', 'B', 'C'], { at: T1 });
     const broken = await run(['A'], { at: T2, truncated: true });
     expect(isConverterError(broken.error) && broken.error.code).toBe('E_TRUNCATED');
-    expect(broken.exitCode).toBe(IMPORT_EXIT_CODES.badInput);
+    expect(broken.exitCode).toBe(EXIT.INPUT);
     expect(broken.report).toMatchObject({ imported: 1, archived: 0 });
     expect(broken.report?.archive).toBeUndefined();
     expect(states()).toEqual({ A: 'ACTIVE', B: 'ACTIVE', C: 'ACTIVE' });
@@ -228,7 +229,7 @@ describe('archive missing: never after a run that went wrong', () => {
   it('archives nothing when a finding failed to import', async () => {
     await run(['A', 'B', 'C'], { at: T1 });
     const failing = await run(['A', 'BAD'], { at: T2 });
-    expect(failing.exitCode).toBe(IMPORT_EXIT_CODES.someFailed);
+    expect(failing.exitCode).toBe(EXIT.PARTIAL);
     expect(failing.report).toMatchObject({ imported: 1, failed: 1, archived: 0 });
     expect(failing.report?.archive?.blocked.map((b) => b.code)).toEqual(['import-failed']);
     expect(states()).toEqual({ A: 'ACTIVE', B: 'ACTIVE', C: 'ACTIVE' });
@@ -258,7 +259,7 @@ describe('archive missing: never after a run that went wrong', () => {
     const controller = new AbortController();
     controller.abort();
     const aborted = await run(['A'], { at: T2, signal: controller.signal });
-    expect(aborted.exitCode).toBe(IMPORT_EXIT_CODES.aborted);
+    expect(aborted.exitCode).toBe(EXIT.INTERRUPTED);
     expect(aborted.report?.archived).toBe(0);
     expect(aborted.report?.archive?.blocked.map((b) => b.code)).toContain('aborted');
     expect(states()).toEqual({ A: 'ACTIVE', B: 'ACTIVE' });

@@ -2,7 +2,13 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConverterError } from '../../src/errors.js';
 import { createLimiter, limiterSettings, type RequestLimiter } from '../../src/sink/limiter.js';
-import { connectRedis, limiterClusterId, redactRedisUrl, resolveRedisUrl } from '../../src/sink/redis.js';
+import {
+  clusterBucket,
+  connectRedis,
+  limiterClusterId,
+  redactRedisUrl,
+  resolveRedisUrl,
+} from '../../src/sink/redis.js';
 import { HAS_REDIS, NO_REDIS_REASON, startRedis, type TestRedis } from '../helpers/redis.js';
 
 describe('Redis settings', () => {
@@ -49,7 +55,7 @@ describe('Redis settings', () => {
     );
   });
 
-  it('clustered settings: explicit short heartbeat, no shared concurrency cap, +5 every 500 ms from 30', () => {
+  it('clustered settings: explicit short heartbeat, no shared concurrency cap, +1 every 100 ms up to 25', () => {
     const settings = limiterSettings({ redis: { url: 'redis://x', id: 'id' } });
     expect(settings).toMatchObject({
       datastore: 'ioredis',
@@ -57,11 +63,22 @@ describe('Redis settings', () => {
       clearDatastore: false,
       heartbeatInterval: 50,
       maxConcurrent: null,
-      reservoir: 30,
-      reservoirIncreaseAmount: 5,
-      reservoirIncreaseInterval: 500,
-      reservoirIncreaseMaximum: 30,
+      reservoir: 25,
+      reservoirIncreaseAmount: 1,
+      reservoirIncreaseInterval: 100,
+      reservoirIncreaseMaximum: 25,
     });
+  });
+
+  it.each([
+    ['BatchImportFindings 10/s burst 30', 10, 30, { reservoir: 25, amount: 1, intervalMs: 100 }],
+    ['GetFindings 3/s burst 6', 3, 6, { reservoir: 3, amount: 1, intervalMs: 334 }],
+    ['a tiny burst still lets one request through', 10, 1, { reservoir: 1, amount: 1, intervalMs: 100 }],
+  ])('clusterBucket: %s', (_, rate, burst, expected) => {
+    const bucket = clusterBucket(rate, burst);
+    expect(bucket).toEqual(expected);
+    // Never faster than the quota.
+    expect((1000 * bucket.amount) / bucket.intervalMs).toBeLessThanOrEqual(rate);
   });
 });
 
@@ -95,8 +112,8 @@ describe.skipIf(!HAS_REDIS)(
 
     it('two limiters with one id share one token bucket; another id has its own', async () => {
       const id = 'test:shared';
-      // rate 0.5/s: +1 token every 2 s, so nothing refills while the test runs.
-      const options = { rate: 0.5, burst: 10, redis: { url: redis.url, id } };
+      // rate 0.5/s: +1 token every 2 s, so nothing refills while the test runs; burst 12 → a shared 10.
+      const options = { rate: 0.5, burst: 12, redis: { url: redis.url, id } };
       const a = await createLimiter(options);
       const b = await createLimiter(options);
       const other = await createLimiter({ ...options, redis: { url: redis.url, id: 'test:other' } });
@@ -125,7 +142,7 @@ describe.skipIf(!HAS_REDIS)(
 
     it('drain() empties the shared bucket for every process (after a 429 the server’s bucket is empty)', async () => {
       const id = 'test:drain';
-      const a = await createLimiter({ rate: 0.5, burst: 10, redis: { url: redis.url, id } });
+      const a = await createLimiter({ rate: 0.5, burst: 12, redis: { url: redis.url, id } });
       try {
         await a.drain();
         expect(await admin.hget(`b_${id}_settings`, 'reservoir')).toBe('0');
