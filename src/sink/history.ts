@@ -33,7 +33,7 @@ export interface StoredHistory {
  * The findings Security Hub holds for one scope, ACTIVE and ARCHIVED, as Id → {@link StoredHistory}.
  * Memory per finding is the Id string plus one small object: timestamps are shared between findings that
  * have the same value (every finding of one run has the same CreatedAt), and the RecordState values are
- * constants. Measured on Node 20: about 190 bytes per finding with 60-character Ids (docs/lifecycle.md).
+ * constants. Measured on Node 20: about 180 bytes per finding with 68-character Ids (docs/lifecycle.md).
  */
 export interface ScopeState extends ScopeKey {
   readonly findings: ReadonlyMap<string, StoredHistory>;

@@ -284,7 +284,8 @@ export async function importWithLifecycle(
       reported: preserved.reported,
       outcome,
       getFindingsLimiter: fetchLimiter as RequestLimiter,
-      importOptions: { ...importOptions, limiter: importLimiter },
+      // No progress callback: the archive import's counters would restart the run's progress line.
+      importOptions: { ...withoutProgress(importOptions), limiter: importLimiter },
       deadLetter,
       ...(clock !== undefined ? { now: clock } : {}),
       ...(importOptions.signal !== undefined ? { signal: importOptions.signal } : {}),
@@ -301,6 +302,11 @@ export async function importWithLifecycle(
     for (const stop of stops) await stop().catch(() => {});
     if (ownsDeadLetter) await deadLetter.close().catch(() => {});
   }
+}
+
+function withoutProgress<T extends { onProgress?: unknown }>(options: T): Omit<T, 'onProgress'> {
+  const { onProgress: _progress, ...rest } = options;
+  return rest;
 }
 
 function historyOf(state: ScopeState | undefined, counters: HistoryCounters): { history?: HistoryReport } {
