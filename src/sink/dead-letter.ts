@@ -81,6 +81,7 @@ class StreamDeadLetter extends CountingDeadLetter implements DeadLetter {
 
   write(finding: AwsSecurityFinding, errorCode: string, errorMessage: string, attempts = 0): void {
     this.record(errorCode);
+    if (this.closed !== undefined) this.failure ??= new Error('written after the dead letter was closed');
     if (this.out.destroyed) this.failure ??= this.out.errored ?? new Error('the output was closed');
     if (this.failure !== undefined || this.closed !== undefined) return;
     this.out.write(`${JSON.stringify(entryOf(finding, errorCode, errorMessage, attempts))}\n`);

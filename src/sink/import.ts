@@ -12,7 +12,13 @@ import {
   REQUEST_ENVELOPE_BYTES,
 } from './batch.js';
 import { type BatchSender, type ClientOptions, createBatchSender, dryRunSender } from './client.js';
-import { type DeadLetter, memoryDeadLetter, openDeadLetter } from './dead-letter.js';
+import {
+  type DeadLetter,
+  type DeadLetterEntry,
+  type MemoryDeadLetter,
+  memoryDeadLetter,
+  openDeadLetter,
+} from './dead-letter.js';
 import { createLimiter, type LimiterClusterOptions, type RequestLimiter, unlimited } from './limiter.js';
 import { assertBalanced, type ImportReport, ReportTally } from './report.js';
 import {
@@ -100,17 +106,15 @@ export interface ImportOptions extends ClientOptions, BatchLimits {
 }
 
 /** The final report, plus the dead-lettered entries when no dead letter was given. */
-export type ImportResult = ImportReport & {
-  deadLetterEntries?: readonly import('./dead-letter.js').DeadLetterEntry[];
-};
+export type ImportResult = ImportReport & { deadLetterEntries?: readonly DeadLetterEntry[] };
 
-const reportsOfErrors = new WeakMap<object, ImportReport>();
+const reportsOfErrors = new WeakMap<object, ImportResult>();
 
 /**
  * The report of the run that ended with this error (an access error, a dead-letter write error, an input
  * error after which everything read was still imported), or `undefined`.
  */
-export function importReportOf(error: unknown): ImportReport | undefined {
+export function importReportOf(error: unknown): ImportResult | undefined {
   return typeof error === 'object' && error !== null ? reportsOfErrors.get(error) : undefined;
 }
 
@@ -150,9 +154,26 @@ export async function importFindings(
             ...(options.redis !== undefined ? { redis: options.redis } : {}),
           }));
     const run = new ImportRun(findings, options, sender, limiter, deadLetter);
-    const report: ImportResult = await run.run();
-    if (options.deadLetter === undefined && 'entries' in deadLetter)
-      report.deadLetterEntries = (deadLetter as ReturnType<typeof memoryDeadLetter>).entries;
+    const withEntries = (report: ImportResult) => {
+      if (options.deadLetter === undefined && 'entries' in deadLetter)
+        report.deadLetterEntries = (deadLetter as MemoryDeadLetter).entries;
+      return report;
+    };
+    let report: ImportResult;
+    try {
+      report = withEntries(await run.run());
+    } catch (error) {
+      const partial = importReportOf(error);
+      if (partial !== undefined) withEntries(partial);
+      throw error;
+    }
+    // Closing the file is part of the run: a failure here means dead-lettered findings may be lost.
+    if (ownsDeadLetter) {
+      await deadLetter.close().catch((error: unknown) => {
+        reportsOfErrors.set(error as object, report);
+        throw error;
+      });
+    }
     return report;
   } finally {
     sender?.close();
@@ -208,7 +229,8 @@ class ImportRun {
   private abortRequested = false;
   private graceExpired = false;
   private readonly requestAbort = new AbortController();
-  private abortWaiters: (() => void)[] = [];
+  /** Ends the read in progress early (abort, or the batch waited long enough). */
+  private interruptPull: ((reason: 'linger' | 'aborted') => void) | undefined;
 
   private pausedUntil = 0;
   private holdStartedAt: number | undefined;
@@ -366,16 +388,18 @@ class ImportRun {
       this.addTo(builder, carried);
     }
     this.addReady(builder);
-    let linger: Promise<'linger'> | undefined;
     let lingerTimer: NodeJS.Timeout | undefined;
+    let lingered = false;
     try {
       while (!builder.full && !this.inputDone && this.fatal === undefined && this.carry === undefined) {
-        if (builder.size > 0 && linger === undefined) {
-          linger = new Promise((resolve) => {
-            lingerTimer = setTimeout(() => resolve('linger'), this.options.lingerMs ?? 1000);
-          });
+        if (builder.size > 0 && lingerTimer === undefined) {
+          lingerTimer = setTimeout(() => {
+            lingered = true;
+            this.interruptPull?.('linger');
+          }, this.options.lingerMs ?? 1000);
         }
-        const entry = await this.pull(linger);
+        if (lingered) break;
+        const entry = await this.pull();
         if (entry === 'linger') break;
         if (entry !== undefined && !this.addTo(builder, entry)) this.carry = entry;
         this.addReady(builder);
@@ -409,23 +433,29 @@ class ImportRun {
   }
 
   /** Reads one finding; `undefined` when the input ended or the finding was rejected here. */
-  private async pull(linger: Promise<'linger'> | undefined): Promise<QueuedFinding | 'linger' | undefined> {
+  private async pull(): Promise<QueuedFinding | 'linger' | undefined> {
     try {
       await this.deadLetter.flush();
     } catch (error) {
       this.stop(error, 'E_IO');
       return undefined;
     }
+    if (this.abortRequested) return undefined;
     // Through a promise, so that an iterator throwing synchronously is an input error like any other.
     this.pendingNext ??= Promise.resolve().then(() => this.iterator.next());
-    const racers: Promise<IteratorResult<AwsSecurityFinding> | 'linger' | 'aborted'>[] = [
-      this.pendingNext,
-      this.whenAborted(),
-    ];
-    if (linger !== undefined) racers.push(linger);
+    const next = this.pendingNext;
+    // Not Promise.race with a long-lived abort or linger promise: every race would leave a reaction on it
+    // until it settles, one per finding read. Abort and linger interrupt this one read instead.
     let result: IteratorResult<AwsSecurityFinding> | 'linger' | 'aborted';
     try {
-      result = await Promise.race(racers);
+      result = await new Promise<IteratorResult<AwsSecurityFinding> | 'linger' | 'aborted'>(
+        (resolve, reject) => {
+          this.interruptPull = resolve;
+          next.then(resolve, reject);
+        },
+      ).finally(() => {
+        this.interruptPull = undefined;
+      });
     } catch (error) {
       this.pendingNext = undefined;
       this.inputError = error;
@@ -712,8 +742,7 @@ class ImportRun {
     this.abortRequested = true;
     this.tally.aborted = true;
     this.inputDone = true;
-    for (const resolve of this.abortWaiters) resolve();
-    this.abortWaiters = [];
+    this.interruptPull?.('aborted');
     const timer = setTimeout(() => {
       this.graceExpired = true;
       this.requestAbort.abort();
@@ -721,11 +750,6 @@ class ImportRun {
     }, this.options.abortGraceMs ?? 5000);
     this.timers.add(timer);
     this.wake();
-  }
-
-  private whenAborted(): Promise<'aborted'> {
-    if (this.abortRequested) return Promise.resolve('aborted');
-    return new Promise((resolve) => this.abortWaiters.push(() => resolve('aborted')));
   }
 
   private closeInput(): void {

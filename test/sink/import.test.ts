@@ -1,3 +1,6 @@
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AwsSecurityFinding } from '@aws-sdk/client-securityhub';
 import { describe, expect, it, vi } from 'vitest';
 import type { Issue } from '../../src/adapter.js';
@@ -390,6 +393,30 @@ describe('importFindings: report', () => {
     expect(snapshots.at(-1)).toBe(500);
     expect(snapshots).toEqual([...snapshots].sort((a, b) => a - b));
     expect(report.findingsPerSecond).toBeGreaterThan(0);
+  });
+
+  it('writes failures to a dead-letter file given by path and names it in the report', async () => {
+    const path = join(await mkdtemp(join(tmpdir(), 'asff-import-')), 'failed.ndjson');
+    const hub = new FakeSecurityHub((request) => failing(request, ['f-2'], 'InvalidInput', 'bad title'));
+    const report = await importFindings(findings(3), fast(hub, { deadLetter: path }));
+    expect(report).toMatchObject({ failed: 1, deadLetterPath: path });
+    expect(report).not.toHaveProperty('deadLetterEntries');
+    const lines = (await readFile(path, 'utf8')).trimEnd().split('\n');
+    expect(lines.map((line) => JSON.parse(line))).toEqual([
+      { finding: finding('f-2'), errorCode: 'InvalidInput', errorMessage: 'bad title', attempts: 1 },
+    ]);
+  });
+
+  it('keeps the in-memory dead-letter entries on the report of a run that threw', async () => {
+    const hub = new FakeSecurityHub((request) =>
+      request.index === 0 ? failing(request, ['f-1'], 'InvalidInput') : sdkErrors.accessDenied(),
+    );
+    const error = await importFindings(findings(20), fast(hub, { maxCount: 10, concurrency: 1 })).catch(
+      (e: unknown) => e,
+    );
+    const report = importReportOf(error)!;
+    expect(report.deadLetterEntries!.map((e) => e.finding.Id)).toEqual(['f-1']);
+    expect(report).toMatchObject({ imported: 9, deadLettered: 1, unsent: 10 });
   });
 
   it('does a dry run without a client: batches and counts, sends nothing', async () => {
