@@ -169,3 +169,30 @@ class ArrayDeadLetter extends CountingDeadLetter implements MemoryDeadLetter {
 export function memoryDeadLetter(): MemoryDeadLetter {
   return new ArrayDeadLetter();
 }
+
+/**
+ * A dead-letter file that is created (truncated) only when the first entry arrives, so a clean run leaves no
+ * file behind. Used by the CLI when `--dead-letter` is not given.
+ */
+export function lazyDeadLetterFile(path: string): DeadLetter {
+  let inner: StreamDeadLetter | undefined;
+  const open = (): StreamDeadLetter => {
+    inner ??= new StreamDeadLetter(createWriteStream(path, { flags: 'w' }), path, true);
+    return inner;
+  };
+  return {
+    write: (finding, errorCode, errorMessage, attempts) =>
+      open().write(finding, errorCode, errorMessage, attempts),
+    get count() {
+      return inner?.count ?? 0;
+    },
+    get counts() {
+      return inner?.counts ?? {};
+    },
+    get path() {
+      return inner === undefined ? undefined : path;
+    },
+    flush: async () => inner?.flush(),
+    close: async () => inner?.close(),
+  };
+}

@@ -3,6 +3,7 @@ export type { BatchImportClient, ClientOptions } from './client.js';
 export {
   type DeadLetter,
   type DeadLetterEntry,
+  lazyDeadLetterFile,
   type MemoryDeadLetter,
   memoryDeadLetter,
   openDeadLetter,
