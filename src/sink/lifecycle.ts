@@ -47,7 +47,12 @@ export interface LifecycleOptions extends Omit<ImportOptions, 'client' | 'limite
   scope?: string;
   /** The product ARN of the run's findings. @defaultValue the account's default product ARN */
   productArn?: string;
-  /** For input that is not a `ConversionRun`: set when it was read completely (archiving needs it). */
+  /**
+   * The conversion's stats when `findings` wraps a `ConversionRun` (e.g. a counting generator): read after
+   * the import to know whether the input was complete. Not needed when `findings` is the run itself.
+   */
+  conversion?: Pick<ConversionStats, 'complete' | 'failed' | 'skipped' | 'issues'>;
+  /** For input that is neither a `ConversionRun` nor has `conversion`: set when it was read completely. */
   inputComplete?: boolean;
   /** A client to use instead of creating one (not destroyed at the end). */
   client?: SecurityHubLikeClient;
@@ -138,6 +143,7 @@ export async function importWithLifecycle(
     scope: explicitScope,
     productArn,
     inputComplete,
+    conversion,
     redisUrl,
     clock,
     archiveStrategy,
@@ -246,7 +252,11 @@ export async function importWithLifecycle(
     if (!wantArchive) return withEntries(report, deadLetterOption, deadLetter);
 
     const outcome: RunOutcome = {
-      ...(isConversionRun(findings) ? { conversion: findings.stats } : {}),
+      ...(conversion !== undefined
+        ? { conversion }
+        : isConversionRun(findings)
+          ? { conversion: findings.stats }
+          : {}),
       ...(inputComplete !== undefined ? { inputComplete } : {}),
       import: importReport,
       aborted: importOptions.signal?.aborted === true,

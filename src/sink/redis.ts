@@ -95,7 +95,9 @@ export async function connectRedis(url: string, options: ConnectRedisOptions = {
       });
     });
   } catch (error) {
-    client.disconnect();
+    // After 'end' the socket is closed; disconnect() would arm ioredis's 2 s disconnect timer for nothing
+    // and keep the process alive that long.
+    if (client.status !== 'end') client.disconnect();
     throw new ConverterError(
       'E_CONFIG',
       `cannot connect to Redis at ${redactRedisUrl(url)} (${(error as Error).message}): check --redis / ${REDIS_URL_ENV} and that redis-server is running`,
