@@ -229,6 +229,8 @@ export async function importWithLifecycle(
     let state: ScopeState | undefined;
     const preserved = preserveHistory(findings, async (first) => {
       const key = scopeKeyOf(first, { accountId, region, productArn, scope: explicitScope });
+      // No scope (findings not made by the pipeline, no --scope): nothing to read, nothing to archive.
+      if (key.scope.trim() === '') return emptyScopeState(key);
       state = fetchState ? await fetch(key) : emptyScopeState(key);
       return applyHistory ? state : emptyScopeState(key);
     });
@@ -271,7 +273,8 @@ export async function importWithLifecycle(
         scope,
         accountId,
       };
-      const blocked = archiveBlockers(outcome);
+      // Without a scope nothing can be "another scope": only scope-unknown is worth saying then.
+      const blocked = archiveBlockers(scope.trim() === '' ? { ...outcome, foreign: 0 } : outcome);
       if (scope.trim() === '')
         blocked.push({
           code: 'scope-unknown',

@@ -279,6 +279,43 @@ describe('archive missing: never after a run that went wrong', () => {
     expect(states()).toEqual({ A: 'ACTIVE' });
   });
 
+  it('reads nothing and archives nothing for findings without a scope field and no --scope', async () => {
+    await run(['A'], { at: T1 });
+    const from = hub.requests().length;
+    const plain = [0, 1].map((i) => ({
+      SchemaVersion: '2018-10-08',
+      Id: `plain-${i}`,
+      ProductArn: `arn:aws:securityhub:${REGION}:${ACCOUNT}:product/${ACCOUNT}/default`,
+      GeneratorId: 'plain',
+      AwsAccountId: ACCOUNT,
+      CreatedAt: T2,
+      UpdatedAt: T2,
+      Title: `plain ${i}`,
+      Description: 'no scope field',
+      Severity: { Label: 'LOW' as const },
+      Types: ['Software and Configuration Checks'],
+      Resources: [{ Type: 'Other', Id: 'r' }],
+    }));
+    const report = await importWithLifecycle(plain, {
+      accountId: ACCOUNT,
+      region: REGION,
+      client,
+      limiter: unlimited(),
+      getFindingsLimiter: fastGet,
+      archiveMissing: true,
+      inputComplete: true,
+    });
+    expect(report).toMatchObject({ imported: 2, archived: 0 });
+    expect(report.archive?.blocked.map((b) => b.code)).toEqual(['scope-unknown']);
+    expect(
+      hub
+        .requests()
+        .slice(from)
+        .filter((r) => r.operation === 'GetFindings'),
+    ).toEqual([]);
+    expect(states()).toEqual({ A: 'ACTIVE' });
+  });
+
   it('archives everything of the scope for a clean scan with an explicit scope', async () => {
     await run(['A', 'B'], { at: T1, scope: 'app' });
     const clean = await run([], { at: T2, scope: 'app' });
