@@ -5,7 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SCOPE_PRODUCT_FIELD } from '../../src/asff/build.js';
 import { type RunningEmulator, startEmulator } from '../../src/emulator/index.js';
 import { runCli } from '../helpers/cli.js';
-import { HAS_REDIS, NO_REDIS_REASON, startRedis, type TestRedis } from '../helpers/redis.js';
+import { freePort, HAS_REDIS, NO_REDIS_REASON, startRedis, type TestRedis } from '../helpers/redis.js';
 
 const CREDS = {
   AWS_ACCESS_KEY_ID: 'AKIDLIFECYCLECLI',
@@ -123,7 +123,7 @@ describe.skipIf(!HAS_REDIS)(
 
     it('reads ASFF_STREAM_REDIS_URL when --redis is not given', async () => {
       writeFileSync(file, csv([1]));
-      const closed = `redis://127.0.0.1:${redis.port === 1 ? 2 : redis.port - 1}`;
+      const closed = `redis://127.0.0.1:${await freePort()}`;
       const r = await runCli(['import', file, '--endpoint-url', hub.url], {
         env: { ...CREDS, ASFF_STREAM_REDIS_URL: closed },
       });

@@ -9,7 +9,7 @@ import {
   redactRedisUrl,
   resolveRedisUrl,
 } from '../../src/sink/redis.js';
-import { HAS_REDIS, NO_REDIS_REASON, startRedis, type TestRedis } from '../helpers/redis.js';
+import { freePort, HAS_REDIS, NO_REDIS_REASON, startRedis, type TestRedis } from '../helpers/redis.js';
 
 describe('Redis settings', () => {
   it.each([
@@ -97,7 +97,7 @@ describe.skipIf(!HAS_REDIS)(
     });
 
     it('fails fast with E_CONFIG (password redacted) when Redis cannot be reached', async () => {
-      const closed = `redis://:hunter2@127.0.0.1:${redis.port + 1 === 65536 ? 1 : redis.port + 1}`;
+      const closed = `redis://:hunter2@127.0.0.1:${await freePort()}`;
       const error = await connectRedis(closed).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ConverterError);
       expect(error).toMatchObject({ code: 'E_CONFIG' });
