@@ -22,6 +22,33 @@ const REGION = 'us-east-1';
 /** The bundled samples: `fixtures/demo` of the package. */
 export const DEMO_DIR = fileURLToPath(new URL('../../../fixtures/demo/', import.meta.url));
 
+/** How many generated findings the at-scale part of the demo imports. */
+const SCALE_FINDINGS = 5000;
+
+/** A Trivy JSON report with `count` vulnerabilities, generated as a byte stream (never held whole). */
+async function* syntheticTrivyReport(count: number): AsyncGenerator<Uint8Array> {
+  const encoder = new TextEncoder();
+  yield encoder.encode(
+    '{"SchemaVersion":2,"ArtifactName":"demo/app:2.0","ArtifactType":"container_image","Results":[{"Target":"demo/app:2.0 (debian 12.5)","Class":"os-pkgs","Type":"debian","Vulnerabilities":[',
+  );
+  const severities = ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'];
+  for (let i = 0; i < count; i++) {
+    const vulnerability = {
+      VulnerabilityID: `CVE-2026-${10000 + i}`,
+      PkgName: `libdemo${i % 250}`,
+      InstalledVersion: `1.${i % 7}.0-1`,
+      FixedVersion: `1.${i % 7}.1-1`,
+      Status: 'fixed',
+      Severity: severities[i % severities.length],
+      Title: `libdemo${i % 250}: generated vulnerability ${i}`,
+      Description: 'A generated vulnerability, to show the import pacing at the API quota.',
+      CVSS: { nvd: { V3Vector: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N', V3Score: 7.5 } },
+    };
+    yield encoder.encode(`${i === 0 ? '' : ','}${JSON.stringify(vulnerability)}`);
+  }
+  yield encoder.encode(']}]}');
+}
+
 /** Runs `asff-stream demo`; returns the exit code. */
 export async function runDemo(argv: readonly string[], signal?: AbortSignal): Promise<ExitCode> {
   const { flags, positionals } = parseFlags('demo', argv, { help: { type: 'boolean', short: 'h' } });
@@ -62,6 +89,26 @@ export async function runDemo(argv: readonly string[], signal?: AbortSignal): Pr
       out(`  ${importSummaryLine(combined)}`);
       if (combined.failed > 0) exit = EXIT.PARTIAL;
     }
+    out(
+      `\nAt scale: ${SCALE_FINDINGS.toLocaleString('en-US')} generated Trivy findings through the same limiter (quota: a burst of 30 requests, then 10/s of 100 findings)…`,
+    );
+    const run = convert(syntheticTrivyReport(SCALE_FINDINGS), {
+      accountId: ACCOUNT,
+      region: REGION,
+      scope: 'demo-at-scale',
+      ...(signal !== undefined ? { signal } : {}),
+    });
+    const report = combineReports(
+      run.stats,
+      await importFindings(run, {
+        endpoint: hub.url,
+        region: REGION,
+        credentials: { accessKeyId: 'AKIDDEMODEMODEMO', secretAccessKey: 'demo' },
+        ...(signal !== undefined ? { signal } : {}),
+      }),
+    );
+    out(`  ${importSummaryLine(report)} → ${Math.round(report.findingsPerSecond)} findings/s`);
+    if (report.failed > 0) exit = EXIT.PARTIAL;
     const stored = hub.findings();
     const active = stored.filter((f) => f.RecordState !== 'ARCHIVED').length;
     out(

@@ -8,11 +8,11 @@ import {
   stringFlag,
 } from '../cli/args.js';
 import { EXIT, type ExitCode } from '../cli/exit-codes.js';
+import { FailOnCounter } from '../cli/fail-on.js';
 import { diagnostic, ProgressLine, reportError, usageError } from '../cli/output.js';
 import { IssueLog, summaryLine, writeSummary } from '../cli/summary.js';
 import { ConverterError } from '../errors.js';
 import { assertAccountAndRegion, type ConversionStats, convert } from '../pipeline.js';
-import { isAtLeast } from '../severity.js';
 import { callerAccountId } from '../sink/account.js';
 import { type DeadLetter, lazyDeadLetterFile, openDeadLetter } from '../sink/dead-letter.js';
 import { type ImportOptions, type ImportResult, importFindings, importReportOf } from '../sink/import.js';
@@ -161,7 +161,7 @@ export async function runImport(argv: readonly string[], signal?: AbortSignal): 
       ? await openDeadLetter(deadLetterPath)
       : lazyDeadLetterFile(DEFAULT_DEAD_LETTER);
   const adapters = await loadAdapterModules(flags);
-  let failing = 0;
+  const failing = new FailOnCounter(failOn);
   const run = convert(input, {
     ...options,
     accountId,
@@ -172,14 +172,7 @@ export async function runImport(argv: readonly string[], signal?: AbortSignal): 
   });
   async function* counted(): AsyncGenerator<AwsSecurityFinding> {
     for await (const finding of run) {
-      const label = finding.FindingProviderFields?.Severity?.Label;
-      if (
-        failOn !== undefined &&
-        finding.RecordState === 'ACTIVE' &&
-        label !== undefined &&
-        isAtLeast(label, failOn)
-      )
-        failing++;
+      failing.observe(finding);
       yield finding;
     }
   }
@@ -231,7 +224,7 @@ export async function runImport(argv: readonly string[], signal?: AbortSignal): 
     // Findings that should have been archived but were not are in the dead letter too: exit 3.
     if (exit === EXIT.OK && ((sinkReport as LifecycleReport).archive?.failed ?? 0) > 0) exit = EXIT.PARTIAL;
     if (failure !== undefined) reportError(failure);
-    if (exit === EXIT.OK && failing > 0) exit = EXIT.POLICY;
+    if (exit === EXIT.OK && failing.count > 0) exit = EXIT.POLICY;
   }
   if (sinkReport !== undefined) {
     const archive = (sinkReport as LifecycleReport).archive;
@@ -244,8 +237,7 @@ export async function runImport(argv: readonly string[], signal?: AbortSignal): 
       diagnostic(summaryLine(run.stats, 'read'));
       diagnostic(importSummaryLine(report));
       if (archive !== undefined) diagnostic(reconcileSummary(archive));
-      if (failing > 0)
-        diagnostic(`${failing} active finding${failing === 1 ? '' : 's'} at ${failOn} or above (--fail-on)`);
+      if (failing.count > 0) diagnostic(failing.describe());
     }
   }
   return exit;
