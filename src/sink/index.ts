@@ -1,3 +1,4 @@
+export { callerAccountId } from './account.js';
 export { BatchBuilder, type BatchLimits, findingBytes, type QueuedFinding, requestBytes } from './batch.js';
 export type { BatchImportClient, ClientOptions } from './client.js';
 export {
