@@ -1,0 +1,407 @@
+import type { AwsSecurityFinding, Resource, Vulnerability } from '@aws-sdk/client-securityhub';
+import type { Finding, Issue } from '../adapter.js';
+import { findingId, generatorId, sanitizeIdPart } from './id.js';
+import {
+  ASFF_SCHEMA_VERSION,
+  MAX_COMPLIANCE_RELATED_REQUIREMENTS,
+  MAX_CWES,
+  MAX_DESCRIPTION_LENGTH,
+  MAX_DETAILS_OTHER_FIELDS,
+  MAX_DETAILS_OTHER_KEY_LENGTH,
+  MAX_DETAILS_OTHER_VALUE_LENGTH,
+  MAX_FINDING_BYTES,
+  MAX_OWN_PRODUCT_FIELDS,
+  MAX_PRODUCT_FIELD_KEY_LENGTH,
+  MAX_PRODUCT_FIELD_VALUE_LENGTH,
+  MAX_REFERENCE_URLS,
+  MAX_REGION_LENGTH,
+  MAX_REMEDIATION_TEXT_LENGTH,
+  MAX_RESOURCE_TYPE_LENGTH,
+  MAX_RESOURCES,
+  MAX_SEVERITY_ORIGINAL_LENGTH,
+  MAX_TITLE_LENGTH,
+  MAX_TYPES,
+  MAX_VULNERABILITIES,
+  MAX_VULNERABLE_PACKAGES,
+  TYPE_PATTERN,
+} from './limits.js';
+import { hasCredentials, isNonBlank, oneLine, redactCredentials, truncateText } from './text.js';
+
+/** Everything `toAsff` adds that an adapter never knows. */
+export interface AsffContext {
+  /** Adapter name (`sarif`, `trivy`, …); part of Id, GeneratorId and ProductFields. */
+  adapter: string;
+  /** 12-digit AWS account id that imports the findings. */
+  accountId: string;
+  /** AWS Region, e.g. `eu-west-1`; also decides the partition. */
+  region: string;
+  /** Product ARN; default `arn:<partition>:securityhub:<region>:<account>:product/<account>/default`. */
+  productArn?: string;
+  /** The scope: which run family these findings belong to (repository, image, scan name). */
+  scope: string;
+  /** The run's clock: CreatedAt/UpdatedAt (and observed times the scanner does not give). */
+  now: Date;
+}
+
+/** Result of {@link toAsff}: `ok: false` when the finding could not be made valid and ≤ 240 KB. */
+export type AsffBuildResult =
+  | { ok: true; finding: AwsSecurityFinding; issues: Issue[] }
+  | { ok: false; finding: AwsSecurityFinding; reason: string; issues: Issue[] };
+
+/** Prefix of the ProductFields keys asff-stream writes. */
+export const PRODUCT_FIELD_PREFIX = 'asff-stream';
+/** ProductFields key holding the scope; the reconcile step filters on it. */
+export const SCOPE_PRODUCT_FIELD = `${PRODUCT_FIELD_PREFIX}/scope`;
+/** ProductFields key holding the adapter name. */
+export const ADAPTER_PRODUCT_FIELD = `${PRODUCT_FIELD_PREFIX}/adapter`;
+
+const DEFAULT_TYPE = 'Software and Configuration Checks';
+
+/** AWS partition of a Region: `cn-*` → aws-cn, `us-gov-*` → aws-us-gov, ISO regions, else aws. */
+export function partitionOf(region: string): 'aws' | 'aws-cn' | 'aws-us-gov' | 'aws-us-iso' | 'aws-us-iso-b' {
+  if (region.startsWith('cn-')) return 'aws-cn';
+  if (region.startsWith('us-gov-')) return 'aws-us-gov';
+  if (region.startsWith('us-isob-')) return 'aws-us-iso-b';
+  if (region.startsWith('us-iso-')) return 'aws-us-iso';
+  return 'aws';
+}
+
+/** The default custom-integration product ARN Security Hub creates for every account. */
+export function defaultProductArn(accountId: string, region: string): string {
+  return `arn:${partitionOf(region)}:securityhub:${region}:${accountId}:product/${accountId}/default`;
+}
+
+/**
+ * Turns a scanner-neutral {@link Finding} into an ASFF finding that obeys every Security Hub limit:
+ * required fields, FindingProviderFields Severity/Types (plus top-level copies), truncation with a visible marker,
+ * ProductFields with scope and adapter, credential redaction, and the 240 KB guard (shrinks details, reference
+ * lists and long text before giving up with `ok: false`).
+ */
+export function toAsff(finding: Finding, ctx: AsffContext): AsffBuildResult {
+  const issues: Issue[] = [];
+  const note = (field: string): void => {
+    issues.push({ code: 'field-truncated', message: `${field} was shortened to fit its ASFF limit` });
+  };
+  const text = (field: string, value: string, max: number): string => {
+    const out = truncateText(value, max);
+    if (out !== value) note(field);
+    return out;
+  };
+
+  const nowIso = ctx.now.toISOString();
+  const partition = partitionOf(ctx.region);
+  const ruleId = isNonBlank(finding.ruleId) ? finding.ruleId : 'unknown-rule';
+  const titleSource = isNonBlank(finding.title) ? oneLine(finding.title) : ruleId;
+  const title = text('Title', titleSource, MAX_TITLE_LENGTH);
+  const description = text(
+    'Description',
+    isNonBlank(finding.description) ? finding.description.trim() : titleSource,
+    MAX_DESCRIPTION_LENGTH,
+  );
+  const severity = {
+    Label: finding.severity.label,
+    Original: text(
+      'Severity.Original',
+      finding.severity.original || finding.severity.label,
+      MAX_SEVERITY_ORIGINAL_LENGTH,
+    ),
+  };
+  const types = cleanTypes(finding.types, issues);
+
+  const asff: AwsSecurityFinding = {
+    SchemaVersion: ASFF_SCHEMA_VERSION,
+    Id: findingId(ctx.scope, ctx.adapter, finding.identity),
+    ProductArn: ctx.productArn ?? defaultProductArn(ctx.accountId, ctx.region),
+    GeneratorId: generatorId(ctx.adapter, ruleId),
+    AwsAccountId: ctx.accountId,
+    Types: types,
+    FirstObservedAt: finding.firstObservedAt ?? nowIso,
+    LastObservedAt: finding.lastObservedAt ?? nowIso,
+    CreatedAt: nowIso,
+    UpdatedAt: nowIso,
+    Severity: severity,
+    Title: title,
+    Description: description,
+    FindingProviderFields: {
+      Severity: { ...severity },
+      Types: [...types],
+      ...(finding.confidence !== undefined ? { Confidence: clampRatio(finding.confidence) } : {}),
+      ...(finding.criticality !== undefined ? { Criticality: clampRatio(finding.criticality) } : {}),
+    },
+    ProductFields: productFields(finding, ctx, issues),
+    Resources: cleanResources(finding.resources, partition, ctx.region, issues),
+    RecordState: finding.state === 'resolved' ? 'ARCHIVED' : 'ACTIVE',
+  };
+  if (ctx.productArn === undefined) asff.ProductName = 'asff-stream';
+  if (isNonBlank(finding.sourceUrl)) asff.SourceUrl = finding.sourceUrl;
+  if (finding.remediation?.Recommendation !== undefined) {
+    const rec = finding.remediation.Recommendation;
+    const recommendation = {
+      ...(isNonBlank(rec.Text)
+        ? { Text: text('Remediation.Recommendation.Text', rec.Text.trim(), MAX_REMEDIATION_TEXT_LENGTH) }
+        : {}),
+      ...(isNonBlank(rec.Url) ? { Url: rec.Url } : {}),
+    };
+    if (Object.keys(recommendation).length > 0) asff.Remediation = { Recommendation: recommendation };
+  }
+  if (finding.compliance !== undefined) {
+    asff.Compliance = {
+      ...finding.compliance,
+      ...(finding.compliance.RelatedRequirements !== undefined
+        ? {
+            RelatedRequirements: finding.compliance.RelatedRequirements.slice(
+              0,
+              MAX_COMPLIANCE_RELATED_REQUIREMENTS,
+            ),
+          }
+        : {}),
+    };
+  }
+  if (finding.vulnerabilities !== undefined && finding.vulnerabilities.length > 0) {
+    if (finding.vulnerabilities.length > MAX_VULNERABILITIES) {
+      issues.push({
+        code: 'vulnerabilities-capped',
+        message: `${finding.vulnerabilities.length} vulnerabilities on one finding; kept the first ${MAX_VULNERABILITIES}`,
+      });
+    }
+    asff.Vulnerabilities = finding.vulnerabilities.slice(0, MAX_VULNERABILITIES).map(cleanVulnerability);
+  }
+
+  let cleaned = prune(asff) as AwsSecurityFinding;
+  let json = JSON.stringify(cleaned);
+  if (hasCredentials(json)) {
+    json = redactCredentials(json);
+    cleaned = JSON.parse(json) as AwsSecurityFinding;
+    issues.push({
+      code: 'credential-redacted',
+      message: 'an AWS credential or private key was redacted from the finding',
+    });
+  }
+  if (Buffer.byteLength(json, 'utf8') <= MAX_FINDING_BYTES) return { ok: true, finding: cleaned, issues };
+  return shrink(cleaned, issues);
+}
+
+/** Steps that make an oversized finding smaller, least valuable data first. */
+const SHRINK_STEPS: readonly ((f: AwsSecurityFinding) => void)[] = [
+  (f) => {
+    for (const r of f.Resources ?? []) if (r.Details?.Other !== undefined) delete r.Details.Other;
+  },
+  (f) => {
+    for (const v of f.Vulnerabilities ?? []) {
+      if (v.ReferenceUrls !== undefined) v.ReferenceUrls = v.ReferenceUrls.slice(0, 3);
+      if (v.VulnerablePackages !== undefined) v.VulnerablePackages = v.VulnerablePackages.slice(0, 3);
+      if (v.CodeVulnerabilities !== undefined) v.CodeVulnerabilities = v.CodeVulnerabilities.slice(0, 3);
+      if (v.RelatedVulnerabilities !== undefined)
+        v.RelatedVulnerabilities = v.RelatedVulnerabilities.slice(0, 5);
+    }
+  },
+  (f) => {
+    if (f.ProductFields === undefined) return;
+    for (const [key, value] of Object.entries(f.ProductFields))
+      f.ProductFields[key] = truncateText(value, 256);
+  },
+  (f) => {
+    if (f.Vulnerabilities !== undefined) f.Vulnerabilities = f.Vulnerabilities.slice(0, 3);
+  },
+  (f) => {
+    for (const r of f.Resources ?? []) delete r.Details;
+    if (f.Resources !== undefined) f.Resources = f.Resources.slice(0, 5);
+  },
+  (f) => {
+    for (const r of f.Resources ?? []) r.Id = truncateText(r.Id ?? 'unknown', 1024);
+    if (f.SourceUrl !== undefined) f.SourceUrl = truncateText(f.SourceUrl, 1024);
+  },
+];
+
+function shrink(finding: AwsSecurityFinding, issues: Issue[]): AsffBuildResult {
+  const copy = structuredClone(finding);
+  for (const step of SHRINK_STEPS) {
+    step(copy);
+    const bytes = Buffer.byteLength(JSON.stringify(copy), 'utf8');
+    if (bytes <= MAX_FINDING_BYTES) {
+      issues.push({
+        code: 'finding-shrunk',
+        message: 'finding exceeded 240 KB; details and reference lists were trimmed',
+      });
+      return { ok: true, finding: copy, issues };
+    }
+  }
+  const bytes = Buffer.byteLength(JSON.stringify(copy), 'utf8');
+  return {
+    ok: false,
+    finding: copy,
+    reason: `finding is ${bytes} bytes after trimming details; Security Hub accepts at most 240 KB`,
+    issues,
+  };
+}
+
+function clampRatio(value: number): number {
+  return Math.min(100, Math.max(0, Math.round(value)));
+}
+
+function cleanTypes(types: readonly string[], issues: Issue[]): string[] {
+  const out: string[] = [];
+  for (const raw of types) {
+    const type = raw
+      .split('/')
+      .map((part) => part.trim())
+      .filter((part) => part.length > 0)
+      .join('/');
+    if (!TYPE_PATTERN.test(type)) {
+      issues.push({
+        code: 'type-dropped',
+        message: `Types entry "${truncateText(raw, 80)}" is not namespace/category/classifier`,
+      });
+      continue;
+    }
+    if (!out.includes(type)) out.push(type);
+  }
+  if (out.length > MAX_TYPES)
+    issues.push({ code: 'types-capped', message: `kept the first ${MAX_TYPES} Types` });
+  return out.length > 0 ? out.slice(0, MAX_TYPES) : [DEFAULT_TYPE];
+}
+
+function cleanResources(
+  resources: readonly Resource[],
+  partition: string,
+  region: string,
+  issues: Issue[],
+): Resource[] {
+  if (resources.length > MAX_RESOURCES) {
+    issues.push({
+      code: 'resources-capped',
+      message: `${resources.length} resources; kept the first ${MAX_RESOURCES}`,
+    });
+  }
+  const out = resources.slice(0, MAX_RESOURCES).map((resource): Resource => {
+    const cleaned: Resource = {
+      ...resource,
+      Type: truncateText(isNonBlank(resource.Type) ? resource.Type : 'Other', MAX_RESOURCE_TYPE_LENGTH),
+      Id: isNonBlank(resource.Id) ? resource.Id : 'unknown',
+      Partition: resource.Partition ?? (partition as Resource['Partition']),
+      Region: truncateText(resource.Region ?? region, MAX_REGION_LENGTH),
+    };
+    const other = resource.Details?.Other;
+    if (other !== undefined) {
+      cleaned.Details = {
+        ...resource.Details,
+        Other: cleanStringMap(
+          other,
+          MAX_DETAILS_OTHER_FIELDS,
+          MAX_DETAILS_OTHER_KEY_LENGTH,
+          MAX_DETAILS_OTHER_VALUE_LENGTH,
+          issues,
+          'Details.Other',
+        ),
+      };
+    }
+    return cleaned;
+  });
+  return out.length > 0
+    ? out
+    : [{ Type: 'Other', Id: 'unknown', Partition: partition as Resource['Partition'], Region: region }];
+}
+
+function cleanStringMap(
+  map: Readonly<Record<string, string | undefined>>,
+  maxPairs: number,
+  maxKey: number,
+  maxValue: number,
+  issues: Issue[],
+  field: string,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  let count = 0;
+  for (const [rawKey, rawValue] of Object.entries(map)) {
+    if (!isNonBlank(rawValue)) continue;
+    if (count >= maxPairs) {
+      issues.push({
+        code: 'fields-capped',
+        message: `${field} holds at most ${maxPairs} entries; extra entries dropped`,
+      });
+      break;
+    }
+    const key = truncateText(rawKey, maxKey);
+    const value = truncateText(rawValue, maxValue);
+    if (value !== rawValue)
+      issues.push({
+        code: 'field-truncated',
+        message: `${field}.${key} was shortened to fit its ASFF limit`,
+      });
+    out[key] = value;
+    count++;
+  }
+  return out;
+}
+
+function productFields(finding: Finding, ctx: AsffContext, issues: Issue[]): Record<string, string> {
+  const fields: Record<string, string> = {
+    [SCOPE_PRODUCT_FIELD]: truncateText(ctx.scope, MAX_PRODUCT_FIELD_VALUE_LENGTH),
+    [ADAPTER_PRODUCT_FIELD]: ctx.adapter,
+  };
+  const prefix = `${PRODUCT_FIELD_PREFIX}/${sanitizeIdPart(ctx.adapter, 32)}/`;
+  const extra: Record<string, string> = {};
+  for (const [key, value] of Object.entries(finding.productFields ?? {})) {
+    if (value === undefined) continue;
+    const text = String(value);
+    if (!isNonBlank(text)) continue;
+    extra[truncateText(prefix + key, MAX_PRODUCT_FIELD_KEY_LENGTH)] = text;
+  }
+  return {
+    ...fields,
+    ...cleanStringMap(
+      extra,
+      MAX_OWN_PRODUCT_FIELDS - 2,
+      MAX_PRODUCT_FIELD_KEY_LENGTH,
+      MAX_PRODUCT_FIELD_VALUE_LENGTH,
+      issues,
+      'ProductFields',
+    ),
+  };
+}
+
+function cleanVulnerability(v: Vulnerability): Vulnerability {
+  const out: Vulnerability = { ...v };
+  if (v.ReferenceUrls !== undefined)
+    out.ReferenceUrls = [...new Set(v.ReferenceUrls.filter(isNonBlank))].slice(0, MAX_REFERENCE_URLS);
+  if (v.VulnerablePackages !== undefined)
+    out.VulnerablePackages = v.VulnerablePackages.slice(0, MAX_VULNERABLE_PACKAGES);
+  if (v.RelatedVulnerabilities !== undefined)
+    out.RelatedVulnerabilities = [...new Set(v.RelatedVulnerabilities.filter(isNonBlank))].slice(
+      0,
+      MAX_REFERENCE_URLS,
+    );
+  if (v.CodeVulnerabilities !== undefined) {
+    out.CodeVulnerabilities = v.CodeVulnerabilities.slice(0, MAX_VULNERABLE_PACKAGES).map((c) => ({
+      ...c,
+      ...(c.Cwes !== undefined ? { Cwes: c.Cwes.slice(0, MAX_CWES) } : {}),
+    }));
+  }
+  return out;
+}
+
+/**
+ * Removes `undefined`, blank strings, empty arrays and empty objects, recursively: ASFF strings must be
+ * non-blank and the AWS SDK would send empty containers that Security Hub then rejects.
+ */
+export function prune(value: unknown): unknown {
+  if (Array.isArray(value)) {
+    const items = value.map(prune).filter((item) => item !== undefined);
+    return items.length > 0 ? items : undefined;
+  }
+  if (typeof value === 'object' && value !== null) {
+    const out: Record<string, unknown> = {};
+    let any = false;
+    for (const [key, item] of Object.entries(value)) {
+      const pruned = prune(item);
+      if (pruned !== undefined) {
+        out[key] = pruned;
+        any = true;
+      }
+    }
+    return any ? out : undefined;
+  }
+  if (typeof value === 'string') return /\S/.test(value) ? value : undefined;
+  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
+  return value;
+}

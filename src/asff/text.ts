@@ -1,0 +1,54 @@
+import { TRUNCATION_MARKER } from './limits.js';
+
+/** Length in Unicode code points (what "characters" means for ASFF limits; never splits a surrogate pair). */
+export function codePointLength(text: string): number {
+  // Fast path: no surrogates → UTF-16 length is the code point count.
+  if (!/[\uD800-\uDFFF]/.test(text)) return text.length;
+  let n = 0;
+  for (const _ of text) n++;
+  return n;
+}
+
+/**
+ * Shortens `text` to at most `max` code points, ending with the visible truncation marker.
+ * Returns the text unchanged when it fits.
+ */
+export function truncateText(text: string, max: number): string {
+  if (text.length <= max && codePointLength(text) <= max) return text;
+  const marker = max > TRUNCATION_MARKER.length * 2 ? TRUNCATION_MARKER : '…';
+  const keep = Math.max(0, max - codePointLength(marker));
+  let out = '';
+  let n = 0;
+  for (const ch of text) {
+    if (n >= keep) break;
+    out += ch;
+    n++;
+  }
+  return out.trimEnd() + marker;
+}
+
+/** Collapses whitespace runs and trims; used for one-line fields such as Title. */
+export function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+/** True when the string has at least one non-whitespace character (ASFF NonEmptyString). */
+export function isNonBlank(value: unknown): value is string {
+  return typeof value === 'string' && /\S/.test(value);
+}
+
+const CREDENTIAL_PATTERN =
+  /\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\b|(?:aws_secret_access_key|aws_session_token|secret_?access_?key)["']?\s*[:=]\s*["']?[^\s"'\\,;]{8,}|-----BEGIN [A-Z ]*PRIVATE KEY-----[^"]*?-----END [A-Z ]*PRIVATE KEY-----/gi;
+
+/** Replaces AWS credentials and private keys with `[REDACTED]`. Safe on serialized JSON (never touches quotes). */
+export function redactCredentials(text: string): string {
+  return text.replace(CREDENTIAL_PATTERN, '[REDACTED]');
+}
+
+/** True when `text` contains something {@link redactCredentials} would redact. */
+export function hasCredentials(text: string): boolean {
+  CREDENTIAL_PATTERN.lastIndex = 0;
+  const found = CREDENTIAL_PATTERN.test(text);
+  CREDENTIAL_PATTERN.lastIndex = 0;
+  return found;
+}

@@ -1,0 +1,80 @@
+#!/usr/bin/env node
+import { EXIT, type ExitCode } from './cli/exit-codes.js';
+import { reportError, usageError } from './cli/output.js';
+
+const HELP = `Usage: asff-stream <command> [options]
+
+Stream scanner output (SARIF, Trivy JSON, Nessus XML, CSV) into AWS Security Finding Format and import it into
+AWS Security Hub at the API's rate limit, in constant memory, losing nothing.
+
+Commands:
+  convert [INPUT|-]   convert to ASFF NDJSON (offline, no AWS needed)
+  import [INPUT|-]    convert and import into Security Hub (BatchImportFindings, paced 10 req/s burst 30)
+  validate [FILE|-]   check ASFF findings (NDJSON, JSON array or {"Findings":[…]}) against Security Hub's rules
+  hub                 run the local Security Hub emulator (for tests and demos)
+  demo                import the bundled samples into an in-process emulator and print the report
+
+Run 'asff-stream <command> --help' for a command's options.
+
+Exit codes: 0 ok, 1 --fail-on threshold met / invalid findings, 2 bad input or usage,
+            3 some findings not imported, 4 AWS access or configuration problem, 130 interrupted.`;
+
+type Command = (argv: readonly string[], signal: AbortSignal) => Promise<ExitCode>;
+
+// Commands are loaded lazily so `--help` and `convert` never load the AWS SDK.
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  convert: async () => (await import('./commands/convert.js')).runConvert,
+  validate: async () => (await import('./commands/validate.js')).runValidate,
+};
+
+async function version(): Promise<string> {
+  const { readFile } = await import('node:fs/promises');
+  const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  return pkg.version;
+}
+
+/** Runs the CLI with `argv` (without node and script) and returns the exit code. */
+export async function main(argv: readonly string[]): Promise<ExitCode> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(`${HELP}\n`);
+    return command === undefined ? EXIT.INPUT : EXIT.OK;
+  }
+  if (command === '--version' || command === '-v') {
+    process.stdout.write(`${await version()}\n`);
+    return EXIT.OK;
+  }
+  const load = COMMANDS[command];
+  const controller = new AbortController();
+  const interrupt = (): void => {
+    if (controller.signal.aborted) process.exit(EXIT.INTERRUPTED);
+    controller.abort();
+  };
+  process.on('SIGINT', interrupt);
+  process.on('SIGTERM', interrupt);
+  try {
+    if (load === undefined) throw usageError(`unknown command "${command}"`);
+    const code = await (await load())(rest, controller.signal);
+    return controller.signal.aborted && code === EXIT.OK ? EXIT.INTERRUPTED : code;
+  } catch (error) {
+    return reportError(error);
+  } finally {
+    process.off('SIGINT', interrupt);
+    process.off('SIGTERM', interrupt);
+  }
+}
+
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(EXIT.OK);
+});
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.exitCode = reportError(error);
+  },
+);

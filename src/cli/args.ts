@@ -1,0 +1,143 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { Adapter, SeverityLabel } from '../adapter.js';
+import { type ConvertOptions, severityOption } from '../pipeline.js';
+import { usageError } from './output.js';
+
+type OptionSpec = NonNullable<Parameters<typeof parseArgs>[0]>['options'];
+
+/** Flags shared by `convert` and `import`. */
+export const CONVERT_FLAGS = {
+  account: { type: 'string' },
+  region: { type: 'string' },
+  format: { type: 'string', short: 'f' },
+  'product-arn': { type: 'string' },
+  scope: { type: 'string' },
+  'fail-on': { type: 'string' },
+  'min-severity': { type: 'string' },
+  resolved: { type: 'string' },
+  'trivy-licenses': { type: 'boolean' },
+  'csv-map': { type: 'string' },
+  summary: { type: 'string' },
+  adapter: { type: 'string', multiple: true },
+  quiet: { type: 'boolean', short: 'q' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies OptionSpec;
+
+/** Help text for the flags in {@link CONVERT_FLAGS}. */
+export const CONVERT_FLAGS_HELP = `  --account ID          12-digit AWS account id (default: $AWS_ACCOUNT_ID)
+  --region REGION       AWS Region (default: $AWS_REGION, $AWS_DEFAULT_REGION)
+  -f, --format NAME     auto (default), sarif, trivy, nessus or csv
+  --product-arn ARN     product ARN (default: the account's default custom-integration ARN)
+  --scope NAME          scope of this run, part of every Id (default: derived from the input)
+  --fail-on LABEL       exit 1 when an active finding is LABEL or higher (LOW…CRITICAL)
+  --min-severity LABEL  skip findings below LABEL (counted as skipped)
+  --resolved MODE       archive (default: send resolved findings as ARCHIVED) or skip
+  --trivy-licenses      include Trivy license findings (off by default)
+  --csv-map FILE        JSON column mapping for CSV files no built-in profile knows
+  --summary FILE        write the JSON summary to FILE
+  --adapter MODULE      load a custom adapter (an ES module whose default export is an Adapter); repeatable
+  -q, --quiet           no progress or summary on stderr`;
+
+/** Values parsed from the command line. */
+export type ParsedFlags = Record<string, string | boolean | string[] | undefined>;
+
+/** Parses `argv` with the given flag spec; unknown flags are a usage error (exit 2). */
+export function parseFlags(
+  command: string,
+  argv: readonly string[],
+  options: OptionSpec,
+): { flags: ParsedFlags; positionals: string[] } {
+  try {
+    const { values, positionals } = parseArgs({
+      args: [...argv],
+      options,
+      allowPositionals: true,
+      strict: true,
+    });
+    return { flags: values as ParsedFlags, positionals };
+  } catch (error) {
+    throw usageError((error as Error).message.replace(/\. To specify a positional.*$/s, ''), command);
+  }
+}
+
+/** Reads a string flag. */
+export function stringFlag(flags: ParsedFlags, name: string): string | undefined {
+  const value = flags[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** Loads custom adapters named by `--adapter MODULE` (default export, or a named `adapter` export). */
+export async function loadAdapterModules(flags: ParsedFlags): Promise<Adapter[]> {
+  const paths = (flags.adapter as string[] | undefined) ?? [];
+  const adapters: Adapter[] = [];
+  for (const path of paths) {
+    let module: { default?: unknown; adapter?: unknown };
+    try {
+      module = (await import(pathToFileURL(resolve(path)).href)) as typeof module;
+    } catch (error) {
+      throw usageError(`--adapter ${path}: cannot load it: ${(error as Error).message.split('\n')[0]}`);
+    }
+    const candidate = (module.default ?? module.adapter) as Partial<Adapter> | undefined;
+    if (
+      candidate === undefined ||
+      typeof candidate.name !== 'string' ||
+      typeof candidate.detect !== 'function' ||
+      typeof candidate.parse !== 'function'
+    ) {
+      throw usageError(`--adapter ${path}: its default export is not an adapter (name, meta, detect, parse)`);
+    }
+    adapters.push(candidate as Adapter);
+  }
+  return adapters;
+}
+
+/** Builds `ConvertOptions` from the shared flags and the environment. */
+export function convertOptionsFromFlags(
+  command: string,
+  flags: ParsedFlags,
+  env: NodeJS.ProcessEnv = process.env,
+): Omit<ConvertOptions, 'accountId'> & { accountId: string | undefined; failOn?: SeverityLabel } {
+  const format = stringFlag(flags, 'format') ?? 'auto';
+  const resolved = stringFlag(flags, 'resolved');
+  if (resolved !== undefined && resolved !== 'archive' && resolved !== 'skip') {
+    throw usageError(`--resolved "${resolved}": expected archive or skip`, command);
+  }
+  const adapterOptions: Record<string, unknown> = {};
+  if (flags['trivy-licenses'] === true) adapterOptions.trivyLicenses = true;
+  const csvMap = stringFlag(flags, 'csv-map');
+  if (csvMap !== undefined) adapterOptions.csvMap = readCsvMap(csvMap);
+  const minSeverity = stringFlag(flags, 'min-severity');
+  const failOn = stringFlag(flags, 'fail-on');
+  const productArn = stringFlag(flags, 'product-arn');
+  const scope = stringFlag(flags, 'scope');
+  return {
+    accountId: stringFlag(flags, 'account') ?? env.AWS_ACCOUNT_ID,
+    region: stringFlag(flags, 'region') ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? '',
+    format,
+    adapterOptions,
+    ...(resolved !== undefined ? { resolved } : {}),
+    ...(minSeverity !== undefined ? { minSeverity: severityOption('--min-severity', minSeverity) } : {}),
+    ...(failOn !== undefined ? { failOn: severityOption('--fail-on', failOn) } : {}),
+    ...(productArn !== undefined ? { productArn } : {}),
+    ...(scope !== undefined ? { scope } : {}),
+  };
+}
+
+function readCsvMap(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw usageError(
+      `--csv-map ${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`,
+    );
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw usageError(`--csv-map ${path} is not valid JSON: ${(error as Error).message}`);
+  }
+}

@@ -1,0 +1,98 @@
+import type { Issue } from '../adapter.js';
+import {
+  CONVERT_FLAGS,
+  CONVERT_FLAGS_HELP,
+  convertOptionsFromFlags,
+  loadAdapterModules,
+  parseFlags,
+  stringFlag,
+} from '../cli/args.js';
+import { EXIT, type ExitCode } from '../cli/exit-codes.js';
+import { diagnostic, LineWriter, ProgressLine, reportError } from '../cli/output.js';
+import { IssueLog, summaryLine, summaryOf, writeSummary } from '../cli/summary.js';
+import { ConverterError } from '../errors.js';
+import { assertAccountAndRegion, convert } from '../pipeline.js';
+import { isAtLeast } from '../severity.js';
+
+/** `asff-stream convert --help`. */
+export const CONVERT_HELP = `Usage: asff-stream convert [INPUT|-] [options]
+
+Convert scanner output (SARIF, Trivy JSON, Nessus XML, CSV; gzip and UTF-16 accepted) to ASFF, one finding per
+line (NDJSON) on stdout or --output. Reads stdin when INPUT is - or absent. Needs no AWS credentials.
+
+Options:
+  -o, --output FILE     write NDJSON to FILE instead of stdout
+${CONVERT_FLAGS_HELP}
+
+Exit codes: 0 ok, 1 --fail-on threshold met, 2 bad input or usage.`;
+
+/** Shows a position for an issue, e.g. `line 12`. */
+export function issueWhere(issue: Issue): string | undefined {
+  if (issue.line !== undefined) return `line ${issue.line}`;
+  if (issue.byte !== undefined) return `byte ${issue.byte}`;
+  if (issue.recordIndex !== undefined) return `record ${issue.recordIndex}`;
+  return undefined;
+}
+
+/** Runs `asff-stream convert`; returns the exit code. */
+export async function runConvert(argv: readonly string[], signal?: AbortSignal): Promise<ExitCode> {
+  const { flags, positionals } = parseFlags('convert', argv, {
+    ...CONVERT_FLAGS,
+    output: { type: 'string', short: 'o' },
+  });
+  if (flags.help === true) {
+    process.stdout.write(`${CONVERT_HELP}\n`);
+    return EXIT.OK;
+  }
+  if (positionals.length > 1) throw new ConverterError('E_CONFIG', 'convert takes one input (a file or -)');
+  const input = positionals[0] ?? '-';
+  const { failOn, ...options } = convertOptionsFromFlags('convert', flags);
+  assertAccountAndRegion(options.accountId, options.region);
+  const quiet = flags.quiet === true;
+  const issues = new IssueLog();
+  const progress = new ProgressLine(!quiet && process.stderr.isTTY === true && !process.env.CI);
+  const out = LineWriter.open(stringFlag(flags, 'output'));
+  const adapters = await loadAdapterModules(flags);
+  const run = convert(input, {
+    ...options,
+    adapters,
+    accountId: options.accountId as string,
+    ...(signal !== undefined ? { signal } : {}),
+    onIssue: (issue) => issues.record(issue.code, issue.message, issueWhere(issue)),
+  });
+  let failing = 0;
+  let exit: ExitCode = EXIT.OK;
+  try {
+    for await (const finding of run) {
+      await out.write(`${JSON.stringify(finding)}\n`);
+      const label = finding.FindingProviderFields?.Severity?.Label;
+      if (
+        failOn !== undefined &&
+        finding.RecordState === 'ACTIVE' &&
+        label !== undefined &&
+        isAtLeast(label, failOn)
+      )
+        failing++;
+      progress.update(() => `asff-stream: ${run.stats.emitted} findings…`);
+    }
+    if (failing > 0) exit = EXIT.POLICY;
+  } catch (error) {
+    exit = reportError(error);
+  } finally {
+    progress.clear();
+    try {
+      await out.close();
+    } catch (error) {
+      if (exit === EXIT.OK) exit = reportError(error);
+    }
+  }
+  if (!quiet && run.stats.adapter !== undefined) {
+    issues.print(run.stats.issues);
+    diagnostic(summaryLine(run.stats));
+    if (failing > 0)
+      diagnostic(`${failing} active finding${failing === 1 ? '' : 's'} at ${failOn} or above (--fail-on)`);
+  }
+  const summaryPath = stringFlag(flags, 'summary');
+  if (summaryPath !== undefined) writeSummary(summaryPath, summaryOf(run.stats));
+  return exit;
+}

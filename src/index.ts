@@ -1,0 +1,44 @@
+/**
+ * asff-stream: stream scanner output (SARIF, Trivy JSON, Nessus XML, CSV) into AWS Security Finding Format and
+ * import it into AWS Security Hub.
+ */
+export type {
+  Adapter,
+  AdapterContext,
+  AdapterMeta,
+  DetectSample,
+  Finding,
+  FindingSeverity,
+  Issue,
+  SeverityLabel,
+} from './adapter.js';
+export { defineAdapter } from './adapter.js';
+export type { AsffBuildResult, AsffContext } from './asff/build.js';
+export {
+  ADAPTER_PRODUCT_FIELD,
+  defaultProductArn,
+  partitionOf,
+  SCOPE_PRODUCT_FIELD,
+  toAsff,
+} from './asff/build.js';
+export { findingId, generatorId } from './asff/id.js';
+export * as limits from './asff/limits.js';
+export type { AsffViolation } from './asff/validate.js';
+export { describeViolations, validateAsff } from './asff/validate.js';
+export { detectAdapter, scoreAdapters } from './detect.js';
+export type { ConverterErrorOptions, ErrorCode, InputPosition } from './errors.js';
+export { ConverterError, isConverterError } from './errors.js';
+export type { ConversionRun, ConversionStats, ConvertOptions, InputSource } from './pipeline.js';
+export { convert } from './pipeline.js';
+export type { AdapterName } from './registry.js';
+export { ADAPTER_NAMES, builtinAdapters, getAdapter } from './registry.js';
+export {
+  isAtLeast,
+  labelFromCvss,
+  labelFromNessusSeverity,
+  labelFromSarifLevel,
+  normalizeLabel,
+  SEVERITY_LABELS,
+  SEVERITY_RANK,
+  severity,
+} from './severity.js';

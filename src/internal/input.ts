@@ -1,0 +1,188 @@
+import { createReadStream } from 'node:fs';
+import { basename } from 'node:path';
+import { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { ConverterError } from '../errors.js';
+
+/** What `convert` accepts as input: a path (`-` = stdin), a Node stream, any async iterable of bytes, or bytes. */
+export type InputSource = string | NodeJS.ReadableStream | AsyncIterable<Uint8Array> | Uint8Array;
+
+/** Bytes of the input after gunzip/transcoding, with the first bytes already looked at. */
+export interface OpenedInput {
+  /** The first bytes (up to {@link SNIFF_BYTES}), decoded as UTF-8, BOM removed. */
+  head: string;
+  /** The first raw bytes after decompression (for magic-number checks). */
+  headBytes: Uint8Array;
+  /** The whole (decompressed, UTF-8, BOM-free) input, replaying the sniffed bytes first. */
+  chunks: AsyncIterable<Uint8Array>;
+  /** File name, when the input is a file. */
+  filename?: string;
+  /** How the bytes were transformed, for diagnostics. */
+  encoding: 'utf-8' | 'utf-16le' | 'utf-16be';
+  gzip: boolean;
+}
+
+/** How many bytes detection looks at. */
+export const SNIFF_BYTES = 8192;
+const READ_CHUNK = 1024 * 1024;
+
+/** Opens an input source as an async iterable of bytes, without reading it whole. */
+export function openSource(source: InputSource): { stream: AsyncIterable<Uint8Array>; filename?: string } {
+  if (typeof source === 'string') {
+    if (source === '-') return { stream: process.stdin as AsyncIterable<Uint8Array> };
+    const stream = createReadStream(source, { highWaterMark: READ_CHUNK });
+    return { stream: ioErrors(stream, source), filename: basename(source) };
+  }
+  if (source instanceof Uint8Array) return { stream: once(source) };
+  return { stream: source as AsyncIterable<Uint8Array> };
+}
+
+async function* once(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
+  yield bytes;
+}
+
+async function* ioErrors(stream: AsyncIterable<Uint8Array>, path: string): AsyncGenerator<Uint8Array> {
+  try {
+    yield* stream;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EACCES'
+          ? 'permission denied'
+          : code === 'EISDIR'
+            ? 'is a directory'
+            : String((error as Error).message);
+    throw new ConverterError('E_IO', `cannot read ${path}: ${reason}`, { cause: error });
+  }
+}
+
+/** Reads chunks until at least `size` bytes (or the end) and returns them plus an iterable that replays everything. */
+async function peek(
+  stream: AsyncIterable<Uint8Array>,
+  size: number,
+): Promise<{ head: Buffer; rest: AsyncIterable<Uint8Array> }> {
+  const iterator = stream[Symbol.asyncIterator]();
+  const seen: Uint8Array[] = [];
+  let total = 0;
+  let done = false;
+  while (total < size) {
+    const next = await iterator.next();
+    if (next.done === true) {
+      done = true;
+      break;
+    }
+    const chunk = next.value;
+    if (chunk.length === 0) continue;
+    seen.push(chunk);
+    total += chunk.length;
+  }
+  const head = Buffer.concat(seen);
+  async function* rest(): AsyncGenerator<Uint8Array> {
+    if (head.length > 0) yield head;
+    if (done) return;
+    while (true) {
+      const next = await iterator.next();
+      if (next.done === true) return;
+      yield next.value;
+    }
+  }
+  return { head, rest: rest() };
+}
+
+async function* gunzip(stream: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+  const unzip = Readable.from(stream, { objectMode: false }).pipe(createGunzip());
+  try {
+    yield* unzip as AsyncIterable<Uint8Array>;
+  } catch (error) {
+    if (error instanceof ConverterError) throw error;
+    const message = (error as Error).message;
+    if (/unexpected end/i.test(message)) {
+      throw new ConverterError('E_TRUNCATED', 'gzip input ended before its end (truncated .gz)', {
+        cause: error,
+      });
+    }
+    throw new ConverterError('E_PARSE', `gzip input is corrupt: ${message}`, { cause: error });
+  }
+}
+
+async function* utf16ToUtf8(
+  stream: AsyncIterable<Uint8Array>,
+  encoding: 'utf-16le' | 'utf-16be',
+): AsyncGenerator<Uint8Array> {
+  const decoder = new TextDecoder(encoding, { fatal: false, ignoreBOM: false });
+  for await (const chunk of stream) {
+    const text = decoder.decode(chunk, { stream: true });
+    if (text.length > 0) yield Buffer.from(text, 'utf8');
+  }
+  const tail = decoder.decode();
+  if (tail.length > 0) yield Buffer.from(tail, 'utf8');
+}
+
+async function* skipBytes(stream: AsyncIterable<Uint8Array>, count: number): AsyncGenerator<Uint8Array> {
+  let left = count;
+  for await (const chunk of stream) {
+    if (left > 0) {
+      if (chunk.length <= left) {
+        left -= chunk.length;
+        continue;
+      }
+      yield chunk.subarray(left);
+      left = 0;
+      continue;
+    }
+    yield chunk;
+  }
+}
+
+/** UTF-16 without a BOM: many NUL bytes at alternating positions in the first bytes of a text file. */
+function looksLikeBomlessUtf16(head: Uint8Array): 'utf-16le' | 'utf-16be' | undefined {
+  const n = Math.min(head.length, 512) & ~1;
+  if (n < 4) return undefined;
+  let evenZero = 0;
+  let oddZero = 0;
+  for (let i = 0; i < n; i += 2) {
+    if (head[i] === 0) evenZero++;
+    if (head[i + 1] === 0) oddZero++;
+  }
+  const pairs = n / 2;
+  if (oddZero > pairs * 0.4 && evenZero < pairs * 0.05) return 'utf-16le';
+  if (evenZero > pairs * 0.4 && oddZero < pairs * 0.05) return 'utf-16be';
+  return undefined;
+}
+
+/**
+ * Opens `source` and normalises its bytes: transparent gunzip (magic `1f 8b`), UTF-16 (with or without BOM)
+ * transcoded to UTF-8, UTF-8 BOM removed. Returns the first bytes for detection and the full byte stream.
+ */
+export async function openInput(source: InputSource): Promise<OpenedInput> {
+  const { stream, filename } = openSource(source);
+  let { head, rest } = await peek(stream, SNIFF_BYTES);
+  let gzip = false;
+  if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) {
+    gzip = true;
+    ({ head, rest } = await peek(gunzip(rest), SNIFF_BYTES));
+  }
+  let encoding: OpenedInput['encoding'] = 'utf-8';
+  if (head.length >= 2 && head[0] === 0xff && head[1] === 0xfe) encoding = 'utf-16le';
+  else if (head.length >= 2 && head[0] === 0xfe && head[1] === 0xff) encoding = 'utf-16be';
+  else encoding = looksLikeBomlessUtf16(head) ?? 'utf-8';
+  if (encoding !== 'utf-8') {
+    ({ head, rest } = await peek(utf16ToUtf8(rest, encoding), SNIFF_BYTES));
+    // The decoder keeps the BOM as U+FEFF; it is removed below with the UTF-8 BOM.
+  }
+  if (head.length >= 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) {
+    rest = skipBytes(rest, 3);
+    head = head.subarray(3);
+  }
+  const text = new TextDecoder('utf-8', { fatal: false }).decode(head);
+  return {
+    head: text,
+    headBytes: head,
+    chunks: rest,
+    ...(filename !== undefined ? { filename } : {}),
+    encoding,
+    gzip,
+  };
+}

@@ -1,0 +1,79 @@
+import { JsonSplitter } from './splitter.js';
+
+export { pathToString } from './path.js';
+
+/** One step of a path into a JSON document: an object key (unescaped) or an array index. */
+export type JsonPathSegment = string | number;
+
+/** What kind of value starts at a path: a container, or a string/number/true/false/null. */
+export type JsonKind = 'object' | 'array' | 'scalar';
+
+/**
+ * What to do with the value starting at a path:
+ * - `value`: capture the whole value and emit one `value` event with its `JSON.parse`d form;
+ * - `descend`: (containers; a scalar is treated as `value`) emit `enter`, ask again for every child, emit `exit`;
+ * - `skip`: scan past it without materialising anything (see docs/json-splitter.md for how strictly).
+ */
+export type JsonSelect = 'value' | 'descend' | 'skip';
+
+/** Options of {@link streamJson}. */
+export interface JsonStreamOptions {
+  /**
+   * Called once for every value whose parent was descended into (and for the root, path `[]`).
+   *
+   * The `path` array is the splitter's internal stack: it is only valid during the call and is mutated
+   * afterwards. Copy it (`[...path]`) to keep it. Paths in events are fresh copies and safe to keep.
+   */
+  select(path: readonly JsonPathSegment[], kind: JsonKind): JsonSelect;
+  /**
+   * Largest single captured value (and key, number or literal), in bytes; larger → `ConverterError` `E_UNSAFE`.
+   * @defaultValue 268435456 (256 MiB)
+   */
+  maxValueBytes?: number;
+  /**
+   * Deepest nesting allowed anywhere, also inside skipped and captured values (the root container is depth 1);
+   * deeper → `ConverterError` `E_UNSAFE`.
+   * @defaultValue 1000
+   */
+  maxDepth?: number;
+  /** Adapter name put into errors (`ConverterError.adapter`). */
+  adapter?: string;
+}
+
+/**
+ * What {@link streamJson} yields. `byte` is the 0-based offset of the value's first byte (`enter`: its `{`/`[`;
+ * `exit`: its `}`/`]`), `line` the 1-based line of that byte. Every `path` is a fresh array, safe to keep.
+ */
+export type JsonEvent =
+  | { type: 'value'; path: readonly JsonPathSegment[]; value: unknown; byte: number; line: number }
+  | { type: 'enter'; path: readonly JsonPathSegment[]; kind: 'object' | 'array'; byte: number; line: number }
+  | { type: 'exit'; path: readonly JsonPathSegment[]; kind: 'object' | 'array'; byte: number; line: number };
+
+/**
+ * Streams one JSON document given as byte chunks (any chunking, UTF-8), asking `options.select` what to do with
+ * each value and yielding the captured values and the enter/exit events of descended containers, in document
+ * order. Memory is bounded by the largest captured value plus one input chunk.
+ *
+ * Fatal problems throw `ConverterError` (after every event before the problem has been yielded):
+ * `E_FORMAT` empty or not JSON, `E_PARSE` bad syntax or data after the document, `E_TRUNCATED` input ends
+ * inside the document, `E_UNSAFE` nesting deeper than `maxDepth` or a value larger than `maxValueBytes`.
+ *
+ * @example
+ * for await (const event of streamJson(input, {
+ *   select: (path) => (path.length < 3 ? 'descend' : path[2] === 'results' ? 'value' : 'skip'),
+ * })) if (event.type === 'value') handleResult(event.value);
+ */
+export async function* streamJson(
+  input: AsyncIterable<Uint8Array>,
+  options: JsonStreamOptions,
+): AsyncGenerator<JsonEvent> {
+  const splitter = new JsonSplitter(options);
+  for await (const chunk of input) {
+    const events = splitter.push(chunk);
+    for (const event of events) yield event;
+    splitter.throwIfFailed();
+  }
+  const events = splitter.end();
+  for (const event of events) yield event;
+  splitter.throwIfFailed();
+}

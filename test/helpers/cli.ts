@@ -1,0 +1,43 @@
+import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Project root. */
+export const ROOT = resolve(fileURLToPath(new URL('../../', import.meta.url)));
+/** The built CLI. */
+export const CLI = resolve(ROOT, 'dist/src/cli.js');
+
+/** What a CLI run printed and returned. */
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Spawns the real `asff-stream` binary with `args`, optional stdin bytes and extra environment. */
+export function runCli(
+  args: readonly string[],
+  options: { stdin?: Uint8Array | string; env?: NodeJS.ProcessEnv; cwd?: string } = {},
+): Promise<CliResult> {
+  return new Promise((resolvePromise, reject) => {
+    const env: NodeJS.ProcessEnv = { ...process.env, CI: 'true', ...options.env };
+    for (const key of ['AWS_ACCOUNT_ID', 'AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_PROFILE']) {
+      if (options.env?.[key] === undefined) delete env[key];
+    }
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd ?? ROOT, env });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (d: Buffer) => out.push(d));
+    child.stderr.on('data', (d: Buffer) => err.push(d));
+    child.on('error', reject);
+    child.on('close', (code) =>
+      resolvePromise({
+        code,
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+      }),
+    );
+    child.stdin.on('error', () => {});
+    child.stdin.end(options.stdin ?? '');
+  });
+}

@@ -1,0 +1,64 @@
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { openInput } from '../../src/internal/input.js';
+
+async function text(chunks: AsyncIterable<Uint8Array>): Promise<string> {
+  const parts: Buffer[] = [];
+  for await (const chunk of chunks) parts.push(Buffer.from(chunk));
+  return Buffer.concat(parts).toString('utf8');
+}
+
+async function* pieces(bytes: Uint8Array, size: number): AsyncGenerator<Uint8Array> {
+  for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
+}
+
+const doc = `{"version":"2.1.0","runs":[{"message":"héllo 😀 ${'x'.repeat(20_000)}"}]}`;
+
+describe('openInput', () => {
+  it('passes plain UTF-8 through and replays the sniffed head', async () => {
+    const opened = await openInput(pieces(Buffer.from(doc), 1000));
+    expect(opened.head.startsWith('{"version"')).toBe(true);
+    expect(opened.head.length).toBeGreaterThan(8000);
+    expect(await text(opened.chunks)).toBe(doc);
+    expect(opened.gzip).toBe(false);
+  });
+
+  it('strips a UTF-8 BOM even when it arrives in 1-byte chunks', async () => {
+    const opened = await openInput(
+      pieces(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(doc)]), 1),
+    );
+    expect(opened.head.startsWith('{')).toBe(true);
+    expect(await text(opened.chunks)).toBe(doc);
+  });
+
+  it('gunzips transparently', async () => {
+    const opened = await openInput(pieces(gzipSync(Buffer.from(doc)), 7));
+    expect(opened.gzip).toBe(true);
+    expect(await text(opened.chunks)).toBe(doc);
+  });
+
+  it.each([
+    ['utf-16le', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(doc, 'utf16le')])],
+    ['utf-16le', Buffer.from(doc, 'utf16le')],
+    ['utf-16be', Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(doc, 'utf16le').swap16()])],
+  ])('transcodes %s (BOM or not) to UTF-8', async (encoding, bytes) => {
+    const opened = await openInput(pieces(bytes, 3));
+    expect(opened.encoding).toBe(encoding);
+    expect(opened.head.startsWith('{')).toBe(true);
+    expect(await text(opened.chunks)).toBe(doc);
+  });
+
+  it('reports a truncated gzip stream as E_TRUNCATED', async () => {
+    const gz = gzipSync(Buffer.from(doc));
+    const opened = openInput(pieces(gz.subarray(0, gz.length - 30), 64));
+    await expect(opened.then((o) => text(o.chunks))).rejects.toMatchObject({ code: 'E_TRUNCATED' });
+  });
+
+  it('reports a missing file as E_IO naming the path', async () => {
+    const opened = openInput('/nonexistent/report.sarif');
+    await expect(opened.then((o) => text(o.chunks))).rejects.toMatchObject({
+      code: 'E_IO',
+      message: expect.stringContaining('/nonexistent/report.sarif'),
+    });
+  });
+});

@@ -1,0 +1,276 @@
+import { describe, expect, it } from 'vitest';
+import { isConverterError } from '../../src/errors.js';
+import { pathToString } from '../../src/json/index.js';
+import { bytesOf, chunk, plain, referenceEvents, type Selector, splitSync } from './helpers.js';
+
+/** mulberry32: small, fast, deterministic. */
+function createRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const CHARACTERS = [
+  ...'abcXYZ019 _-',
+  '"',
+  '\\',
+  '/',
+  '{',
+  '}',
+  '[',
+  ']',
+  ',',
+  ':',
+  '\n',
+  '\t',
+  '\u0001',
+  '\u001f',
+  'é',
+  'ß',
+  '中',
+  '€',
+  '\u2028',
+  '😀',
+  '𝄞',
+];
+const SHORT_ESCAPES: Record<string, string> = {
+  '"': '\\"',
+  '\\': '\\\\',
+  '\n': '\\n',
+  '\t': '\\t',
+  '/': '\\/',
+};
+const WHITESPACE = ['', '', '', ' ', '\n', '\t', '\r\n', '  \n    '];
+
+class DocumentGenerator {
+  private readonly random: () => number;
+
+  constructor(random: () => number) {
+    this.random = random;
+  }
+
+  int(limit: number): number {
+    return Math.floor(this.random() * limit);
+  }
+
+  pick<T>(items: readonly T[]): T {
+    return items[this.int(items.length)]!;
+  }
+
+  space(): string {
+    return this.pick(WHITESPACE);
+  }
+
+  unicodeEscape(code: number): string {
+    const hex = code.toString(16).padStart(4, '0');
+    return `\\u${this.random() < 0.5 ? hex : hex.toUpperCase()}`;
+  }
+
+  /** A JSON string literal for `text`, with a random mix of raw characters and escapes. */
+  quote(text: string): string {
+    let out = '"';
+    for (const character of text) {
+      const code = character.codePointAt(0)!;
+      const mustEscape = character === '"' || character === '\\' || code < 0x20;
+      if (mustEscape || this.random() < 0.15) {
+        const short = SHORT_ESCAPES[character];
+        if (short !== undefined && this.random() < 0.6) out += short;
+        else if (code > 0xffff) {
+          for (let index = 0; index < character.length; index++)
+            out += this.unicodeEscape(character.charCodeAt(index));
+        } else out += this.unicodeEscape(code);
+      } else out += character;
+    }
+    return `${out}"`;
+  }
+
+  text(maxLength: number): string {
+    let text = '';
+    const length = this.int(maxLength + 1);
+    for (let index = 0; index < length; index++) text += this.pick(CHARACTERS);
+    return text;
+  }
+
+  number(): string {
+    let text = this.random() < 0.3 ? '-' : '';
+    text += this.random() < 0.2 ? '0' : `${1 + this.int(9)}${this.int(100000)}`.slice(0, 1 + this.int(6));
+    if (this.random() < 0.4) text += `.${this.int(100000)}`;
+    if (this.random() < 0.3) text += `${this.pick(['e', 'E'])}${this.pick(['', '+', '-'])}${this.int(30)}`;
+    return text;
+  }
+
+  value(depth: number): string {
+    const roll = this.random();
+    if (depth < 5 && roll < 0.25) return this.object(depth + 1);
+    if (depth < 5 && roll < 0.45) return this.array(depth + 1);
+    if (roll < 0.7) return this.quote(this.text(12));
+    if (roll < 0.9) return this.number();
+    return this.pick(['true', 'false', 'null']);
+  }
+
+  object(depth: number): string {
+    const count = this.int(6);
+    const members: string[] = [];
+    // Keys start with a letter (JSON.parse would reorder integer-like keys) and end with a unique suffix.
+    for (let index = 0; index < count; index++) {
+      members.push(
+        `${this.space()}${this.quote(`k${this.text(6)}_${index}`)}${this.space()}:${this.space()}${this.value(depth)}${this.space()}`,
+      );
+    }
+    return count === 0 ? `{${this.space()}}` : `{${members.join(',')}}`;
+  }
+
+  array(depth: number): string {
+    const count = this.int(6);
+    const items: string[] = [];
+    for (let index = 0; index < count; index++)
+      items.push(`${this.space()}${this.value(depth)}${this.space()}`);
+    return count === 0 ? `[${this.space()}]` : `[${items.join(',')}]`;
+  }
+
+  document(): string {
+    const roll = this.random();
+    const root = roll < 0.5 ? this.object(1) : roll < 0.9 ? this.array(1) : this.value(1);
+    return `${this.space()}${root}${this.space()}`;
+  }
+
+  chunkSizes(length: number): number[] {
+    const roll = this.random();
+    if (roll < 0.25) return [1];
+    if (roll < 0.5) return Array.from({ length: 16 }, () => 1 + this.int(4));
+    if (roll < 0.8) return Array.from({ length: 16 }, () => 1 + this.int(64));
+    return [Math.max(1, length)];
+  }
+
+  /** A pure selector: the answer depends only on the path, the kind and this selector's seed. */
+  selector(): Selector {
+    const seed = this.int(1 << 30);
+    const descendDepth = this.int(5);
+    return (path, kind) => {
+      const text = `${seed}:${pathToString(path)}`;
+      let hash = 0;
+      for (let index = 0; index < text.length; index++)
+        hash = Math.imul(hash ^ text.charCodeAt(index), 16777619);
+      const choice = (hash >>> 0) % 4;
+      if (path.length < descendDepth && kind !== 'scalar' && choice !== 3) return 'descend';
+      return choice === 3 ? 'skip' : 'value';
+    };
+  }
+}
+
+/** What the first byte of a value's JSON text must be. */
+function firstBytePattern(value: unknown): RegExp {
+  if (Array.isArray(value)) return /^\[$/;
+  if (value === null) return /^n$/;
+  if (typeof value === 'object') return /^\{$/;
+  if (typeof value === 'string') return /^"$/;
+  if (typeof value === 'number') return /^[-0-9]$/;
+  return value ? /^t$/ : /^f$/;
+}
+
+describe('streamJson fuzz (seeded)', () => {
+  it('captures exactly what JSON.parse sees, for 500 random documents under random selectors and chunkings', () => {
+    const generator = new DocumentGenerator(createRandom(20260101));
+    let valueEvents = 0;
+    for (let iteration = 0; iteration < 500; iteration++) {
+      const document = generator.document();
+      const bytes = bytesOf(document);
+      const select = generator.selector();
+      const expected = referenceEvents(document, select);
+      const whole = splitSync([bytes], select);
+      const sizes = generator.chunkSizes(bytes.length);
+      const chunked = splitSync(chunk(bytes, sizes), select);
+      const context = `iteration ${iteration}, sizes ${sizes.slice(0, 4).join(',')}: ${document.slice(0, 200)}`;
+      expect(whole.failure, context).toBeUndefined();
+      expect(chunked.failure, context).toBeUndefined();
+      expect(plain(chunked.events), context).toEqual(expected);
+      // Positions do not depend on chunking, and point at the value's first byte.
+      expect(
+        chunked.events.map((event) => event.byte),
+        context,
+      ).toEqual(whole.events.map((event) => event.byte));
+      for (const event of chunked.events) {
+        const first = bytes[event.byte]!;
+        if (event.type === 'enter') expect(first, context).toBe(event.kind === 'object' ? 0x7b : 0x5b);
+        if (event.type === 'exit') expect(first, context).toBe(event.kind === 'object' ? 0x7d : 0x5d);
+        if (event.type === 'value') {
+          valueEvents++;
+          expect(String.fromCharCode(first), context).toMatch(firstBytePattern(event.value));
+        }
+      }
+    }
+    expect(valueEvents).toBeGreaterThan(800);
+  });
+
+  it('accepts a mutated document exactly when JSON.parse does (descend or capture), and fails the same for every chunking', () => {
+    const generator = new DocumentGenerator(createRandom(7));
+    const outcomes = { accepted: 0, rejected: 0 };
+    for (let iteration = 0; iteration < 400; iteration++) {
+      const bytes = Buffer.from(bytesOf(generator.document()));
+      const position = generator.int(bytes.length);
+      const mutation = generator.int(4);
+      let mutated: Buffer;
+      if (mutation === 0) mutated = bytes.subarray(0, position);
+      else if (mutation === 1)
+        mutated = Buffer.concat([bytes.subarray(0, position), bytes.subarray(position + 1)]);
+      else if (mutation === 2) {
+        const inserted = generator.pick([
+          0x22, 0x5c, 0x7b, 0x7d, 0x5b, 0x5d, 0x2c, 0x3a, 0x30, 0x2d, 0x65, 0x01, 0xc3,
+        ]);
+        mutated = Buffer.concat([
+          bytes.subarray(0, position),
+          Buffer.from([inserted]),
+          bytes.subarray(position),
+        ]);
+      } else {
+        mutated = Buffer.from(bytes);
+        mutated[position] = generator.pick([0x22, 0x5c, 0x7d, 0x5d, 0x2c, 0x3a, 0x20, 0x78]);
+      }
+      let parsedOk = true;
+      try {
+        JSON.parse(mutated.toString('utf8'));
+      } catch {
+        parsedOk = false;
+      }
+      for (const select of [
+        (() => 'descend') as Selector,
+        (() => 'value') as Selector,
+        (() => 'skip') as Selector,
+      ]) {
+        const results = [[mutated.length || 1], [1], [3, 1, 2]].map((sizes) =>
+          splitSync(chunk(mutated, sizes), select),
+        );
+        const context = `iteration ${iteration}, mutation ${mutation} at ${position}: ${mutated.toString('utf8').slice(0, 200)}`;
+        for (const result of results) {
+          if (result.failure !== undefined) expect(isConverterError(result.failure), context).toBe(true);
+          expect(
+            result.failure === undefined
+              ? undefined
+              : [(result.failure as { code: string }).code, (result.failure as { byte: number }).byte],
+            context,
+          ).toEqual(
+            results[0]!.failure === undefined
+              ? undefined
+              : [
+                  (results[0]!.failure as { code: string }).code,
+                  (results[0]!.failure as { byte: number }).byte,
+                ],
+          );
+        }
+        // Skip mode checks only brackets and strings, so it may accept what JSON.parse rejects.
+        if (select([], 'object') !== 'skip')
+          expect(results[0]!.failure === undefined, context).toBe(parsedOk);
+        else if (parsedOk) expect(results[0]!.failure, context).toBeUndefined();
+      }
+      if (parsedOk) outcomes.accepted++;
+      else outcomes.rejected++;
+    }
+    expect(outcomes.rejected).toBeGreaterThan(200);
+    expect(outcomes.accepted).toBeGreaterThan(20);
+  });
+});

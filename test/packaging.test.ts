@@ -1,0 +1,123 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT } from './helpers/cli.js';
+
+// Proves the published package works on its own: pack it, install the tarball into an empty project (offline,
+// from the npm cache `npm ci` filled — no network), run the bin, and compile a TypeScript consumer against its types.
+const work = mkdtempSync(join(tmpdir(), 'asff-pack-'));
+const consumer = join(work, 'consumer');
+const npmEnv = {
+  ...process.env,
+  npm_config_audit: 'false',
+  npm_config_fund: 'false',
+  npm_config_update_notifier: 'false',
+};
+
+function run(command: string, args: string[], cwd: string, input?: string): string {
+  return execFileSync(command, args, {
+    cwd,
+    env: npmEnv,
+    input,
+    encoding: 'utf8',
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+}
+
+describe('the packed npm package', () => {
+  beforeAll(() => {
+    run('npm', ['pack', '--silent', '--ignore-scripts', '--pack-destination', work], ROOT);
+    const tarball = readdirSync(work).find((f) => f.endsWith('.tgz'));
+    if (tarball === undefined) throw new Error('npm pack produced no tarball');
+    execFileSync('mkdir', ['-p', consumer]);
+    writeFileSync(
+      join(consumer, 'package.json'),
+      JSON.stringify({ name: 'consumer', private: true, type: 'module' }),
+    );
+    run('npm', ['install', '--offline', '--no-save', '--ignore-scripts', join(work, tarball)], consumer);
+  }, 180_000);
+
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  it('ships only dist, the demo samples and the README', () => {
+    const files = run('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], ROOT);
+    const paths = (JSON.parse(files) as { files: { path: string }[] }[])[0]!.files.map((f) => f.path);
+    expect(paths).toContain('dist/src/cli.js');
+    expect(paths).toContain('dist/src/index.d.ts');
+    expect(paths).toContain('dist/adapters/sarif/index.js');
+    expect(
+      paths.some((p) => p.startsWith('test/') || p.startsWith('src/') || p.startsWith('dist/test/')),
+    ).toBe(false);
+  });
+
+  it('runs its bin with npx after installing the tarball', () => {
+    const help = run('npx', ['--no-install', 'asff-stream', '--help'], consumer);
+    expect(help).toMatch(/Usage: asff-stream <command>/);
+    const out = run(
+      'npx',
+      [
+        '--no-install',
+        'asff-stream',
+        'convert',
+        '-q',
+        '--account',
+        '123456789012',
+        '--region',
+        'us-east-1',
+        '--adapter',
+        join(ROOT, 'fixtures/custom/lines-adapter.mjs'),
+      ],
+      consumer,
+      'R1|high|a.js\n',
+    );
+    expect(JSON.parse(out.trim()).GeneratorId).toBe('lines/R1');
+  });
+
+  it('resolves "." and "./adapters/*" and compiles a strict TypeScript consumer against the types', () => {
+    writeFileSync(
+      join(consumer, 'main.ts'),
+      `import { convert, defineAdapter, validateAsff, type Finding } from 'asff-stream';
+import sarif from 'asff-stream/adapters/sarif';
+const custom = defineAdapter({
+  name: 'x',
+  meta: { description: 'x', extensions: [], identity: 'x' },
+  detect: () => 0,
+  async *parse(): AsyncGenerator<Finding> {},
+});
+const run = convert(new Uint8Array(), { accountId: '123456789012', region: 'us-east-1', adapters: [custom, sarif] });
+const received: number = run.stats.received;
+const violations: number = validateAsff({}).length;
+console.log(received, violations, sarif.name);
+`,
+    );
+    writeFileSync(
+      join(consumer, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          strict: true,
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          target: 'ES2022',
+          noEmit: true,
+          skipLibCheck: false,
+          types: ['node'],
+          typeRoots: [join(ROOT, 'node_modules/@types')],
+        },
+        files: ['main.ts'],
+      }),
+    );
+    run(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], consumer);
+    const loaded = run(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        "import s from 'asff-stream/adapters/sarif'; import { convert } from 'asff-stream'; console.log(s.name, typeof convert)",
+      ],
+      consumer,
+    );
+    expect(loaded.trim()).toBe('sarif function');
+  });
+});
