@@ -80,9 +80,12 @@ async function main() {
     );
     return;
   }
-  const emulator = await startEmulator({ port: 0, rate: RATE, burst: BURST });
+  const emulator = await startEmulator({
+    port: 0,
+    throttling: { import: { ratePerSecond: RATE, burst: BURST } },
+  });
   try {
-    const endpoint = emulator.endpoint ?? emulator.url ?? `http://127.0.0.1:${emulator.port}`;
+    const endpoint = emulator.url;
     const started = performance.now();
     const report = await importFindings(syntheticFindings(count), {
       accountId: ACCOUNT,
@@ -91,7 +94,8 @@ async function main() {
       credentials: { accessKeyId: 'AKIDBENCH', secretAccessKey: 'bench' },
     });
     const seconds = (performance.now() - started) / 1000;
-    const stored = typeof emulator.count === 'function' ? await emulator.count() : undefined;
+    const server = emulator.stats();
+    const stored = server.storedFindings;
     const idealSeconds = Math.max(0, count / BATCH - BURST) / RATE;
     process.stdout.write(
       `${JSON.stringify({
@@ -108,6 +112,9 @@ async function main() {
         throttled: report?.throttled,
         requests: report?.requests,
         stored,
+        serverRequests: server.requests,
+        serverThrottled: server.throttled,
+        maxRequestsInAnySecond: emulator.maxRequestsInAnyWindow?.(1000),
         zeroLoss:
           report?.imported === count &&
           (report?.failed ?? 0) === 0 &&
@@ -115,7 +122,7 @@ async function main() {
       })}\n`,
     );
   } finally {
-    await emulator.close?.();
+    await emulator.stop();
   }
 }
 
