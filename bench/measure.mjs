@@ -44,7 +44,9 @@ const APPROACHES = {
 
   async ours(format, file, options) {
     // The public entry, or the pipeline module itself on branches that have no barrel yet.
-    const entry = ['dist/src/index.js', 'dist/src/pipeline.js'].map((f) => join(ROOT, f)).find((f) => existsSync(f));
+    const entry = ['dist/src/index.js', 'dist/src/pipeline.js']
+      .map((f) => join(ROOT, f))
+      .find((f) => existsSync(f));
     if (entry === undefined) throw new NotApplicable('library not built (dist/src/index.js missing)');
     const lib = await import(pathToFileURL(entry).href);
     if (typeof lib.convert !== 'function') throw new NotApplicable('convert() not in the built library yet');

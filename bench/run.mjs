@@ -20,11 +20,12 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, totalmem } from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { measureStartup } from './lib/cli-start.mjs';
 import { CASES, ensureInput } from './lib/inputs.mjs';
+import { summarizeProfile } from './lib/profile-summary.mjs';
 import { MB, mbPerSecond, renderMarkdown, verdicts } from './lib/report.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -234,10 +235,19 @@ async function main() {
           let best;
           for (let r = 0; r < options.repeat; r++) {
             const flags = ['--expose-gc'];
-            if (approach === 'ours' && options['cpu-prof'])
-              flags.push('--cpu-prof', `--cpu-prof-dir=${join(OUT, 'prof')}`);
+            const profile = join(OUT, 'prof', `ours-${caseName}-${size}mb.cpuprofile`);
+            if (approach === 'ours' && options['cpu-prof']) {
+              flags.push(
+                '--cpu-prof',
+                `--cpu-prof-dir=${dirname(profile)}`,
+                `--cpu-prof-name=${basename(profile)}`,
+              );
+            }
             const format = approach === 'ours' ? spec.adapter : spec.format;
             const m = await runChild([...flags, 'bench/measure.mjs', approach, format, input.file]);
+            if (approach === 'ours' && options['cpu-prof'] && m.status === 'ok' && existsSync(profile)) {
+              m.profile = { file: relative(ROOT, profile), ...summarizeProfile(profile) };
+            }
             if (
               best === undefined ||
               (m.status === 'ok' && (best.status !== 'ok' || m.seconds < best.seconds))
@@ -247,6 +257,9 @@ async function main() {
           }
           const m = /** @type {Record<string, any>} */ (best);
           process.stderr.write(`  ${approach.padEnd(17)} ${describe(m)}\n`);
+          for (const line of m.profile?.inclusive.slice(0, 8) ?? []) {
+            process.stderr.write(`      ${line.percent.toFixed(1).padStart(5)} %  ${line.name}\n`);
+          }
           measurements.push({
             ...m,
             caseName,
