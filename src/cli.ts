@@ -25,6 +25,7 @@ type Command = (argv: readonly string[], signal: AbortSignal) => Promise<ExitCod
 const COMMANDS: Record<string, () => Promise<Command>> = {
   convert: async () => (await import('./commands/convert.js')).runConvert,
   validate: async () => (await import('./commands/validate.js')).runValidate,
+  hub: async () => (await import('./commands/hub.js')).runHubCommand,
 };
 
 async function version(): Promise<string> {
@@ -57,7 +58,8 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
   try {
     if (load === undefined) throw usageError(`unknown command "${command}"`);
     const code = await (await load())(rest, controller.signal);
-    return controller.signal.aborted && code === EXIT.OK ? EXIT.INTERRUPTED : code;
+    // For `hub`, Ctrl-C is the normal way to stop.
+    return controller.signal.aborted && code === EXIT.OK && command !== 'hub' ? EXIT.INTERRUPTED : code;
   } catch (error) {
     return reportError(error);
   } finally {

@@ -26,6 +26,17 @@ export * as limits from './asff/limits.js';
 export type { AsffViolation } from './asff/validate.js';
 export { describeViolations, validateAsff } from './asff/validate.js';
 export { detectAdapter, scoreAdapters } from './detect.js';
+export type {
+  AccessKeyRule,
+  EmulatorOptions,
+  EmulatorStats,
+  FaultOptions,
+  RateLimit,
+  RequestRecord,
+  RunningEmulator,
+  ThrottlingOptions,
+} from './emulator/index.js';
+export { DEFAULT_RATES, startEmulator } from './emulator/index.js';
 export type { ConverterErrorOptions, ErrorCode, InputPosition } from './errors.js';
 export { ConverterError, isConverterError } from './errors.js';
 export type { ConversionRun, ConversionStats, ConvertOptions, InputSource } from './pipeline.js';

@@ -1,13 +1,42 @@
 import { defineAdapter } from '../../src/adapter.js';
 import { ConverterError } from '../../src/errors.js';
+import { FindingQueue, minSeverityOption } from './converter.js';
+import { detectNessus } from './detect.js';
+import { decodeUtf8Pieces } from './input.js';
+import { NESSUS_LIMITS } from './limits.js';
+import { NessusReader } from './reader.js';
 
-/** Placeholder until the nessus adapter lands: claims nothing, refuses to parse. */
+/**
+ * Nessus / Tenable `.nessus` (NessusClientData_v2) exports → findings, one `ReportItem` each, streamed one
+ * `ReportHost` at a time. Options: `minSeverity` (label; items below it are skipped and counted). See `docs/nessus.md`.
+ */
 export default defineAdapter({
   name: 'nessus',
-  meta: { description: 'nessus (not implemented yet)', extensions: [], identity: 'n/a' },
-  detect: () => false,
-  // biome-ignore lint/correctness/useYield: placeholder
-  async *parse() {
-    throw new ConverterError('E_FORMAT', 'the nessus adapter is not implemented yet', { adapter: 'nessus' });
+  meta: {
+    description: 'Nessus, Tenable.sc and Tenable.io/WAS .nessus (NessusClientData_v2) XML exports',
+    extensions: ['nessus', 'xml'],
+    docsUrl: 'https://static.tenable.com/documentation/nessus_v2_file_format.pdf',
+    identity:
+      'host (EC2 instance id, else host-ip, else host-fqdn, else ReportHost name) + port + protocol + pluginID (+ compliance check id; + ordinal when an item repeats on a host)',
+  },
+  detect: detectNessus,
+  async *parse(input, ctx) {
+    const queue = new FindingQueue(ctx, minSeverityOption(ctx.options));
+    const reader = new NessusReader(queue);
+    try {
+      for await (const piece of decodeUtf8Pieces(input, NESSUS_LIMITS.pieceBytes)) {
+        if (ctx.signal?.aborted === true) {
+          throw new ConverterError('E_ABORTED', 'conversion aborted', { adapter: 'nessus' });
+        }
+        reader.write(piece);
+        yield* queue.drain();
+      }
+      reader.end();
+    } catch (error) {
+      // Items completed before a fatal problem (truncation, bad XML) are still handed over, then the error.
+      yield* queue.drain();
+      throw error;
+    }
+    yield* queue.drain();
   },
 });

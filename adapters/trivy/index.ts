@@ -1,13 +1,21 @@
 import { defineAdapter } from '../../src/adapter.js';
-import { ConverterError } from '../../src/errors.js';
+import { detectTrivy } from './detect.js';
+import { parseTrivy } from './parse.js';
 
-/** Placeholder until the trivy adapter lands: claims nothing, refuses to parse. */
+/**
+ * Trivy JSON reports (`trivy image|fs|repo|vm|rootfs|sbom --format json`, schema v1 arrays and `trivy k8s`)
+ * into findings: vulnerabilities, misconfigurations, secrets and (with the `trivyLicenses` option) licenses.
+ */
 export default defineAdapter({
   name: 'trivy',
-  meta: { description: 'trivy (not implemented yet)', extensions: [], identity: 'n/a' },
-  detect: () => false,
-  // biome-ignore lint/correctness/useYield: placeholder
-  async *parse() {
-    throw new ConverterError('E_FORMAT', 'the trivy adapter is not implemented yet', { adapter: 'trivy' });
+  meta: {
+    description:
+      'Trivy JSON: image, filesystem, repository, VM, rootfs and SBOM scans (schema v2 and v1) and trivy k8s reports',
+    extensions: ['json'],
+    docsUrl: 'https://trivy.dev/latest/docs/configuration/reporting/#json',
+    identity:
+      'artifact (or cluster + namespace/kind/name), target, class, then per kind — vulnerability: package (PURL, PkgID or name), installed version, PkgPath, vulnerability id; misconfiguration: result type, check id, cause resource, lines, occurrence chain; secret: rule, lines, offset; license: package, file, license name',
   },
+  detect: detectTrivy,
+  parse: (input, ctx) => parseTrivy(input, ctx),
 });

@@ -26,6 +26,7 @@ import {
   TYPE_PATTERN,
 } from './limits.js';
 import { hasCredentials, isNonBlank, oneLine, redactCredentials, truncateText } from './text.js';
+import { ASFF_TIMESTAMP_PATTERN } from './validate.js';
 
 /** Everything `toAsff` adds that an adapter never knows. */
 export interface AsffContext {
@@ -76,15 +77,16 @@ export function defaultProductArn(accountId: string, region: string): string {
  * required fields, FindingProviderFields Severity/Types (plus top-level copies), truncation with a visible marker,
  * ProductFields with scope and adapter, credential redaction, and the 240 KB guard (shrinks details, reference
  * lists and long text before giving up with `ok: false`).
+ *
+ * This runs once per finding on the hot path: objects are built by assignment (no object spread into wide
+ * literals, which V8 handles slowly) and only adapter-supplied nested data is pruned.
  */
 export function toAsff(finding: Finding, ctx: AsffContext): AsffBuildResult {
   const issues: Issue[] = [];
-  const note = (field: string): void => {
-    issues.push({ code: 'field-truncated', message: `${field} was shortened to fit its ASFF limit` });
-  };
   const text = (field: string, value: string, max: number): string => {
     const out = truncateText(value, max);
-    if (out !== value) note(field);
+    if (out !== value)
+      issues.push({ code: 'field-truncated', message: `${field} was shortened to fit its ASFF limit` });
     return out;
   };
 
@@ -98,15 +100,19 @@ export function toAsff(finding: Finding, ctx: AsffContext): AsffBuildResult {
     isNonBlank(finding.description) ? finding.description.trim() : titleSource,
     MAX_DESCRIPTION_LENGTH,
   );
-  const severity = {
-    Label: finding.severity.label,
-    Original: text(
-      'Severity.Original',
-      finding.severity.original || finding.severity.label,
-      MAX_SEVERITY_ORIGINAL_LENGTH,
-    ),
-  };
+  const label = finding.severity.label;
+  const original = text(
+    'Severity.Original',
+    isNonBlank(finding.severity.original) ? finding.severity.original : label,
+    MAX_SEVERITY_ORIGINAL_LENGTH,
+  );
   const types = cleanTypes(finding.types, issues);
+  const providerFields: NonNullable<AwsSecurityFinding['FindingProviderFields']> = {
+    Severity: { Label: label, Original: original },
+    Types: types.slice(),
+  };
+  if (finding.confidence !== undefined) providerFields.Confidence = clampRatio(finding.confidence);
+  if (finding.criticality !== undefined) providerFields.Criticality = clampRatio(finding.criticality);
 
   const asff: AwsSecurityFinding = {
     SchemaVersion: ASFF_SCHEMA_VERSION,
@@ -115,47 +121,42 @@ export function toAsff(finding: Finding, ctx: AsffContext): AsffBuildResult {
     GeneratorId: generatorId(ctx.adapter, ruleId),
     AwsAccountId: ctx.accountId,
     Types: types,
-    FirstObservedAt: finding.firstObservedAt ?? nowIso,
-    LastObservedAt: finding.lastObservedAt ?? nowIso,
+    FirstObservedAt: observedAt(finding.firstObservedAt, nowIso),
+    LastObservedAt: observedAt(finding.lastObservedAt, nowIso),
     CreatedAt: nowIso,
     UpdatedAt: nowIso,
-    Severity: severity,
+    Severity: { Label: label, Original: original },
     Title: title,
     Description: description,
-    FindingProviderFields: {
-      Severity: { ...severity },
-      Types: [...types],
-      ...(finding.confidence !== undefined ? { Confidence: clampRatio(finding.confidence) } : {}),
-      ...(finding.criticality !== undefined ? { Criticality: clampRatio(finding.criticality) } : {}),
-    },
+    FindingProviderFields: providerFields,
     ProductFields: productFields(finding, ctx, issues),
     Resources: cleanResources(finding.resources, partition, ctx.region, issues),
     RecordState: finding.state === 'resolved' ? 'ARCHIVED' : 'ACTIVE',
   };
   if (ctx.productArn === undefined) asff.ProductName = 'asff-stream';
   if (isNonBlank(finding.sourceUrl)) asff.SourceUrl = finding.sourceUrl;
-  if (finding.remediation?.Recommendation !== undefined) {
-    const rec = finding.remediation.Recommendation;
-    const recommendation = {
-      ...(isNonBlank(rec.Text)
-        ? { Text: text('Remediation.Recommendation.Text', rec.Text.trim(), MAX_REMEDIATION_TEXT_LENGTH) }
-        : {}),
-      ...(isNonBlank(rec.Url) ? { Url: rec.Url } : {}),
-    };
-    if (Object.keys(recommendation).length > 0) asff.Remediation = { Recommendation: recommendation };
+  const rec = finding.remediation?.Recommendation;
+  if (rec !== undefined) {
+    const recommendation: { Text?: string; Url?: string } = {};
+    if (isNonBlank(rec.Text))
+      recommendation.Text = text(
+        'Remediation.Recommendation.Text',
+        rec.Text.trim(),
+        MAX_REMEDIATION_TEXT_LENGTH,
+      );
+    if (isNonBlank(rec.Url)) recommendation.Url = rec.Url;
+    if (recommendation.Text !== undefined || recommendation.Url !== undefined)
+      asff.Remediation = { Recommendation: recommendation };
   }
   if (finding.compliance !== undefined) {
-    asff.Compliance = {
-      ...finding.compliance,
-      ...(finding.compliance.RelatedRequirements !== undefined
-        ? {
-            RelatedRequirements: finding.compliance.RelatedRequirements.slice(
-              0,
-              MAX_COMPLIANCE_RELATED_REQUIREMENTS,
-            ),
-          }
-        : {}),
-    };
+    const compliance = pruneValue(finding.compliance) as AwsSecurityFinding['Compliance'];
+    if (compliance?.RelatedRequirements !== undefined) {
+      compliance.RelatedRequirements = compliance.RelatedRequirements.slice(
+        0,
+        MAX_COMPLIANCE_RELATED_REQUIREMENTS,
+      );
+    }
+    if (compliance !== undefined) asff.Compliance = compliance;
   }
   if (finding.vulnerabilities !== undefined && finding.vulnerabilities.length > 0) {
     if (finding.vulnerabilities.length > MAX_VULNERABILITIES) {
@@ -164,21 +165,35 @@ export function toAsff(finding: Finding, ctx: AsffContext): AsffBuildResult {
         message: `${finding.vulnerabilities.length} vulnerabilities on one finding; kept the first ${MAX_VULNERABILITIES}`,
       });
     }
-    asff.Vulnerabilities = finding.vulnerabilities.slice(0, MAX_VULNERABILITIES).map(cleanVulnerability);
+    const vulnerabilities: Vulnerability[] = [];
+    for (const v of finding.vulnerabilities.slice(0, MAX_VULNERABILITIES)) {
+      const cleaned = pruneValue(cleanVulnerability(v)) as Vulnerability | undefined;
+      if (cleaned?.Id !== undefined) vulnerabilities.push(cleaned);
+    }
+    if (vulnerabilities.length > 0) asff.Vulnerabilities = vulnerabilities;
   }
 
-  let cleaned = prune(asff) as AwsSecurityFinding;
-  let json = JSON.stringify(cleaned);
+  let json = JSON.stringify(asff);
+  let result = asff;
   if (hasCredentials(json)) {
     json = redactCredentials(json);
-    cleaned = JSON.parse(json) as AwsSecurityFinding;
+    result = JSON.parse(json) as AwsSecurityFinding;
     issues.push({
       code: 'credential-redacted',
       message: 'an AWS credential or private key was redacted from the finding',
     });
   }
-  if (Buffer.byteLength(json, 'utf8') <= MAX_FINDING_BYTES) return { ok: true, finding: cleaned, issues };
-  return shrink(cleaned, issues);
+  if (json.length <= MAX_FINDING_BYTES / 3 || Buffer.byteLength(json, 'utf8') <= MAX_FINDING_BYTES) {
+    return { ok: true, finding: result, issues };
+  }
+  return shrink(result, issues);
+}
+
+function observedAt(value: string | undefined, fallback: string): string {
+  if (value === undefined || !isNonBlank(value)) return fallback;
+  if (ASFF_TIMESTAMP_PATTERN.test(value)) return value;
+  const parsed = Date.parse(value);
+  return Number.isNaN(parsed) ? fallback : new Date(parsed).toISOString();
 }
 
 /** Steps that make an oversized finding smaller, least valuable data first. */
@@ -273,33 +288,36 @@ function cleanResources(
       message: `${resources.length} resources; kept the first ${MAX_RESOURCES}`,
     });
   }
-  const out = resources.slice(0, MAX_RESOURCES).map((resource): Resource => {
-    const cleaned: Resource = {
-      ...resource,
-      Type: truncateText(isNonBlank(resource.Type) ? resource.Type : 'Other', MAX_RESOURCE_TYPE_LENGTH),
-      Id: isNonBlank(resource.Id) ? resource.Id : 'unknown',
-      Partition: resource.Partition ?? (partition as Resource['Partition']),
-      Region: truncateText(resource.Region ?? region, MAX_REGION_LENGTH),
-    };
-    const other = resource.Details?.Other;
-    if (other !== undefined) {
-      cleaned.Details = {
-        ...resource.Details,
-        Other: cleanStringMap(
-          other,
-          MAX_DETAILS_OTHER_FIELDS,
-          MAX_DETAILS_OTHER_KEY_LENGTH,
-          MAX_DETAILS_OTHER_VALUE_LENGTH,
-          issues,
-          'Details.Other',
-        ),
-      };
+  const out: Resource[] = [];
+  const count = Math.min(resources.length, MAX_RESOURCES);
+  for (let i = 0; i < count; i++) {
+    const resource = resources[i]!;
+    const cleaned = (pruneValue(resource) ?? {}) as Resource;
+    cleaned.Type = truncateText(
+      isNonBlank(resource.Type) ? resource.Type : 'Other',
+      MAX_RESOURCE_TYPE_LENGTH,
+    );
+    cleaned.Id = isNonBlank(resource.Id) ? resource.Id : 'unknown';
+    cleaned.Partition ??= partition as Resource['Partition'];
+    cleaned.Region = truncateText(cleaned.Region ?? region, MAX_REGION_LENGTH);
+    const other = cleaned.Details?.Other;
+    if (other !== undefined && cleaned.Details !== undefined) {
+      cleaned.Details.Other = cleanStringMap(
+        other,
+        MAX_DETAILS_OTHER_FIELDS,
+        MAX_DETAILS_OTHER_KEY_LENGTH,
+        MAX_DETAILS_OTHER_VALUE_LENGTH,
+        issues,
+        'Details.Other',
+      );
+      if (Object.keys(cleaned.Details.Other).length === 0) delete cleaned.Details.Other;
+      if (Object.keys(cleaned.Details).length === 0) delete cleaned.Details;
     }
-    return cleaned;
-  });
-  return out.length > 0
-    ? out
-    : [{ Type: 'Other', Id: 'unknown', Partition: partition as Resource['Partition'], Region: region }];
+    out.push(cleaned);
+  }
+  if (out.length === 0)
+    out.push({ Type: 'Other', Id: 'unknown', Partition: partition as Resource['Partition'], Region: region });
+  return out;
 }
 
 function cleanStringMap(
@@ -335,73 +353,86 @@ function cleanStringMap(
 }
 
 function productFields(finding: Finding, ctx: AsffContext, issues: Issue[]): Record<string, string> {
-  const fields: Record<string, string> = {
-    [SCOPE_PRODUCT_FIELD]: truncateText(ctx.scope, MAX_PRODUCT_FIELD_VALUE_LENGTH),
-    [ADAPTER_PRODUCT_FIELD]: ctx.adapter,
-  };
+  const fields: Record<string, string> = {};
+  fields[SCOPE_PRODUCT_FIELD] = truncateText(ctx.scope, MAX_PRODUCT_FIELD_VALUE_LENGTH);
+  fields[ADAPTER_PRODUCT_FIELD] = ctx.adapter;
+  const extra = finding.productFields;
+  if (extra === undefined) return fields;
   const prefix = `${PRODUCT_FIELD_PREFIX}/${sanitizeIdPart(ctx.adapter, 32)}/`;
-  const extra: Record<string, string> = {};
-  for (const [key, value] of Object.entries(finding.productFields ?? {})) {
+  let count = 2;
+  for (const key in extra) {
+    const value = extra[key];
     if (value === undefined) continue;
-    const text = String(value);
+    const text = typeof value === 'string' ? value : String(value);
     if (!isNonBlank(text)) continue;
-    extra[truncateText(prefix + key, MAX_PRODUCT_FIELD_KEY_LENGTH)] = text;
+    if (count >= MAX_OWN_PRODUCT_FIELDS) {
+      issues.push({
+        code: 'fields-capped',
+        message: `ProductFields holds at most ${MAX_OWN_PRODUCT_FIELDS} entries; extra entries dropped`,
+      });
+      break;
+    }
+    const fullKey = truncateText(prefix + key, MAX_PRODUCT_FIELD_KEY_LENGTH);
+    const shortened = truncateText(text, MAX_PRODUCT_FIELD_VALUE_LENGTH);
+    if (shortened !== text)
+      issues.push({
+        code: 'field-truncated',
+        message: `ProductFields.${fullKey} was shortened to fit its ASFF limit`,
+      });
+    fields[fullKey] = shortened;
+    count++;
   }
-  return {
-    ...fields,
-    ...cleanStringMap(
-      extra,
-      MAX_OWN_PRODUCT_FIELDS - 2,
-      MAX_PRODUCT_FIELD_KEY_LENGTH,
-      MAX_PRODUCT_FIELD_VALUE_LENGTH,
-      issues,
-      'ProductFields',
-    ),
-  };
+  return fields;
 }
 
 function cleanVulnerability(v: Vulnerability): Vulnerability {
-  const out: Vulnerability = { ...v };
+  const out: Vulnerability = Object.assign({}, v);
   if (v.ReferenceUrls !== undefined)
     out.ReferenceUrls = [...new Set(v.ReferenceUrls.filter(isNonBlank))].slice(0, MAX_REFERENCE_URLS);
   if (v.VulnerablePackages !== undefined)
     out.VulnerablePackages = v.VulnerablePackages.slice(0, MAX_VULNERABLE_PACKAGES);
-  if (v.RelatedVulnerabilities !== undefined)
+  if (v.RelatedVulnerabilities !== undefined) {
     out.RelatedVulnerabilities = [...new Set(v.RelatedVulnerabilities.filter(isNonBlank))].slice(
       0,
       MAX_REFERENCE_URLS,
     );
+  }
   if (v.CodeVulnerabilities !== undefined) {
-    out.CodeVulnerabilities = v.CodeVulnerabilities.slice(0, MAX_VULNERABLE_PACKAGES).map((c) => ({
-      ...c,
-      ...(c.Cwes !== undefined ? { Cwes: c.Cwes.slice(0, MAX_CWES) } : {}),
-    }));
+    out.CodeVulnerabilities = v.CodeVulnerabilities.slice(0, MAX_VULNERABLE_PACKAGES).map((c) =>
+      c.Cwes !== undefined && c.Cwes.length > MAX_CWES
+        ? Object.assign({}, c, { Cwes: c.Cwes.slice(0, MAX_CWES) })
+        : c,
+    );
   }
   return out;
 }
 
 /**
- * Removes `undefined`, blank strings, empty arrays and empty objects, recursively: ASFF strings must be
- * non-blank and the AWS SDK would send empty containers that Security Hub then rejects.
+ * Returns a copy of `value` without `undefined`, blank strings, non-finite numbers, empty arrays and empty
+ * objects, recursively (ASFF strings must be non-blank, and Security Hub rejects empty containers);
+ * `undefined` when nothing is left.
  */
-export function prune(value: unknown): unknown {
-  if (Array.isArray(value)) {
-    const items = value.map(prune).filter((item) => item !== undefined);
-    return items.length > 0 ? items : undefined;
-  }
-  if (typeof value === 'object' && value !== null) {
-    const out: Record<string, unknown> = {};
-    let any = false;
-    for (const [key, item] of Object.entries(value)) {
-      const pruned = prune(item);
-      if (pruned !== undefined) {
-        out[key] = pruned;
-        any = true;
-      }
-    }
-    return any ? out : undefined;
-  }
+export function pruneValue(value: unknown): unknown {
   if (typeof value === 'string') return /\S/.test(value) ? value : undefined;
   if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
-  return value;
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) {
+    const items: unknown[] = [];
+    for (const item of value) {
+      const pruned = pruneValue(item);
+      if (pruned !== undefined) items.push(pruned);
+    }
+    return items.length > 0 ? items : undefined;
+  }
+  const out: Record<string, unknown> = {};
+  let any = false;
+  const record = value as Record<string, unknown>;
+  for (const key in record) {
+    const pruned = pruneValue(record[key]);
+    if (pruned !== undefined) {
+      out[key] = pruned;
+      any = true;
+    }
+  }
+  return any ? out : undefined;
 }

@@ -37,18 +37,26 @@ export function isNonBlank(value: unknown): value is string {
   return typeof value === 'string' && /\S/.test(value);
 }
 
-const CREDENTIAL_PATTERN =
-  /\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\b|(?:aws_secret_access_key|aws_session_token|secret_?access_?key)["']?\s*[:=]\s*["']?[^\s"'\\,;]{8,}|-----BEGIN [A-Z ]*PRIVATE KEY-----[^"]*?-----END [A-Z ]*PRIVATE KEY-----/gi;
+const ACCESS_KEY_ID_PATTERN = /\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\b/g;
+const SECRET_PATTERN =
+  /(?:aws_secret_access_key|aws_session_token|secret_?access_?key)["']?\s*[:=]\s*["']?[^\s"'\\,;]{8,}|-----BEGIN [A-Z ]*PRIVATE KEY-----[^"]*?-----END [A-Z ]*PRIVATE KEY-----/gi;
+
+// A cheap literal pre-check first: the full patterns run only on text that could contain a credential.
+const CREDENTIAL_HINT = /AKIA|ASIA|ABIA|ACCA|ecret|ECRET|ession_token|ESSION_TOKEN|PRIVATE KEY/;
 
 /** Replaces AWS credentials and private keys with `[REDACTED]`. Safe on serialized JSON (never touches quotes). */
 export function redactCredentials(text: string): string {
-  return text.replace(CREDENTIAL_PATTERN, '[REDACTED]');
+  if (!CREDENTIAL_HINT.test(text)) return text;
+  return text.replace(ACCESS_KEY_ID_PATTERN, '[REDACTED]').replace(SECRET_PATTERN, '[REDACTED]');
 }
 
 /** True when `text` contains something {@link redactCredentials} would redact. */
 export function hasCredentials(text: string): boolean {
-  CREDENTIAL_PATTERN.lastIndex = 0;
-  const found = CREDENTIAL_PATTERN.test(text);
-  CREDENTIAL_PATTERN.lastIndex = 0;
+  if (!CREDENTIAL_HINT.test(text)) return false;
+  ACCESS_KEY_ID_PATTERN.lastIndex = 0;
+  SECRET_PATTERN.lastIndex = 0;
+  const found = ACCESS_KEY_ID_PATTERN.test(text) || SECRET_PATTERN.test(text);
+  ACCESS_KEY_ID_PATTERN.lastIndex = 0;
+  SECRET_PATTERN.lastIndex = 0;
   return found;
 }

@@ -58,7 +58,7 @@ const REQUIRED_FIELDS = [
 /** The timestamp pattern Security Hub accepts (asff-facts §2.3, CloudFormation DateFilter pattern). */
 export const ASFF_TIMESTAMP_PATTERN =
   /^(\d\d\d\d)-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T(?:([01]\d|2[0-3]):[0-5]\d:[0-5]\d|23:59:60)(?:\.\d{1,9})?(Z|[+-]\d\d(:?\d\d)?)$/;
-const PRODUCT_ARN_PATTERN = /^arn:[a-z-]+:securityhub:[a-z0-9-]+:\d{12}:product\/[^/]+\/[^/]+$/;
+const PRODUCT_ARN_PATTERN = /^arn:[a-z-]+:securityhub:[a-z0-9-]+:(\d{12})?:product\/[^/]+\/[^/]+$/;
 
 type Json = Record<string, unknown>;
 

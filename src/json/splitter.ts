@@ -35,13 +35,13 @@ const TARGET_KEY = 2;
 const OBJECT = 1;
 const ARRAY = 2;
 
-// Byte classes for the container scan.
+// Byte classes for the container scan (a closing class is its opening class + 2).
 const CLASS_QUOTE = 1;
-const CLASS_OPEN_OBJECT = 2;
-const CLASS_OPEN_ARRAY = 3;
-const CLASS_CLOSE_OBJECT = 4;
-const CLASS_CLOSE_ARRAY = 5;
-const CLASS_NEWLINE = 6;
+const CLASS_NEWLINE = 2;
+const CLASS_OPEN_OBJECT = 3;
+const CLASS_OPEN_ARRAY = 4;
+const CLASS_CLOSE_OBJECT = 5;
+const CLASS_CLOSE_ARRAY = 6;
 const CONTAINER_CLASS = new Uint8Array(256);
 CONTAINER_CLASS[0x22] = CLASS_QUOTE;
 CONTAINER_CLASS[0x7b] = CLASS_OPEN_OBJECT;
@@ -76,7 +76,7 @@ export class JsonSplitter {
   /** The fatal error met so far, if any; nothing more is processed after it. */
   failure: unknown;
 
-  private readonly select: (path: readonly JsonPathSegment[], kind: JsonKind) => JsonSelect;
+  private readonly options: JsonStreamOptions;
   private readonly maxValueBytes: number;
   private readonly maxDepth: number;
   private readonly adapter: string | undefined;
@@ -120,7 +120,7 @@ export class JsonSplitter {
   private events: JsonEvent[] = [];
 
   constructor(options: JsonStreamOptions) {
-    this.select = options.select;
+    this.options = options;
     this.maxValueBytes = options.maxValueBytes ?? DEFAULT_MAX_VALUE_BYTES;
     this.maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
     this.adapter = options.adapter;
@@ -313,7 +313,7 @@ export class JsonSplitter {
       this.capturing = selected === 'value';
       this.captureStart = index;
       this.rawDepth = 1;
-      this.rawKinds[0] = kind;
+      this.rawKinds[0] = isObject ? CLASS_OPEN_OBJECT : CLASS_OPEN_ARRAY;
       this.inString = false;
       return index + 1;
     }
@@ -333,14 +333,15 @@ export class JsonSplitter {
     }
     if (this.expect === EXPECT_ROOT) {
       this.mode = MODE_NOT_JSON;
-      this.valueByte = this.chunkByte + index;
+      this.markValueStart(index, 'scalar');
       return index;
     }
     throw this.syntaxError('expected a value', byte, index);
   }
 
   private callSelect(kind: JsonKind): JsonSelect {
-    const selected = this.select(this.path, kind);
+    // Called on the options object, so a `select` method sees its own `this`.
+    const selected = this.options.select(this.path, kind);
     if (selected !== 'value' && selected !== 'descend' && selected !== 'skip') {
       throw new ConverterError(
         'E_CONFIG',
@@ -425,73 +426,55 @@ export class JsonSplitter {
 
   private scanContainer(buffer: Buffer, start: number, length: number): number {
     let index = start;
+    if (this.inString) {
+      index = this.stringEnd(buffer, index, length);
+      if (index < 0) return length;
+      this.inString = false;
+    }
     let depth = this.rawDepth;
-    const base = this.frames.length;
+    const depthLimit = this.maxDepth - this.frames.length;
+    let kinds = this.rawKinds;
     while (index < length) {
-      if (this.inString) {
-        const end = this.stringEnd(buffer, index, length);
-        if (end < 0) {
+      const byteClass = CONTAINER_CLASS[buffer[index++]!]!;
+      if (byteClass === 0) continue;
+      if (byteClass === CLASS_QUOTE) {
+        this.pendingEscape = false;
+        index = this.stringEnd(buffer, index, length);
+        if (index < 0) {
+          this.inString = true;
           index = length;
           break;
         }
-        this.inString = false;
-        index = end;
-        continue;
-      }
-      const byteClass = CONTAINER_CLASS[buffer[index]!]!;
-      if (byteClass === 0) {
-        index++;
-        continue;
-      }
-      switch (byteClass) {
-        case CLASS_QUOTE:
-          this.inString = true;
-          this.pendingEscape = false;
-          index++;
-          break;
-        case CLASS_OPEN_OBJECT:
-        case CLASS_OPEN_ARRAY:
-          if (base + depth + 1 > this.maxDepth) throw this.tooDeep(index);
-          if (depth >= this.rawKinds.length) this.growRawKinds();
-          this.rawKinds[depth] = byteClass === CLASS_OPEN_OBJECT ? OBJECT : ARRAY;
-          depth++;
-          index++;
-          break;
-        case CLASS_CLOSE_OBJECT:
-        case CLASS_CLOSE_ARRAY: {
-          const open = this.rawKinds[depth - 1]!;
-          const close = byteClass === CLASS_CLOSE_OBJECT ? OBJECT : ARRAY;
-          if (open !== close) {
-            this.rawDepth = depth;
-            throw this.syntaxError(
-              `expected ',' or '${open === OBJECT ? '}' : ']'}' inside the ${this.valueKind} ${describePath(this.path)}`,
-              buffer[index]!,
-              index,
-            );
-          }
-          depth--;
-          index++;
-          if (depth === 0) {
-            this.rawDepth = 0;
-            this.finishValue(buffer, index);
-            return index;
-          }
-          break;
-        }
-        default:
-          this.line++;
-          this.lineStart = this.chunkByte + index + 1;
-          index++;
+      } else if (byteClass === CLASS_NEWLINE) {
+        this.line++;
+        this.lineStart = this.chunkByte + index;
+      } else if (byteClass <= CLASS_OPEN_ARRAY) {
+        if (depth >= depthLimit) throw this.tooDeep(index - 1);
+        if (depth >= kinds.length) kinds = this.growRawKinds();
+        kinds[depth++] = byteClass;
+      } else if (kinds[--depth] !== byteClass - 2) {
+        this.rawDepth = depth + 1;
+        const open = kinds[depth] === CLASS_OPEN_OBJECT ? '}' : ']';
+        throw this.syntaxError(
+          `expected ',' or '${open}' inside the ${this.valueKind} ${describePath(this.path)}`,
+          buffer[index - 1]!,
+          index - 1,
+        );
+      } else if (depth === 0) {
+        this.rawDepth = 0;
+        this.finishValue(buffer, index);
+        return index;
       }
     }
     this.rawDepth = depth;
     return index;
   }
 
-  private growRawKinds(): void {
+  private growRawKinds(): Uint8Array {
     const grown = new Uint8Array(Math.min(this.rawKinds.length * 2, this.maxDepth + 1));
     grown.set(this.rawKinds);
     this.rawKinds = grown;
+    return grown;
   }
 
   private scanToken(buffer: Buffer, start: number, length: number): number {
@@ -513,10 +496,13 @@ export class JsonSplitter {
     const target = this.target;
     let value: unknown;
     if (this.capturing) {
-      const size = this.captureLength + end - this.captureStart;
-      if (size > this.maxValueBytes) throw this.tooLarge();
-      const bytes = this.capturedBytes(buffer, end);
-      const text = bytes.toString('utf8');
+      const start = this.captureStart;
+      if (this.captureLength + end - start > this.maxValueBytes) throw this.tooLarge();
+      // Within one chunk, decode straight from it; across chunks, join the exact bytes first (so a multi-byte
+      // character split by a chunk boundary decodes correctly).
+      const joined = this.captureParts.length === 0 ? undefined : this.joinCaptured(buffer, end);
+      const text = joined === undefined ? buffer!.toString('utf8', start, end) : joined.toString('utf8');
+      const exactBytes = (): Buffer => joined ?? buffer!.subarray(start, end);
       this.capturing = false;
       this.captureParts = [];
       this.captureLength = 0;
@@ -524,9 +510,13 @@ export class JsonSplitter {
         if (!SCALAR_TOKEN.test(text)) throw this.badToken(text);
         if (target === TARGET_VALUE) value = JSON.parse(text);
       } else if (target === TARGET_KEY) {
-        this.path[this.path.length - 1] = this.decodeKey(text, bytes);
+        this.path[this.path.length - 1] = this.decodeKey(text, exactBytes);
       } else {
-        value = this.parseCaptured(text, bytes);
+        try {
+          value = JSON.parse(text);
+        } catch {
+          throw this.invalidCaptured(exactBytes());
+        }
       }
     }
     this.mode = MODE_STRUCTURE;
@@ -546,24 +536,12 @@ export class JsonSplitter {
     this.expect = this.frames.length > 0 ? EXPECT_COMMA_OR_CLOSE : EXPECT_END;
   }
 
-  private capturedBytes(buffer: Buffer | null, end: number): Buffer {
-    if (this.captureParts.length === 0) {
-      return buffer === null ? Buffer.alloc(0) : buffer.subarray(this.captureStart, end);
-    }
+  private joinCaptured(buffer: Buffer | null, end: number): Buffer {
     if (buffer !== null && end > 0) this.captureParts.push(buffer.subarray(0, end));
-    const total = this.captureLength + (buffer === null ? 0 : end);
-    return Buffer.concat(this.captureParts, total);
+    return Buffer.concat(this.captureParts, this.captureLength + (buffer === null ? 0 : end));
   }
 
-  private parseCaptured(text: string, bytes: Buffer): unknown {
-    try {
-      return JSON.parse(text);
-    } catch {
-      throw this.invalidCaptured(bytes);
-    }
-  }
-
-  private decodeKey(text: string, bytes: Buffer): string {
+  private decodeKey(text: string, exactBytes: () => Buffer): string {
     if (!this.sawEscape) {
       const key = text.slice(1, -1);
       if (!CONTROL_CHARACTER.test(key)) return key;
@@ -571,7 +549,7 @@ export class JsonSplitter {
     try {
       return JSON.parse(text) as string;
     } catch {
-      throw this.invalidCaptured(bytes);
+      throw this.invalidCaptured(exactBytes());
     }
   }
 
@@ -696,7 +674,12 @@ export class JsonSplitter {
       bytes.includes(0) ||
       (bytes[0] === 0xff && bytes[1] === 0xfe) ||
       (bytes[0] === 0xfe && bytes[1] === 0xff);
-    const position = { byte: this.valueByte, line: 1, adapter: this.adapter };
+    const position = {
+      byte: this.valueByte,
+      line: this.valueLine,
+      column: this.valueByte - this.valueLineStart + 1,
+      adapter: this.adapter,
+    };
     if (looksUtf16) {
       return new ConverterError('E_ENCODING', 'input looks like UTF-16; convert it to UTF-8 first', position);
     }

@@ -1,4 +1,8 @@
+import { Buffer } from 'node:buffer';
 import { JsonSplitter } from './splitter.js';
+
+/** Largest piece of input processed between two rounds of yielding events. */
+const SLICE_BYTES = 1024 * 1024;
 
 export { pathToString } from './path.js';
 
@@ -68,10 +72,17 @@ export async function* streamJson(
   options: JsonStreamOptions,
 ): AsyncGenerator<JsonEvent> {
   const splitter = new JsonSplitter(options);
-  for await (const chunk of input) {
-    const events = splitter.push(chunk);
-    for (const event of events) yield event;
-    splitter.throwIfFailed();
+  for await (const item of input) {
+    // Tolerate text chunks (a stream with an encoding set); the type asks for bytes.
+    const chunk: Uint8Array = typeof item === 'string' ? Buffer.from(item, 'utf8') : item;
+    // A huge chunk (a whole file given as one Uint8Array) is fed in slices, so the parsed values waiting to be
+    // yielded never hold more than one slice's worth of records.
+    for (let offset = 0; offset < chunk.length || offset === 0; offset += SLICE_BYTES) {
+      const slice = chunk.length <= SLICE_BYTES ? chunk : chunk.subarray(offset, offset + SLICE_BYTES);
+      const events = splitter.push(slice);
+      for (const event of events) yield event;
+      splitter.throwIfFailed();
+    }
   }
   const events = splitter.end();
   for (const event of events) yield event;

@@ -2,8 +2,10 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** Absolute path of `../shared/corpus` as seen from the project root. */
-export const CORPUS_ROOT = resolve(fileURLToPath(new URL('../../', import.meta.url)), '../shared/corpus');
+/** Absolute path of `../shared/corpus` as seen from the project root (override: `ASFF_STREAM_CORPUS`). */
+export const CORPUS_ROOT =
+  process.env.ASFF_STREAM_CORPUS ??
+  resolve(fileURLToPath(new URL('../../', import.meta.url)), '../shared/corpus');
 
 /** True when the real-file corpus is present (it is not in a user's clone). */
 export const HAS_CORPUS = existsSync(CORPUS_ROOT);

@@ -256,6 +256,11 @@ describe('streamJson errors', () => {
     expect(error).toMatchObject({ code: 'E_PARSE', line: 3, column: 7, byte: 18 });
   });
 
+  it('reports the line and column where a non-JSON input starts', () => {
+    const error = failureOf('\n\n   Checkov banner', descendAll, [2]);
+    expect(error).toMatchObject({ code: 'E_FORMAT', byte: 5, line: 3, column: 4 });
+  });
+
   it('reports a UTF-16 input as an encoding problem', () => {
     const utf16 = Buffer.from('\ufeff{"a":1}', 'utf16le');
     expect(failureOf(utf16, descendAll).code).toBe('E_ENCODING');

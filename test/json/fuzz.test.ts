@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isConverterError } from '../../src/errors.js';
 import { pathToString } from '../../src/json/index.js';
+import { findJsonSyntaxError } from '../../src/json/syntax.js';
 import { bytesOf, chunk, plain, referenceEvents, type Selector, splitSync } from './helpers.js';
 
 /** mulberry32: small, fast, deterministic. */
@@ -196,6 +197,15 @@ describe('streamJson fuzz (seeded)', () => {
       ).toEqual(whole.events.map((event) => event.byte));
       for (const event of chunked.events) {
         const first = bytes[event.byte]!;
+        let line = 1;
+        for (
+          let index = bytes.indexOf(0x0a);
+          index !== -1 && index < event.byte;
+          index = bytes.indexOf(0x0a, index + 1)
+        ) {
+          line++;
+        }
+        expect(event.line, context).toBe(line);
         if (event.type === 'enter') expect(first, context).toBe(event.kind === 'object' ? 0x7b : 0x5b);
         if (event.type === 'exit') expect(first, context).toBe(event.kind === 'object' ? 0x7d : 0x5d);
         if (event.type === 'value') {
@@ -272,5 +282,38 @@ describe('streamJson fuzz (seeded)', () => {
     }
     expect(outcomes.rejected).toBeGreaterThan(200);
     expect(outcomes.accepted).toBeGreaterThan(20);
+  });
+
+  it('has a strict validator (used for error positions) that agrees with JSON.parse on 1,000 mutated values', () => {
+    const generator = new DocumentGenerator(createRandom(99));
+    let rejected = 0;
+    for (let iteration = 0; iteration < 1000; iteration++) {
+      const bytes = Buffer.from(bytesOf(generator.document()));
+      const position = generator.int(bytes.length);
+      const mutated =
+        iteration % 2 === 0
+          ? Buffer.concat([bytes.subarray(0, position), bytes.subarray(position + 1)])
+          : Buffer.concat([
+              bytes.subarray(0, position),
+              Buffer.from([
+                generator.pick([0x22, 0x5c, 0x7b, 0x5d, 0x2c, 0x3a, 0x2e, 0x65, 0x2b, 0x09, 0x01]),
+              ]),
+              bytes.subarray(position),
+            ]);
+      let parsedOk = true;
+      try {
+        JSON.parse(mutated.toString('utf8'));
+      } catch {
+        parsedOk = false;
+      }
+      const problem = findJsonSyntaxError(mutated);
+      expect(problem === undefined, mutated.toString('utf8').slice(0, 200)).toBe(parsedOk);
+      if (problem !== undefined) {
+        rejected++;
+        expect(problem.offset).toBeGreaterThanOrEqual(0);
+        expect(problem.offset).toBeLessThanOrEqual(mutated.length);
+      }
+    }
+    expect(rejected).toBeGreaterThan(500);
   });
 });

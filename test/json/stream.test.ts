@@ -157,6 +157,23 @@ describe('streamJson paths, positions and select calls', () => {
     expect(paths).toEqual(['', '[0]', '[0][0]', '[0][1]', '[0]', '[1]', '[1][0]', '[1]', '']);
   });
 
+  it('calls select as a method of the options object', async () => {
+    const { streamJson } = await import('../../src/json/index.js');
+    async function* input(): AsyncGenerator<Uint8Array> {
+      yield bytesOf('{"keep":1,"drop":2}');
+    }
+    const options = {
+      keep: 'keep',
+      select(path: readonly JsonPathSegment[]) {
+        return path.length === 0 ? 'descend' : path[0] === this.keep ? 'value' : 'skip';
+      },
+    } as const;
+    const paths: unknown[] = [];
+    for await (const event of streamJson(input(), options))
+      if (event.type === 'value') paths.push(event.path);
+    expect(paths).toEqual([['keep']]);
+  });
+
   it('treats descend on a scalar as value', () => {
     const { events } = splitSync([bytesOf('{"a":"x","b":2}')], () => 'descend');
     expect(plain(events).filter((event) => event.type === 'value')).toEqual([
@@ -206,5 +223,72 @@ describe('pathToString', () => {
     [['with "quote"'], '["with \\"quote\\""]'],
   ])('%j → %s', (path, text) => {
     expect(pathToString(path)).toBe(text);
+  });
+});
+
+describe('streamJson as an async generator', () => {
+  it('handles a whole document given as one chunk larger than its 1 MiB slice', async () => {
+    const results = Array.from({ length: 3000 }, (_, index) => ({
+      ruleId: `R${index}`,
+      text: 'é'.repeat(index % 700),
+    }));
+    const document = JSON.stringify({ runs: [{ results }] });
+    expect(document.length).toBeGreaterThan(1 << 20);
+    const select: Selector = (path) => (path.length < 4 ? 'descend' : 'value');
+    const { events, failure } = await splitAsync([bytesOf(document)], select);
+    expect(failure).toBeUndefined();
+    expect(events.filter((event) => event.type === 'value').map((event) => event.value)).toEqual(results);
+  });
+
+  it('accepts text chunks from a stream with an encoding set', async () => {
+    const { streamJson } = await import('../../src/json/index.js');
+    async function* text(): AsyncGenerator<string> {
+      yield '{"a":[1,';
+      yield '"é"]}';
+    }
+    const values: unknown[] = [];
+    for await (const event of streamJson(text() as unknown as AsyncIterable<Uint8Array>, {
+      select: (path) => (path.length < 2 ? 'descend' : 'value'),
+    })) {
+      if (event.type === 'value') values.push(event.value);
+    }
+    expect(values).toEqual([1, 'é']);
+  });
+
+  it('propagates an exception thrown by select after yielding the earlier values', async () => {
+    const { events, failure } = await splitAsync([bytesOf('[1,2,3]')], (path) => {
+      if (path[0] === 2) throw new Error('select failed');
+      return path.length === 0 ? 'descend' : 'value';
+    });
+    expect((failure as Error).message).toBe('select failed');
+    expect(plain(events).filter((event) => event.type === 'value')).toEqual([
+      { type: 'value', path: [0], value: 1 },
+      { type: 'value', path: [1], value: 2 },
+    ]);
+  });
+
+  it('closes the input when the consumer stops early', async () => {
+    const { streamJson } = await import('../../src/json/index.js');
+    let closed = false;
+    let pulled = 0;
+    async function* source(): AsyncGenerator<Uint8Array> {
+      try {
+        for (let index = 0; index < 1000; index++) {
+          pulled++;
+          yield bytesOf(index === 0 ? '[0' : `,${index}`);
+        }
+        yield bytesOf(']');
+      } finally {
+        closed = true;
+      }
+    }
+    let seen = 0;
+    for await (const event of streamJson(source(), {
+      select: (path) => (path.length === 0 ? 'descend' : 'value'),
+    })) {
+      if (event.type === 'value' && ++seen === 3) break;
+    }
+    expect(closed).toBe(true);
+    expect(pulled).toBeLessThan(10);
   });
 });

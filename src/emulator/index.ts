@@ -1,0 +1,68 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { EmulatorCore } from './server.js';
+import type { EmulatorOptions, RunningEmulator } from './types.js';
+
+export { DEFAULT_RATES } from './server.js';
+export type {
+  AccessKeyRule,
+  EmulatorOperation,
+  EmulatorOptions,
+  EmulatorStats,
+  EmulatorViolation,
+  FaultOptions,
+  FindingQuery,
+  FindingValidator,
+  RateLimit,
+  RequestRecord,
+  RunningEmulator,
+  ThrottleStorm,
+  ThrottlingOptions,
+} from './types.js';
+
+/**
+ * Starts a local Security Hub (BatchImportFindings, GetFindings, BatchUpdateFindings) plus STS
+ * GetCallerIdentity on one loopback port, speaking the wire protocols the real AWS SDK clients use.
+ * Point clients at `url` with any static credentials.
+ */
+export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  const core = new EmulatorCore(options);
+  const server = createServer((req, res) => core.handle(req, res));
+  server.keepAliveTimeout = 5_000;
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  core.reset();
+  const { port } = server.address() as AddressInfo;
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+
+  return {
+    url: `http://${urlHost}:${port}`,
+    port,
+    stop: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error === undefined ? resolve() : reject(error)));
+        server.closeAllConnections();
+      }),
+    findings: (query = {}) =>
+      core.store
+        .all()
+        .filter(
+          (s) =>
+            (query.accountId === undefined || s.accountId === query.accountId) &&
+            (query.region === undefined || s.region === query.region),
+        )
+        .map((s) => structuredClone(s.finding)),
+    requests: () => core.log.list(),
+    stats: () => core.log.stats(core.store.size),
+    maxRequestsInAnyWindow: (windowMs, filter) => core.log.maxInWindow(windowMs, filter),
+    reset: () => core.reset(),
+    startThrottleStorm: (durationMs) => core.faults.addStorm({ startMs: core.elapsed(), durationMs }),
+    setFaults: (faults) => core.setFaults(faults),
+  };
+}

@@ -1,0 +1,198 @@
+import type { AwsSecurityFinding } from '@aws-sdk/client-securityhub';
+
+/** One problem `validate` found in a finding; the same shape as `AsffViolation` of `src/asff/validate.ts`. */
+export interface EmulatorViolation {
+  /** Dotted path inside the finding, e.g. `Resources[0].Type` (empty for the finding itself). */
+  path: string;
+  /** Short rule name, e.g. `maxLength`, `required`. */
+  rule: string;
+  /** Human-readable text in AJV wording, e.g. `should NOT be longer than 256 characters`. */
+  message: string;
+}
+
+/** A finding validator: returns every violation, or an empty array for a valid finding. */
+export type FindingValidator = (finding: unknown) => readonly EmulatorViolation[];
+
+/** The Security Hub operations (plus STS GetCallerIdentity) the emulator answers. */
+export type EmulatorOperation =
+  | 'BatchImportFindings'
+  | 'GetFindings'
+  | 'BatchUpdateFindings'
+  | 'GetCallerIdentity'
+  | 'Unknown';
+
+/** A token bucket: `ratePerSecond` tokens are added every second, up to `burst`. */
+export interface RateLimit {
+  ratePerSecond: number;
+  burst: number;
+}
+
+/**
+ * Token buckets per account + Region. Each operation can be given its own limit or `false` (unlimited).
+ * Defaults are the documented Security Hub quotas.
+ */
+export interface ThrottlingOptions {
+  /** @defaultValue `{ ratePerSecond: 10, burst: 30 }` */
+  import?: RateLimit | false;
+  /** @defaultValue `{ ratePerSecond: 3, burst: 6 }` */
+  getFindings?: RateLimit | false;
+  /** @defaultValue `{ ratePerSecond: 10, burst: 30 }` */
+  batchUpdate?: RateLimit | false;
+}
+
+/** A time window, relative to the emulator's start, in which every Security Hub request gets a 429. */
+export interface ThrottleStorm {
+  /** Milliseconds after `startEmulator` resolved. */
+  startMs: number;
+  durationMs: number;
+}
+
+/**
+ * Fault injection. Every decision comes from a hash of `seed` and a counter (see docs/emulator.md), so a
+ * sequential client sees the same faults on every run.
+ */
+export interface FaultOptions {
+  /** @defaultValue `1` */
+  seed?: number;
+  /** Fraction of Security Hub requests answered with 500 `InternalException` (not processed). @defaultValue `0` */
+  serverErrorRate?: number;
+  /** Fraction of Security Hub requests whose socket is destroyed before processing. @defaultValue `0` */
+  resetRate?: number;
+  /**
+   * Fraction of Security Hub requests that are processed (findings stored) but whose socket is then
+   * destroyed instead of answered: the client cannot know the import happened. @defaultValue `0`
+   */
+  lostResponseRate?: number;
+  /** Fraction of findings (per Id and attempt) returned in `FailedFindings` with a transient code. @defaultValue `0` */
+  findingFailureRate?: number;
+  /** Codes used for injected per-finding failures, picked by the same hash. @defaultValue `['InternalFailure']` */
+  findingFailureCodes?: readonly string[];
+  /** Windows in which every Security Hub request is throttled. @defaultValue `[]` */
+  throttleStorms?: readonly ThrottleStorm[];
+  /** Security Hub operations the faults apply to (never STS). @defaultValue all three Security Hub operations */
+  operations?: readonly EmulatorOperation[];
+}
+
+/** How one access key id is treated. */
+export interface AccessKeyRule {
+  /** The account the key belongs to. @defaultValue the emulator's `accountId` */
+  accountId?: string;
+  /**
+   * `allow`: normal caller. `deny`: STS answers (as real STS does, it needs no permission) but every
+   * Security Hub call gets 403 `AccessDeniedException`. `unknown`: the key does not exist (403
+   * `UnrecognizedClientException` from Security Hub, `InvalidClientTokenId` from STS).
+   * @defaultValue `'allow'`
+   */
+  access?: 'allow' | 'deny' | 'unknown';
+}
+
+/** Options of {@link startEmulator}. */
+export interface EmulatorOptions {
+  /** @defaultValue `0` (any free port) */
+  port?: number;
+  /** @defaultValue `'127.0.0.1'` */
+  host?: string;
+  /** Account of callers whose access key is not mapped. @defaultValue `'123456789012'` */
+  accountId?: string;
+  /** Region used when the request's SigV4 credential scope names none. @defaultValue `'us-east-1'` */
+  region?: string;
+  /** Access key id → account id or rule. */
+  accessKeys?: Readonly<Record<string, string | AccessKeyRule>>;
+  /** Treat keys absent from `accessKeys` as unknown (403). @defaultValue `false` */
+  rejectUnknownAccessKeys?: boolean;
+  /** Accounts in which Security Hub is not enabled: every call gets 401 `InvalidAccessException`. */
+  disabledAccounts?: readonly string[];
+  /** Non-default product ARNs the accounts are subscribed to (others fail with `InvalidAccess`). */
+  enabledProductArns?: readonly string[];
+  /** Token buckets; `false` turns throttling off entirely. */
+  throttling?: ThrottlingOptions | false;
+  faults?: FaultOptions;
+  /** Finding validator. @defaultValue `validateAsff` of `src/asff/validate.ts` */
+  validate?: FindingValidator;
+  /** Largest accepted finding, in UTF-8 bytes of its JSON. @defaultValue `240_000` */
+  maxFindingBytes?: number;
+  /** Largest accepted request body, in bytes. @defaultValue `6_000_000` */
+  maxRequestBytes?: number;
+  /** Wall clock for `ProcessedAt`, note timestamps and the request log. @defaultValue `() => new Date()` */
+  now?: () => Date;
+  /** Monotonic milliseconds for token buckets and storms. @defaultValue `performance.now` */
+  clock?: () => number;
+  /** Records kept by `requests()`; older ones only count in `stats()`. @defaultValue `100_000` */
+  requestLogLimit?: number;
+  /** Called with each request's log record once its answer was sent (or its socket destroyed). */
+  onRequest?: (record: RequestRecord) => void;
+}
+
+/** One entry of the request log. */
+export interface RequestRecord {
+  /** Arrival time, epoch milliseconds (from `now`). */
+  time: number;
+  /** Arrival time on the monotonic `clock`, milliseconds since the emulator started. */
+  elapsedMs: number;
+  operation: EmulatorOperation;
+  /** HTTP status sent, or `0` when the socket was destroyed. */
+  status: number;
+  /** Findings in a BatchImportFindings body (or identifiers in BatchUpdateFindings), else 0. */
+  findingCount: number;
+  /** Caller account, when the access key was resolved. */
+  accountId?: string;
+  region?: string;
+  /** Error shape name for non-200 answers. */
+  errorCode?: string;
+  /** The injected fault, if any. */
+  fault?: 'server-error' | 'reset' | 'lost-response' | 'throttle-storm';
+  /** Findings returned in FailedFindings (BatchImportFindings only). */
+  failedCount?: number;
+}
+
+/** Counters over the emulator's lifetime (since the last `reset`). */
+export interface EmulatorStats {
+  requests: number;
+  byOperation: Record<string, number>;
+  byStatus: Record<string, number>;
+  /** Requests answered 429. */
+  throttled: number;
+  /** Findings currently stored (all accounts and Regions). */
+  storedFindings: number;
+  /** Findings created by BatchImportFindings. */
+  created: number;
+  /** Findings updated (incoming UpdatedAt newer than the stored one). */
+  updated: number;
+  /** Findings accepted but ignored (incoming UpdatedAt not newer). */
+  ignoredStale: number;
+  /** FailedFindings returned, by ErrorCode. */
+  failedFindings: Record<string, number>;
+  /** Injected faults, by kind. */
+  faults: Record<string, number>;
+}
+
+/** Selects which stored findings {@link RunningEmulator.findings} returns. */
+export interface FindingQuery {
+  accountId?: string;
+  region?: string;
+}
+
+/** A started emulator. */
+export interface RunningEmulator {
+  /** `http://127.0.0.1:<port>`: pass it as `endpoint` to the SDK clients or `--endpoint-url` to the CLI. */
+  readonly url: string;
+  readonly port: number;
+  /** Closes the server and every open connection. */
+  stop(): Promise<void>;
+  /** Stored findings (copies), in insertion order. */
+  findings(query?: FindingQuery): AwsSecurityFinding[];
+  /** The request log (copies), oldest first. */
+  requests(): RequestRecord[];
+  stats(): EmulatorStats;
+  /** Most requests whose arrival fell into any window of `windowMs` (sliding), optionally filtered. */
+  maxRequestsInAnyWindow(windowMs: number, filter?: (record: RequestRecord) => boolean): number;
+  /**
+   * Forgets findings, the log, the counters, the token buckets, the fault counters and storms started with
+   * `startThrottleStorm`, and restarts the clock that `throttleStorms` windows count from (the seed stays).
+   */
+  reset(): void;
+  /** Throttle every Security Hub request for the next `durationMs` milliseconds. */
+  startThrottleStorm(durationMs: number): void;
+  /** Replace the fault options from now on (counters restart so the sequence is reproducible). */
+  setFaults(faults: FaultOptions): void;
+}
