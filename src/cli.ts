@@ -26,6 +26,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   convert: async () => (await import('./commands/convert.js')).runConvert,
   validate: async () => (await import('./commands/validate.js')).runValidate,
   hub: async () => (await import('./commands/hub.js')).runHubCommand,
+  import: async () => (await import('./commands/import.js')).runImport,
+  demo: async () => (await import('./commands/demo.js')).runDemo,
 };
 
 async function version(): Promise<string> {
@@ -67,6 +69,9 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
     process.off('SIGTERM', interrupt);
   }
 }
+
+// The pinned AWS SDK works on Node 20; its notice about future releases is noise in a CI log.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   if (error.code === 'EPIPE') process.exit(EXIT.OK);

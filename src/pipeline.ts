@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { AwsSecurityFinding } from '@aws-sdk/client-securityhub';
 import type { Adapter, AdapterContext, Finding, Issue, SeverityLabel } from './adapter.js';
-import { toAsff } from './asff/build.js';
+import { type AsffContext, toAsff } from './asff/build.js';
 import { detectAdapter } from './detect.js';
 import { ConverterError } from './errors.js';
 import { type InputSource, openInput } from './internal/input.js';
@@ -160,6 +160,7 @@ async function* run(
     ...(options.signal !== undefined ? { signal: options.signal } : {}),
   };
 
+  let asffContext: AsffContext | undefined;
   try {
     for await (const finding of adapter.parse(opened.chunks, ctx)) {
       if (options.signal?.aborted === true) throw new ConverterError('E_ABORTED', 'interrupted');
@@ -184,14 +185,17 @@ async function* run(
         });
         continue;
       }
-      const result = toAsff(finding, {
-        adapter: adapter.name,
-        accountId: options.accountId,
-        region: options.region,
-        scope,
-        now,
-        ...(options.productArn !== undefined ? { productArn: options.productArn } : {}),
-      });
+      if (asffContext?.scope !== scope) {
+        asffContext = {
+          adapter: adapter.name,
+          accountId: options.accountId,
+          region: options.region,
+          scope,
+          now,
+          ...(options.productArn !== undefined ? { productArn: options.productArn } : {}),
+        };
+      }
+      const result = toAsff(finding, asffContext);
       for (const issue of result.issues) countIssue(issue);
       if (!result.ok) {
         stats.failed++;

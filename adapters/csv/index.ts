@@ -1,13 +1,254 @@
+import { basename } from 'node:path';
+import type { AdapterContext, Finding, Issue } from '../../src/adapter.js';
 import { defineAdapter } from '../../src/adapter.js';
-import { ConverterError } from '../../src/errors.js';
+import { MAX_PRODUCT_FIELD_VALUE_LENGTH, MAX_VULNERABILITIES } from '../../src/asff/limits.js';
+import { ConverterError, isConverterError } from '../../src/errors.js';
+import { type CompiledMap, compileMap } from './compile.js';
+import { detectCsv } from './detect.js';
+import { CsvHeader } from './header.js';
+import { loadCsvMap } from './load-map.js';
+import { CVE_TYPE, mapRow } from './map.js';
+import { matchProfile, PROFILES } from './profiles/index.js';
+import { type CsvRecord, MAX_RECORD_BYTES, readCsvRecords } from './records.js';
+import type { CsvMap } from './spec.js';
 
-/** Placeholder until the csv adapter lands: claims nothing, refuses to parse. */
+const NAME = 'csv';
+
+/** Rows searched for the header (report preambles come before it, e.g. Qualys VMDR). */
+export const HEADER_SEARCH_ROWS = 32;
+/** Distinct vulnerabilities kept while merging the repeated rows of one finding (toAsff keeps the first 20). */
+export const MAX_MERGED_VULNERABILITIES = 1000;
+
+/**
+ * Scanner CSV exports: a built-in profile is picked from the header (Nessus, Tenable, OpenVAS, Qualys and
+ * others), or the `csvMap` option says which column is which for any other CSV.
+ */
 export default defineAdapter({
-  name: 'csv',
-  meta: { description: 'csv (not implemented yet)', extensions: [], identity: 'n/a' },
-  detect: () => false,
-  // biome-ignore lint/correctness/useYield: placeholder
-  async *parse() {
-    throw new ConverterError('E_FORMAT', 'the csv adapter is not implemented yet', { adapter: 'csv' });
+  name: NAME,
+  meta: {
+    description: `CSV exports of vulnerability scanners (${PROFILES.map((p) => p.id).join(', ')}), or any CSV with --csv-map`,
+    extensions: ['csv', 'tsv'],
+    identity:
+      "the profile's identity columns (Nessus-like: host, protocol, port, plugin id); see docs/csv.md",
   },
+  detect: detectCsv,
+  parse: parseCsv,
 });
+
+/** A finding waiting for the next row: Nessus repeats a result once per CVE on adjacent rows. */
+interface Pending {
+  finding: Finding;
+  fields: readonly string[];
+  line: number;
+  /** Vulnerability ids beyond {@link MAX_MERGED_VULNERABILITIES} were dropped. */
+  capped: boolean;
+}
+
+async function* parseCsv(input: AsyncIterable<Uint8Array>, ctx: AdapterContext): AsyncGenerator<Finding> {
+  const userMap = await loadCsvMap(ctx.options.csvMap);
+  const maxRecordBytes = positiveNumber(ctx.options.csvMaxRecordBytes) ?? MAX_RECORD_BYTES;
+  const fileHint = ctx.filename !== undefined ? basename(ctx.filename).replace(/\.gz$/i, '') : undefined;
+  const issue = (record: CsvRecord, code: string, message: string, skipped = false): void => {
+    ctx.onIssue({
+      code,
+      message,
+      line: record.line,
+      recordIndex: record.index,
+      ...(skipped ? { skipped } : {}),
+    });
+  };
+
+  let map: CompiledMap | undefined;
+  let header: CsvHeader | undefined;
+  let scopeHint = '';
+  const search: HeaderSearch = { rows: 0, first: undefined, error: undefined };
+  let pending: Pending | undefined;
+  try {
+    for await (const record of readCsvRecords(input, { maxRecordBytes })) {
+      if (ctx.signal?.aborted === true)
+        throw new ConverterError('E_ABORTED', 'interrupted', { adapter: NAME });
+      if (isBlankLine(record)) continue;
+      if (record.latin1) {
+        issue(record, 'latin1-fallback', 'row is not valid UTF-8; decoded as Windows-1252 (Latin-1)');
+      }
+      if (map === undefined || header === undefined) {
+        const found = findHeader(record, userMap, search);
+        if (found === undefined) continue;
+        [map, header] = found;
+        scopeHint = fileHint ?? map.name;
+        if (search.rows > 1) {
+          issue(
+            record,
+            'preamble-skipped',
+            `${search.rows - 1} row(s) before the header were skipped as a report preamble`,
+          );
+        }
+        continue;
+      }
+      if (record.fields.length !== header.width) {
+        issue(
+          record,
+          'ragged-row',
+          `row has ${record.fields.length} fields but the header (line ${header.line}) has ${header.width}; skipped`,
+          true,
+        );
+        continue;
+      }
+      if (record.fields.every((field) => field.trim() === '')) {
+        issue(record, 'empty-row', 'row has no values; skipped', true);
+        continue;
+      }
+      const result = mapRow(map, record.fields, scopeHint);
+      if (!result.ok) {
+        issue(record, result.code, result.message, true);
+        continue;
+      }
+      for (const rowIssue of result.issues)
+        ctx.onIssue({ ...rowIssue, line: record.line, recordIndex: record.index });
+      if (pending !== undefined && sameIdentity(pending.finding, result.finding)) {
+        mergeInto(pending, result.finding, record, map, header, ctx);
+        continue;
+      }
+      if (pending !== undefined) yield finish(pending);
+      pending = { finding: result.finding, fields: record.fields, line: record.line, capped: false };
+    }
+  } catch (error) {
+    // The finding before a fatal error is complete: emit it, then fail.
+    if (pending !== undefined) yield finish(pending);
+    pending = undefined;
+    throw error;
+  }
+  if (pending !== undefined) yield finish(pending);
+  if (map === undefined && search.first !== undefined) throw noHeaderError(search, userMap);
+}
+
+interface HeaderSearch {
+  /** Non-blank rows looked at so far. */
+  rows: number;
+  /** The first row: the header a message shows when none is found. */
+  first: CsvHeader | undefined;
+  /** Why the user's map did not fit the first row. */
+  error: ConverterError | undefined;
+}
+
+/**
+ * Tries `record` as the header: with a user map, the first row the map compiles against (strictly); otherwise
+ * the first row matching a profile. Gives up after {@link HEADER_SEARCH_ROWS} rows.
+ */
+function findHeader(
+  record: CsvRecord,
+  userMap: CsvMap | undefined,
+  search: HeaderSearch,
+): [CompiledMap, CsvHeader] | undefined {
+  search.rows++;
+  const candidate = new CsvHeader(record.fields, record.line);
+  search.first ??= candidate;
+  if (userMap !== undefined) {
+    try {
+      return [compileMap(userMap, candidate, true), candidate];
+    } catch (error) {
+      if (!isConverterError(error)) throw error;
+      search.error ??= error;
+    }
+  } else {
+    const profile = matchProfile(candidate);
+    if (profile !== undefined) return [compileMap(profile.map, candidate, false, profile.id), candidate];
+  }
+  if (search.rows >= HEADER_SEARCH_ROWS) throw noHeaderError(search, userMap);
+  return undefined;
+}
+
+function noHeaderError(search: HeaderSearch, userMap: CsvMap | undefined): ConverterError {
+  if (userMap !== undefined && search.error !== undefined) return search.error;
+  const first = search.first!;
+  return new ConverterError(
+    'E_FORMAT',
+    `unknown CSV header ${first.describe(8)} (searched ${Math.min(search.rows, HEADER_SEARCH_ROWS)} row(s)); ` +
+      `known profiles: ${PROFILES.map((p) => p.id).join(', ')}; for any other CSV pass --csv-map map.json naming the ` +
+      'title and identity columns (see docs/csv.md)',
+    { adapter: NAME, line: first.line },
+  );
+}
+
+function isBlankLine(record: CsvRecord): boolean {
+  return record.fields.length === 1 && record.fields[0] === '';
+}
+
+function sameIdentity(a: Finding, b: Finding): boolean {
+  return a.identity.length === b.identity.length && a.identity.every((value, i) => value === b.identity[i]);
+}
+
+/**
+ * Folds a repeated row into the pending finding: its vulnerabilities are added (Nessus writes one row per CVE)
+ * and its differing ProductFields values appended (Nessus service detection reports one port twice with two
+ * outputs). Other fields cannot hold two values; when the rows differ there, a `merged-row` issue says so.
+ */
+function mergeInto(
+  pending: Pending,
+  next: Finding,
+  record: CsvRecord,
+  map: CompiledMap,
+  header: CsvHeader,
+  ctx: AdapterContext,
+): void {
+  const list = pending.finding.vulnerabilities ?? [];
+  const known = new Set(list.map((v) => v.Id));
+  for (const vulnerability of next.vulnerabilities ?? []) {
+    if (known.has(vulnerability.Id)) continue;
+    if (known.size >= MAX_MERGED_VULNERABILITIES) {
+      pending.capped = true;
+      break;
+    }
+    known.add(vulnerability.Id);
+    list.push(vulnerability);
+  }
+  if (list.length > 0) pending.finding.vulnerabilities = list;
+  const fields = pending.finding.productFields ?? {};
+  for (const [key, value] of Object.entries(next.productFields ?? {})) {
+    const current = fields[key];
+    if (value === undefined || current === value) continue;
+    const text = String(value);
+    if (current === undefined) fields[key] = text;
+    else if (
+      !String(current).split('\n---\n').includes(text) &&
+      String(current).length < MAX_PRODUCT_FIELD_VALUE_LENGTH
+    )
+      fields[key] = `${current}\n---\n${text}`;
+  }
+  pending.finding.productFields = fields;
+  const differing: string[] = [];
+  for (let i = 0; i < record.fields.length; i++) {
+    if (map.cveColumns.has(i) || record.fields[i] === pending.fields[i]) continue;
+    differing.push(JSON.stringify(header.names[i] ?? `column ${i + 1}`));
+  }
+  if (differing.length > 0) {
+    const issue: Issue = {
+      code: 'merged-row',
+      message:
+        `row repeats the identity of line ${pending.line} with other values in ${differing.slice(0, 3).join(', ')}` +
+        `${differing.length > 3 ? ` and ${differing.length - 3} more column(s)` : ''}; merged into one finding ` +
+        `(differing ProductFields values are appended, other fields keep line ${pending.line}'s values)`,
+      line: record.line,
+      recordIndex: record.index,
+    };
+    ctx.onIssue(issue);
+  }
+}
+
+/** Final touches once no more rows will merge: CVE type, and every id when there are more than ASFF keeps. */
+function finish(pending: Pending): Finding {
+  const finding = pending.finding;
+  const vulnerabilities = finding.vulnerabilities ?? [];
+  if (vulnerabilities.length > 0) finding.types = [CVE_TYPE];
+  if (vulnerabilities.length > MAX_VULNERABILITIES || pending.capped) {
+    finding.productFields = {
+      ...finding.productFields,
+      vulnerabilityIds: vulnerabilities.map((v) => v.Id).join(', ') + (pending.capped ? ', …' : ''),
+    };
+  }
+  return finding;
+}
+
+function positiveNumber(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : undefined;
+}

@@ -1,13 +1,21 @@
 import { defineAdapter } from '../../src/adapter.js';
-import { ConverterError } from '../../src/errors.js';
+import { detectSarif } from './detect.js';
+import { parseSarif } from './parse.js';
 
-/** Placeholder until the sarif adapter lands: claims nothing, refuses to parse. */
+/**
+ * SARIF 2.1.0 logs from any tool (CodeQL, Semgrep, ESLint, Checkov, tfsec, Bandit, gitleaks, Trivy, Snyk,
+ * Grype, KICS, Polyspace, SpotBugs, dependency-check, Dockle, Flawfinder …), streamed result by result.
+ * Mapping, options and identity: `docs/sarif.md`.
+ */
 export default defineAdapter({
   name: 'sarif',
-  meta: { description: 'sarif (not implemented yet)', extensions: [], identity: 'n/a' },
-  detect: () => false,
-  // biome-ignore lint/correctness/useYield: placeholder
-  async *parse() {
-    throw new ConverterError('E_FORMAT', 'the sarif adapter is not implemented yet', { adapter: 'sarif' });
+  meta: {
+    description: 'SARIF 2.1.0 logs from any static-analysis, IaC, secret or dependency scanner',
+    extensions: ['sarif', 'json'],
+    docsUrl: 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html',
+    identity:
+      'tool + rule id + primary file, then: all `fingerprints`; or GitHub `partialFingerprints` + message; or start line/column + logical location + message (+ other partial fingerprints)',
   },
+  detect: detectSarif,
+  parse: parseSarif,
 });

@@ -90,8 +90,9 @@ export function toAsff(finding: Finding, ctx: AsffContext): AsffBuildResult {
     return out;
   };
 
-  const nowIso = ctx.now.toISOString();
-  const partition = partitionOf(ctx.region);
+  const derived = derivedOf(ctx);
+  const nowIso = derived.nowIso;
+  const partition = derived.partition;
   const ruleId = isNonBlank(finding.ruleId) ? finding.ruleId : 'unknown-rule';
   const titleSource = isNonBlank(finding.title) ? oneLine(finding.title) : ruleId;
   const title = text('Title', titleSource, MAX_TITLE_LENGTH);
@@ -117,7 +118,7 @@ export function toAsff(finding: Finding, ctx: AsffContext): AsffBuildResult {
   const asff: AwsSecurityFinding = {
     SchemaVersion: ASFF_SCHEMA_VERSION,
     Id: findingId(ctx.scope, ctx.adapter, finding.identity),
-    ProductArn: ctx.productArn ?? defaultProductArn(ctx.accountId, ctx.region),
+    ProductArn: derived.productArn,
     GeneratorId: generatorId(ctx.adapter, ruleId),
     AwsAccountId: ctx.accountId,
     Types: types,
@@ -189,6 +190,33 @@ export function toAsff(finding: Finding, ctx: AsffContext): AsffBuildResult {
   return shrink(result, issues);
 }
 
+interface DerivedContext {
+  nowMs: number;
+  nowIso: string;
+  partition: string;
+  productArn: string;
+  productFieldPrefix: string;
+}
+
+// toAsff runs once per finding with the same context: derive its strings once per context object
+// (contexts are treated as immutable, except that a new clock value is noticed).
+const DERIVED = new WeakMap<AsffContext, DerivedContext>();
+
+function derivedOf(ctx: AsffContext): DerivedContext {
+  let derived = DERIVED.get(ctx);
+  if (derived === undefined || derived.nowMs !== ctx.now.getTime()) {
+    derived = {
+      nowMs: ctx.now.getTime(),
+      nowIso: ctx.now.toISOString(),
+      partition: partitionOf(ctx.region),
+      productArn: ctx.productArn ?? defaultProductArn(ctx.accountId, ctx.region),
+      productFieldPrefix: `${PRODUCT_FIELD_PREFIX}/${sanitizeIdPart(ctx.adapter, 32)}/`,
+    };
+    DERIVED.set(ctx, derived);
+  }
+  return derived;
+}
+
 function observedAt(value: string | undefined, fallback: string): string {
   if (value === undefined || !isNonBlank(value)) return fallback;
   if (ASFF_TIMESTAMP_PATTERN.test(value)) return value;
@@ -257,11 +285,14 @@ function clampRatio(value: number): number {
 function cleanTypes(types: readonly string[], issues: Issue[]): string[] {
   const out: string[] = [];
   for (const raw of types) {
-    const type = raw
-      .split('/')
-      .map((part) => part.trim())
-      .filter((part) => part.length > 0)
-      .join('/');
+    const type =
+      TYPE_PATTERN.test(raw) && raw.trim() === raw && !raw.includes(' /') && !raw.includes('/ ')
+        ? raw
+        : raw
+            .split('/')
+            .map((part) => part.trim())
+            .filter((part) => part.length > 0)
+            .join('/');
     if (!TYPE_PATTERN.test(type)) {
       issues.push({
         code: 'type-dropped',
@@ -358,7 +389,7 @@ function productFields(finding: Finding, ctx: AsffContext, issues: Issue[]): Rec
   fields[ADAPTER_PRODUCT_FIELD] = ctx.adapter;
   const extra = finding.productFields;
   if (extra === undefined) return fields;
-  const prefix = `${PRODUCT_FIELD_PREFIX}/${sanitizeIdPart(ctx.adapter, 32)}/`;
+  const prefix = derivedOf(ctx).productFieldPrefix;
   let count = 2;
   for (const key in extra) {
     const value = extra[key];

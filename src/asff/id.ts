@@ -25,15 +25,27 @@ export function sanitizeIdPart(value: string, max = MAX_SCOPE_LENGTH): string {
  * `['a,b']` and `['a','b']` never collide and the same inputs always give the same Id, in any order of findings.
  */
 export function findingId(scope: string, adapter: string, identity: readonly unknown[]): string {
-  const hash = createHash('sha256');
-  for (const part of [scope, adapter, ...identity]) {
-    const text =
-      part === undefined ? '\u0000u' : part === null ? '\u0000n' : `${typeof part}:${String(part)}`;
-    hash.update(`${text.length}:${text}|`);
-  }
-  const digest = hash.digest('base64url').slice(0, HASH_LENGTH);
-  const id = `${sanitizeIdPart(scope)}/${sanitizeIdPart(adapter, 64)}/${digest}`;
+  // One string, one update: the digest equals feeding each length-prefixed part separately.
+  let material = encodePart(scope) + encodePart(adapter);
+  for (const part of identity) material += encodePart(part);
+  const digest = createHash('sha256').update(material).digest('base64url').slice(0, HASH_LENGTH);
+  const id = `${idPrefix(scope, adapter)}${digest}`;
   return id.length <= MAX_ID_LENGTH ? id : id.slice(-MAX_ID_LENGTH);
+}
+
+function encodePart(part: unknown): string {
+  const text = part === undefined ? '\u0000u' : part === null ? '\u0000n' : `${typeof part}:${String(part)}`;
+  return `${text.length}:${text}|`;
+}
+
+// A run uses one scope and adapter for every finding: remember the last sanitized prefix.
+let lastPrefix: { scope: string; adapter: string; prefix: string } | undefined;
+
+function idPrefix(scope: string, adapter: string): string {
+  if (lastPrefix?.scope !== scope || lastPrefix.adapter !== adapter) {
+    lastPrefix = { scope, adapter, prefix: `${sanitizeIdPart(scope)}/${sanitizeIdPart(adapter, 64)}/` };
+  }
+  return lastPrefix.prefix;
 }
 
 /** `GeneratorId`: `<adapter>/<ruleId>`, bounded to 512 characters. */

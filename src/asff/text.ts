@@ -14,7 +14,8 @@ export function codePointLength(text: string): number {
  * Returns the text unchanged when it fits.
  */
 export function truncateText(text: string, max: number): string {
-  if (text.length <= max && codePointLength(text) <= max) return text;
+  // A string never has more code points than UTF-16 units, so the common short case needs no counting.
+  if (text.length <= max || codePointLength(text) <= max) return text;
   const marker = max > TRUNCATION_MARKER.length * 2 ? TRUNCATION_MARKER : '…';
   const keep = Math.max(0, max - codePointLength(marker));
   let out = '';
@@ -29,12 +30,17 @@ export function truncateText(text: string, max: number): string {
 
 /** Collapses whitespace runs and trims; used for one-line fields such as Title. */
 export function oneLine(text: string): string {
+  if (!/\s\s|[^\S ]/.test(text) && text.trim() === text) return text;
   return text.replace(/\s+/g, ' ').trim();
 }
 
 /** True when the string has at least one non-whitespace character (ASFF NonEmptyString). */
 export function isNonBlank(value: unknown): value is string {
-  return typeof value === 'string' && /\S/.test(value);
+  if (typeof value !== 'string' || value.length === 0) return false;
+  const first = value.charCodeAt(0);
+  // Fast path: a first character that is plainly not white space.
+  if (first > 0x20 && first < 0x7f) return true;
+  return /\S/.test(value);
 }
 
 const ACCESS_KEY_ID_PATTERN = /\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\b/g;

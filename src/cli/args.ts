@@ -20,6 +20,8 @@ export const CONVERT_FLAGS = {
   resolved: { type: 'string' },
   'trivy-licenses': { type: 'boolean' },
   'csv-map': { type: 'string' },
+  repository: { type: 'string' },
+  target: { type: 'string' },
   summary: { type: 'string' },
   adapter: { type: 'string', multiple: true },
   quiet: { type: 'boolean', short: 'q' },
@@ -37,6 +39,8 @@ export const CONVERT_FLAGS_HELP = `  --account ID          12-digit AWS account 
   --resolved MODE       archive (default: send resolved findings as ARCHIVED) or skip
   --trivy-licenses      include Trivy license findings (off by default)
   --csv-map FILE        JSON column mapping for CSV files no built-in profile knows
+  --repository URL      SARIF: the repository the code findings belong to, when the log does not say
+  --target NAME         SARIF: the resource for results without a location (an image, a host)
   --summary FILE        write the JSON summary to FILE
   --adapter MODULE      load a custom adapter (an ES module whose default export is an Adapter); repeatable
   -q, --quiet           no progress or summary on stderr`;
@@ -107,6 +111,10 @@ export function convertOptionsFromFlags(
   }
   const adapterOptions: Record<string, unknown> = {};
   if (flags['trivy-licenses'] === true) adapterOptions.trivyLicenses = true;
+  const repository = stringFlag(flags, 'repository');
+  if (repository !== undefined) adapterOptions.repository = repository;
+  const target = stringFlag(flags, 'target');
+  if (target !== undefined) adapterOptions.target = target;
   const csvMap = stringFlag(flags, 'csv-map');
   if (csvMap !== undefined) adapterOptions.csvMap = readCsvMap(csvMap);
   const minSeverity = stringFlag(flags, 'min-severity');

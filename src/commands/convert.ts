@@ -8,11 +8,11 @@ import {
   stringFlag,
 } from '../cli/args.js';
 import { EXIT, type ExitCode } from '../cli/exit-codes.js';
+import { FailOnCounter } from '../cli/fail-on.js';
 import { diagnostic, LineWriter, ProgressLine, reportError } from '../cli/output.js';
 import { IssueLog, summaryLine, summaryOf, writeSummary } from '../cli/summary.js';
 import { ConverterError } from '../errors.js';
 import { assertAccountAndRegion, convert } from '../pipeline.js';
-import { isAtLeast } from '../severity.js';
 
 /** `asff-stream convert --help`. */
 export const CONVERT_HELP = `Usage: asff-stream convert [INPUT|-] [options]
@@ -60,22 +60,15 @@ export async function runConvert(argv: readonly string[], signal?: AbortSignal):
     ...(signal !== undefined ? { signal } : {}),
     onIssue: (issue) => issues.record(issue.code, issue.message, issueWhere(issue)),
   });
-  let failing = 0;
+  const failing = new FailOnCounter(failOn);
   let exit: ExitCode = EXIT.OK;
   try {
     for await (const finding of run) {
       await out.write(`${JSON.stringify(finding)}\n`);
-      const label = finding.FindingProviderFields?.Severity?.Label;
-      if (
-        failOn !== undefined &&
-        finding.RecordState === 'ACTIVE' &&
-        label !== undefined &&
-        isAtLeast(label, failOn)
-      )
-        failing++;
+      failing.observe(finding);
       progress.update(() => `asff-stream: ${run.stats.emitted} findings…`);
     }
-    if (failing > 0) exit = EXIT.POLICY;
+    if (failing.count > 0) exit = EXIT.POLICY;
   } catch (error) {
     exit = reportError(error);
   } finally {
@@ -89,8 +82,7 @@ export async function runConvert(argv: readonly string[], signal?: AbortSignal):
   if (!quiet && run.stats.adapter !== undefined) {
     issues.print(run.stats.issues);
     diagnostic(summaryLine(run.stats));
-    if (failing > 0)
-      diagnostic(`${failing} active finding${failing === 1 ? '' : 's'} at ${failOn} or above (--fail-on)`);
+    if (failing.count > 0) diagnostic(failing.describe());
   }
   const summaryPath = stringFlag(flags, 'summary');
   if (summaryPath !== undefined) writeSummary(summaryPath, summaryOf(run.stats));

@@ -1,0 +1,232 @@
+import type { Cvss, Resource, SoftwarePackage, Vulnerability } from '@aws-sdk/client-securityhub';
+import type { Finding, FindingSeverity, Issue } from '../../src/adapter.js';
+import { MAX_REFERENCE_URLS } from '../../src/asff/limits.js';
+import { labelFromCvss, severity } from '../../src/severity.js';
+import type { CompiledMap, Getter } from './compile.js';
+import {
+  parseIsoTimestamp,
+  parsePort,
+  parseScore,
+  parseVector,
+  parseYesNo,
+  severityFromCell,
+  urlsIn,
+  vulnerabilityIds,
+} from './values.js';
+
+/** ASFF type of findings that carry a CVE. */
+export const CVE_TYPE = 'Software and Configuration Checks/Vulnerabilities/CVE';
+const DEFAULT_TYPES = ['Software and Configuration Checks/Vulnerabilities'];
+
+/** A row turned into a finding, or the reason it was skipped. */
+export type RowResult =
+  | { ok: true; finding: Finding; issues: Issue[] }
+  | { ok: false; code: 'missing-title' | 'missing-identity'; message: string };
+
+/**
+ * Maps one data row (already checked to have the header's width) to a {@link Finding}. The identity is the map's
+ * name followed by the identity cells, so two layouts never share an Id by accident. A row whose identity cells
+ * are all blank, or that has no title, is refused.
+ */
+export function mapRow(map: CompiledMap, fields: readonly string[], scopeHint: string): RowResult {
+  const identityValues = map.identity.map((get) => get(fields));
+  if (identityValues.every((value) => value === '')) {
+    return {
+      ok: false,
+      code: 'missing-identity',
+      message: 'row has no value in any identity column; skipped',
+    };
+  }
+  const title = map.title(fields);
+  if (title === '') return { ok: false, code: 'missing-title', message: 'row has no title; skipped' };
+  const issues: Issue[] = [];
+
+  const cvss = cvssEntries(map, fields);
+  const sev = rowSeverity(map, fields, cvss, issues);
+  const references = unique(map.references.flatMap((get) => urlsIn(get(fields)))).slice(
+    0,
+    MAX_REFERENCE_URLS,
+  );
+  const vulnerabilities = rowVulnerabilities(map, fields, sev, cvss, references);
+
+  const productFields: Record<string, string> = {};
+  for (const [key, get] of map.productFields) {
+    const value = get(fields);
+    if (value !== '') productFields[key] = value;
+  }
+  const firstObservedAt = observed(map.firstSeen, fields, 'firstSeen', productFields);
+  const lastObservedAt = observed(map.lastSeen, fields, 'lastSeen', productFields);
+  productFields.profile = map.name;
+
+  const ruleValue = read(map.ruleId, fields);
+  const remediationText = read(map.remediation, fields);
+  const sourceUrl = read(map.url, fields);
+  const confidence = parseScore(read(map.confidence, fields), 100);
+  const resolvedCell = read(map.resolved?.column, fields).toLowerCase();
+
+  const finding: Finding = {
+    identity: [map.name, ...identityValues],
+    ruleId: ruleValue !== '' ? `${map.ruleIdPrefix}${ruleValue}` : title,
+    title,
+    description: read(map.description, fields),
+    severity: sev,
+    types: vulnerabilities.length > 0 ? [CVE_TYPE] : [...(map.types ?? DEFAULT_TYPES)],
+    resources: [rowResource(map, fields, scopeHint)],
+    state: resolvedCell !== '' && map.resolved?.values.has(resolvedCell) === true ? 'resolved' : 'active',
+    productFields,
+    scopeHint,
+  };
+  if (vulnerabilities.length > 0) finding.vulnerabilities = vulnerabilities;
+  if (remediationText !== '' || references.length > 0) {
+    finding.remediation = {
+      Recommendation: {
+        ...(remediationText !== '' ? { Text: remediationText } : {}),
+        ...(references[0] !== undefined ? { Url: references[0] } : {}),
+      },
+    };
+  }
+  if (/^https?:\/\/\S+$/i.test(sourceUrl)) finding.sourceUrl = sourceUrl;
+  // Only a last-seen time (a scan timestamp) also stands for the first: the run's clock would come after it.
+  const first = firstObservedAt ?? lastObservedAt;
+  if (first !== undefined) finding.firstObservedAt = first;
+  if (lastObservedAt !== undefined) finding.lastObservedAt = lastObservedAt;
+  if (confidence !== undefined) finding.confidence = confidence;
+  return { ok: true, finding, issues };
+}
+
+function read(get: Getter | undefined, fields: readonly string[]): string {
+  return get === undefined ? '' : get(fields);
+}
+
+function unique<T>(items: T[]): T[] {
+  return items.length < 2 ? items : [...new Set(items)];
+}
+
+/**
+ * The severity cell read on the map's scale; when it is blank or unknown, the first CVSS score (newest version
+ * first); else INFORMATIONAL, with an `unknown-severity` issue when the cell held something unreadable.
+ */
+function rowSeverity(
+  map: CompiledMap,
+  fields: readonly string[],
+  cvss: readonly Cvss[],
+  issues: Issue[],
+): FindingSeverity {
+  const cell = read(map.severity, fields);
+  const label = cell === '' ? undefined : severityFromCell(cell, map.severityScale);
+  if (label !== undefined) return severity(label, cell);
+  const score = cvss[0]?.BaseScore;
+  const fromScore = labelFromCvss(score);
+  if (fromScore !== undefined) {
+    if (cell !== '') issues.push(unknownSeverity(cell, `used the CVSS score ${score}`));
+    return severity(fromScore, cell !== '' ? cell : `CVSS ${score}`);
+  }
+  if (cell !== '') issues.push(unknownSeverity(cell, 'used INFORMATIONAL'));
+  return severity('INFORMATIONAL', cell);
+}
+
+function unknownSeverity(cell: string, outcome: string): Issue {
+  return {
+    code: 'unknown-severity',
+    message: `severity "${cell.slice(0, 40)}" is not understood; ${outcome}`,
+  };
+}
+
+function cvssEntries(map: CompiledMap, fields: readonly string[]): Cvss[] {
+  const out: Cvss[] = [];
+  // Sources of one group are contiguous: skip the rest of a group once one of its columns gave a score.
+  let done = '';
+  for (const source of map.cvss) {
+    if (source.group === done) continue;
+    const cell = source.score(fields);
+    if (cell === '') continue;
+    const score = parseScore(cell, 10);
+    if (score === undefined) continue;
+    const vector = parseVector(source.vector !== undefined ? source.vector(fields) : cell);
+    const version = versionOfVector(vector) ?? source.version ?? read(source.versionOf, fields);
+    done = source.group;
+    out.push({
+      ...(version !== '' ? { Version: version } : {}),
+      BaseScore: score,
+      ...(vector !== undefined ? { BaseVector: vector } : {}),
+      Source: map.vendor,
+    });
+  }
+  return out;
+}
+
+function versionOfVector(vector: string | undefined): string | undefined {
+  if (vector === undefined) return undefined;
+  const match = /^CVSS:(\d\.\d)\//.exec(vector);
+  if (match !== null) return match[1];
+  return vector.startsWith('CVSS2#') ? '2.0' : undefined;
+}
+
+function rowVulnerabilities(
+  map: CompiledMap,
+  fields: readonly string[],
+  sev: FindingSeverity,
+  cvss: readonly Cvss[],
+  references: readonly string[],
+): Vulnerability[] {
+  const ids = unique(map.cve.flatMap((get) => vulnerabilityIds(get(fields))));
+  if (ids.length === 0) return [];
+  const epss = parseScore(read(map.epss, fields), 1);
+  const exploit = parseYesNo(read(map.exploitAvailable, fields));
+  const pkg = rowPackage(map, fields);
+  return ids.map((id) => ({
+    Id: id,
+    Vendor: { Name: map.vendor, VendorSeverity: sev.original },
+    ...(cvss.length > 0 ? { Cvss: cvss.map((entry) => ({ ...entry })) } : {}),
+    ...(references.length > 0 ? { ReferenceUrls: [...references] } : {}),
+    ...(epss !== undefined ? { EpssScore: epss } : {}),
+    ...(exploit !== undefined ? { ExploitAvailable: exploit } : {}),
+    ...(pkg !== undefined ? { VulnerablePackages: [{ ...pkg }] } : {}),
+    ...(pkg?.FixedInVersion !== undefined ? { FixAvailable: 'YES' as const } : {}),
+  }));
+}
+
+function rowPackage(map: CompiledMap, fields: readonly string[]): SoftwarePackage | undefined {
+  const name = read(map.packageName, fields);
+  if (name === '') return undefined;
+  const pkg: SoftwarePackage = { Name: name };
+  const version = read(map.packageVersion, fields);
+  const fixedIn = read(map.packageFixedIn, fields);
+  const path = read(map.packagePath, fields);
+  const manager = read(map.packageManager, fields);
+  if (version !== '') pkg.Version = version;
+  if (fixedIn !== '') pkg.FixedInVersion = fixedIn;
+  if (path !== '') pkg.FilePath = path;
+  if (manager !== '') pkg.PackageManager = manager;
+  return pkg;
+}
+
+/** `host[:port]` (port left out when blank or 0), falling back to the scope hint; details go to `Details.Other`. */
+function rowResource(map: CompiledMap, fields: readonly string[], scopeHint: string): Resource {
+  const host = read(map.resourceId, fields);
+  const port = parsePort(read(map.port, fields));
+  const other: Record<string, string> = {};
+  for (const [key, get] of map.details) {
+    const value = get(fields);
+    if (value !== '') other[key] = value;
+  }
+  return {
+    Type: read(map.resourceType, fields) || 'Other',
+    Id: host === '' ? scopeHint : port !== undefined ? `${host}:${port}` : host,
+    ...(Object.keys(other).length > 0 ? { Details: { Other: other } } : {}),
+  };
+}
+
+/** An ISO timestamp for First/LastObservedAt; any other date text is kept in ProductFields under `key`. */
+function observed(
+  get: Getter | undefined,
+  fields: readonly string[],
+  key: string,
+  productFields: Record<string, string>,
+): string | undefined {
+  const cell = read(get, fields);
+  if (cell === '') return undefined;
+  const iso = parseIsoTimestamp(cell);
+  if (iso === undefined) productFields[key] ??= cell;
+  return iso;
+}

@@ -1,0 +1,256 @@
+import { ConverterError } from '../../src/errors.js';
+
+/**
+ * Where a value comes from: a column name (matched case-insensitively), a 1-based column number, a template
+ * such as `{ "template": "{CVE ID} in {Packages}" }` (`{#3}` = column 3), or a constant `{ "value": "Other" }`.
+ */
+export type ColumnRef = string | number | { readonly template: string } | { readonly value: string };
+
+/** One reference or several; for single values the first that is not blank wins. */
+export type ColumnRefs = ColumnRef | readonly ColumnRef[];
+
+/** How the severity column is read. Words (`High`, `moderate`, `Info`…) are understood by every scale. */
+export const SEVERITY_SCALES = ['label', 'nessus', 'qualys', 'cvss'] as const;
+
+/** One of {@link SEVERITY_SCALES}. */
+export type SeverityScale = (typeof SEVERITY_SCALES)[number];
+
+/** CVSS columns by version; `score`/`vector`/`version` for a score whose version is in another column or unknown. */
+export interface CvssColumns {
+  readonly v4?: ColumnRefs;
+  readonly v3?: ColumnRefs;
+  readonly v2?: ColumnRefs;
+  readonly score?: ColumnRefs;
+  readonly v4Vector?: ColumnRefs;
+  readonly v3Vector?: ColumnRefs;
+  readonly v2Vector?: ColumnRefs;
+  readonly vector?: ColumnRefs;
+  readonly version?: ColumnRefs;
+}
+
+/** Columns describing the vulnerable package (ASFF `Vulnerabilities[].VulnerablePackages[]`). */
+export interface PackageColumns {
+  readonly name?: ColumnRefs;
+  readonly version?: ColumnRefs;
+  readonly fixedIn?: ColumnRefs;
+  readonly path?: ColumnRefs;
+  readonly manager?: ColumnRefs;
+}
+
+/** Marks a row resolved (`RecordState: ARCHIVED`) when `column` holds one of `values` (case-insensitive). */
+export interface ResolvedWhen {
+  readonly column: ColumnRefs;
+  readonly values: readonly string[];
+}
+
+/**
+ * Which columns of a CSV give which finding field. Built-in profiles are written in it, and `--csv-map` reads it
+ * from JSON. Only `title` and `identity` are required.
+ */
+export interface CsvMap {
+  /** Short name; namespaces the Ids and is the default scope. @defaultValue `csv-map` */
+  readonly name?: string;
+  readonly title: ColumnRefs;
+  /** Columns whose values identify a finding (hashed into the ASFF Id). */
+  readonly identity: readonly ColumnRef[];
+  readonly ruleId?: ColumnRefs;
+  /** Put before the rule id in the GeneratorId, e.g. `qualys-qid/`. */
+  readonly ruleIdPrefix?: string;
+  readonly description?: ColumnRefs;
+  readonly severity?: ColumnRefs;
+  /** @defaultValue `label` */
+  readonly severityScale?: SeverityScale;
+  readonly cvss?: ColumnRefs | CvssColumns;
+  /** Cells scanned for CVE ids (and GHSA ids); every id found becomes a `Vulnerabilities[]` entry. */
+  readonly cve?: ColumnRefs;
+  /** EPSS probability (0–1). */
+  readonly epss?: ColumnRefs;
+  /** `yes`/`true` or `no`/`false`. */
+  readonly exploitAvailable?: ColumnRefs;
+  readonly package?: PackageColumns;
+  readonly resourceId?: ColumnRefs;
+  /** ASFF resource type; default `Other`. */
+  readonly resourceType?: ColumnRefs;
+  /** Appended to the resource Id as `host:port` unless blank or 0. */
+  readonly port?: ColumnRefs;
+  readonly remediation?: ColumnRefs;
+  /** Cells with reference URLs (any separator); the first also becomes the remediation URL. */
+  readonly references?: ColumnRefs;
+  /** `SourceUrl`: the finding in the scanner's product. */
+  readonly url?: ColumnRefs;
+  /** ISO-8601 timestamps; other date formats are kept in ProductFields instead. */
+  readonly firstSeen?: ColumnRefs;
+  readonly lastSeen?: ColumnRefs;
+  /** 0–100. */
+  readonly confidence?: ColumnRefs;
+  readonly resolved?: ResolvedWhen;
+  /** ASFF Types for findings without a CVE; those with one get `Software and Configuration Checks/Vulnerabilities/CVE`. */
+  readonly types?: readonly string[];
+  /** `Vulnerabilities[].Vendor.Name`. */
+  readonly vendor?: string;
+  /** Keys and columns copied into `Resources[0].Details.Other`. */
+  readonly details?: Readonly<Record<string, ColumnRefs>>;
+  /** Keys and columns copied into `ProductFields`. */
+  readonly productFields?: Readonly<Record<string, ColumnRefs>>;
+}
+
+const REF_FIELDS = [
+  'title',
+  'ruleId',
+  'description',
+  'severity',
+  'cve',
+  'epss',
+  'exploitAvailable',
+  'resourceId',
+  'resourceType',
+  'port',
+  'remediation',
+  'references',
+  'url',
+  'firstSeen',
+  'lastSeen',
+  'confidence',
+] as const satisfies readonly (keyof CsvMap)[];
+const CVSS_KEYS = [
+  'v4',
+  'v3',
+  'v2',
+  'score',
+  'v4Vector',
+  'v3Vector',
+  'v2Vector',
+  'vector',
+  'version',
+] as const;
+const PACKAGE_KEYS = ['name', 'version', 'fixedIn', 'path', 'manager'] as const;
+const OTHER_KEYS = [
+  'name',
+  'identity',
+  'ruleIdPrefix',
+  'severityScale',
+  'cvss',
+  'package',
+  'resolved',
+  'types',
+  'vendor',
+  'details',
+  'productFields',
+] as const;
+
+/** Every key a CSV map may have. */
+export const CSV_MAP_KEYS: readonly string[] = [...REF_FIELDS, ...OTHER_KEYS].sort();
+
+const PLACEHOLDER = /\{([^{}]+)\}/g;
+
+/**
+ * Checks that `value` is a valid {@link CsvMap} and returns it; throws `E_CONFIG` naming the first problem
+ * (`csv map <where>: <path> …`), so a typo such as `"tittle"` fails loudly instead of silently mapping nothing.
+ */
+export function parseCsvMap(value: unknown, where = ''): CsvMap {
+  const fail = (path: string, problem: string): never => {
+    const subject = path === '' ? problem : `${path} ${problem}`;
+    throw new ConverterError('E_CONFIG', `csv map${where === '' ? '' : ` ${where}`}: ${subject}`);
+  };
+  const ref = (path: string, item: unknown): void => {
+    if (typeof item === 'string') {
+      if (item.trim() === '') fail(path, 'is an empty column name');
+      return;
+    }
+    if (typeof item === 'number') {
+      if (!Number.isInteger(item) || item < 1) fail(path, 'must be a column number from 1');
+      return;
+    }
+    if (isRecord(item)) {
+      const keys = Object.keys(item);
+      if (keys.length === 1 && typeof item.template === 'string') {
+        if (item.template.match(PLACEHOLDER) === null)
+          fail(`${path}.template`, 'has no {column} placeholder');
+        for (const [, name] of item.template.matchAll(PLACEHOLDER)) {
+          if (/^#/.test(name!) && !/^#[1-9]\d*$/.test(name!))
+            fail(`${path}.template`, `has a bad column number {${name}}`);
+        }
+        return;
+      }
+      if (keys.length === 1 && typeof item.value === 'string') return;
+    }
+    fail(path, 'must be a column name, a column number, {"template": "…{Column}…"} or {"value": "…"}');
+  };
+  const refs = (path: string, item: unknown): void => {
+    if (Array.isArray(item)) {
+      if (item.length === 0) fail(path, 'is an empty list');
+      for (const [i, entry] of item.entries()) ref(`${path}[${i}]`, entry);
+    } else ref(path, item);
+  };
+  const known = (path: string, object: Record<string, unknown>, keys: readonly string[]): void => {
+    for (const key of Object.keys(object)) {
+      if (!keys.includes(key)) fail(`${path}${key}`, `is not a known key (known: ${keys.join(', ')})`);
+    }
+  };
+  const refMap = (path: string, item: unknown): void => {
+    if (!isRecord(item)) fail(path, 'must be an object of name → column');
+    for (const [key, entry] of Object.entries(item as Record<string, unknown>)) {
+      if (!/^[A-Za-z0-9_.:-]{1,64}$/.test(key))
+        fail(`${path}.${key}`, 'must be 1–64 letters, digits or _.:-');
+      refs(`${path}.${key}`, entry);
+    }
+  };
+  const text = (path: string, item: unknown): void => {
+    if (typeof item !== 'string' || item.trim() === '') fail(path, 'must be a non-empty string');
+  };
+
+  if (!isRecord(value)) return fail('', 'must be a JSON object');
+  const map = value as Record<string, unknown>;
+  known('', map, CSV_MAP_KEYS);
+  if (map.title === undefined) fail('title', 'is required (the column with the finding title)');
+  if (!Array.isArray(map.identity) || map.identity.length === 0) {
+    fail(
+      'identity',
+      'is required: a list of the columns that identify a finding, e.g. ["Host", "Port", "Check ID"]',
+    );
+  }
+  for (const key of REF_FIELDS) if (map[key] !== undefined) refs(key, map[key]);
+  for (const [i, entry] of (map.identity as unknown[]).entries()) ref(`identity[${i}]`, entry);
+  for (const key of ['name', 'ruleIdPrefix', 'vendor'] as const)
+    if (map[key] !== undefined) text(key, map[key]);
+  if (
+    map.severityScale !== undefined &&
+    !(SEVERITY_SCALES as readonly unknown[]).includes(map.severityScale)
+  ) {
+    fail('severityScale', `must be one of ${SEVERITY_SCALES.join(', ')}`);
+  }
+  if (map.cvss !== undefined) {
+    const cvss = map.cvss;
+    if (isRecord(cvss) && cvss.template === undefined && cvss.value === undefined) {
+      known('cvss.', cvss, CVSS_KEYS);
+      for (const [key, entry] of Object.entries(cvss)) refs(`cvss.${key}`, entry);
+    } else refs('cvss', cvss);
+  }
+  if (map.package !== undefined) {
+    if (!isRecord(map.package)) fail('package', `must be an object with ${PACKAGE_KEYS.join(', ')}`);
+    known('package.', map.package as Record<string, unknown>, PACKAGE_KEYS);
+    for (const [key, entry] of Object.entries(map.package as Record<string, unknown>))
+      refs(`package.${key}`, entry);
+  }
+  if (map.resolved !== undefined) {
+    const resolved = map.resolved;
+    if (!isRecord(resolved)) return fail('resolved', 'must be {"column": …, "values": […]}');
+    known('resolved.', resolved, ['column', 'values']);
+    refs('resolved.column', resolved.column);
+    if (!Array.isArray(resolved.values) || resolved.values.length === 0)
+      fail('resolved.values', 'must be a non-empty list');
+    for (const [i, entry] of (resolved.values as unknown[]).entries()) text(`resolved.values[${i}]`, entry);
+  }
+  if (map.types !== undefined) {
+    if (!Array.isArray(map.types) || map.types.length === 0)
+      fail('types', 'must be a non-empty list of strings');
+    for (const [i, entry] of (map.types as unknown[]).entries()) text(`types[${i}]`, entry);
+  }
+  if (map.details !== undefined) refMap('details', map.details);
+  if (map.productFields !== undefined) refMap('productFields', map.productFields);
+  return map as unknown as CsvMap;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,228 @@
+import type { AwsSecurityFinding } from '@aws-sdk/client-securityhub';
+import {
+  CONVERT_FLAGS,
+  CONVERT_FLAGS_HELP,
+  convertOptionsFromFlags,
+  loadAdapterModules,
+  parseFlags,
+  stringFlag,
+} from '../cli/args.js';
+import { EXIT, type ExitCode } from '../cli/exit-codes.js';
+import { FailOnCounter } from '../cli/fail-on.js';
+import { diagnostic, ProgressLine, reportError, usageError } from '../cli/output.js';
+import { IssueLog, summaryLine, writeSummary } from '../cli/summary.js';
+import { ConverterError } from '../errors.js';
+import { assertAccountAndRegion, type ConversionStats, convert } from '../pipeline.js';
+import { callerAccountId } from '../sink/account.js';
+import { type DeadLetter, lazyDeadLetterFile, openDeadLetter } from '../sink/dead-letter.js';
+import { type ImportResult, importFindings, importReportOf } from '../sink/import.js';
+import type { ImportReport } from '../sink/report.js';
+import { issueWhere } from './convert.js';
+import { importExitCode } from './import-exit.js';
+import { formatImportProgress } from './import-progress.js';
+
+/** Default dead-letter file of the CLI, created only when a finding fails. */
+export const DEFAULT_DEAD_LETTER = 'asff-dead-letter.ndjson';
+
+/** `asff-stream import --help`. */
+export const IMPORT_HELP = `Usage: asff-stream import [INPUT|-] [options]
+
+Convert scanner output and import it into AWS Security Hub (BatchImportFindings), paced to the API's quota
+(10 requests/s, burst 30), retrying throttling and transient failures, dead-lettering what Security Hub refuses.
+Credentials and Region come from the standard AWS chain (environment, profile, SSO, instance role).
+Prints the JSON report as the last line on stdout.
+
+Options:
+  --endpoint-url URL    Security Hub (and STS) endpoint, e.g. the local emulator http://127.0.0.1:4566
+  --dead-letter FILE    NDJSON file for findings not imported, with the reason (default: ${DEFAULT_DEAD_LETTER},
+                        created only when something fails)
+  --report FILE         write the JSON report to FILE too
+  --dry-run             everything but the network: convert, validate, batch, report
+  --rate N              requests per second (default 10)
+  --burst N             burst size (default 30)
+  --concurrency N       requests in flight at once (default 5)
+  --max-retries N       retries of a failing finding before it is dead-lettered (default 6)
+${CONVERT_FLAGS_HELP}
+
+Exit codes: 0 all imported, 1 --fail-on threshold met, 2 bad input or usage, 3 some findings not imported,
+4 AWS access or configuration problem, 130 interrupted.`;
+
+const IMPORT_FLAGS = {
+  ...CONVERT_FLAGS,
+  'endpoint-url': { type: 'string' },
+  'dead-letter': { type: 'string' },
+  report: { type: 'string' },
+  'dry-run': { type: 'boolean' },
+  rate: { type: 'string' },
+  burst: { type: 'string' },
+  concurrency: { type: 'string' },
+  'max-retries': { type: 'string' },
+} as const;
+
+function positiveNumber(flags: Record<string, unknown>, name: string, integer: boolean): number | undefined {
+  const raw = flags[name];
+  if (typeof raw !== 'string') return undefined;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
+    throw usageError(`--${name} "${raw}": expected a positive ${integer ? 'whole ' : ''}number`, 'import');
+  }
+  return value;
+}
+
+/** The report `import` prints: the sink's report with the conversion's counts folded in. */
+export interface ImportCommandReport extends ImportReport {
+  /** Findings archived by `--archive-missing`. */
+  archived: number;
+  input: {
+    adapter: string | undefined;
+    scope: string | undefined;
+    complete: boolean;
+    issues: Record<string, number>;
+  };
+}
+
+/** Folds conversion counts into the sink report so that `received = imported + failed + skipped` holds end to end. */
+export function combineReports(
+  stats: ConversionStats,
+  sink: ImportReport,
+  archived = 0,
+): ImportCommandReport {
+  const { deadLetterEntries: _entries, ...report } = sink as ImportResult;
+  const combined: ImportCommandReport = {
+    ...report,
+    received: stats.received,
+    skipped: sink.skipped + stats.skipped,
+    archived,
+    input: { adapter: stats.adapter, scope: stats.scope, complete: stats.complete, issues: stats.issues },
+  };
+  if (combined.received !== combined.imported + combined.failed + combined.skipped) {
+    throw new Error(
+      `report does not balance: received ${combined.received} ≠ imported ${combined.imported} + failed ${combined.failed} + skipped ${combined.skipped}`,
+    );
+  }
+  return combined;
+}
+
+/** Runs `asff-stream import`; returns the exit code. */
+export async function runImport(argv: readonly string[], signal?: AbortSignal): Promise<ExitCode> {
+  const { flags, positionals } = parseFlags('import', argv, IMPORT_FLAGS);
+  if (flags.help === true) {
+    process.stdout.write(`${IMPORT_HELP}\n`);
+    return EXIT.OK;
+  }
+  if (positionals.length > 1) throw usageError('import takes one input (a file or -)', 'import');
+  const input = positionals[0] ?? '-';
+  const { failOn, ...options } = convertOptionsFromFlags('import', flags);
+  const endpoint = stringFlag(flags, 'endpoint-url');
+  const dryRun = flags['dry-run'] === true;
+  const rate = positiveNumber(flags, 'rate', false);
+  const burst = positiveNumber(flags, 'burst', true);
+  const concurrency = positiveNumber(flags, 'concurrency', true);
+  const maxRetries = positiveNumber(flags, 'max-retries', true);
+  if (options.region === '' || options.region === undefined) {
+    throw new ConverterError('E_CONFIG', 'no AWS Region: pass --region eu-west-1 or set AWS_REGION');
+  }
+  let accountId = options.accountId;
+  if (accountId === undefined || accountId === '') {
+    if (dryRun)
+      throw usageError('--dry-run needs --account (or AWS_ACCOUNT_ID): it makes no AWS calls', 'import');
+    accountId = await callerAccountId({
+      region: options.region,
+      ...(endpoint !== undefined ? { endpoint } : {}),
+    });
+  }
+  assertAccountAndRegion(accountId, options.region);
+
+  const quiet = flags.quiet === true;
+  const issues = new IssueLog();
+  const progress = new ProgressLine(!quiet && process.stderr.isTTY === true && !process.env.CI);
+  const deadLetterPath = stringFlag(flags, 'dead-letter');
+  const deadLetter: DeadLetter =
+    deadLetterPath !== undefined
+      ? await openDeadLetter(deadLetterPath)
+      : lazyDeadLetterFile(DEFAULT_DEAD_LETTER);
+  const adapters = await loadAdapterModules(flags);
+  const failing = new FailOnCounter(failOn);
+  const run = convert(input, {
+    ...options,
+    accountId,
+    adapters,
+    ...(signal !== undefined ? { signal } : {}),
+    onIssue: (issue) => issues.record(issue.code, issue.message, issueWhere(issue)),
+    onReject: (finding, reason) => deadLetter.write(finding, 'finding-too-large', reason),
+  });
+  async function* counted(): AsyncGenerator<AwsSecurityFinding> {
+    for await (const finding of run) {
+      failing.observe(finding);
+      yield finding;
+    }
+  }
+
+  let sinkReport: ImportReport | undefined;
+  let failure: unknown;
+  try {
+    sinkReport = await importFindings(counted(), {
+      region: options.region,
+      deadLetter,
+      dryRun,
+      ...(endpoint !== undefined ? { endpoint } : {}),
+      ...(rate !== undefined ? { rate } : {}),
+      ...(burst !== undefined ? { burst } : {}),
+      ...(concurrency !== undefined ? { concurrency } : {}),
+      ...(maxRetries !== undefined ? { maxRetries } : {}),
+      ...(signal !== undefined ? { signal } : {}),
+      onIssue: (issue) => issues.record(issue.code, issue.message, issueWhere(issue)),
+      onProgress: (snapshot) => progress.update(() => `asff-stream: ${formatImportProgress(snapshot)}`),
+    });
+  } catch (error) {
+    failure = error;
+    sinkReport = importReportOf(error);
+  } finally {
+    progress.clear();
+    await deadLetter.close().catch((error: unknown) => {
+      failure ??= error;
+    });
+  }
+
+  let exit: ExitCode;
+  if (failure !== undefined && sinkReport === undefined) {
+    exit = reportError(failure);
+  } else {
+    exit = importExitCode(sinkReport, failure);
+    if (failure !== undefined) reportError(failure);
+    if (exit === EXIT.OK && failing.count > 0) exit = EXIT.POLICY;
+  }
+  if (sinkReport !== undefined) {
+    const report = combineReports(run.stats, sinkReport);
+    process.stdout.write(`${JSON.stringify(report)}\n`);
+    const reportPath = stringFlag(flags, 'report');
+    if (reportPath !== undefined) writeSummary(reportPath, report);
+    if (!quiet) {
+      issues.print({ ...run.stats.issues, ...report.issues });
+      diagnostic(summaryLine(run.stats, 'read'));
+      diagnostic(importSummaryLine(report));
+      if (failing.count > 0) diagnostic(failing.describe());
+    }
+  }
+  return exit;
+}
+
+/** `imported 120 of 123 (2 failed → asff-dead-letter.ndjson, 1 skipped) in 12.3 s, 9.8 requests/s`. */
+export function importSummaryLine(report: ImportCommandReport): string {
+  const seconds = report.elapsedMs / 1000;
+  const parts = [`${report.dryRun ? 'would import' : 'imported'} ${report.imported} of ${report.received}`];
+  const details: string[] = [];
+  if (report.failed > 0) {
+    const where = report.deadLetterPath !== undefined ? ` → ${report.deadLetterPath}` : '';
+    const codes = Object.entries(report.failures)
+      .map(([code, n]) => `${code} ${n}`)
+      .join(', ');
+    details.push(`${report.failed} failed${codes ? ` (${codes})` : ''}${where}`);
+  }
+  if (report.skipped > 0) details.push(`${report.skipped} skipped`);
+  if (details.length > 0) parts.push(`(${details.join(', ')})`);
+  parts.push(`in ${seconds.toFixed(1)} s, ${report.requests} requests`);
+  if (report.throttled > 0) parts.push(`${report.throttled} throttled`);
+  if (report.archived > 0) parts.push(`${report.archived} archived`);
+  return parts.join(' ');
+}

@@ -1,0 +1,84 @@
+import type {
+  AwsSecurityFinding,
+  BatchImportFindingsCommand,
+  BatchImportFindingsResponse,
+  SecurityHubClientConfig,
+} from '@aws-sdk/client-securityhub';
+
+/**
+ * The part of `SecurityHubClient` the sink uses. Pass your own (or a fake in tests); it receives a
+ * `BatchImportFindingsCommand` whose `input.Findings` is the batch.
+ */
+export interface BatchImportClient {
+  send(
+    command: BatchImportFindingsCommand,
+    options?: { abortSignal?: AbortSignal },
+  ): Promise<BatchImportFindingsResponse>;
+}
+
+/** How the sink reaches Security Hub when it creates the client itself. */
+export interface ClientOptions {
+  /** A client to use instead of creating one (it is not destroyed at the end). */
+  client?: BatchImportClient;
+  /** Region; when absent, the SDK's chain decides (AWS_REGION, profile…). */
+  region?: string;
+  /** Endpoint URL, e.g. the local emulator `http://127.0.0.1:4566`. */
+  endpoint?: string;
+  /** Credentials or a provider; when absent, the SDK's default chain. */
+  credentials?: SecurityHubClientConfig['credentials'];
+  /**
+   * Per-request timeout in ms (a timed-out request is retried like a dropped connection).
+   * @defaultValue 30000
+   */
+  requestTimeoutMs?: number;
+}
+
+/** Sends one batch; resolves with the service's answer or rejects with the SDK's error. */
+export type SendBatch = (
+  findings: AwsSecurityFinding[],
+  signal: AbortSignal,
+) => Promise<BatchImportFindingsResponse>;
+
+/** A batch sender plus how to release what it holds. */
+export interface BatchSender {
+  send: SendBatch;
+  close(): void;
+}
+
+/**
+ * Builds the batch sender. The SDK is loaded here, with a dynamic `import()`, so that the CLI does not pay
+ * its ~140 ms load time unless it talks to AWS. A client the sink creates has `maxAttempts: 1`: every
+ * attempt then goes through our limiter, which paces and counts it (the SDK's own retries would happen
+ * under the limiter, unpaced and invisible; with its default of 3 attempts one throttled batch could cost 3
+ * requests of the budget while the limiter counted 1).
+ */
+export async function createBatchSender(options: ClientOptions): Promise<BatchSender> {
+  const sdk = await import('@aws-sdk/client-securityhub');
+  const Command = sdk.BatchImportFindingsCommand;
+  if (options.client !== undefined) {
+    const client = options.client;
+    return {
+      send: (Findings, abortSignal) => client.send(new Command({ Findings }), { abortSignal }),
+      close() {},
+    };
+  }
+  const client = new sdk.SecurityHubClient({
+    ...(options.region !== undefined ? { region: options.region } : {}),
+    ...(options.endpoint !== undefined ? { endpoint: options.endpoint } : {}),
+    ...(options.credentials !== undefined ? { credentials: options.credentials } : {}),
+    maxAttempts: 1,
+    requestHandler: { requestTimeout: options.requestTimeoutMs ?? 30_000, connectionTimeout: 10_000 },
+  });
+  return {
+    send: (Findings, abortSignal) => client.send(new Command({ Findings }), { abortSignal }),
+    close: () => client.destroy(),
+  };
+}
+
+/** A sender that accepts everything without sending (dry runs). */
+export function dryRunSender(): BatchSender {
+  return {
+    send: async (findings) => ({ FailedCount: 0, SuccessCount: findings.length, FailedFindings: [] }),
+    close() {},
+  };
+}

@@ -1,0 +1,113 @@
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import csv from '../../../adapters/csv/index.js';
+import type { Finding, Issue } from '../../../src/adapter.js';
+import { chunked, convertAll, expectAllValid, fixtureNdjson } from '../../helpers/asff.js';
+
+const FIXTURES = fileURLToPath(new URL('../../../fixtures/csv/', import.meta.url));
+const MAP = join(FIXTURES, 'generic-findings.map.json');
+
+interface Expected {
+  /** Profile that must be picked (ProductFields `asff-stream/csv/profile`), or the user map's name. */
+  profile?: string;
+  findings: number;
+  /** Issue counts by code, exactly (field truncation by toAsff included). */
+  issues?: Record<string, number>;
+  /** Findings emitted as RecordState ARCHIVED. */
+  archived?: number;
+  options?: { adapterOptions: Record<string, unknown> };
+}
+
+/**
+ * One hand-written fixture per profile and per dialect. Each expected output is the fixture's `.asff.ndjson`
+ * next to it (regenerate on purpose with `vitest -u` and review the diff); the counts below say why.
+ */
+const CASES: Record<string, Expected> = {
+  // 5 rows; the two RC4 rows (one per CVE) merge into one finding with both CVEs.
+  'nessus-default.csv': { profile: 'nessus', findings: 4 },
+  // 4 rows; the SMTP row is repeated verbatim (a per-CVE row without the CVE column): merged silently.
+  'nessus-custom-columns.csv': { profile: 'nessus', findings: 3 },
+  // Risk blank on the SSH row: severity from the CVSS v4 score (5.3 → MEDIUM).
+  'nessus-newer-columns.csv': { profile: 'nessus', findings: 2 },
+  // 3 rows, the last is all commas: skipped as empty.
+  'tenable-sc.csv': { profile: 'tenable-sc', findings: 2, issues: { 'empty-row': 1 } },
+  // Two per-CVE rows merge; the Fixed row is archived.
+  'tenable-vm.csv': { profile: 'tenable-vm', findings: 2, archived: 1 },
+  'tenable-vm-findings.csv': { profile: 'tenable-vm-findings', findings: 2, archived: 1 },
+  'tenable-was.csv': { profile: 'tenable-was', findings: 2, issues: { 'empty-row': 1 } },
+  'openvas.csv': { profile: 'openvas', findings: 3 },
+  'qualys-vm.csv': { profile: 'qualys-vm', findings: 2, archived: 1 },
+  'qualys-vmdr-preamble.csv': {
+    profile: 'qualys-vmdr',
+    findings: 2,
+    archived: 1,
+    issues: { 'preamble-skipped': 1 },
+  },
+  'qualys-pci.csv': { profile: 'qualys-pci', findings: 1 },
+  'alertlogic.csv': { profile: 'alertlogic', findings: 2 },
+  'azure-defender.csv': { profile: 'azure-defender', findings: 2, archived: 1 },
+  'veracode-sca.csv': { profile: 'veracode-sca', findings: 2, archived: 1 },
+  'prisma-cloud.csv': { profile: 'prisma-cloud', findings: 2 },
+  'wiz.csv': { profile: 'wiz', findings: 2, archived: 1 },
+  'sysdig.csv': { profile: 'sysdig', findings: 2 },
+  'dialect-semicolon.csv': { profile: 'nessus', findings: 2 },
+  'dialect-tab.tsv': { profile: 'nessus', findings: 2 },
+  'dialect-excel-sep.csv': { profile: 'nessus', findings: 2 },
+  'dialect-mixed-endings.csv': { profile: 'nessus', findings: 4 },
+  'dialect-duplicate-empty-columns.csv': { profile: 'nessus', findings: 1 },
+  'header-only.csv': { findings: 0 },
+  'empty.csv': { findings: 0 },
+  // 7 data rows: one too long, one too short, one empty, one without identity → 3 findings.
+  'ragged-rows.csv': {
+    profile: 'nessus',
+    findings: 3,
+    issues: { 'ragged-row': 2, 'empty-row': 1, 'missing-identity': 1 },
+  },
+  'latin1.csv': { profile: 'nessus', findings: 2, issues: { 'latin1-fallback': 1 } },
+  'utf8-multibyte.csv': { profile: 'nessus', findings: 2 },
+  // 4 rows with a user map: CHK-003 has no title, the last row no identity value; CHK-002 is closed.
+  'generic-findings.csv': {
+    profile: 'acme-audit',
+    findings: 2,
+    archived: 1,
+    issues: { 'missing-title': 1, 'missing-identity': 1 },
+    options: { adapterOptions: { csvMap: MAP } },
+  },
+};
+
+describe('CSV fixtures', () => {
+  it.each(Object.entries(CASES))('%s converts to its expected ASFF', async (name, expected) => {
+    const path = join(FIXTURES, name);
+    const { findings, stats } = await convertAll(path, expected.options ?? {});
+    expect(stats.adapter).toBe('csv');
+    expect(stats.complete).toBe(true);
+    expect(findings).toHaveLength(expected.findings);
+    expectAllValid(findings);
+    expect(stats.issues).toEqual(expected.issues ?? {});
+    expect(findings.filter((f) => f.RecordState === 'ARCHIVED')).toHaveLength(expected.archived ?? 0);
+    for (const finding of findings) {
+      expect(finding.ProductFields?.['asff-stream/csv/profile']).toBe(expected.profile);
+    }
+    expect(new Set(findings.map((f) => f.Id)).size).toBe(findings.length);
+    const ndjson = await fixtureNdjson(path, expected.options ?? {});
+    await expect(ndjson).toMatchFileSnapshot(join(FIXTURES, `${name.replace(/\.[a-z]+$/, '')}.asff.ndjson`));
+  });
+});
+
+async function parseChunks(path: string, size: number, options: Record<string, unknown>) {
+  const findings: Finding[] = [];
+  const issues: Issue[] = [];
+  const ctx = { onIssue: (issue: Issue) => issues.push(issue), options, tempDir: '/tmp', filename: path };
+  for await (const finding of csv.parse(chunked(path, size), ctx)) findings.push(finding);
+  return { findings, issues };
+}
+
+describe('CSV fixtures in 1-byte chunks', () => {
+  it.each(Object.keys(CASES))('%s gives the same findings and issues as in one chunk', async (name) => {
+    const path = join(FIXTURES, name);
+    const options = CASES[name]?.options?.adapterOptions ?? {};
+    const whole = await parseChunks(path, 1 << 20, options);
+    expect(await parseChunks(path, 1, options)).toEqual(whole);
+  });
+});

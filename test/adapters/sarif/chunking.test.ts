@@ -1,0 +1,102 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import type { ConverterError } from '../../../src/errors.js';
+import { corpusFile, HAS_CORPUS } from '../../helpers/corpus.js';
+import { chunked, encode, parseWith } from './helpers.js';
+
+/** Deterministic chunk sizes (mulberry32), so a failure can be replayed. */
+function randomSizes(seed: number, count: number, max: number): number[] {
+  let state = seed;
+  const sizes: number[] = [];
+  for (let i = 0; i < count; i += 1) {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    sizes.push(1 + ((((t ^ (t >>> 14)) >>> 0) % max) | 0));
+  }
+  return sizes;
+}
+
+async function outcome(bytes: Uint8Array, sizes?: number[]) {
+  const { findings, issues, error, tempFilesLeft } = await parseWith(chunked(bytes, sizes));
+  const failure = error as ConverterError | undefined;
+  return {
+    findings,
+    issues,
+    tempFilesLeft,
+    error: failure && {
+      code: failure.code,
+      message: failure.message,
+      byte: failure.byte,
+      line: failure.line,
+    },
+  };
+}
+
+const fixtures = readdirSync('fixtures/sarif')
+  .filter((name) => !name.endsWith('.ndjson'))
+  .sort();
+
+describe('the same input in any chunking gives identical findings, issues and errors', () => {
+  it.each(fixtures)('%s: one chunk = 1-byte chunks = random chunks', async (name) => {
+    const bytes = readFileSync(`fixtures/sarif/${name}`);
+    const whole = await outcome(bytes);
+    expect(await outcome(bytes, [1])).toEqual(whole);
+    expect(await outcome(bytes, randomSizes(name.length, 64, 97))).toEqual(whole);
+    expect(whole.tempFilesLeft).toEqual([]);
+  });
+
+  it('multi-byte UTF-8 split across chunks', async () => {
+    const log = {
+      version: '2.1.0',
+      runs: [
+        {
+          results: [
+            {
+              ruleId: 'règle/é',
+              message: { text: 'Überprüfung fehlgeschlagen: 漢字 😀 — “quotes”' },
+              locations: [
+                {
+                  physicalLocation: {
+                    artifactLocation: { uri: 'src/ñandú/数据.py' },
+                    region: { startLine: 2 },
+                  },
+                },
+              ],
+            },
+          ],
+          tool: {
+            driver: {
+              name: 'Outil✓',
+              rules: [{ id: 'règle', shortDescription: { text: 'Règle à accents 🚀' } }],
+            },
+          },
+        },
+      ],
+    };
+    const bytes = encode(log);
+    const whole = await outcome(bytes);
+    expect(whole.findings[0]).toMatchObject({
+      title: 'Règle à accents 🚀',
+      description: 'Überprüfung fehlgeschlagen: 漢字 😀 — “quotes”',
+      ruleId: 'Outil✓/règle/é',
+      resources: [{ Id: 'src/ñandú/数据.py' }],
+    });
+    for (const sizes of [[1], [2], [3], [5, 1, 2], randomSizes(7, 50, 13)])
+      expect(await outcome(bytes, sizes)).toEqual(whole);
+  });
+});
+
+describe.skipIf(!HAS_CORPUS)('corpus files in random chunks', () => {
+  it.each([
+    ['vulnerable-express__codeql.sarif', 11],
+    ['aws-fluxcd-terragrunt-stacks__semgrep-results.sarif', 23],
+    ['defectdojo__issue_10191.json', 5],
+    ['trivy-sarif-demo__results.sarif', 3],
+  ])('%s', async (name, seed) => {
+    const bytes = readFileSync(corpusFile('sarif', name));
+    const whole = await outcome(bytes);
+    expect(await outcome(bytes, randomSizes(seed, 4096, 4096))).toEqual(whole);
+    expect(await outcome(bytes, randomSizes(seed + 1, 4096, 17))).toEqual(whole);
+  });
+});

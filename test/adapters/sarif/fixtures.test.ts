@@ -1,0 +1,409 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import type { ConverterError } from '../../../src/errors.js';
+import { convertAll, fixtureNdjson } from '../../helpers/asff.js';
+import { type Parsed, parseWith } from './helpers.js';
+
+const parseFixture = (name: string, options: Record<string, unknown> = {}): Promise<Parsed> =>
+  parseWith(readFileSync(`fixtures/sarif/${name}`), options);
+
+describe('fixtures/sarif scenarios', () => {
+  it('multi-run: each run keeps its own tool and rules', async () => {
+    const { findings, issues } = await parseFixture('multi-run.sarif');
+    expect(findings.map((f) => [f.ruleId, f.title, f.severity.label])).toEqual([
+      ['eslint/no-eval', 'Disallow the use of eval()', 'HIGH'],
+      ['eslint/no-eval', 'Disallow the use of eval()', 'HIGH'],
+      ['semgrep/no-eval', 'Avoid eval', 'MEDIUM'],
+    ]);
+    // Same rule id and place in two tools: two findings, two identities.
+    expect(findings[0]!.identity).not.toEqual(findings[2]!.identity);
+    expect(issues).toEqual([]);
+  });
+
+  it('keys-any-order: version and $schema after runs, tool after results', async () => {
+    const { findings, issues } = await parseFixture('keys-any-order.sarif');
+    expect(
+      findings.map((f) => [f.ruleId, f.productFields?.RuleName, f.remediation?.Recommendation?.Url]),
+    ).toEqual([
+      [
+        'Bandit/B608',
+        'hardcoded_sql_expressions',
+        'https://bandit.readthedocs.io/en/latest/plugins/b608_hardcoded_sql_expressions.html',
+      ],
+    ]);
+    expect(issues).toEqual([]);
+  });
+
+  it('results-before-tool: Semgrep key order, converted with the rules that follow', async () => {
+    const { findings, tempFilesLeft } = await parseFixture('results-before-tool.sarif');
+    expect(findings.map((f) => [f.title, f.severity.original, f.productFields?.Cwes])).toEqual([
+      ['SQL injection through raw()', 'security-severity:8.1', 'CWE-89'],
+      ['Hard-coded secret key', 'defaultConfiguration.level:warning', 'CWE-798'],
+    ]);
+    expect(findings[0]!.identity).toEqual([
+      'sarif/fp',
+      'Semgrep OSS',
+      'python.django.security.injection.sql.raw-query',
+      'app/views.py',
+      'matchBasedId/v1=a1b2c3_0',
+    ]);
+    expect(tempFilesLeft).toEqual([]);
+  });
+
+  it('empty-runs: no findings, no issues', async () => {
+    expect(await parseFixture('empty-runs.sarif')).toEqual({ findings: [], issues: [], tempFilesLeft: [] });
+  });
+
+  it('rule-index-only: ruleIndex and rule.index without ruleId', async () => {
+    const { findings, issues } = await parseFixture('rule-index-only.sarif');
+    expect(findings.map((f) => [f.ruleId, f.severity.original])).toEqual([
+      ['Checkov/CKV_AWS_21', 'defaultConfiguration.level:error'],
+      ['Checkov/CKV_AWS_18', 'defaultConfiguration.level:warning'],
+    ]);
+    expect(issues).toEqual([]);
+  });
+
+  it('extensions-toolcomponent: rules found in extensions by index, name and guid; hierarchical id; missing rule', async () => {
+    const { findings, issues } = await parseFixture('extensions-toolcomponent.sarif');
+    expect(findings.map((f) => [f.ruleId, f.title, f.productFields?.ToolVersion])).toEqual([
+      ['CodeQL/js/sql-injection', 'Database query built from user-controlled sources', '0.8.0'],
+      ['CodeQL/js/path-injection', 'Uncontrolled data used in path expression', '0.8.0'],
+      ['CodeQL/acme/weak-hash', 'Weak hash algorithm', '2.17.0'],
+      ['CodeQL/acme/weak-hash/md5', 'Weak hash algorithm', '2.17.0'],
+      ['CodeQL/js/unknown-query', 'A rule no component defines.', '2.17.0'],
+    ]);
+    expect(issues.map((i) => [i.code, i.recordIndex])).toEqual([['missing-rule', 4]]);
+  });
+
+  it('message-strings: message ids, arguments, brace escapes, links, markdown, missing id', async () => {
+    const { findings, issues } = await parseFixture('message-strings.sarif');
+    expect(findings.map((f) => f.description)).toEqual([
+      'Possible null pointer dereference of user in Service.load(String).',
+      'Shared template: config in Loader.read().',
+      'Literal {braces} around x; missing {3} stays.',
+      'Text with argument session and a related value.',
+      'Only **markdown** here, see docs (https://spotbugs.readthedocs.io/).',
+      'Possible null pointer dereference',
+    ]);
+    expect(issues.map((i) => [i.code, i.recordIndex])).toEqual([['missing-message-string', 5]]);
+  });
+
+  it('uri-base-id: relative base chains are resolved, absolute roots and unknown bases are not', async () => {
+    const { findings } = await parseFixture('uri-base-id.sarif');
+    expect(findings.map((f) => [f.resources[0]!.Id, f.productFields?.UriBaseId])).toEqual([
+      ['src/io/read.c', 'SRCROOT'],
+      ['src/vendor/lib/zlib/inflate.c', 'LIBROOT'],
+      ['Makefile.in', 'REPOROOT'],
+      ['my file.c', 'UNDEFINED_BASE'],
+      ['C:/build/app/src/win.c', undefined],
+      ['loop/x.c', 'LOOP'],
+    ]);
+    expect(findings[1]!.vulnerabilities![0]!.CodeVulnerabilities![0]!.FilePath).toEqual({
+      FilePath: 'src/vendor/lib/zlib/inflate.c',
+      FileName: 'inflate.c',
+      StartLine: 200,
+      EndLine: 200,
+    });
+  });
+
+  it('artifact-index: index-only artifact locations resolved through artifacts that come after the results', async () => {
+    const { findings, issues } = await parseFixture('artifact-index.sarif');
+    expect(findings.map((f) => f.resources[0]!.Id)).toEqual([
+      'src/pi_task/pi_utils.c',
+      '/work/pi_alg/pi_alg.c',
+      'Polyspace analysis target',
+    ]);
+    expect(issues.map((i) => [i.code, i.message])).toEqual([
+      ['bad-location', 'run 0 (Polyspace): artifactLocation.index 7 is not in run.artifacts'],
+    ]);
+  });
+
+  it('no-locations: a resource named after the tool, or the target option', async () => {
+    const { findings } = await parseFixture('no-locations.sarif');
+    expect(findings.map((f) => [f.resources[0]!.Id, f.remediation?.Recommendation])).toEqual([
+      [
+        'Dockle analysis target',
+        { Url: 'https://github.com/goodwithtech/dockle/blob/master/CHECKPOINT.md#CIS-DI-0001' },
+      ],
+      [
+        'Dockle analysis target',
+        { Url: 'https://github.com/goodwithtech/dockle/blob/master/CHECKPOINT.md#DKL-LI-0003' },
+      ],
+    ]);
+    const targeted = await parseFixture('no-locations.sarif', { target: 'docker.io/acme/web:1.4' });
+    expect(targeted.findings.map((f) => f.resources[0]!.Id)).toEqual([
+      'docker.io/acme/web:1.4',
+      'docker.io/acme/web:1.4',
+    ]);
+    expect(findings[0]!.identity).not.toEqual(findings[1]!.identity);
+  });
+
+  it('logical-locations: logical locations by index name the resource', async () => {
+    const { findings } = await parseFixture('logical-locations.sarif');
+    expect(
+      findings.map((f) => [f.resources[0]!.Id, f.types[0], f.vulnerabilities?.[0]?.VulnerablePackages]),
+    ).toEqual([
+      [
+        'dockerfile',
+        'Software and Configuration Checks/Vulnerabilities/CVE',
+        [
+          {
+            Name: 'libssl1.1',
+            Version: '1.1.1d-r2',
+            FixedInVersion: '1.1.1g-r0',
+            Remediation: 'Upgrade libssl1.1 to 1.1.1g-r0 or later.',
+            PackageManager: 'APKG',
+            FilePath: 'pkgdb',
+          },
+        ],
+      ],
+      [
+        'base-layer',
+        'Software and Configuration Checks/Vulnerabilities/CVE',
+        [
+          {
+            Name: 'libssl1.1',
+            Version: '1.1.1d-r2',
+            FixedInVersion: '1.1.1g-r0',
+            Remediation: 'Upgrade libssl1.1 to 1.1.1g-r0 or later.',
+            PackageManager: 'APKG',
+            FilePath: 'pkgdb',
+          },
+        ],
+      ],
+    ]);
+  });
+
+  it('suppressed: accepted or status-less suppressions resolve; underReview, rejected and [] stay active', async () => {
+    const { findings } = await parseFixture('suppressed.sarif');
+    expect(findings.map((f) => [f.state, f.productFields?.Suppression])).toEqual([
+      ['resolved', 'inSource:accepted'],
+      ['resolved', 'external:accepted'],
+      ['active', 'external:underReview'],
+      ['active', 'inSource:accepted'],
+      ['active', undefined],
+    ]);
+  });
+
+  it('kinds-and-baseline: pass, notApplicable and baseline absent resolve; non-fail kinds default to level none', async () => {
+    const { findings } = await parseFixture('kinds-and-baseline.sarif');
+    expect(findings.map((f) => [f.description, f.state, f.severity.label])).toEqual([
+      ['kind fail', 'active', 'HIGH'],
+      ['kind pass', 'resolved', 'INFORMATIONAL'],
+      ['kind notApplicable', 'resolved', 'INFORMATIONAL'],
+      ['kind informational', 'active', 'INFORMATIONAL'],
+      ['kind review', 'active', 'INFORMATIONAL'],
+      ['kind open', 'active', 'INFORMATIONAL'],
+      ['baseline absent', 'resolved', 'HIGH'],
+      ['baseline new', 'active', 'HIGH'],
+      ['baseline unchanged', 'active', 'HIGH'],
+    ]);
+  });
+
+  it('security-severity: result, rule, word, unusable value, level none, default level, SARIF default', async () => {
+    const { findings } = await parseFixture('security-severity.sarif');
+    expect(findings.map((f) => [f.severity.label, f.severity.original])).toEqual([
+      ['CRITICAL', 'security-severity:9.8'],
+      ['LOW', 'security-severity:3.1'],
+      ['MEDIUM', 'security-severity:MEDIUM'],
+      ['HIGH', 'defaultConfiguration.level:error'],
+      ['INFORMATIONAL', 'level:none'],
+      ['LOW', 'defaultConfiguration.level:note'],
+      ['MEDIUM', 'default:warning'],
+      ['INFORMATIONAL', 'security-severity:0.0'],
+    ]);
+  });
+
+  it('severity-hints: Bandit issue_severity, [SEVERITY] rule ids, dependency-check properties', async () => {
+    const { findings } = await parseFixture('severity-hints.sarif');
+    expect(findings.map((f) => [f.severity.label, f.severity.original, f.confidence])).toEqual([
+      ['HIGH', 'issue_severity:HIGH', 80],
+      ['CRITICAL', 'ruleId:CRITICAL', undefined],
+      ['MEDIUM', 'cvssv3_baseScore:6.1', undefined],
+      ['MEDIUM', 'severity:medium', undefined],
+    ]);
+    expect(findings[2]!.vulnerabilities![0]!.Cvss).toEqual([
+      { Version: '3.1', BaseScore: 6.1, Source: 'dependency-check' },
+      { Version: '2.0', BaseScore: 4.3, Source: 'dependency-check' },
+    ]);
+    expect(findings[1]!.vulnerabilities![0]!.VulnerablePackages).toEqual([
+      {
+        Name: 'log4j-core',
+        Version: '2.14.1',
+        FixedInVersion: '2.15.0',
+        Remediation: 'Upgrade log4j-core to 2.15.0 or later.',
+      },
+    ]);
+  });
+
+  it('cve: CVE ids from rule id, description, properties, taxa and message; one finding per package', async () => {
+    const { findings } = await parseFixture('cve.sarif');
+    expect(findings.map((f) => [f.types[0], f.vulnerabilities?.map((v) => v.Id), f.title])).toEqual([
+      [
+        'Software and Configuration Checks/Vulnerabilities/CVE',
+        ['CVE-2019-1549'],
+        'openssl: information disclosure in fork() (libcrypto1.1 1.1.1c-r0)',
+      ],
+      [
+        'Software and Configuration Checks/Vulnerabilities/CVE',
+        ['CVE-2019-1549'],
+        'openssl: information disclosure in fork() (libssl1.1 1.1.1c-r0)',
+      ],
+      [
+        'Software and Configuration Checks/Vulnerabilities/CVE',
+        ['CVE-2022-1471'],
+        'High severity - Arbitrary Code Execution vulnerability in org.yaml:snakeyaml',
+      ],
+      ['Software and Configuration Checks/Vulnerabilities/CVE', ['CVE-2021-23337'], 'Prototype pollution'],
+      [
+        'Software and Configuration Checks/Vulnerabilities/CVE',
+        ['CVE-2020-0001'],
+        "Image user should not be 'root'",
+      ],
+      [
+        'Software and Configuration Checks/Vulnerabilities/CVE',
+        ['CVE-2019-5736'],
+        "Image user should not be 'root'",
+      ],
+    ]);
+    // The Trivy classic: one CVE, two packages, same image → two distinct Ids.
+    expect(findings[0]!.identity).not.toEqual(findings[1]!.identity);
+  });
+
+  it('secret: secret values never reach a finding; AWS key ids are scrubbed everywhere', async () => {
+    const { findings } = await parseFixture('secret.sarif');
+    const text = JSON.stringify(findings);
+    for (const secret of [
+      'AKIAZZZZZZZZZZZZZZZZ',
+      's3cr3t-T0ken-Value-42',
+      'ghp_realtokenvalue0123456789abcdefABCD',
+      'AKIAYYYYYYYYYYYYYYYY',
+    ])
+      expect(text).not.toContain(secret);
+    expect(findings.map((f) => f.types[0])).toEqual([
+      'Sensitive Data Identifications/Passwords',
+      'Sensitive Data Identifications/Passwords',
+      'Sensitive Data Identifications/Passwords',
+      'Software and Configuration Checks',
+    ]);
+    expect(findings[3]!.description).toBe(
+      'Response written with user data; debug key [REDACTED-AWS-KEY-ID] leaked in a comment.',
+    );
+    expect(findings[3]!.resources[0]!.Details?.Other?.Snippet).toBe(
+      'res.send(req.query.q) // [REDACTED-AWS-KEY-ID]',
+    );
+  });
+
+  it('fingerprints: distinct fingerprints → distinct identities; exact duplicates get an occurrence number', async () => {
+    const { findings, issues } = await parseFixture('fingerprints.sarif');
+    const identities = findings.map((f) => JSON.stringify(f.identity));
+    expect(new Set(identities).size).toBe(6);
+    expect(findings.map((f) => f.identity[0])).toEqual([
+      'sarif/fp',
+      'sarif/fp',
+      'sarif/pfp',
+      'sarif/pfp',
+      'sarif/loc',
+      'sarif/loc',
+    ]);
+    expect(findings[5]!.identity.at(-1)).toBe('occurrence:2');
+    expect(issues.map((i) => [i.code, i.recordIndex])).toEqual([['duplicate-result', 5]]);
+  });
+
+  it('version-control: repositories become CodeRepository resources with links; category and scope hint', async () => {
+    const { findings } = await parseFixture('version-control.sarif');
+    expect(
+      findings.map((f) => [
+        f.resources[0]!.Type,
+        f.resources[0]!.Id,
+        f.sourceUrl,
+        f.scopeHint,
+        f.productFields?.Category,
+      ]),
+    ).toEqual([
+      [
+        'CodeRepository',
+        'https://github.com/acme/shop',
+        'https://github.com/acme/shop/blob/9f1c2e3d4b5a69788796a5b4c3d2e1f001122334/web/search.js#L14-L16',
+        'CodeQL@acme/shop',
+        'codeql/javascript/nightly/',
+      ],
+      [
+        'CodeRepository',
+        'https://gitlab.com/acme/shared-lib',
+        'https://gitlab.com/acme/shared-lib/-/blob/0a1b2c3d/dom/render.js#L3',
+        'CodeQL@acme/shop',
+        'codeql/javascript/nightly/',
+      ],
+    ]);
+  });
+
+  it('cwe: CWEs from relationships (by name), properties, tags and result taxa (by index, taxonomies last)', async () => {
+    const { findings } = await parseFixture('cwe.sarif');
+    expect(findings.map((f) => f.vulnerabilities?.[0]?.CodeVulnerabilities?.[0]?.Cwes)).toEqual([
+      ['CWE-319'],
+      ['CWE-327', 'CWE-326', 'CWE-757'],
+    ]);
+  });
+
+  it.each([
+    ['invalid-console-report.sarif', 'E_FORMAT', 0],
+    ['invalid-not-sarif.json', 'E_FORMAT', 0],
+    ['invalid-array-root.json', 'E_FORMAT', 0],
+    ['invalid-version-1.sarif', 'E_FORMAT', 0],
+    ['invalid-truncated.sarif', 'E_TRUNCATED', 1],
+    ['invalid-syntax-after-results.sarif', 'E_PARSE', 1],
+  ])('%s fails with %s after %i findings', async (name, code, count) => {
+    const { findings, error, tempFilesLeft } = await parseFixture(name);
+    expect((error as ConverterError).code).toBe(code);
+    expect((error as ConverterError).describe()).toMatch(/^sarif: .+ \((line \d+(:\d+)?, )?byte \d+\)$/);
+    expect(findings).toHaveLength(count);
+    expect(tempFilesLeft).toEqual([]);
+  });
+});
+
+const scenarios = readdirSync('fixtures/sarif')
+  .filter((name) => !name.endsWith('.ndjson') && !name.startsWith('invalid-'))
+  .sort();
+
+describe('fixtures/sarif expected ASFF (fixed account, region, clock and scope)', () => {
+  it.each(scenarios)('%s', async (name) => {
+    const ndjson = await fixtureNdjson(`fixtures/sarif/${name}`);
+    const findings = ndjson
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => JSON.parse(line) as unknown);
+    for (const finding of findings) expect(finding).toBeValidAsff();
+    await expect(ndjson).toMatchFileSnapshot(
+      `../../../fixtures/sarif/${name.replace(/\.(sarif|json)$/, '')}.asff.ndjson`,
+    );
+  });
+
+  it('counts suppressed, passed and baseline-absent results as archived findings, or skips them on request', async () => {
+    const archived = await convertAll('fixtures/sarif/kinds-and-baseline.sarif');
+    expect(archived.findings.map((f) => f.RecordState)).toEqual([
+      'ACTIVE',
+      'ARCHIVED',
+      'ARCHIVED',
+      'ACTIVE',
+      'ACTIVE',
+      'ACTIVE',
+      'ARCHIVED',
+      'ACTIVE',
+      'ACTIVE',
+    ]);
+    const skipped = await convertAll('fixtures/sarif/kinds-and-baseline.sarif', { resolved: 'skip' });
+    expect(skipped.findings).toHaveLength(6);
+    expect(skipped.stats).toMatchObject({ received: 9, emitted: 6, skipped: 3, complete: true });
+    expect(skipped.stats.issues).toEqual({ 'resolved-skipped': 3 });
+  });
+
+  it.each([
+    ['invalid-console-report.sarif', 'auto', 'E_FORMAT'],
+    ['invalid-console-report.sarif', 'sarif', 'E_FORMAT'],
+    ['invalid-not-sarif.json', 'sarif', 'E_FORMAT'],
+    ['invalid-truncated.sarif', 'auto', 'E_TRUNCATED'],
+  ])('the pipeline stops %s (format %s) with %s', async (name, format, code) => {
+    await expect(convertAll(`fixtures/sarif/${name}`, { format })).rejects.toMatchObject({ code });
+  });
+});

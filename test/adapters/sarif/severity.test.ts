@@ -1,0 +1,188 @@
+import { describe, expect, it } from 'vitest';
+import { compactRule } from '../../../adapters/sarif/rules.js';
+import { resolveSeverity, SEVERITY_HINTS } from '../../../adapters/sarif/severity.js';
+
+const rule = (properties: object = {}, level?: string) =>
+  compactRule({ id: 'R', properties, ...(level !== undefined && { defaultConfiguration: { level } }) });
+
+describe('resolveSeverity', () => {
+  it.each([
+    // [name, result, rule, ruleId, kind, label, original, level]
+    [
+      'result security-severity first',
+      { properties: { 'security-severity': '9.8' }, level: 'note' },
+      rule({ 'security-severity': '2.0' }),
+      'R',
+      'fail',
+      'CRITICAL',
+      'security-severity:9.8',
+      'note',
+    ],
+    [
+      'rule security-severity next',
+      { level: 'note' },
+      rule({ 'security-severity': '7.0' }),
+      'R',
+      'fail',
+      'HIGH',
+      'security-severity:7.0',
+      'note',
+    ],
+    [
+      'numeric security-severity',
+      {},
+      rule({ 'security-severity': 4 }),
+      'R',
+      'fail',
+      'MEDIUM',
+      'security-severity:4',
+      'warning',
+    ],
+    [
+      'security-severity 0 is informational',
+      {},
+      rule({ 'security-severity': '0.0' }),
+      'R',
+      'fail',
+      'INFORMATIONAL',
+      'security-severity:0.0',
+      'warning',
+    ],
+    [
+      'word security-severity (Semgrep 1.69)',
+      {},
+      rule({ 'security-severity': 'HIGH' }),
+      'R',
+      'fail',
+      'HIGH',
+      'security-severity:HIGH',
+      'warning',
+    ],
+    [
+      'out-of-range security-severity ignored',
+      { level: 'error' },
+      rule({ 'security-severity': '11' }),
+      'R',
+      'fail',
+      'HIGH',
+      'level:error',
+      'error',
+    ],
+    [
+      'Bandit issue_severity',
+      { properties: { issue_severity: 'LOW' } },
+      rule(),
+      'B101',
+      'fail',
+      'LOW',
+      'issue_severity:LOW',
+      'warning',
+    ],
+    [
+      'dependency-check cvssv3_baseScore',
+      { properties: { cvssv3_baseScore: 6.1 }, level: 'error' },
+      undefined,
+      'CVE-1',
+      'fail',
+      'MEDIUM',
+      'cvssv3_baseScore:6.1',
+      'error',
+    ],
+    [
+      'dependency-check severity word',
+      { properties: { severity: 'low' }, level: 'error' },
+      undefined,
+      'x',
+      'fail',
+      'LOW',
+      'severity:low',
+      'error',
+    ],
+    [
+      'unknown severity word ignored (Polyspace "Unset")',
+      { properties: { severity: 'Unset' }, level: 'error' },
+      rule(),
+      'R',
+      'fail',
+      'HIGH',
+      'level:error',
+      'error',
+    ],
+    [
+      '[SEVERITY] rule id prefix (old Trivy template)',
+      { level: 'error' },
+      rule(),
+      '[MEDIUM] CVE-2019-1549',
+      'fail',
+      'MEDIUM',
+      'ruleId:MEDIUM',
+      'error',
+    ],
+    ['result level', { level: 'note' }, rule({}, 'error'), 'R', 'fail', 'LOW', 'level:note', 'note'],
+    ['level none', { level: 'none' }, rule({}, 'error'), 'R', 'fail', 'INFORMATIONAL', 'level:none', 'none'],
+    [
+      'rule default level',
+      {},
+      rule({}, 'error'),
+      'R',
+      'fail',
+      'HIGH',
+      'defaultConfiguration.level:error',
+      'error',
+    ],
+    ['SARIF default warning', {}, rule(), 'R', 'fail', 'MEDIUM', 'default:warning', 'warning'],
+    ['no rule at all', {}, undefined, undefined, 'fail', 'MEDIUM', 'default:warning', 'warning'],
+    [
+      'invalid level ignored',
+      { level: 'fatal' },
+      rule({}, 'note'),
+      'R',
+      'fail',
+      'LOW',
+      'defaultConfiguration.level:note',
+      'note',
+    ],
+    [
+      'kind pass without level is none',
+      {},
+      rule({}, 'error'),
+      'R',
+      'pass',
+      'INFORMATIONAL',
+      'kind:pass',
+      'none',
+    ],
+    [
+      'kind review without level is none',
+      {},
+      rule({}, 'error'),
+      'R',
+      'review',
+      'INFORMATIONAL',
+      'kind:review',
+      'none',
+    ],
+    [
+      'kind pass with explicit level keeps it',
+      { level: 'warning' },
+      rule(),
+      'R',
+      'pass',
+      'MEDIUM',
+      'level:warning',
+      'warning',
+    ],
+  ] as const)('%s', (_name, result, ruleInfo, ruleId, kind, label, original, level) => {
+    expect(resolveSeverity(result, ruleInfo, ruleId, kind)).toEqual({ severity: { label, original }, level });
+  });
+
+  it('documents every hint', () => {
+    expect(SEVERITY_HINTS.map((hint) => hint.source)).toEqual([
+      'issue_severity',
+      'cvssv3_baseScore',
+      'severity',
+      'ruleId',
+    ]);
+    for (const hint of SEVERITY_HINTS) expect(hint.tools.length).toBeGreaterThan(10);
+  });
+});
