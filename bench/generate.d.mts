@@ -24,8 +24,10 @@ export interface GenerateStats {
   bytes: number;
   /** SARIF results, Trivy vulnerabilities, Nessus ReportItems or CSV rows. */
   records: number;
-  /** Nessus and CSV: how many of the records have severity 0. */
+  /** Nessus: how many of the records have severity 0. */
   informational?: number;
+  /** CSV: distinct (plugin, host, port) results, i.e. findings once the per-CVE rows are merged. */
+  findings?: number;
 }
 
 /** Yields the document as string pieces, updating `stats` as it goes. */

@@ -266,7 +266,7 @@ async function main() {
             sizeMb: size,
             approach,
             bytes: input.bytes,
-            expectedRecords: input.records,
+            expectedRecords: approach === 'ours' ? input.findings : input.records,
             peakRssBytes: m.peakRssBytes ?? 0,
             status: m.status,
           });

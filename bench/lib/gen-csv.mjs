@@ -29,7 +29,8 @@ function quote(value) {
 /**
  * Yields the CSV piece by piece (one host's rows at a time) until `state.bytes` reaches `target`.
  * @param {import('./random.mjs').Random} rng
- * @param {{ bytes: number; records: number }} state
+ * @param {{ bytes: number; records: number; findings?: number }} state `findings` counts (plugin, host, port)
+ *   results: one finding each once a converter merges the per-CVE rows
  * @param {number} target
  * @returns {Generator<string>}
  */
@@ -58,6 +59,7 @@ export function* generateCsv(rng, state, target) {
       const output = quote(`${rng.pick(plugin.outputs)}\n  Host : ${host.fqdn} (${host.ip})`);
       const where = `${hostCell},${quote(plugin.service.protocol)},${quote(String(plugin.service.port))}`;
       const cves = plugin.cves.length > 0 ? plugin.cves : [''];
+      state.findings = (state.findings ?? 0) + 1;
       for (const cve of cves) {
         rows.push(`${c.id},${quote(cve)},${c.cvss},${c.risk},${where},${c.text},${output}\r\n`);
         state.records++;

@@ -29,7 +29,8 @@ export const CASES = {
  * @typedef {object} InputFile
  * @property {string} file
  * @property {number} bytes
- * @property {number} records
+ * @property {number} records hot-array elements / ReportItems / CSV rows
+ * @property {number} findings what a converter should emit (CSV: per-CVE rows merged)
  * @property {number} [informational]
  * @property {boolean} reused
  * @property {number} [generateSeconds]
@@ -88,7 +89,13 @@ export async function ensureInput(outDir, caseName, sizeMb, seed) {
       else resolve(JSON.parse(stderr.trim().split('\n').pop() ?? '{}'));
     });
   });
-  const meta = { ...wanted, bytes: stats.bytes, records: stats.records, informational: stats.informational };
+  const meta = {
+    ...wanted,
+    bytes: stats.bytes,
+    records: stats.records,
+    findings: stats.findings ?? stats.records,
+    informational: stats.informational,
+  };
   writeFileSync(metaFile, `${JSON.stringify(meta, null, 2)}\n`);
   return { file, ...meta, reused: false, generateSeconds: (performance.now() - started) / 1000 };
 }

@@ -246,11 +246,11 @@ export function renderMarkdown(run) {
     lines.push('', '## Import rate against the emulator', '');
     if (r.status === 'ok') {
       lines.push(
-        '| findings | seconds | findings/s (average) | sustained findings/s | fraction of 1,000/s | imported | failed | retries | throttled | requests | zero loss |',
-        '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
+        '| findings | client s | paced span s | sustained findings/s | fraction of 1,000/s | end-to-end findings/s (fraction) | imported | failed | requests | throttled | max requests in any 1 s | zero loss |',
+        '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
       );
       lines.push(
-        `| ${fmt(r.findings, 0)} | ${fmt(r.seconds, 2)} | ${fmt(r.findingsPerSecond, 0)} | ${fmt(r.sustainedPerSecond, 0)} | ${fmt(r.fractionOfCeiling * 100)} % | ${r.imported ?? '–'} | ${r.failed ?? '–'} | ${r.retries ?? '–'} | ${r.throttled ?? '–'} | ${r.requests ?? '–'} | ${r.zeroLoss ? 'yes' : 'NO'} |`,
+        `| ${fmt(r.findings, 0)} | ${fmt(r.seconds, 2)} | ${fmt(r.spanSeconds, 2)} | ${fmt(r.sustainedPerSecond, 0)} | ${fmt(r.fractionOfCeiling * 100)} % | ${fmt(r.findingsPerSecond, 0)} (${fmt(r.endToEndFraction * 100)} %) | ${r.imported ?? '–'} | ${r.failed ?? '–'} | ${r.requests ?? '–'} | ${r.throttled ?? '–'} | ${r.maxRequestsInAnySecond ?? '–'} | ${r.zeroLoss ? 'yes' : 'NO'} |`,
       );
     } else lines.push(`${r.status}: ${r.note ?? ''}`);
   }
