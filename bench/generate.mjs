@@ -154,9 +154,15 @@ async function main() {
       ? await writeGenerated(values.format, options, process.stdout)
       : await generateFile(values.format, options, values.out);
   const seconds = (performance.now() - started) / 1000;
-  process.stderr.write(
-    `${JSON.stringify({ format: values.format, variant: values.variant, seed: values.seed, ...stats, seconds: Number(seconds.toFixed(2)) })}\n`,
-  );
+  const summary = {
+    format: values.format,
+    variant: values.variant,
+    seed: values.seed,
+    ...stats,
+    seconds: Number(seconds.toFixed(2)),
+    peakRssMb: Math.round((process.resourceUsage().maxRSS * 1024) / 1e6),
+  };
+  process.stderr.write(`${JSON.stringify(summary)}\n`);
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

@@ -217,13 +217,16 @@ async function main() {
   process.stderr.write(`bench: ${build}\n`);
   /** @type {import('./lib/report.mjs').Measurement[]} */
   const measurements = [];
+  /** @type {(import('./lib/inputs.mjs').InputFile & { caseName: string; sizeMb: number })[]} */
+  const inputs = [];
   if (options.only.has('convert')) {
     for (const size of options.sizes) {
       for (const caseName of options.cases) {
         const spec = /** @type {(typeof CASES)[string]} */ (CASES[caseName]);
         const input = await ensureInput(OUT, caseName, size, options.seed);
+        inputs.push({ ...input, caseName, sizeMb: size });
         process.stderr.write(
-          `bench: ${caseName} ${size} MB ${input.reused ? '(cached)' : `(generated in ${input.generateSeconds?.toFixed(1)} s)`}: ${input.records} records\n`,
+          `bench: ${caseName} ${size} MB ${input.reused ? '(cached)' : `(generated in ${input.generateSeconds?.toFixed(1)} s, generator peak RSS ${input.generatorPeakRssMb} MB)`}: ${input.records} records\n`,
         );
         const approaches = [
           'io',
@@ -314,6 +317,8 @@ async function main() {
   }
   const run = {
     measurements,
+    inputs,
+    seed: options.seed,
     cases: options.only.has('convert') ? options.cases : [],
     sizes: options.sizes,
     importResult,

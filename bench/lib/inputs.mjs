@@ -34,6 +34,7 @@ export const CASES = {
  * @property {number} [informational]
  * @property {boolean} reused
  * @property {number} [generateSeconds]
+ * @property {number} [generatorPeakRssMb]
  */
 
 /**
@@ -95,6 +96,7 @@ export async function ensureInput(outDir, caseName, sizeMb, seed) {
     records: stats.records,
     findings: stats.findings ?? stats.records,
     informational: stats.informational,
+    generatorPeakRssMb: stats.peakRssMb,
   };
   writeFileSync(metaFile, `${JSON.stringify(meta, null, 2)}\n`);
   return { file, ...meta, reused: false, generateSeconds: (performance.now() - started) / 1000 };
