@@ -53,7 +53,7 @@ export function summarizeProfile(file, top = 12) {
   }
   const rank = (/** @type {Map<string, number>} */ map) =>
     [...map]
-      .filter(([name]) => !/^\((root|program|idle)\)/.test(name))
+      .filter(([name]) => !/^\((root|program|idle)\)|^processTicksAndRejections |^runMicrotasks$/.test(name))
       .sort((a, b) => b[1] - a[1])
       .slice(0, top)
       .map(([name, time]) => ({ name, percent: total > 0 ? (time / total) * 100 : 0 }));
