@@ -53,3 +53,31 @@ export {
   SEVERITY_RANK,
   severity,
 } from './severity.js';
+export type {
+  BatchImportClient,
+  ClientOptions,
+  DeadLetter,
+  DeadLetterEntry,
+  ImportOptions,
+  ImportReport,
+  ImportResult,
+  LifecycleOptions,
+  LifecycleReport,
+  LimiterClusterOptions,
+  LimiterOptions,
+  RequestLimiter,
+} from './sink/index.js';
+export {
+  archiveMissing,
+  callerAccountId,
+  createLimiter,
+  fetchScopeState,
+  importFindings,
+  importReportOf,
+  importWithLifecycle,
+  lazyDeadLetterFile,
+  lifecycleReportOf,
+  memoryDeadLetter,
+  openDeadLetter,
+  preserveHistory,
+} from './sink/index.js';

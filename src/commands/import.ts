@@ -15,7 +15,14 @@ import { ConverterError } from '../errors.js';
 import { assertAccountAndRegion, type ConversionStats, convert } from '../pipeline.js';
 import { callerAccountId } from '../sink/account.js';
 import { type DeadLetter, lazyDeadLetterFile, openDeadLetter } from '../sink/dead-letter.js';
-import { type ImportResult, importFindings, importReportOf } from '../sink/import.js';
+import { type ImportOptions, type ImportResult, importFindings, importReportOf } from '../sink/import.js';
+import {
+  importWithLifecycle,
+  type LifecycleReport,
+  lifecycleReportOf,
+  reconcileSummary,
+} from '../sink/lifecycle.js';
+import { REDIS_URL_ENV, resolveRedisUrl } from '../sink/redis.js';
 import type { ImportReport } from '../sink/report.js';
 import { issueWhere } from './convert.js';
 import { importExitCode } from './import-exit.js';
@@ -42,6 +49,10 @@ Options:
   --burst N             burst size (default 30)
   --concurrency N       requests in flight at once (default 5)
   --max-retries N       retries of a failing finding before it is dead-lettered (default 6)
+  --archive-missing     after a complete run with no failure, archive the ACTIVE findings of this product and
+                        scope that the run no longer reports (needs securityhub:GetFindings; see docs/lifecycle.md)
+  --preserve-history    keep CreatedAt/FirstObservedAt of findings that already exist (on with --archive-missing)
+  --redis URL           share the request budget with other processes through Redis (or ${REDIS_URL_ENV})
 ${CONVERT_FLAGS_HELP}
 
 Exit codes: 0 all imported, 1 --fail-on threshold met, 2 bad input or usage, 3 some findings not imported,
@@ -57,6 +68,9 @@ const IMPORT_FLAGS = {
   burst: { type: 'string' },
   concurrency: { type: 'string' },
   'max-retries': { type: 'string' },
+  'archive-missing': { type: 'boolean' },
+  'preserve-history': { type: 'boolean' },
+  redis: { type: 'string' },
 } as const;
 
 function positiveNumber(flags: Record<string, unknown>, name: string, integer: boolean): number | undefined {
@@ -119,6 +133,11 @@ export async function runImport(argv: readonly string[], signal?: AbortSignal): 
   const burst = positiveNumber(flags, 'burst', true);
   const concurrency = positiveNumber(flags, 'concurrency', true);
   const maxRetries = positiveNumber(flags, 'max-retries', true);
+  // Lifecycle (docs/lifecycle.md): archiving, history, and the Redis-shared budget.
+  const archiveMissing = flags['archive-missing'] === true;
+  const preserveHistory = flags['preserve-history'] === true;
+  const redisUrl = resolveRedisUrl(stringFlag(flags, 'redis'));
+  const lifecycle = archiveMissing || preserveHistory || redisUrl !== undefined;
   if (options.region === '' || options.region === undefined) {
     throw new ConverterError('E_CONFIG', 'no AWS Region: pass --region eu-west-1 or set AWS_REGION');
   }
@@ -161,7 +180,7 @@ export async function runImport(argv: readonly string[], signal?: AbortSignal): 
   let sinkReport: ImportReport | undefined;
   let failure: unknown;
   try {
-    sinkReport = await importFindings(counted(), {
+    const sinkOptions: Omit<ImportOptions, 'client' | 'limiter' | 'redis'> = {
       region: options.region,
       deadLetter,
       dryRun,
@@ -173,10 +192,23 @@ export async function runImport(argv: readonly string[], signal?: AbortSignal): 
       ...(signal !== undefined ? { signal } : {}),
       onIssue: (issue) => issues.record(issue.code, issue.message, issueWhere(issue)),
       onProgress: (snapshot) => progress.update(() => `asff-stream: ${formatImportProgress(snapshot)}`),
-    });
+    };
+    sinkReport = lifecycle
+      ? await importWithLifecycle(counted(), {
+          ...sinkOptions,
+          accountId,
+          region: options.region,
+          conversion: run.stats,
+          archiveMissing,
+          ...(preserveHistory ? { preserveHistory } : {}),
+          ...(options.scope !== undefined ? { scope: options.scope } : {}),
+          ...(options.productArn !== undefined ? { productArn: options.productArn } : {}),
+          ...(redisUrl !== undefined ? { redisUrl } : {}),
+        })
+      : await importFindings(counted(), sinkOptions);
   } catch (error) {
     failure = error;
-    sinkReport = importReportOf(error);
+    sinkReport = lifecycleReportOf(error) ?? importReportOf(error);
   } finally {
     progress.clear();
     await deadLetter.close().catch((error: unknown) => {
@@ -189,11 +221,14 @@ export async function runImport(argv: readonly string[], signal?: AbortSignal): 
     exit = reportError(failure);
   } else {
     exit = importExitCode(sinkReport, failure);
+    // Findings that should have been archived but were not are in the dead letter too: exit 3.
+    if (exit === EXIT.OK && ((sinkReport as LifecycleReport).archive?.failed ?? 0) > 0) exit = EXIT.PARTIAL;
     if (failure !== undefined) reportError(failure);
     if (exit === EXIT.OK && failing.count > 0) exit = EXIT.POLICY;
   }
   if (sinkReport !== undefined) {
-    const report = combineReports(run.stats, sinkReport);
+    const archive = (sinkReport as LifecycleReport).archive;
+    const report = combineReports(run.stats, sinkReport, archive?.archived ?? 0);
     process.stdout.write(`${JSON.stringify(report)}\n`);
     const reportPath = stringFlag(flags, 'report');
     if (reportPath !== undefined) writeSummary(reportPath, report);
@@ -201,6 +236,7 @@ export async function runImport(argv: readonly string[], signal?: AbortSignal): 
       issues.print({ ...run.stats.issues, ...report.issues });
       diagnostic(summaryLine(run.stats, 'read'));
       diagnostic(importSummaryLine(report));
+      if (archive !== undefined) diagnostic(reconcileSummary(archive));
       if (failing.count > 0) diagnostic(failing.describe());
     }
   }

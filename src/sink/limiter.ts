@@ -1,6 +1,7 @@
 import type Bottleneck from 'bottleneck';
 import { IMPORT_BURST, IMPORT_RATE_PER_SECOND } from '../asff/limits.js';
 import { ConverterError } from '../errors.js';
+import { clusterBucket, connectRedis } from './redis.js';
 
 /** Where a shared (clustered) limiter keeps its state, so several processes share one request budget. */
 export interface LimiterClusterOptions {
@@ -99,8 +100,19 @@ export function limiterSettings(options: LimiterOptions = {}): LimiterSettings {
   if (options.redis === undefined) return settings;
   if (options.redis.id.trim() === '')
     throw new ConverterError('E_CONFIG', 'a clustered limiter needs a non-empty id');
+  // Lifecycle change: a shared bucket a little below the quota, refilled one token at a time, so that
+  // several processes never get ahead of the service's bucket (see clusterBucket in redis.ts).
+  const bucket = clusterBucket(rate, burst);
   return {
     ...settings,
+    reservoir: bucket.reservoir,
+    reservoirIncreaseAmount: bucket.amount,
+    reservoirIncreaseInterval: bucket.intervalMs,
+    reservoirIncreaseMaximum: bucket.reservoir,
+    // Clustered, Bottleneck counts running jobs in Redis; a process killed mid-request never gives its
+    // slots back, and the shared cap would then block every other process. The sink caps its own requests
+    // in flight, so the cluster shares only the token bucket (lifecycle change, see docs/lifecycle.md).
+    maxConcurrent: null,
     id: options.redis.id,
     datastore: 'ioredis',
     // The Redis store's default heartbeat is 5 s; its refill keeps the remainder of each interval, but a
@@ -121,8 +133,8 @@ export async function createLimiter(options: LimiterOptions = {}): Promise<Reque
   const { default: BottleneckClass } = await import('bottleneck');
   let connection: Bottleneck.IORedisConnection | undefined;
   if (options.redis !== undefined) {
-    const { Redis } = await import('ioredis');
-    connection = new BottleneckClass.IORedisConnection({ client: new Redis(options.redis.url) });
+    // connectRedis fails fast on a wrong URL; a bare `new Redis(url)` retries forever (lifecycle change).
+    connection = new BottleneckClass.IORedisConnection({ client: await connectRedis(options.redis.url) });
   }
   const limiter = new BottleneckClass(connection === undefined ? settings : { ...settings, connection });
   // Bottleneck emits 'error' for store problems (Redis down); without a listener they would be lost.

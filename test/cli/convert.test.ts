@@ -103,10 +103,14 @@ describe('asff-stream convert (spawned binary)', () => {
   it('passes --repository to the SARIF adapter for logs without versionControlProvenance', async () => {
     const log = JSON.parse(readFileSync('fixtures/demo/semgrep.sarif', 'utf8'));
     delete log.runs[0].versionControlProvenance;
-    const r = await runCli(['convert', ...ACCOUNT, '--repository', 'https://github.com/acme/other'], { stdin: JSON.stringify(log) });
+    const r = await runCli(['convert', ...ACCOUNT, '--repository', 'https://github.com/acme/other'], {
+      stdin: JSON.stringify(log),
+    });
     expect(r.code).toBe(0);
     const resources = ndjson(r.stdout).map((f) => (f.Resources as { Type: string; Id: string }[])[0]);
-    expect(resources.every((res) => res?.Type === 'CodeRepository' && res.Id === 'https://github.com/acme/other')).toBe(true);
+    expect(
+      resources.every((res) => res?.Type === 'CodeRepository' && res.Id === 'https://github.com/acme/other'),
+    ).toBe(true);
   });
 
   it('refuses input no adapter claims, naming the formats tried', async () => {

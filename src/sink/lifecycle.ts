@@ -1,0 +1,383 @@
+import type { AwsSecurityFinding } from '@aws-sdk/client-securityhub';
+import { defaultProductArn, SCOPE_PRODUCT_FIELD } from '../asff/build.js';
+import type { ConversionStats } from '../pipeline.js';
+import type { BatchImportClient } from './client.js';
+import { type DeadLetter, memoryDeadLetter, openDeadLetter } from './dead-letter.js';
+import { createGetFindingsLimiter, type FetchCounters, type GetFindingsClient } from './get-findings.js';
+import { emptyScopeState, fetchScopeState, type ScopeKey, type ScopeState } from './history.js';
+import { type ImportOptions, type ImportResult, importFindings, importReportOf } from './import.js';
+import { createLimiter, type RequestLimiter } from './limiter.js';
+import { type HistoryCounters, preserveHistory } from './preserve-history.js';
+import {
+  type ArchiveBlocker,
+  type ArchiveFetchStrategy,
+  type ArchiveReport,
+  archiveBlockers,
+  archiveMissing,
+  type RunOutcome,
+} from './reconcile.js';
+import { limiterClusterId } from './redis.js';
+import type { ImportReport } from './report.js';
+
+/** A client for both operations the lifecycle uses; `SecurityHubClient` fits. */
+export type SecurityHubLikeClient = GetFindingsClient & BatchImportClient;
+
+/** Options of {@link importWithLifecycle}: the import options plus history, archiving and Redis. */
+export interface LifecycleOptions extends Omit<ImportOptions, 'client' | 'limiter' | 'redis' | 'deadLetter'> {
+  /** The account the findings belong to (filters and the Redis limiter id). */
+  accountId: string;
+  /** The Region the findings are imported into (client and Redis limiter id). */
+  region: string;
+  /**
+   * After a complete, fully imported run, archive the ACTIVE findings of this product + scope that the
+   * run did not report (`--archive-missing`).
+   * @defaultValue false
+   */
+  archiveMissing?: boolean;
+  /**
+   * Keep CreatedAt/FirstObservedAt of findings that already exist (one scoped GetFindings fetch before
+   * the import, at 3 requests/s: about 300 stored findings per second).
+   * @defaultValue the value of `archiveMissing` (the fetch is needed there anyway)
+   */
+  preserveHistory?: boolean;
+  /**
+   * The scope given by the user (`--scope`). Without it the scope is read from the first finding; a run
+   * that reports nothing then has no scope to reconcile and archives nothing.
+   */
+  scope?: string;
+  /** The product ARN of the run's findings. @defaultValue the account's default product ARN */
+  productArn?: string;
+  /**
+   * The conversion's stats when `findings` wraps a `ConversionRun` (e.g. a counting generator): read after
+   * the import to know whether the input was complete. Not needed when `findings` is the run itself.
+   */
+  conversion?: Pick<ConversionStats, 'complete' | 'failed' | 'skipped' | 'issues'>;
+  /** For input that is neither a `ConversionRun` nor has `conversion`: set when it was read completely. */
+  inputComplete?: boolean;
+  /** A client to use instead of creating one (not destroyed at the end). */
+  client?: SecurityHubLikeClient;
+  /** BatchImportFindings limiter to use instead of creating one (not stopped at the end). */
+  limiter?: RequestLimiter;
+  /** GetFindings limiter to use instead of creating one (not stopped at the end). */
+  getFindingsLimiter?: RequestLimiter;
+  /**
+   * Share the request budget with other processes through Redis (`--redis`, `ASFF_STREAM_REDIS_URL`):
+   * one budget per account + Region + operation.
+   */
+  redisUrl?: string;
+  /** Dead letter (object or file path, truncated) for the import and the archive step. */
+  deadLetter?: DeadLetter | string;
+  /** The archive time (UpdatedAt of archived findings). @defaultValue `() => new Date()` */
+  clock?: () => Date;
+  /** How findings to archive are read back (see `archiveMissing`). @defaultValue 'auto' */
+  archiveStrategy?: ArchiveFetchStrategy;
+  /** Called once the archive step knows its scope, before it reads anything (for a progress line). */
+  onReconcile?: (scope: ScopeKey) => void;
+}
+
+/** What the history step did. */
+export interface HistoryReport extends HistoryCounters {
+  /** Findings of the scope in Security Hub before the run (ACTIVE and ARCHIVED). */
+  known: number;
+  /** GetFindings requests of the fetch. */
+  fetch: FetchCounters;
+}
+
+/** The import report plus the lifecycle steps. `received = imported + failed + skipped` is the main import's. */
+export interface LifecycleReport extends ImportReport {
+  /** Findings archived because this run no longer reports them (0 without `archiveMissing`). */
+  archived: number;
+  /** Present when the scope's history was fetched. */
+  history?: HistoryReport;
+  /** Present when `archiveMissing` was asked for. */
+  archive?: ArchiveReport;
+}
+
+/** The report plus the dead-lettered entries when no dead letter was given. */
+export type LifecycleResult = LifecycleReport & { deadLetterEntries?: ImportResult['deadLetterEntries'] };
+
+const reportsOfErrors = new WeakMap<object, LifecycleReport>();
+
+/** The lifecycle report of a run that ended with this error, or `undefined`. */
+export function lifecycleReportOf(error: unknown): LifecycleReport | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const own = reportsOfErrors.get(error);
+  if (own !== undefined) return own;
+  const report = importReportOf(error);
+  return report === undefined ? undefined : { ...report, archived: 0 };
+}
+
+/** Findings not brought to their target state: failed imports plus failed archive imports (exit code 3 when > 0). */
+export function lifecycleFailed(report: LifecycleReport): number {
+  return report.failed + (report.archive?.failed ?? 0);
+}
+
+/**
+ * One line for stderr saying which scope was reconciled and what happened, or why nothing was archived.
+ */
+export function reconcileSummary(archive: ArchiveReport): string {
+  const where = `scope "${archive.scope}"`;
+  if (archive.blocked.length > 0)
+    return `archive-missing: nothing archived in ${where}: ${archive.blocked.map((b) => b.message).join('; ')}`;
+  const failed = archive.failed > 0 ? `, ${archive.failed} failed (see the dead letter)` : '';
+  return `archive-missing: ${where}: archived ${archive.archived} finding(s) no longer reported${failed}`;
+}
+
+/**
+ * Imports a run with its lifecycle: with `preserveHistory` (default: on with `archiveMissing`), the
+ * scope's findings are read from Security Hub when the first finding arrives and existing findings keep
+ * their CreatedAt/FirstObservedAt (UpdatedAt always moves forward); with `archiveMissing`, the ACTIVE
+ * findings of this scope that the run did not report are archived afterwards, unless anything went wrong
+ * ({@link archiveBlockers}). With `redisUrl`, both request budgets are shared across processes.
+ *
+ * Rejects like `importFindings`; the report of such a run is available through {@link lifecycleReportOf}.
+ */
+export async function importWithLifecycle(
+  findings: AsyncIterable<AwsSecurityFinding> | Iterable<AwsSecurityFinding>,
+  options: LifecycleOptions,
+): Promise<LifecycleResult> {
+  const {
+    accountId,
+    region,
+    archiveMissing: wantArchive = false,
+    scope: explicitScope,
+    productArn,
+    inputComplete,
+    conversion,
+    redisUrl,
+    clock,
+    archiveStrategy,
+    onReconcile,
+    client: givenClient,
+    limiter: givenLimiter,
+    getFindingsLimiter: givenGetLimiter,
+    deadLetter: deadLetterOption,
+    ...importOptions
+  } = options;
+  const lifecycle = importOptions.dryRun !== true;
+  const fetchState = lifecycle && (wantArchive || options.preserveHistory === true);
+  const applyHistory = options.preserveHistory ?? wantArchive;
+
+  const ownsDeadLetter = typeof deadLetterOption === 'string';
+  const deadLetter =
+    deadLetterOption === undefined
+      ? memoryDeadLetter()
+      : typeof deadLetterOption === 'string'
+        ? await openDeadLetter(deadLetterOption)
+        : deadLetterOption;
+  let client: SecurityHubLikeClient | undefined = givenClient;
+  let destroyClient: (() => void) | undefined;
+  let limiter = givenLimiter;
+  let getLimiter = givenGetLimiter;
+  const stops: (() => Promise<void>)[] = [];
+  let report: LifecycleReport | undefined;
+  try {
+    if (!lifecycle) {
+      const result = await importFindings(findings, {
+        ...importOptions,
+        ...(client !== undefined ? { client } : {}),
+        ...(limiter !== undefined ? { limiter } : {}),
+        deadLetter,
+      });
+      report = { ...result, archived: 0 };
+      return withEntries(report, deadLetterOption, deadLetter);
+    }
+    if (client === undefined) {
+      const created = await createClient(options);
+      client = created;
+      destroyClient = () => created.destroy();
+    }
+    if (limiter === undefined) {
+      const created = await createLimiter({
+        ...(importOptions.rate !== undefined ? { rate: importOptions.rate } : {}),
+        ...(importOptions.burst !== undefined ? { burst: importOptions.burst } : {}),
+        ...(importOptions.concurrency !== undefined ? { concurrency: importOptions.concurrency } : {}),
+        ...(redisUrl !== undefined
+          ? { redis: { url: redisUrl, id: limiterClusterId(accountId, region, 'BatchImportFindings') } }
+          : {}),
+      });
+      limiter = created;
+      stops.push(() => created.stop());
+    }
+    if (fetchState && getLimiter === undefined) {
+      const created = await createGetFindingsLimiter(
+        redisUrl !== undefined
+          ? { redis: { url: redisUrl, id: limiterClusterId(accountId, region, 'GetFindings') } }
+          : {},
+      );
+      getLimiter = created;
+      stops.push(() => created.stop());
+    }
+    const hubClient = client;
+    const importLimiter = limiter;
+    const fetchLimiter = getLimiter;
+    const retry = {
+      ...(importOptions.maxRetries !== undefined ? { maxRetries: importOptions.maxRetries } : {}),
+      ...(importOptions.maxThrottles !== undefined ? { maxThrottles: importOptions.maxThrottles } : {}),
+      ...(importOptions.retryBaseMs !== undefined ? { retryBaseMs: importOptions.retryBaseMs } : {}),
+      ...(importOptions.retryCapMs !== undefined ? { retryCapMs: importOptions.retryCapMs } : {}),
+    };
+    const fetch = (key: ScopeKey): Promise<ScopeState> =>
+      fetchScopeState({
+        ...key,
+        ...retry,
+        client: hubClient,
+        limiter: fetchLimiter as RequestLimiter,
+        ...(importOptions.signal !== undefined ? { signal: importOptions.signal } : {}),
+      });
+
+    let state: ScopeState | undefined;
+    const preserved = preserveHistory(findings, async (first) => {
+      const key = scopeKeyOf(first, { accountId, region, productArn, scope: explicitScope });
+      // No scope (findings not made by the pipeline, no --scope): nothing to read, nothing to archive.
+      if (key.scope.trim() === '') return emptyScopeState(key);
+      state = fetchState ? await fetch(key) : emptyScopeState(key);
+      return applyHistory ? state : emptyScopeState(key);
+    });
+
+    let result: ImportResult;
+    try {
+      result = await importFindings(preserved, {
+        ...importOptions,
+        client: hubClient,
+        limiter: importLimiter,
+        deadLetter,
+      });
+    } catch (error) {
+      const partial = importReportOf(error);
+      if (partial !== undefined)
+        report = { ...partial, archived: 0, ...historyOf(state, preserved.counters) };
+      throw error;
+    }
+    const { deadLetterEntries: _entries, ...importReport } = result;
+    report = { ...importReport, archived: 0, ...historyOf(state, preserved.counters) };
+    if (!wantArchive) return withEntries(report, deadLetterOption, deadLetter);
+
+    const outcome: RunOutcome = {
+      ...(conversion !== undefined
+        ? { conversion }
+        : isConversionRun(findings)
+          ? { conversion: findings.stats }
+          : {}),
+      ...(inputComplete !== undefined ? { inputComplete } : {}),
+      import: importReport,
+      aborted: importOptions.signal?.aborted === true,
+      foreign: preserved.counters.foreign,
+    };
+    let archiveState = state;
+    if (archiveState === undefined) {
+      // Nothing was reported: the scope is only known if the user gave it.
+      const scope = explicitScope ?? '';
+      const key: ScopeKey = {
+        productArn: productArn ?? defaultProductArn(accountId, region),
+        scope,
+        accountId,
+      };
+      // Without a scope nothing can be "another scope": only scope-unknown is worth saying then.
+      const blocked = archiveBlockers(scope.trim() === '' ? { ...outcome, foreign: 0 } : outcome);
+      if (scope.trim() === '')
+        blocked.push({
+          code: 'scope-unknown',
+          message:
+            'the run reported no findings, so its scope could not be read from the input; pass --scope to archive',
+        });
+      if (blocked.length > 0) {
+        report.archive = blockedReport(key, blocked);
+        return withEntries(report, deadLetterOption, deadLetter);
+      }
+      onReconcile?.(key);
+      archiveState = await fetch(key);
+    } else {
+      onReconcile?.(archiveState);
+    }
+    report.archive = await archiveMissing({
+      ...retry,
+      client: hubClient,
+      state: archiveState,
+      reported: preserved.reported,
+      outcome,
+      getFindingsLimiter: fetchLimiter as RequestLimiter,
+      // No progress callback: the archive import's counters would restart the run's progress line.
+      importOptions: { ...withoutProgress(importOptions), limiter: importLimiter },
+      deadLetter,
+      ...(clock !== undefined ? { now: clock } : {}),
+      ...(importOptions.signal !== undefined ? { signal: importOptions.signal } : {}),
+      ...(archiveStrategy !== undefined ? { strategy: archiveStrategy } : {}),
+    });
+    report.archived = report.archive.archived;
+    return withEntries(report, deadLetterOption, deadLetter);
+  } catch (error) {
+    if (report !== undefined && typeof error === 'object' && error !== null)
+      reportsOfErrors.set(error, report);
+    throw error;
+  } finally {
+    destroyClient?.();
+    for (const stop of stops) await stop().catch(() => {});
+    if (ownsDeadLetter) await deadLetter.close().catch(() => {});
+  }
+}
+
+function withoutProgress<T extends { onProgress?: unknown }>(options: T): Omit<T, 'onProgress'> {
+  const { onProgress: _progress, ...rest } = options;
+  return rest;
+}
+
+function historyOf(state: ScopeState | undefined, counters: HistoryCounters): { history?: HistoryReport } {
+  if (state === undefined) return {};
+  return { history: { ...counters, known: state.findings.size, fetch: state.fetch } };
+}
+
+function blockedReport(key: ScopeKey, blocked: ArchiveBlocker[]): ArchiveReport {
+  return {
+    scope: key.scope,
+    productArn: key.productArn,
+    blocked,
+    candidates: 0,
+    archived: 0,
+    failed: 0,
+    gone: 0,
+    fetch: { requests: 0, throttled: 0, retries: 0 },
+  };
+}
+
+function withEntries(
+  report: LifecycleReport,
+  option: LifecycleOptions['deadLetter'],
+  deadLetter: DeadLetter,
+): LifecycleResult {
+  if (option !== undefined || !('entries' in deadLetter)) return report;
+  return { ...report, deadLetterEntries: (deadLetter as ReturnType<typeof memoryDeadLetter>).entries };
+}
+
+/** The scope of a run, from its first finding (the pipeline puts the scope in ProductFields). */
+function scopeKeyOf(
+  first: AwsSecurityFinding,
+  context: { accountId: string; region: string; productArn: string | undefined; scope: string | undefined },
+): ScopeKey {
+  return {
+    productArn:
+      first.ProductArn ?? context.productArn ?? defaultProductArn(context.accountId, context.region),
+    scope: first.ProductFields?.[SCOPE_PRODUCT_FIELD] ?? context.scope ?? '',
+    accountId: context.accountId,
+  };
+}
+
+function isConversionRun(
+  input: unknown,
+): input is { stats: Pick<ConversionStats, 'complete' | 'failed' | 'skipped' | 'issues'> } {
+  if (typeof input !== 'object' || input === null || !('stats' in input)) return false;
+  const stats = (input as { stats: unknown }).stats;
+  return typeof stats === 'object' && stats !== null && 'complete' in stats;
+}
+
+async function createClient(options: LifecycleOptions): Promise<SecurityHubLikeClient & { destroy(): void }> {
+  const sdk = await import('@aws-sdk/client-securityhub');
+  // maxAttempts 1: every attempt goes through our limiters, which pace and count it (see client.ts).
+  return new sdk.SecurityHubClient({
+    region: options.region,
+    ...(options.endpoint !== undefined ? { endpoint: options.endpoint } : {}),
+    ...(options.credentials !== undefined ? { credentials: options.credentials } : {}),
+    maxAttempts: 1,
+    requestHandler: { requestTimeout: options.requestTimeoutMs ?? 30_000, connectionTimeout: 10_000 },
+  });
+}
