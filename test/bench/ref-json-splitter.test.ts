@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { generateBuffer } from '../../bench/generate.mjs';
+import { splitJsonArrays } from '../../bench/lib/ref-json-splitter.mjs';
+
+async function* chunked(buffer: Buffer, size: number): AsyncGenerator<Uint8Array> {
+  for (let i = 0; i < buffer.length; i += size) yield buffer.subarray(i, i + size);
+}
+
+async function collect(buffer: Buffer, size: number, path: string[]): Promise<unknown[]> {
+  const out: unknown[] = [];
+  for await (const element of splitJsonArrays(chunked(buffer, size), path)) out.push(element);
+  return out;
+}
+
+// The reference numbers in bench/RESULTS.md are only meaningful if the reference splitter is right.
+describe('bench reference JSON splitter', () => {
+  it('cuts exactly the elements JSON.parse sees, at every small chunk size, including split escapes and UTF-8', async () => {
+    const doc = Buffer.from(
+      '{"a":{"runs":[{"results":[0]}]},"runs":[{"x":"]}\\"\\\\","results":[1, "s,\\"]", true ,{"k":[1,{"y":"}"}]}, null ,[3], "é😀\\u00e9"]},{"results":[]},{"results":[ 42 ]}],"tail":"runs"}',
+    );
+    const expected = [1, 's,"]', true, { k: [1, { y: '}' }] }, null, [3], 'é😀é', 42];
+    for (let size = 1; size <= 16; size++)
+      expect(await collect(doc, size, ['runs', '*', 'results'])).toEqual(expected);
+    expect(await collect(doc, doc.length, ['runs', '*', 'results'])).toEqual(expected);
+  });
+
+  it.each([
+    ['sarif', 'codeql', ['runs', '*', 'results']],
+    ['sarif', 'semgrep', ['runs', '*', 'results']],
+    ['trivy', undefined, ['Results', '*', 'Vulnerabilities']],
+  ])('agrees with JSON.parse on generated %s %s input at odd chunk sizes', async (format, variant, path) => {
+    const { buffer } = generateBuffer(format, { sizeBytes: 150_000, seed: 9, variant });
+    const whole = JSON.parse(buffer.toString('utf8'));
+    const expected =
+      format === 'sarif'
+        ? whole.runs.flatMap((r: { results: unknown[] }) => r.results)
+        : whole.Results.flatMap((r: { Vulnerabilities: unknown[] }) => r.Vulnerabilities);
+    for (const size of [1, 7, 4093, 65_536]) expect(await collect(buffer, size, path)).toEqual(expected);
+  });
+});
