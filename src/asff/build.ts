@@ -25,7 +25,14 @@ import {
   MAX_VULNERABLE_PACKAGES,
   TYPE_PATTERN,
 } from './limits.js';
-import { hasCredentials, isNonBlank, oneLine, redactCredentials, truncateText } from './text.js';
+import {
+  hasCredentials,
+  isNonBlank,
+  mayStartCredential,
+  oneLine,
+  redactCredentials,
+  truncateText,
+} from './text.js';
 import { ASFF_TIMESTAMP_PATTERN } from './validate.js';
 
 /** Everything `toAsff` adds that an adapter never knows. */
@@ -174,6 +181,9 @@ export function toAsff(finding: Finding, ctx: AsffContext): AsffBuildResult {
     if (vulnerabilities.length > 0) asff.Vulnerabilities = vulnerabilities;
   }
 
+  // Most findings are far below 240 KB and carry nothing that looks like a credential: one walk over the
+  // object proves both without serializing it. Only when it cannot are the exact JSON checks run.
+  if (isSmallAndClean(asff)) return { ok: true, finding: asff, issues };
   let json = JSON.stringify(asff);
   let result = asff;
   if (hasCredentials(json)) {
@@ -188,6 +198,52 @@ export function toAsff(finding: Finding, ctx: AsffContext): AsffBuildResult {
     return { ok: true, finding: result, issues };
   }
   return shrink(result, issues);
+}
+
+/** A serialized JSON string is at most this many UTF-8 bytes per UTF-16 unit (`\u001f` is 6 bytes). */
+const MAX_BYTES_PER_UNIT = 6;
+/** Bytes a JSON number, boolean or null can take (`-1.2345678901234567e-308` is 24). */
+const MAX_SCALAR_BYTES = 32;
+
+/**
+ * True when `value`'s JSON is certainly ≤ {@link MAX_FINDING_BYTES} and certainly holds nothing
+ * {@link hasCredentials} would flag: an upper bound of the serialized size, and {@link mayStartCredential} on
+ * every key and string. False means "not proven", never "too large".
+ */
+function isSmallAndClean(value: AwsSecurityFinding): boolean {
+  return jsonBound(value, MAX_FINDING_BYTES) >= 0;
+}
+
+/** Upper bound of the UTF-8 size of `value`'s JSON, or -1 once it exceeds `budget` or a string could hold a credential. */
+function jsonBound(value: unknown, budget: number): number {
+  if (typeof value === 'string') {
+    if (mayStartCredential(value)) return -1;
+    const bytes = value.length * MAX_BYTES_PER_UNIT + 2;
+    return bytes <= budget ? bytes : -1;
+  }
+  if (typeof value === 'number' || typeof value === 'boolean' || value === null || value === undefined) {
+    return MAX_SCALAR_BYTES;
+  }
+  // Functions, symbols, bigints and objects with toJSON serialize in ways a walk cannot bound: let JSON decide.
+  if (typeof value !== 'object' || typeof (value as { toJSON?: unknown }).toJSON === 'function') return -1;
+  let total = 2;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const bytes = jsonBound(value[i], budget - total);
+      if (bytes < 0) return -1;
+      total += bytes + 1;
+    }
+    return total <= budget ? total : -1;
+  }
+  const record = value as Record<string, unknown>;
+  for (const key in record) {
+    if (mayStartCredential(key)) return -1;
+    total += key.length * MAX_BYTES_PER_UNIT + 4;
+    const bytes = jsonBound(record[key], budget - total);
+    if (bytes < 0) return -1;
+    total += bytes;
+  }
+  return total <= budget ? total : -1;
 }
 
 interface DerivedContext {

@@ -18,14 +18,20 @@ export function truncateText(text: string, max: number): string {
   if (text.length <= max || codePointLength(text) <= max) return text;
   const marker = max > TRUNCATION_MARKER.length * 2 ? TRUNCATION_MARKER : '…';
   const keep = Math.max(0, max - codePointLength(marker));
-  let out = '';
-  let n = 0;
-  for (const ch of text) {
-    if (n >= keep) break;
-    out += ch;
-    n++;
+  // Walk code points by index and cut once (building the prefix character by character is slow).
+  let end = 0;
+  for (let n = 0; n < keep && end < text.length; n++) {
+    const unit = text.charCodeAt(end);
+    end +=
+      unit >= 0xd800 && unit <= 0xdbff && end + 1 < text.length && isLowSurrogate(text.charCodeAt(end + 1))
+        ? 2
+        : 1;
   }
-  return out.trimEnd() + marker;
+  return text.slice(0, end).trimEnd() + marker;
+}
+
+function isLowSurrogate(unit: number): boolean {
+  return unit >= 0xdc00 && unit <= 0xdfff;
 }
 
 /** Collapses whitespace runs and trims; used for one-line fields such as Title. */
@@ -54,6 +60,22 @@ const CREDENTIAL_HINT = /AKIA|ASIA|ABIA|ACCA|ecret|ECRET|ession_token|ESSION_TOK
 export function redactCredentials(text: string): string {
   if (!CREDENTIAL_HINT.test(text)) return text;
   return text.replace(ACCESS_KEY_ID_PATTERN, '[REDACTED]').replace(SECRET_PATTERN, '[REDACTED]');
+}
+
+/**
+ * A necessary condition, tested on one raw (unserialized) string, for {@link hasCredentials} to find something in
+ * the JSON text that string becomes. Every match of the credential patterns starts with one of these literals,
+ * and a literal of letters, digits, `_`, `-` and spaces cannot straddle a JSON escape: escapes start with a
+ * backslash, and the only letters an escape can end with are lowercase hex digits — so of all the starts only
+ * `aws_…` (whose `a` can end `\u001a` or a lone surrogate's `\udXXa`) needs its tail matched instead, and the
+ * pattern is case-insensitive like the secret pattern. Also true for some strings with no credential at all:
+ * it only decides when the full serialized check can be skipped.
+ */
+const CREDENTIAL_START = /AKIA|ASIA|ABIA|ACCA|secret_?access|ws_session_token|-----BEGIN/i;
+
+/** False when no JSON text containing `text` as a key or string value can make {@link hasCredentials} true. */
+export function mayStartCredential(text: string): boolean {
+  return text.length >= 4 && CREDENTIAL_START.test(text);
 }
 
 /** True when `text` contains something {@link redactCredentials} would redact. */
