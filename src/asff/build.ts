@@ -214,6 +214,14 @@ function isSmallAndClean(value: AwsSecurityFinding): boolean {
   return jsonBound(value, MAX_FINDING_BYTES) >= 0;
 }
 
+/** Most keys a cache holds; past it, work is done each time (adapters use a fixed handful of keys). */
+const MAX_CACHED_KEYS = 1024;
+/** Longest key the clean-key cache holds. */
+const MAX_CACHED_KEY_LENGTH = 128;
+
+// Object keys repeat from finding to finding (and are interned, so a lookup is cheap): remember clean ones.
+const CLEAN_KEYS = new Set<string>();
+
 /** Upper bound of the UTF-8 size of `value`'s JSON, or -1 once it exceeds `budget` or a string could hold a credential. */
 function jsonBound(value: unknown, budget: number): number {
   if (typeof value === 'string') {
@@ -237,7 +245,10 @@ function jsonBound(value: unknown, budget: number): number {
   }
   const record = value as Record<string, unknown>;
   for (const key in record) {
-    if (mayStartCredential(key)) return -1;
+    if (!CLEAN_KEYS.has(key)) {
+      if (mayStartCredential(key)) return -1;
+      if (CLEAN_KEYS.size < MAX_CACHED_KEYS && key.length <= MAX_CACHED_KEY_LENGTH) CLEAN_KEYS.add(key);
+    }
     total += key.length * MAX_BYTES_PER_UNIT + 4;
     const bytes = jsonBound(record[key], budget - total);
     if (bytes < 0) return -1;
@@ -252,6 +263,8 @@ interface DerivedContext {
   partition: string;
   productArn: string;
   productFieldPrefix: string;
+  /** Adapter key → full, length-capped ProductFields key (adapters reuse a handful of keys). */
+  productFieldKeys: Map<string, string>;
 }
 
 // toAsff runs once per finding with the same context: derive its strings once per context object
@@ -267,6 +280,7 @@ function derivedOf(ctx: AsffContext): DerivedContext {
       partition: partitionOf(ctx.region),
       productArn: ctx.productArn ?? defaultProductArn(ctx.accountId, ctx.region),
       productFieldPrefix: `${PRODUCT_FIELD_PREFIX}/${sanitizeIdPart(ctx.adapter, 32)}/`,
+      productFieldKeys: new Map(),
     };
     DERIVED.set(ctx, derived);
   }
@@ -445,7 +459,7 @@ function productFields(finding: Finding, ctx: AsffContext, issues: Issue[]): Rec
   fields[ADAPTER_PRODUCT_FIELD] = ctx.adapter;
   const extra = finding.productFields;
   if (extra === undefined) return fields;
-  const prefix = derivedOf(ctx).productFieldPrefix;
+  const derived = derivedOf(ctx);
   let count = 2;
   for (const key in extra) {
     const value = extra[key];
@@ -459,7 +473,7 @@ function productFields(finding: Finding, ctx: AsffContext, issues: Issue[]): Rec
       });
       break;
     }
-    const fullKey = truncateText(prefix + key, MAX_PRODUCT_FIELD_KEY_LENGTH);
+    const fullKey = productFieldKey(derived, key);
     const shortened = truncateText(text, MAX_PRODUCT_FIELD_VALUE_LENGTH);
     if (shortened !== text)
       issues.push({
@@ -470,6 +484,15 @@ function productFields(finding: Finding, ctx: AsffContext, issues: Issue[]): Rec
     count++;
   }
   return fields;
+}
+
+function productFieldKey(derived: DerivedContext, key: string): string {
+  let fullKey = derived.productFieldKeys.get(key);
+  if (fullKey === undefined) {
+    fullKey = truncateText(derived.productFieldPrefix + key, MAX_PRODUCT_FIELD_KEY_LENGTH);
+    if (derived.productFieldKeys.size < MAX_CACHED_KEYS) derived.productFieldKeys.set(key, fullKey);
+  }
+  return fullKey;
 }
 
 function cleanVulnerability(v: Vulnerability): Vulnerability {
@@ -500,7 +523,7 @@ function cleanVulnerability(v: Vulnerability): Vulnerability {
  * `undefined` when nothing is left.
  */
 export function pruneValue(value: unknown): unknown {
-  if (typeof value === 'string') return /\S/.test(value) ? value : undefined;
+  if (typeof value === 'string') return isNonBlank(value) ? value : undefined;
   if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
   if (typeof value !== 'object' || value === null) return value;
   if (Array.isArray(value)) {

@@ -1,11 +1,20 @@
 import { TRUNCATION_MARKER } from './limits.js';
 
+const SURROGATE = /[\uD800-\uDFFF]/;
+
 /** Length in Unicode code points (what "characters" means for ASFF limits; never splits a surrogate pair). */
 export function codePointLength(text: string): number {
   // Fast path: no surrogates → UTF-16 length is the code point count.
-  if (!/[\uD800-\uDFFF]/.test(text)) return text.length;
-  let n = 0;
-  for (const _ of text) n++;
+  const first = text.search(SURROGATE);
+  if (first < 0) return text.length;
+  // Each high surrogate followed by a low one is one code point of two units; anything else is one unit.
+  let n = text.length;
+  for (let i = first; i < text.length - 1; i++) {
+    if (isHighSurrogate(text.charCodeAt(i)) && isLowSurrogate(text.charCodeAt(i + 1))) {
+      n--;
+      i++;
+    }
+  }
   return n;
 }
 
@@ -14,20 +23,28 @@ export function codePointLength(text: string): number {
  * Returns the text unchanged when it fits.
  */
 export function truncateText(text: string, max: number): string {
-  // A string never has more code points than UTF-16 units, so the common short case needs no counting.
-  if (text.length <= max || codePointLength(text) <= max) return text;
+  // A string never has more code points than UTF-16 units, nor fewer than half of them.
+  if (text.length <= max || (text.length <= max * 2 && codePointLength(text) <= max)) return text;
   const marker = max > TRUNCATION_MARKER.length * 2 ? TRUNCATION_MARKER : '…';
   const keep = Math.max(0, max - codePointLength(marker));
-  // Walk code points by index and cut once (building the prefix character by character is slow).
+  // Without surrogates in the first `keep` units, those units are the first `keep` code points.
+  const head = text.slice(0, keep);
+  if (!SURROGATE.test(head)) return head.trimEnd() + marker;
+  // Otherwise walk code points by index and cut once.
   let end = 0;
   for (let n = 0; n < keep && end < text.length; n++) {
-    const unit = text.charCodeAt(end);
     end +=
-      unit >= 0xd800 && unit <= 0xdbff && end + 1 < text.length && isLowSurrogate(text.charCodeAt(end + 1))
+      isHighSurrogate(text.charCodeAt(end)) &&
+      end + 1 < text.length &&
+      isLowSurrogate(text.charCodeAt(end + 1))
         ? 2
         : 1;
   }
   return text.slice(0, end).trimEnd() + marker;
+}
+
+function isHighSurrogate(unit: number): boolean {
+  return unit >= 0xd800 && unit <= 0xdbff;
 }
 
 function isLowSurrogate(unit: number): boolean {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TRUNCATION_MARKER } from '../../src/asff/limits.js';
-import { hasCredentials, mayStartCredential, truncateText } from '../../src/asff/text.js';
+import { codePointLength, hasCredentials, mayStartCredential, truncateText } from '../../src/asff/text.js';
 
 /** A small seeded PRNG so every run checks the same cases. */
 function random(seed: number): () => number {
@@ -43,6 +43,7 @@ describe('truncateText', () => {
       const pieces = Math.floor(next() * 60);
       for (let i = 0; i < pieces; i++) text += pick(next, TEXT_PIECES);
       const max = 1 + Math.floor(next() * 40);
+      expect(codePointLength(text)).toBe([...text].length);
       expect(truncateText(text, max), JSON.stringify({ text, max })).toBe(referenceTruncate(text, max));
     }
   });
