@@ -25,7 +25,14 @@ import {
   MAX_VULNERABLE_PACKAGES,
   TYPE_PATTERN,
 } from './limits.js';
-import { hasCredentials, isNonBlank, oneLine, redactCredentials, truncateText } from './text.js';
+import {
+  hasCredentials,
+  isNonBlank,
+  mayStartCredential,
+  oneLine,
+  redactCredentials,
+  truncateText,
+} from './text.js';
 import { ASFF_TIMESTAMP_PATTERN } from './validate.js';
 
 /** Everything `toAsff` adds that an adapter never knows. */
@@ -174,6 +181,9 @@ export function toAsff(finding: Finding, ctx: AsffContext): AsffBuildResult {
     if (vulnerabilities.length > 0) asff.Vulnerabilities = vulnerabilities;
   }
 
+  // Most findings are far below 240 KB and carry nothing that looks like a credential: one walk over the
+  // object proves both without serializing it. Only when it cannot are the exact JSON checks run.
+  if (isSmallAndClean(asff)) return { ok: true, finding: asff, issues };
   let json = JSON.stringify(asff);
   let result = asff;
   if (hasCredentials(json)) {
@@ -190,12 +200,71 @@ export function toAsff(finding: Finding, ctx: AsffContext): AsffBuildResult {
   return shrink(result, issues);
 }
 
+/** A serialized JSON string is at most this many UTF-8 bytes per UTF-16 unit (`\u001f` is 6 bytes). */
+const MAX_BYTES_PER_UNIT = 6;
+/** Bytes a JSON number, boolean or null can take (`-1.2345678901234567e-308` is 24). */
+const MAX_SCALAR_BYTES = 32;
+
+/**
+ * True when `value`'s JSON is certainly ≤ {@link MAX_FINDING_BYTES} and certainly holds nothing
+ * {@link hasCredentials} would flag: an upper bound of the serialized size, and {@link mayStartCredential} on
+ * every key and string. False means "not proven", never "too large".
+ */
+function isSmallAndClean(value: AwsSecurityFinding): boolean {
+  return jsonBound(value, MAX_FINDING_BYTES) >= 0;
+}
+
+/** Most keys a cache holds; past it, work is done each time (adapters use a fixed handful of keys). */
+const MAX_CACHED_KEYS = 1024;
+/** Longest key the clean-key cache holds. */
+const MAX_CACHED_KEY_LENGTH = 128;
+
+// Object keys repeat from finding to finding (and are interned, so a lookup is cheap): remember clean ones.
+const CLEAN_KEYS = new Set<string>();
+
+/** Upper bound of the UTF-8 size of `value`'s JSON, or -1 once it exceeds `budget` or a string could hold a credential. */
+function jsonBound(value: unknown, budget: number): number {
+  if (typeof value === 'string') {
+    if (mayStartCredential(value)) return -1;
+    const bytes = value.length * MAX_BYTES_PER_UNIT + 2;
+    return bytes <= budget ? bytes : -1;
+  }
+  if (typeof value === 'number' || typeof value === 'boolean' || value === null || value === undefined) {
+    return MAX_SCALAR_BYTES;
+  }
+  // Functions, symbols, bigints and objects with toJSON serialize in ways a walk cannot bound: let JSON decide.
+  if (typeof value !== 'object' || typeof (value as { toJSON?: unknown }).toJSON === 'function') return -1;
+  let total = 2;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const bytes = jsonBound(value[i], budget - total);
+      if (bytes < 0) return -1;
+      total += bytes + 1;
+    }
+    return total <= budget ? total : -1;
+  }
+  const record = value as Record<string, unknown>;
+  for (const key in record) {
+    if (!CLEAN_KEYS.has(key)) {
+      if (mayStartCredential(key)) return -1;
+      if (CLEAN_KEYS.size < MAX_CACHED_KEYS && key.length <= MAX_CACHED_KEY_LENGTH) CLEAN_KEYS.add(key);
+    }
+    total += key.length * MAX_BYTES_PER_UNIT + 4;
+    const bytes = jsonBound(record[key], budget - total);
+    if (bytes < 0) return -1;
+    total += bytes;
+  }
+  return total <= budget ? total : -1;
+}
+
 interface DerivedContext {
   nowMs: number;
   nowIso: string;
   partition: string;
   productArn: string;
   productFieldPrefix: string;
+  /** Adapter key → full, length-capped ProductFields key (adapters reuse a handful of keys). */
+  productFieldKeys: Map<string, string>;
 }
 
 // toAsff runs once per finding with the same context: derive its strings once per context object
@@ -211,6 +280,7 @@ function derivedOf(ctx: AsffContext): DerivedContext {
       partition: partitionOf(ctx.region),
       productArn: ctx.productArn ?? defaultProductArn(ctx.accountId, ctx.region),
       productFieldPrefix: `${PRODUCT_FIELD_PREFIX}/${sanitizeIdPart(ctx.adapter, 32)}/`,
+      productFieldKeys: new Map(),
     };
     DERIVED.set(ctx, derived);
   }
@@ -389,7 +459,7 @@ function productFields(finding: Finding, ctx: AsffContext, issues: Issue[]): Rec
   fields[ADAPTER_PRODUCT_FIELD] = ctx.adapter;
   const extra = finding.productFields;
   if (extra === undefined) return fields;
-  const prefix = derivedOf(ctx).productFieldPrefix;
+  const derived = derivedOf(ctx);
   let count = 2;
   for (const key in extra) {
     const value = extra[key];
@@ -403,7 +473,7 @@ function productFields(finding: Finding, ctx: AsffContext, issues: Issue[]): Rec
       });
       break;
     }
-    const fullKey = truncateText(prefix + key, MAX_PRODUCT_FIELD_KEY_LENGTH);
+    const fullKey = productFieldKey(derived, key);
     const shortened = truncateText(text, MAX_PRODUCT_FIELD_VALUE_LENGTH);
     if (shortened !== text)
       issues.push({
@@ -414,6 +484,15 @@ function productFields(finding: Finding, ctx: AsffContext, issues: Issue[]): Rec
     count++;
   }
   return fields;
+}
+
+function productFieldKey(derived: DerivedContext, key: string): string {
+  let fullKey = derived.productFieldKeys.get(key);
+  if (fullKey === undefined) {
+    fullKey = truncateText(derived.productFieldPrefix + key, MAX_PRODUCT_FIELD_KEY_LENGTH);
+    if (derived.productFieldKeys.size < MAX_CACHED_KEYS) derived.productFieldKeys.set(key, fullKey);
+  }
+  return fullKey;
 }
 
 function cleanVulnerability(v: Vulnerability): Vulnerability {
@@ -444,7 +523,7 @@ function cleanVulnerability(v: Vulnerability): Vulnerability {
  * `undefined` when nothing is left.
  */
 export function pruneValue(value: unknown): unknown {
-  if (typeof value === 'string') return /\S/.test(value) ? value : undefined;
+  if (typeof value === 'string') return isNonBlank(value) ? value : undefined;
   if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
   if (typeof value !== 'object' || value === null) return value;
   if (Array.isArray(value)) {

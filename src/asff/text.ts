@@ -1,11 +1,20 @@
 import { TRUNCATION_MARKER } from './limits.js';
 
+const SURROGATE = /[\uD800-\uDFFF]/;
+
 /** Length in Unicode code points (what "characters" means for ASFF limits; never splits a surrogate pair). */
 export function codePointLength(text: string): number {
   // Fast path: no surrogates → UTF-16 length is the code point count.
-  if (!/[\uD800-\uDFFF]/.test(text)) return text.length;
-  let n = 0;
-  for (const _ of text) n++;
+  const first = text.search(SURROGATE);
+  if (first < 0) return text.length;
+  // Each high surrogate followed by a low one is one code point of two units; anything else is one unit.
+  let n = text.length;
+  for (let i = first; i < text.length - 1; i++) {
+    if (isHighSurrogate(text.charCodeAt(i)) && isLowSurrogate(text.charCodeAt(i + 1))) {
+      n--;
+      i++;
+    }
+  }
   return n;
 }
 
@@ -14,18 +23,32 @@ export function codePointLength(text: string): number {
  * Returns the text unchanged when it fits.
  */
 export function truncateText(text: string, max: number): string {
-  // A string never has more code points than UTF-16 units, so the common short case needs no counting.
-  if (text.length <= max || codePointLength(text) <= max) return text;
+  // A string never has more code points than UTF-16 units, nor fewer than half of them.
+  if (text.length <= max || (text.length <= max * 2 && codePointLength(text) <= max)) return text;
   const marker = max > TRUNCATION_MARKER.length * 2 ? TRUNCATION_MARKER : '…';
   const keep = Math.max(0, max - codePointLength(marker));
-  let out = '';
-  let n = 0;
-  for (const ch of text) {
-    if (n >= keep) break;
-    out += ch;
-    n++;
+  // Without surrogates in the first `keep` units, those units are the first `keep` code points.
+  const head = text.slice(0, keep);
+  if (!SURROGATE.test(head)) return head.trimEnd() + marker;
+  // Otherwise walk code points by index and cut once.
+  let end = 0;
+  for (let n = 0; n < keep && end < text.length; n++) {
+    end +=
+      isHighSurrogate(text.charCodeAt(end)) &&
+      end + 1 < text.length &&
+      isLowSurrogate(text.charCodeAt(end + 1))
+        ? 2
+        : 1;
   }
-  return out.trimEnd() + marker;
+  return text.slice(0, end).trimEnd() + marker;
+}
+
+function isHighSurrogate(unit: number): boolean {
+  return unit >= 0xd800 && unit <= 0xdbff;
+}
+
+function isLowSurrogate(unit: number): boolean {
+  return unit >= 0xdc00 && unit <= 0xdfff;
 }
 
 /** Collapses whitespace runs and trims; used for one-line fields such as Title. */
@@ -54,6 +77,22 @@ const CREDENTIAL_HINT = /AKIA|ASIA|ABIA|ACCA|ecret|ECRET|ession_token|ESSION_TOK
 export function redactCredentials(text: string): string {
   if (!CREDENTIAL_HINT.test(text)) return text;
   return text.replace(ACCESS_KEY_ID_PATTERN, '[REDACTED]').replace(SECRET_PATTERN, '[REDACTED]');
+}
+
+/**
+ * A necessary condition, tested on one raw (unserialized) string, for {@link hasCredentials} to find something in
+ * the JSON text that string becomes. Every match of the credential patterns starts with one of these literals,
+ * and a literal of letters, digits, `_`, `-` and spaces cannot straddle a JSON escape: escapes start with a
+ * backslash, and the only letters an escape can end with are lowercase hex digits — so of all the starts only
+ * `aws_…` (whose `a` can end `\u001a` or a lone surrogate's `\udXXa`) needs its tail matched instead, and the
+ * pattern is case-insensitive like the secret pattern. Also true for some strings with no credential at all:
+ * it only decides when the full serialized check can be skipped.
+ */
+const CREDENTIAL_START = /AKIA|ASIA|ABIA|ACCA|secret_?access|ws_session_token|-----BEGIN/i;
+
+/** False when no JSON text containing `text` as a key or string value can make {@link hasCredentials} true. */
+export function mayStartCredential(text: string): boolean {
+  return text.length >= 4 && CREDENTIAL_START.test(text);
 }
 
 /** True when `text` contains something {@link redactCredentials} would redact. */
