@@ -67,16 +67,20 @@ export function isNonBlank(value: unknown): value is string {
 }
 
 const ACCESS_KEY_ID_PATTERN = /\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\b/g;
+// The label and separator are kept (group 1) and only the value is replaced, so JSON text stays JSON when the
+// label is an object key: `"aws_secret_access_key":"abc…"` → `"aws_secret_access_key":"[REDACTED]"`.
 const SECRET_PATTERN =
-  /(?:aws_secret_access_key|aws_session_token|secret_?access_?key)["']?\s*[:=]\s*["']?[^\s"'\\,;]{8,}|-----BEGIN [A-Z ]*PRIVATE KEY-----[^"]*?-----END [A-Z ]*PRIVATE KEY-----/gi;
+  /((?:aws_secret_access_key|aws_session_token|secret_?access_?key)["']?\s*[:=]\s*["']?)[^\s"'\\,;]{8,}|-----BEGIN [A-Z ]*PRIVATE KEY-----[^"]*?-----END [A-Z ]*PRIVATE KEY-----/gi;
 
 // A cheap literal pre-check first: the full patterns run only on text that could contain a credential.
-const CREDENTIAL_HINT = /AKIA|ASIA|ABIA|ACCA|ecret|ECRET|ession_token|ESSION_TOKEN|PRIVATE KEY/;
+const CREDENTIAL_HINT = /AKIA|ASIA|ABIA|ACCA|secret|session_token|PRIVATE KEY/i;
 
 /** Replaces AWS credentials and private keys with `[REDACTED]`. Safe on serialized JSON (never touches quotes). */
 export function redactCredentials(text: string): string {
   if (!CREDENTIAL_HINT.test(text)) return text;
-  return text.replace(ACCESS_KEY_ID_PATTERN, '[REDACTED]').replace(SECRET_PATTERN, '[REDACTED]');
+  return text
+    .replace(ACCESS_KEY_ID_PATTERN, '[REDACTED]')
+    .replace(SECRET_PATTERN, (_match, label: string | undefined) => `${label ?? ''}[REDACTED]`);
 }
 
 /**

@@ -138,6 +138,25 @@ describe('toAsff', () => {
     expect(f.Description).toContain('[REDACTED]');
   });
 
+  it('redacts a secret held under a credential-named key and keeps the finding valid JSON', () => {
+    const result = toAsff(
+      finding({
+        resources: [
+          {
+            Type: 'Other',
+            Id: 'x',
+            Details: { Other: { aws_secret_access_key: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' } },
+          },
+        ],
+      }),
+      ctx,
+    );
+    expect(result.ok).toBe(true);
+    expect(result.finding.Resources?.[0]?.Details?.Other?.aws_secret_access_key).toBe('[REDACTED]');
+    expect(JSON.stringify(result.finding)).not.toContain('wJalrXUtnFEMI');
+    expect(result.finding).toBeValidAsff();
+  });
+
   it('drops Types that do not match namespace/category/classifier and defaults when none is left', () => {
     const f = toAsff(finding({ types: ['a/b/c/d', ''] }), ctx).finding;
     expect(f.Types).toEqual(['Software and Configuration Checks']);
