@@ -1,10 +1,6 @@
 import { defineAdapter } from '../../src/adapter.js';
 import { ConverterError } from '../../src/errors.js';
-import { FindingQueue, minSeverityOption } from './converter.js';
 import { detectNessus } from './detect.js';
-import { decodeUtf8Pieces } from './input.js';
-import { NESSUS_LIMITS } from './limits.js';
-import { NessusReader } from './reader.js';
 
 /**
  * Nessus / Tenable `.nessus` (NessusClientData_v2) exports → findings, one `ReportItem` each, streamed one
@@ -21,6 +17,14 @@ export default defineAdapter({
   },
   detect: detectNessus,
   async *parse(input, ctx) {
+    // Loaded on first use: saxes (CommonJS) and the mapping are not needed to detect, nor by other formats.
+    const [{ FindingQueue, minSeverityOption }, { decodeUtf8Pieces }, { NESSUS_LIMITS }, { NessusReader }] =
+      await Promise.all([
+        import('./converter.js'),
+        import('./input.js'),
+        import('./limits.js'),
+        import('./reader.js'),
+      ]);
     const queue = new FindingQueue(ctx, minSeverityOption(ctx.options));
     const reader = new NessusReader(queue);
     try {

@@ -1,6 +1,5 @@
 import { defineAdapter } from '../../src/adapter.js';
 import { detectSarif } from './detect.js';
-import { parseSarif } from './parse.js';
 
 /**
  * SARIF 2.1.0 logs from any tool (CodeQL, Semgrep, ESLint, Checkov, tfsec, Bandit, gitleaks, Trivy, Snyk,
@@ -17,5 +16,9 @@ export default defineAdapter({
       'tool + rule id + primary file, then: all `fingerprints`; or GitHub `partialFingerprints` + message; or start line/column + logical location + message (+ other partial fingerprints)',
   },
   detect: detectSarif,
-  parse: parseSarif,
+  // The parser is loaded on first use, so detecting formats and starting the CLI stay cheap.
+  async *parse(input, ctx) {
+    const { parseSarif } = await import('./parse.js');
+    yield* parseSarif(input, ctx);
+  },
 });

@@ -1,6 +1,5 @@
 import { defineAdapter } from '../../src/adapter.js';
 import { detectTrivy } from './detect.js';
-import { parseTrivy } from './parse.js';
 
 /**
  * Trivy JSON reports (`trivy image|fs|repo|vm|rootfs|sbom --format json`, schema v1 arrays and `trivy k8s`)
@@ -17,5 +16,9 @@ export default defineAdapter({
       'artifact (or cluster + namespace/kind/name), target, class, then per kind — vulnerability: package (PURL, PkgID or name), installed version, PkgPath, vulnerability id; misconfiguration: result type, check id, cause resource, lines, occurrence chain; secret: rule, lines, offset; license: package, file, license name',
   },
   detect: detectTrivy,
-  parse: (input, ctx) => parseTrivy(input, ctx),
+  // The parser is loaded on first use, so detecting formats and starting the CLI stay cheap.
+  async *parse(input, ctx) {
+    const { parseTrivy } = await import('./parse.js');
+    yield* parseTrivy(input, ctx);
+  },
 });

@@ -3,6 +3,7 @@ import type { Finding, Issue } from '../adapter.js';
 import { findingId, generatorId, sanitizeIdPart } from './id.js';
 import {
   ASFF_SCHEMA_VERSION,
+  ASFF_TIMESTAMP_PATTERN,
   MAX_COMPLIANCE_RELATED_REQUIREMENTS,
   MAX_CWES,
   MAX_DESCRIPTION_LENGTH,
@@ -33,7 +34,6 @@ import {
   redactCredentials,
   truncateText,
 } from './text.js';
-import { ASFF_TIMESTAMP_PATTERN } from './validate.js';
 
 /** Everything `toAsff` adds that an adapter never knows. */
 export interface AsffContext {

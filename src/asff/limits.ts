@@ -51,3 +51,7 @@ export const GET_FINDINGS_BURST = 6;
 
 /** Appended to any text we shorten, so a reader can see it was cut. */
 export const TRUNCATION_MARKER = '… [truncated]';
+
+/** The timestamp pattern Security Hub accepts (asff-facts §2.3, CloudFormation DateFilter pattern). */
+export const ASFF_TIMESTAMP_PATTERN =
+  /^(\d\d\d\d)-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T(?:([01]\d|2[0-3]):[0-5]\d:[0-5]\d|23:59:60)(?:\.\d{1,9})?(Z|[+-]\d\d(:?\d\d)?)$/;

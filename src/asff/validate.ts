@@ -1,5 +1,6 @@
 import {
   ASFF_SCHEMA_VERSION,
+  ASFF_TIMESTAMP_PATTERN,
   MAX_COMPLIANCE_RELATED_REQUIREMENTS,
   MAX_DESCRIPTION_LENGTH,
   MAX_DETAILS_OTHER_FIELDS,
@@ -23,6 +24,8 @@ import {
   TYPE_PATTERN,
 } from './limits.js';
 import { ASFF_SHAPES } from './shapes.generated.js';
+
+export { ASFF_TIMESTAMP_PATTERN } from './limits.js';
 
 /** One broken ASFF rule: where (`Resources[0].Type`), which rule, and a message in AWS's wording style. */
 export interface AsffViolation {
@@ -55,9 +58,6 @@ const REQUIRED_FIELDS = [
   'Resources',
 ] as const;
 
-/** The timestamp pattern Security Hub accepts (asff-facts §2.3, CloudFormation DateFilter pattern). */
-export const ASFF_TIMESTAMP_PATTERN =
-  /^(\d\d\d\d)-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T(?:([01]\d|2[0-3]):[0-5]\d:[0-5]\d|23:59:60)(?:\.\d{1,9})?(Z|[+-]\d\d(:?\d\d)?)$/;
 const PRODUCT_ARN_PATTERN = /^arn:[a-z-]+:securityhub:[a-z0-9-]+:(\d{12})?:product\/[^/]+\/[^/]+$/;
 
 type Json = Record<string, unknown>;
