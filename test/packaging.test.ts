@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +14,9 @@ const npmEnv = {
   npm_config_audit: 'false',
   npm_config_fund: 'false',
   npm_config_update_notifier: 'false',
+  AWS_ACCESS_KEY_ID: 'AKIDPACKAGETEST',
+  AWS_SECRET_ACCESS_KEY: 'test',
+  AWS_REGION: 'us-east-1',
 };
 
 function run(command: string, args: string[], cwd: string, input?: string): string {
@@ -73,6 +76,31 @@ describe('the packed npm package', () => {
       'R1|high|a.js\n',
     );
     expect(JSON.parse(out.trim()).GeneratorId).toBe('lines/R1');
+  });
+
+  it('imports with --endpoint-url into the emulator started from the installed package', async () => {
+    // The installed bin, run directly so that stopping it stops the server (npx would sit in between).
+    const installedCli = join(consumer, 'node_modules/asff-stream/dist/src/cli.js');
+    const hub: ChildProcess = spawn(process.execPath, [installedCli, 'hub', '--port', '0'], { cwd: consumer, env: npmEnv });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        hub.stdout?.on('data', (d: Buffer) => {
+          out += d.toString('utf8');
+          const match = /http:\/\/127\.0\.0\.1:\d+/.exec(out);
+          if (match) resolve(match[0]);
+        });
+        hub.on('exit', (code) => reject(new Error(`hub exited ${code}`)));
+      });
+      const report = run(
+        'npx',
+        ['--no-install', 'asff-stream', 'import', join(ROOT, 'fixtures/demo/weekly-scan.nessus'), '--endpoint-url', url, '-q'],
+        consumer,
+      );
+      expect(JSON.parse(report.trim().split('\n').pop() ?? '{}')).toMatchObject({ received: 4, imported: 4, failed: 0 });
+    } finally {
+      hub.kill('SIGINT');
+    }
   });
 
   it('resolves "." and "./adapters/*" and compiles a strict TypeScript consumer against the types', () => {
