@@ -4,7 +4,8 @@ import { describePath } from './path.js';
 import type { JsonEvent, JsonKind, JsonPathSegment, JsonSelect, JsonStreamOptions } from './stream.js';
 import { describeByte, findJsonSyntaxError, sanitizeExcerpt } from './syntax.js';
 
-const DEFAULT_MAX_VALUE_BYTES = 256 * 1024 * 1024;
+// One record larger than this is refused rather than held: no real scanner record comes close.
+const DEFAULT_MAX_VALUE_BYTES = 64 * 1024 * 1024;
 const DEFAULT_MAX_DEPTH = 1000;
 /** How many bytes of a non-JSON input the E_FORMAT message shows. */
 const EXCERPT_BYTES = 24;

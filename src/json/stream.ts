@@ -31,7 +31,7 @@ export interface JsonStreamOptions {
   select(path: readonly JsonPathSegment[], kind: JsonKind): JsonSelect;
   /**
    * Largest single captured value (and key, number or literal), in bytes; larger → `ConverterError` `E_UNSAFE`.
-   * @defaultValue 268435456 (256 MiB)
+   * @defaultValue 67108864 (64 MiB)
    */
   maxValueBytes?: number;
   /**
