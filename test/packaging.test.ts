@@ -1,5 +1,6 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -29,17 +30,58 @@ function run(command: string, args: string[], cwd: string, input?: string): stri
   });
 }
 
+/**
+ * An empty project depending on the tarball, with a lockfile built from ours (runtime entries only), so that the
+ * install resolves exactly the versions this project was tested with, offline.
+ */
+function writeConsumerProject(tarball: string): void {
+  const lock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as {
+    packages: Record<string, { dev?: boolean }>;
+  };
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as Record<string, unknown>;
+  const dependency = `file:${tarball}`;
+  const integrity = `sha512-${createHash('sha512')
+    .update(readFileSync(join(consumer, tarball)))
+    .digest('base64')}`;
+  const packages: Record<string, unknown> = {
+    '': { name: 'consumer', dependencies: { 'asff-stream': dependency } },
+    'node_modules/asff-stream': {
+      version: pkg.version,
+      resolved: dependency,
+      integrity,
+      license: pkg.license,
+      dependencies: pkg.dependencies,
+      bin: pkg.bin,
+      engines: pkg.engines,
+    },
+  };
+  for (const [key, entry] of Object.entries(lock.packages))
+    if (key !== '' && entry.dev !== true) packages[key] = entry;
+  writeFileSync(
+    join(consumer, 'package.json'),
+    JSON.stringify({
+      name: 'consumer',
+      private: true,
+      type: 'module',
+      dependencies: { 'asff-stream': dependency },
+    }),
+  );
+  writeFileSync(
+    join(consumer, 'package-lock.json'),
+    JSON.stringify({ name: 'consumer', lockfileVersion: 3, requires: true, packages }),
+  );
+}
+
 describe('the packed npm package', () => {
   beforeAll(() => {
     run('npm', ['pack', '--silent', '--ignore-scripts', '--pack-destination', work], ROOT);
     const tarball = readdirSync(work).find((f) => f.endsWith('.tgz'));
     if (tarball === undefined) throw new Error('npm pack produced no tarball');
     execFileSync('mkdir', ['-p', consumer]);
-    writeFileSync(
-      join(consumer, 'package.json'),
-      JSON.stringify({ name: 'consumer', private: true, type: 'module' }),
-    );
-    run('npm', ['install', '--offline', '--no-save', '--ignore-scripts', join(work, tarball)], consumer);
+    copyFileSync(join(work, tarball), join(consumer, tarball));
+    writeConsumerProject(tarball);
+    // `npm ci` from a lock needs no registry metadata: every tarball comes from the cache `npm ci` filled here.
+    run('npm', ['ci', '--offline', '--ignore-scripts'], consumer);
   }, 180_000);
 
   afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -81,7 +123,10 @@ describe('the packed npm package', () => {
   it('imports with --endpoint-url into the emulator started from the installed package', async () => {
     // The installed bin, run directly so that stopping it stops the server (npx would sit in between).
     const installedCli = join(consumer, 'node_modules/asff-stream/dist/src/cli.js');
-    const hub: ChildProcess = spawn(process.execPath, [installedCli, 'hub', '--port', '0'], { cwd: consumer, env: npmEnv });
+    const hub: ChildProcess = spawn(process.execPath, [installedCli, 'hub', '--port', '0'], {
+      cwd: consumer,
+      env: npmEnv,
+    });
     try {
       const url = await new Promise<string>((resolve, reject) => {
         let out = '';
@@ -94,10 +139,22 @@ describe('the packed npm package', () => {
       });
       const report = run(
         'npx',
-        ['--no-install', 'asff-stream', 'import', join(ROOT, 'fixtures/demo/weekly-scan.nessus'), '--endpoint-url', url, '-q'],
+        [
+          '--no-install',
+          'asff-stream',
+          'import',
+          join(ROOT, 'fixtures/demo/weekly-scan.nessus'),
+          '--endpoint-url',
+          url,
+          '-q',
+        ],
         consumer,
       );
-      expect(JSON.parse(report.trim().split('\n').pop() ?? '{}')).toMatchObject({ received: 4, imported: 4, failed: 0 });
+      expect(JSON.parse(report.trim().split('\n').pop() ?? '{}')).toMatchObject({
+        received: 4,
+        imported: 4,
+        failed: 0,
+      });
     } finally {
       hub.kill('SIGINT');
     }
