@@ -1,5 +1,5 @@
+import { Buffer } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { type FileHandle, mkdir, open, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
@@ -16,6 +16,9 @@ export interface SpooledResult {
 
 /** Bytes buffered in memory before they are written to the spool file (plain write buffering). */
 const WRITE_BUFFER_BYTES = 64 * 1024;
+/** Bytes read from the spool file at a time (grown for a longer line). */
+const READ_BUFFER_BYTES = 1024 * 1024;
+const NEWLINE = 0x0a;
 
 /**
  * An append-only NDJSON file of results under `tempDir` (one `[recordIndex, byte, line, result]` array per line;
@@ -62,23 +65,51 @@ export class ResultSpool {
     await this.handle.write(text);
   }
 
-  /** Reads the parked results back, in the order they were added, streaming the file. */
+  /**
+   * Reads the parked results back, in the order they were added, streaming the file in 1 MiB reads. Lines are
+   * cut on the raw bytes (a `\n` byte never occurs inside a multi-byte UTF-8 character) and only each line is
+   * decoded, so no chunk-sized string is built; a line longer than the buffer grows it by doubling and is never
+   * rescanned, so long results cost linear time.
+   */
   async *replay(): AsyncGenerator<SpooledResult> {
     await this.flush();
     await this.handle?.close();
     this.handle = undefined;
     if (this.written === 0) return;
-    let rest = '';
-    for await (const chunk of createReadStream(this.path, { encoding: 'utf8', highWaterMark: 1 << 20 })) {
-      const text = rest + (chunk as string);
-      let start = 0;
-      for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', start)) {
-        yield decode(text.slice(start, end));
-        start = end + 1;
+    const reader = await open(this.path, 'r');
+    try {
+      let buffer = Buffer.allocUnsafe(READ_BUFFER_BYTES);
+      // Bytes at the start of `buffer` that belong to a line not finished yet (already scanned: no newline).
+      let carried = 0;
+      for (;;) {
+        if (carried === buffer.length) {
+          const grown = Buffer.allocUnsafe(buffer.length * 2);
+          buffer.copy(grown, 0, 0, carried);
+          buffer = grown;
+        }
+        const { bytesRead } = await reader.read(buffer, carried, buffer.length - carried, null);
+        if (bytesRead === 0) break;
+        const end = carried + bytesRead;
+        const view = buffer.subarray(0, end);
+        let start = 0;
+        for (
+          let newline = view.indexOf(NEWLINE, carried);
+          newline !== -1;
+          newline = view.indexOf(NEWLINE, start)
+        ) {
+          yield decode(buffer.toString('utf8', start, newline));
+          start = newline + 1;
+        }
+        if (start > 0) buffer.copy(buffer, 0, start, end);
+        carried = end - start;
       }
-      rest = text.slice(start);
+      if (carried > 0) {
+        const rest = buffer.toString('utf8', 0, carried);
+        if (rest.trim() !== '') yield decode(rest);
+      }
+    } finally {
+      await reader.close();
     }
-    if (rest.trim() !== '') yield decode(rest);
   }
 
   /** Closes and deletes the spool file (safe to call more than once, and when nothing was written). */
