@@ -2,6 +2,7 @@ import { Buffer } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 import { type FileHandle, mkdir, open, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { ConverterError } from '../../src/errors.js';
 
 /** A result parked on disk until its run's context is known. */
 export interface SpooledResult {
@@ -28,8 +29,10 @@ const NEWLINE = 0x0a;
 export class ResultSpool {
   readonly path: string;
   private handle: FileHandle | undefined;
-  private pending: string[] = [];
-  private pendingBytes = 0;
+  /** Encoded lines not written yet (allocated on the first `add`). */
+  private buffer: Buffer | undefined;
+  private buffered = 0;
+  private bufferedLines = 0;
   private written = 0;
   private disposed = false;
 
@@ -39,16 +42,27 @@ export class ResultSpool {
 
   /** Number of results parked. */
   get size(): number {
-    return this.written + this.pending.length;
+    return this.written + this.bufferedLines;
   }
 
   /** Parks one result. */
   async add(record: SpooledResult): Promise<void> {
     if (this.handle === undefined) await this.create();
     const line = `${JSON.stringify([record.recordIndex, record.byte, record.line, record.value])}\n`;
-    this.pending.push(line);
-    this.pendingBytes += line.length;
-    if (this.pendingBytes >= WRITE_BUFFER_BYTES) await this.flush();
+    // A UTF-16 code unit takes at most 3 UTF-8 bytes: encode straight into the buffer when it surely fits.
+    const most = line.length * 3;
+    let buffer = this.buffer;
+    if (buffer === undefined || this.buffered + most > buffer.length) {
+      await this.flush();
+      if (most > WRITE_BUFFER_BYTES) {
+        await this.writeAll(Buffer.from(line, 'utf8'));
+        this.written += 1;
+        return;
+      }
+      buffer = this.buffer ??= Buffer.allocUnsafe(WRITE_BUFFER_BYTES);
+    }
+    this.buffered += buffer.write(line, this.buffered, 'utf8');
+    this.bufferedLines += 1;
   }
 
   private async create(): Promise<void> {
@@ -57,12 +71,24 @@ export class ResultSpool {
   }
 
   private async flush(): Promise<void> {
-    if (this.pending.length === 0 || this.handle === undefined) return;
-    const text = this.pending.join('');
-    this.written += this.pending.length;
-    this.pending = [];
-    this.pendingBytes = 0;
-    await this.handle.write(text);
+    if (this.buffered === 0 || this.buffer === undefined) return;
+    const bytes = this.buffer.subarray(0, this.buffered);
+    this.written += this.bufferedLines;
+    this.buffered = 0;
+    this.bufferedLines = 0;
+    await this.writeAll(bytes);
+  }
+
+  private async writeAll(bytes: Uint8Array): Promise<void> {
+    let offset = 0;
+    while (offset < bytes.length && this.handle !== undefined) {
+      const { bytesWritten } = await this.handle.write(bytes, offset, bytes.length - offset);
+      if (bytesWritten <= 0)
+        throw new ConverterError('E_IO', 'could not write the temporary SARIF spool file', {
+          adapter: 'sarif',
+        });
+      offset += bytesWritten;
+    }
   }
 
   /**
@@ -116,7 +142,8 @@ export class ResultSpool {
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
-    this.pending = [];
+    this.buffered = 0;
+    this.bufferedLines = 0;
     const handle = this.handle;
     this.handle = undefined;
     await handle?.close().catch(() => undefined);
