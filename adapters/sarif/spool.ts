@@ -1,7 +1,8 @@
+import { Buffer } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { type FileHandle, mkdir, open, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { ConverterError } from '../../src/errors.js';
 
 /** A result parked on disk until its run's context is known. */
 export interface SpooledResult {
@@ -16,6 +17,9 @@ export interface SpooledResult {
 
 /** Bytes buffered in memory before they are written to the spool file (plain write buffering). */
 const WRITE_BUFFER_BYTES = 64 * 1024;
+/** Bytes read from the spool file at a time (grown for a longer line). */
+const READ_BUFFER_BYTES = 1024 * 1024;
+const NEWLINE = 0x0a;
 
 /**
  * An append-only NDJSON file of results under `tempDir` (one `[recordIndex, byte, line, result]` array per line;
@@ -25,8 +29,10 @@ const WRITE_BUFFER_BYTES = 64 * 1024;
 export class ResultSpool {
   readonly path: string;
   private handle: FileHandle | undefined;
-  private pending: string[] = [];
-  private pendingBytes = 0;
+  /** Encoded lines not written yet (allocated on the first `add`). */
+  private buffer: Buffer | undefined;
+  private buffered = 0;
+  private bufferedLines = 0;
   private written = 0;
   private disposed = false;
 
@@ -36,16 +42,27 @@ export class ResultSpool {
 
   /** Number of results parked. */
   get size(): number {
-    return this.written + this.pending.length;
+    return this.written + this.bufferedLines;
   }
 
   /** Parks one result. */
   async add(record: SpooledResult): Promise<void> {
     if (this.handle === undefined) await this.create();
     const line = `${JSON.stringify([record.recordIndex, record.byte, record.line, record.value])}\n`;
-    this.pending.push(line);
-    this.pendingBytes += line.length;
-    if (this.pendingBytes >= WRITE_BUFFER_BYTES) await this.flush();
+    // A UTF-16 code unit takes at most 3 UTF-8 bytes: encode straight into the buffer when it surely fits.
+    const most = line.length * 3;
+    let buffer = this.buffer;
+    if (buffer === undefined || this.buffered + most > buffer.length) {
+      await this.flush();
+      if (most > WRITE_BUFFER_BYTES) {
+        await this.writeAll(Buffer.from(line, 'utf8'));
+        this.written += 1;
+        return;
+      }
+      buffer = this.buffer ??= Buffer.allocUnsafe(WRITE_BUFFER_BYTES);
+    }
+    this.buffered += buffer.write(line, this.buffered, 'utf8');
+    this.bufferedLines += 1;
   }
 
   private async create(): Promise<void> {
@@ -54,38 +71,79 @@ export class ResultSpool {
   }
 
   private async flush(): Promise<void> {
-    if (this.pending.length === 0 || this.handle === undefined) return;
-    const text = this.pending.join('');
-    this.written += this.pending.length;
-    this.pending = [];
-    this.pendingBytes = 0;
-    await this.handle.write(text);
+    if (this.buffered === 0 || this.buffer === undefined) return;
+    const bytes = this.buffer.subarray(0, this.buffered);
+    this.written += this.bufferedLines;
+    this.buffered = 0;
+    this.bufferedLines = 0;
+    await this.writeAll(bytes);
   }
 
-  /** Reads the parked results back, in the order they were added, streaming the file. */
+  private async writeAll(bytes: Uint8Array): Promise<void> {
+    let offset = 0;
+    while (offset < bytes.length && this.handle !== undefined) {
+      const { bytesWritten } = await this.handle.write(bytes, offset, bytes.length - offset);
+      if (bytesWritten <= 0)
+        throw new ConverterError('E_IO', 'could not write the temporary SARIF spool file', {
+          adapter: 'sarif',
+        });
+      offset += bytesWritten;
+    }
+  }
+
+  /**
+   * Reads the parked results back, in the order they were added, streaming the file in 1 MiB reads. Lines are
+   * cut on the raw bytes (a `\n` byte never occurs inside a multi-byte UTF-8 character) and only each line is
+   * decoded, so no chunk-sized string is built; a line longer than the buffer grows it by doubling and is never
+   * rescanned, so long results cost linear time.
+   */
   async *replay(): AsyncGenerator<SpooledResult> {
     await this.flush();
     await this.handle?.close();
     this.handle = undefined;
     if (this.written === 0) return;
-    let rest = '';
-    for await (const chunk of createReadStream(this.path, { encoding: 'utf8', highWaterMark: 1 << 20 })) {
-      const text = rest + (chunk as string);
-      let start = 0;
-      for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', start)) {
-        yield decode(text.slice(start, end));
-        start = end + 1;
+    const reader = await open(this.path, 'r');
+    try {
+      let buffer = Buffer.allocUnsafe(READ_BUFFER_BYTES);
+      // Bytes at the start of `buffer` that belong to a line not finished yet (already scanned: no newline).
+      let carried = 0;
+      for (;;) {
+        if (carried === buffer.length) {
+          const grown = Buffer.allocUnsafe(buffer.length * 2);
+          buffer.copy(grown, 0, 0, carried);
+          buffer = grown;
+        }
+        const { bytesRead } = await reader.read(buffer, carried, buffer.length - carried, null);
+        if (bytesRead === 0) break;
+        const end = carried + bytesRead;
+        const view = buffer.subarray(0, end);
+        let start = 0;
+        for (
+          let newline = view.indexOf(NEWLINE, carried);
+          newline !== -1;
+          newline = view.indexOf(NEWLINE, start)
+        ) {
+          yield decode(buffer.toString('utf8', start, newline));
+          start = newline + 1;
+        }
+        if (start > 0) buffer.copy(buffer, 0, start, end);
+        carried = end - start;
       }
-      rest = text.slice(start);
+      if (carried > 0) {
+        const rest = buffer.toString('utf8', 0, carried);
+        if (rest.trim() !== '') yield decode(rest);
+      }
+    } finally {
+      await reader.close();
     }
-    if (rest.trim() !== '') yield decode(rest);
   }
 
   /** Closes and deletes the spool file (safe to call more than once, and when nothing was written). */
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
-    this.pending = [];
+    this.buffered = 0;
+    this.bufferedLines = 0;
     const handle = this.handle;
     this.handle = undefined;
     await handle?.close().catch(() => undefined);

@@ -51,6 +51,24 @@ describe('ResultSpool', () => {
     expect(await readdir(dir)).toEqual([]);
   });
 
+  it('reads back results longer than one read, with multi-byte characters across read boundaries', async () => {
+    const spool = new ResultSpool(dir, 'long');
+    // 2.5 MiB and 5 MiB lines span several 1 MiB reads (the buffer grows); the 3-byte and 4-byte characters
+    // land on every possible offset of a read boundary; short lines around them must stay intact.
+    const values = [
+      { message: { text: 'short' } },
+      { message: { text: '漢'.repeat(900_000) } },
+      { message: { text: `a${'😀'.repeat(1_300_000)}` } },
+      { message: { text: 'é\nafter' } },
+    ];
+    for (const [index, value] of values.entries())
+      await spool.add({ recordIndex: index, byte: index, line: index + 1, value });
+    const back = await all(spool);
+    expect(back.map((record) => record.recordIndex)).toEqual([0, 1, 2, 3]);
+    expect(back.map((record) => record.value)).toEqual(values);
+    await spool.dispose();
+  });
+
   it('can be disposed twice, and before anything was written', async () => {
     const empty = new ResultSpool(dir, 'empty');
     await empty.dispose();
