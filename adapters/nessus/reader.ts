@@ -1,7 +1,7 @@
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import type { Issue } from '../../src/adapter.js';
 import { ConverterError } from '../../src/errors.js';
-import { isWantedHostTag, isWantedItemField } from './fields.js';
+import { isWantedHostTag, wantedItemFieldName } from './fields.js';
 import { NESSUS_LIMITS, type NessusReaderLimits } from './limits.js';
 import { tidy } from './text.js';
 
@@ -250,10 +250,12 @@ export class NessusReader {
         return NODE.ignored;
       case NODE.hostProperties:
         return tag.name === 'tag' ? this.openHostTag(tag) : NODE.ignored;
-      case NODE.item:
-        if (this.item === undefined || !isWantedItemField(tag.name)) return NODE.ignored;
-        this.startCapture(NODE.itemField, tag.name, this.limits.maxItemChars - this.item.chars);
+      case NODE.item: {
+        const name = this.item === undefined ? undefined : wantedItemFieldName(tag.name);
+        if (this.item === undefined || name === undefined) return NODE.ignored;
+        this.startCapture(NODE.itemField, name, this.limits.maxItemChars - this.item.chars);
         return NODE.itemField;
+      }
       case NODE.itemField:
       case NODE.insideField:
       case NODE.hostTag:

@@ -6,6 +6,9 @@ import { TRUNCATION_MARKER } from '../../src/asff/limits.js';
  */
 export function tidy(text: string | undefined): string | undefined {
   if (text === undefined) return undefined;
+  // Most texts need nothing: printable ASCII at the end, no leading blank, no CR (checked without allocating).
+  const last = text.charCodeAt(text.length - 1);
+  if (text.charCodeAt(0) > 0x20 && last > 0x20 && last < 0x7f && !text.includes('\r')) return text;
   let tidied = (text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text).trimEnd();
   if (tidied.length > 0 && tidied.charCodeAt(0) <= 0x20) {
     // Leading blank lines go, but the indentation of the first text line stays (plugin_output tables).
