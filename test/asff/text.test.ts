@@ -1,18 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { TRUNCATION_MARKER } from '../../src/asff/limits.js';
 import { codePointLength, hasCredentials, mayStartCredential, truncateText } from '../../src/asff/text.js';
-
-/** A small seeded PRNG so every run checks the same cases. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../helpers/random.js';
 
 function pick<T>(next: () => number, items: readonly T[]): T {
   return items[Math.floor(next() * items.length)] as T;
@@ -37,7 +26,7 @@ const TEXT_PIECES = ['a', 'b', ' ', '  ', '\n', 'é', '中', '😀', '𝒳', '\u
 
 describe('truncateText', () => {
   it('cuts exactly like the code-point reference, surrogates and trailing spaces included', () => {
-    const next = random(7);
+    const next = seededRandom(7);
     for (let round = 0; round < 3000; round++) {
       let text = '';
       const pieces = Math.floor(next() * 60);
@@ -97,7 +86,7 @@ const CREDENTIAL_PIECES = [
 
 describe('mayStartCredential', () => {
   it('is true for every key or value whose JSON could make hasCredentials true', () => {
-    const next = random(11);
+    const next = seededRandom(11);
     let flagged = 0;
     for (let round = 0; round < 20000; round++) {
       const part = (): string => {

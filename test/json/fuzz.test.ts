@@ -2,19 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { isConverterError } from '../../src/errors.js';
 import { pathToString } from '../../src/json/index.js';
 import { findJsonSyntaxError } from '../../src/json/syntax.js';
+import { seededRandom } from '../helpers/random.js';
 import { bytesOf, chunk, plain, referenceEvents, type Selector, splitSync } from './helpers.js';
-
-/** mulberry32: small, fast, deterministic. */
-function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const CHARACTERS = [
   ...'abcXYZ019 _-',
@@ -176,7 +165,7 @@ function firstBytePattern(value: unknown): RegExp {
 
 describe('streamJson fuzz (seeded)', () => {
   it('captures exactly what JSON.parse sees, for 500 random documents under random selectors and chunkings', () => {
-    const generator = new DocumentGenerator(createRandom(20260101));
+    const generator = new DocumentGenerator(seededRandom(20260101));
     let valueEvents = 0;
     for (let iteration = 0; iteration < 500; iteration++) {
       const document = generator.document();
@@ -218,7 +207,7 @@ describe('streamJson fuzz (seeded)', () => {
   });
 
   it('accepts a mutated document exactly when JSON.parse does (descend or capture), and fails the same for every chunking', () => {
-    const generator = new DocumentGenerator(createRandom(7));
+    const generator = new DocumentGenerator(seededRandom(7));
     const outcomes = { accepted: 0, rejected: 0 };
     for (let iteration = 0; iteration < 400; iteration++) {
       const bytes = Buffer.from(bytesOf(generator.document()));
@@ -285,7 +274,7 @@ describe('streamJson fuzz (seeded)', () => {
   });
 
   it('has a strict validator (used for error positions) that agrees with JSON.parse on 1,000 mutated values', () => {
-    const generator = new DocumentGenerator(createRandom(99));
+    const generator = new DocumentGenerator(seededRandom(99));
     let rejected = 0;
     for (let iteration = 0; iteration < 1000; iteration++) {
       const bytes = Buffer.from(bytesOf(generator.document()));

@@ -2,19 +2,13 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { ConverterError } from '../../../src/errors.js';
 import { corpusFile, HAS_CORPUS } from '../../helpers/corpus.js';
+import { seededRandom } from '../../helpers/random.js';
 import { chunked, encode, parseWith } from './helpers.js';
 
-/** Deterministic chunk sizes (mulberry32), so a failure can be replayed. */
+/** Deterministic chunk sizes, so a failure can be replayed. */
 function randomSizes(seed: number, count: number, max: number): number[] {
-  let state = seed;
-  const sizes: number[] = [];
-  for (let i = 0; i < count; i += 1) {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    sizes.push(1 + ((((t ^ (t >>> 14)) >>> 0) % max) | 0));
-  }
-  return sizes;
+  const next = seededRandom(seed);
+  return Array.from({ length: count }, () => 1 + (Math.floor(next() * 4294967296) % max));
 }
 
 async function outcome(bytes: Uint8Array, sizes?: number[]) {
