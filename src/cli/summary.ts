@@ -37,13 +37,18 @@ export function writeSummary(path: string, summary: unknown): void {
   writeFileSync(path, `${JSON.stringify(summary, null, 2)}\n`);
 }
 
+/** `CRITICAL 1, HIGH 3, LOW 2`: the non-zero counts, highest severity first. */
+export function formatBySeverity(bySeverity: Readonly<Record<SeverityLabel, number>>): string {
+  return [...SEVERITY_LABELS]
+    .reverse()
+    .filter((label) => bySeverity[label] > 0)
+    .map((label) => `${label} ${bySeverity[label]}`)
+    .join(', ');
+}
+
 /** One human line: `sarif: 12 findings (CRITICAL 1, HIGH 3, …), 2 skipped, 0 failed, scope "repo"`. */
 export function summaryLine(stats: ConversionStats, verb = 'converted'): string {
-  const bySeverity = [...SEVERITY_LABELS]
-    .reverse()
-    .filter((label) => stats.bySeverity[label] > 0)
-    .map((label) => `${label} ${stats.bySeverity[label]}`)
-    .join(', ');
+  const bySeverity = formatBySeverity(stats.bySeverity);
   const parts = [
     `${stats.adapter ?? 'input'}: ${verb} ${stats.emitted} finding${stats.emitted === 1 ? '' : 's'}${bySeverity ? ` (${bySeverity})` : ''}`,
     `${stats.skipped} skipped`,

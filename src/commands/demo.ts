@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseFlags } from '../cli/args.js';
 import { EXIT, type ExitCode } from '../cli/exit-codes.js';
+import { formatBySeverity } from '../cli/summary.js';
 import { startEmulator } from '../emulator/index.js';
-import { convert } from '../pipeline.js';
-import { SEVERITY_LABELS } from '../severity.js';
+import { convert, type InputSource } from '../pipeline.js';
 import { importFindings } from '../sink/import.js';
 import { combineReports, importSummaryLine } from './import.js';
 
@@ -64,27 +64,29 @@ export async function runDemo(argv: readonly string[], signal?: AbortSignal): Pr
   const hub = await startEmulator({ accountId: ACCOUNT, region: REGION });
   const out = (line: string) => process.stdout.write(`${line}\n`);
   out(`Local Security Hub emulator on ${hub.url} (account ${ACCOUNT}, ${REGION}; 10 requests/s, burst 30)\n`);
+  const withSignal = signal !== undefined ? { signal } : {};
+  /** Converts and imports one input into the emulator through the same pipeline and limiter as `import`. */
+  const importIntoHub = async (input: InputSource, scope?: string) => {
+    const run = convert(input, {
+      accountId: ACCOUNT,
+      region: REGION,
+      ...(scope !== undefined ? { scope } : {}),
+      ...withSignal,
+    });
+    const report = await importFindings(run, {
+      endpoint: hub.url,
+      region: REGION,
+      credentials: { accessKeyId: 'AKIDDEMODEMODEMO', secretAccessKey: 'demo' },
+      ...withSignal,
+    });
+    return { run, combined: combineReports(run.stats, report) };
+  };
   let exit: ExitCode = EXIT.OK;
   try {
     for (const file of files) {
       if (signal?.aborted === true) return EXIT.INTERRUPTED;
-      const run = convert(file, {
-        accountId: ACCOUNT,
-        region: REGION,
-        ...(signal !== undefined ? { signal } : {}),
-      });
-      const report = await importFindings(run, {
-        endpoint: hub.url,
-        region: REGION,
-        credentials: { accessKeyId: 'AKIDDEMODEMODEMO', secretAccessKey: 'demo' },
-        ...(signal !== undefined ? { signal } : {}),
-      });
-      const combined = combineReports(run.stats, report);
-      const bySeverity = [...SEVERITY_LABELS]
-        .reverse()
-        .filter((label) => run.stats.bySeverity[label] > 0)
-        .map((label) => `${label} ${run.stats.bySeverity[label]}`)
-        .join(', ');
+      const { run, combined } = await importIntoHub(file);
+      const bySeverity = formatBySeverity(run.stats.bySeverity);
       out(`${file.split('/').pop()} → ${run.stats.adapter} (scope "${run.stats.scope}"): ${bySeverity}`);
       out(`  ${importSummaryLine(combined)}`);
       if (combined.failed > 0) exit = EXIT.PARTIAL;
@@ -92,21 +94,7 @@ export async function runDemo(argv: readonly string[], signal?: AbortSignal): Pr
     out(
       `\nAt scale: ${SCALE_FINDINGS.toLocaleString('en-US')} generated Trivy findings through the same limiter (quota: a burst of 30 requests, then 10/s of 100 findings)…`,
     );
-    const run = convert(syntheticTrivyReport(SCALE_FINDINGS), {
-      accountId: ACCOUNT,
-      region: REGION,
-      scope: 'demo-at-scale',
-      ...(signal !== undefined ? { signal } : {}),
-    });
-    const report = combineReports(
-      run.stats,
-      await importFindings(run, {
-        endpoint: hub.url,
-        region: REGION,
-        credentials: { accessKeyId: 'AKIDDEMODEMODEMO', secretAccessKey: 'demo' },
-        ...(signal !== undefined ? { signal } : {}),
-      }),
-    );
+    const { combined: report } = await importIntoHub(syntheticTrivyReport(SCALE_FINDINGS), 'demo-at-scale');
     out(`  ${importSummaryLine(report)} → ${Math.round(report.findingsPerSecond)} findings/s`);
     if (report.failed > 0) exit = EXIT.PARTIAL;
     const stored = hub.findings();
