@@ -1,4 +1,5 @@
 import type { Partition, Resource } from '@aws-sdk/client-securityhub';
+import { partitionOf } from '../../src/asff/build.js';
 import {
   compact,
   type KubernetesContext,
@@ -27,20 +28,20 @@ const EKS_CLUSTER_ARN = /^arn:(aws|aws-cn|aws-us-gov):eks:([a-z0-9-]+):(\d{12}):
 /** Container.ImageName longer than this was rejected by Security Hub (aquasecurity/trivy#1896). */
 export const MAX_IMAGE_NAME_LENGTH = 128;
 
-/** The partition a Region belongs to. */
-export function partitionOf(region: string): Partition {
-  if (region.startsWith('cn-')) return 'aws-cn';
-  if (region.startsWith('us-gov-')) return 'aws-us-gov';
-  return 'aws';
-}
-
 /** Parses an ECR image reference; `undefined` for any other registry. */
 export function parseEcrImage(reference: string): EcrImageReference | undefined {
   const match = ECR_IMAGE.exec(reference.trim());
   if (match === null) return undefined;
   const [, registryId, region, repositoryName, tag, digest] = match;
   if (registryId === undefined || region === undefined || repositoryName === undefined) return undefined;
-  return compact({ registryId, region, partition: partitionOf(region), repositoryName, tag, digest });
+  return compact({
+    registryId,
+    region,
+    partition: partitionOf(region) as Partition,
+    repositoryName,
+    tag,
+    digest,
+  });
 }
 
 /** Keeps the end of an over-long image name (the tag is the part that tells images apart). */

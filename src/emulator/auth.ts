@@ -53,10 +53,3 @@ export function resolveCaller(scope: SignatureScope | undefined, settings: Calle
     denied: rule.access === 'deny',
   };
 }
-
-/** AWS partition of a Region (`aws`, `aws-cn`, `aws-us-gov`). */
-export function partitionOf(region: string): string {
-  if (region.startsWith('cn-')) return 'aws-cn';
-  if (region.startsWith('us-gov-')) return 'aws-us-gov';
-  return 'aws';
-}

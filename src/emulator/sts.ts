@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
-import { type Caller, partitionOf } from './auth.js';
+import { partitionOf } from '../asff/build.js';
+import type { Caller } from './auth.js';
 import { sendQueryError, sendQueryResult } from './wire.js';
 
 /**
