@@ -4,6 +4,8 @@
  * §1.4 (what the AWS SDK treats as throttling or transient) and §4 (FailedFindings codes).
  */
 
+import { redactCredentials } from '../asff/text.js';
+
 /**
  * What a failed request means for the findings in it.
  * - `throttled`: the service's bucket is empty; re-send later, never a failure.
@@ -226,9 +228,12 @@ export function retryDelay(
 
 const ACCESS_KEY_PATTERN = /\b(?:AKIA|ASIA|AROA|AIDA)[A-Z0-9]{12,}\b/g;
 
-/** Removes anything that looks like an AWS access key id from a message meant for logs or the dead letter. */
+/**
+ * Removes anything that looks like an AWS key id (access keys, role and user ids) from a message meant for logs or
+ * the dead letter, plus what the finding-level redaction removes (secret keys, session tokens, private keys).
+ */
 export function redactSecrets(message: string): string {
-  return message.replace(ACCESS_KEY_PATTERN, '[redacted]');
+  return redactCredentials(message.replace(ACCESS_KEY_PATTERN, '[redacted]'));
 }
 
 /** A one-line message for an access or configuration failure, naming the likely fix. */

@@ -134,4 +134,12 @@ describe('accessHint and redaction', () => {
       'keys [redacted] and [redacted]',
     );
   });
+
+  it('redacts secret keys and private keys as the finding-level redaction does', () => {
+    const message = redactSecrets(
+      'bad aws_secret_access_key=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY in config',
+    );
+    expect(message).not.toContain('wJalrXUtnFEMI');
+    expect(message).toContain('aws_secret_access_key=[REDACTED]');
+  });
 });
