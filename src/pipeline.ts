@@ -85,6 +85,11 @@ export function assertAccountAndRegion(accountId: string | undefined, region: st
   if (!ACCOUNT_PATTERN.test(accountId)) {
     throw new ConverterError('E_CONFIG', `account id "${accountId}" is not 12 digits`);
   }
+  assertRegion(region);
+}
+
+/** Checks a Region name; throws `E_CONFIG` saying how to pass one. */
+export function assertRegion(region: string | undefined): asserts region is string {
   if (region === undefined || region === '') {
     throw new ConverterError('E_CONFIG', 'no AWS Region: pass --region eu-west-1 or set AWS_REGION');
   }

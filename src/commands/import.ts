@@ -11,8 +11,7 @@ import { EXIT, type ExitCode } from '../cli/exit-codes.js';
 import { FailOnCounter } from '../cli/fail-on.js';
 import { diagnostic, ProgressLine, reportError, usageError } from '../cli/output.js';
 import { IssueLog, summaryLine, writeSummary } from '../cli/summary.js';
-import { ConverterError } from '../errors.js';
-import { assertAccountAndRegion, type ConversionStats, convert } from '../pipeline.js';
+import { assertAccountAndRegion, assertRegion, type ConversionStats, convert } from '../pipeline.js';
 import { callerAccountId } from '../sink/account.js';
 import { type DeadLetter, lazyDeadLetterFile, openDeadLetter } from '../sink/dead-letter.js';
 import { type ImportOptions, type ImportResult, importFindings, importReportOf } from '../sink/import.js';
@@ -138,9 +137,8 @@ export async function runImport(argv: readonly string[], signal?: AbortSignal): 
   const preserveHistory = flags['preserve-history'] === true;
   const redisUrl = resolveRedisUrl(stringFlag(flags, 'redis'));
   const lifecycle = archiveMissing || preserveHistory || redisUrl !== undefined;
-  if (options.region === '' || options.region === undefined) {
-    throw new ConverterError('E_CONFIG', 'no AWS Region: pass --region eu-west-1 or set AWS_REGION');
-  }
+  // The Region first: STS needs it to find the account when --account is absent.
+  assertRegion(options.region);
   let accountId = options.accountId;
   if (accountId === undefined || accountId === '') {
     if (dryRun)
