@@ -1,0 +1,405 @@
+import { isUtf8 } from 'node:buffer';
+import { ConverterError } from '../../src/errors.js';
+import { windows1252 } from './decode.js';
+
+/** One CSV record with where it came from. */
+export interface CsvRecord {
+  /** The cells, decoded (UTF-8, or Windows-1252 when `latin1` is true). */
+  fields: string[];
+  /** 1-based line number of the record's first line. */
+  line: number;
+  /** 0-based index of the record in the input (the header and preamble rows count). */
+  index: number;
+  /** True when the record was not valid UTF-8 and was decoded as Windows-1252 (Latin-1). */
+  latin1: boolean;
+}
+
+const QUOTE = 0x22;
+const LF = 0x0a;
+const CR = 0x0d;
+
+// Scanner states.
+/** At the first byte of a field. */
+const FIELD_START = 0;
+/** Inside a field that is not (or no longer) quoted. */
+const UNQUOTED = 1;
+/** Inside a quoted field. */
+const QUOTED = 2;
+/** Inside a quoted field, just after a quote: the next byte says whether it escapes, closes or is stray. */
+const QUOTE_IN_QUOTED = 3;
+
+// How a field's content maps to its bytes.
+/** Content is the field's bytes. */
+const PLAIN = 0;
+/** Content is the field's bytes between the opening and the closing quote. */
+const QUOTED_PLAIN = 1;
+/** Doubled or stray quotes: content is rebuilt by {@link unquote}. */
+const REBUILT = 2;
+
+/** Spare room the carry buffer starts with. */
+const CARRY_START_BYTES = 64 * 1024;
+
+/**
+ * Splits CSV bytes into records in one pass, fed chunk by chunk (boundaries anywhere: inside a UTF-8
+ * character, between the quotes of `""`, between CR and LF). Written to give exactly what csv-parse 7 gives
+ * with the options the adapter used (`encoding: 'latin1'`, `record_delimiter: ['\r\n', '\n', '\r']`,
+ * `relax_quotes`, `relax_column_count`, `max_record_size`) at about ten times its speed; see docs/csv.md,
+ * "Record splitter". The fuzz test in test/adapters/csv/splitter.test.ts holds it to that.
+ *
+ * - CRLF, LF and a lone CR each end a record, mixed freely; inside quotes they are kept in the cell.
+ * - A quote opens a quoted cell only as the cell's first byte; elsewhere it is kept literally.
+ * - Inside a quoted cell `""` is one quote. A closing quote followed by something other than a delimiter, a
+ *   line break, a NUL byte or the end of the input is stray: the cell becomes its literal text from there on,
+ *   with the quote it opened with put back in front (csv-parse's `relax_quotes`).
+ * - A blank line is a record with one empty field; the end of the input ends the last record.
+ * - A record whose content exceeds `maxRecordBytes` + 1 bytes fails with `E_UNSAFE` (csv-parse's check,
+ *   which lets the record reach one byte over the cap); the end of the input inside a quoted cell fails with
+ *   `E_TRUNCATED`. Both name the line and index of the record, after the records before it were delivered.
+ *
+ * Cells are decoded once their record is complete: a record whose non-ASCII bytes are valid UTF-8 is read
+ * as UTF-8, any other as Windows-1252 (`latin1: true`), as {@link decodeFields} does for text.
+ *
+ * Only the unfinished record is carried between chunks (copied, with the next chunk, into a buffer that
+ * grows by doubling), so memory is bounded by the size cap plus one chunk.
+ */
+export class CsvSplitter {
+  /** Records completed by the writes so far; the caller empties it. */
+  records: CsvRecord[] = [];
+
+  readonly #delimiter: number;
+  readonly #maxRecordBytes: number;
+  #line: number;
+  #index = 0;
+  #failed: ConverterError | undefined;
+
+  /** The unfinished record's bytes (and the chunk appended after them), from offset 0. */
+  #carry: Buffer = Buffer.alloc(0);
+  #carryLength = 0;
+
+  // Scan state between writes; offsets are into the carry buffer.
+  #state = FIELD_START;
+  #pos = 0;
+  #fieldStart = 0;
+  /** The last record ended with CR: a LF right after it belongs to that line break. */
+  #skipLf = false;
+  #kind = PLAIN;
+  /** Bytes of the current field that are not content (quotes), minus the quote a stray quote puts back. */
+  #adjust = 0;
+  /** OR of the current field's bytes: bit 7 set when it has non-ASCII bytes. */
+  #high = 0;
+
+  // The current record's completed fields.
+  #count = 0;
+  #starts: number[] = [];
+  #ends: number[] = [];
+  #highs: number[] = [];
+  /** Rebuilt content of {@link REBUILT} fields, by field number; `#rebuilt` counts them. */
+  #built: (Buffer | undefined)[] = [];
+  #rebuilt = 0;
+  #recordHigh = 0;
+  /** Line breaks inside the current record's quoted cells (CRLF counts once). */
+  #breaks = 0;
+  /** Content bytes of the current record's completed fields. */
+  #content = 0;
+
+  /**
+   * @param delimiter - the field delimiter, one ASCII character other than a quote or a line break
+   * @param firstLine - line number of the first byte written
+   * @param maxRecordBytes - size cap of one record's content
+   */
+  constructor(delimiter: string, firstLine: number, maxRecordBytes: number) {
+    this.#delimiter = delimiter.charCodeAt(0);
+    this.#line = firstLine;
+    this.#maxRecordBytes = maxRecordBytes;
+  }
+
+  /**
+   * Splits the next chunk: the records it completes are appended to {@link records}. Returns the fatal
+   * error, if any (the records before it are in {@link records}); after an error, further input is ignored.
+   * The chunk is not modified and not kept.
+   */
+  write(chunk: Uint8Array): ConverterError | undefined {
+    if (this.#failed !== undefined) return this.#failed;
+    let buf: Buffer;
+    if (this.#carryLength > 0) {
+      this.#reserve(this.#carryLength + chunk.length);
+      this.#carry.set(chunk, this.#carryLength);
+      this.#carryLength += chunk.length;
+      buf = this.#carry;
+    } else {
+      buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+      this.#pos = 0;
+      this.#fieldStart = 0;
+    }
+    const end = buf === this.#carry ? this.#carryLength : buf.length;
+    const recordStart = this.#scan(buf, end);
+    if (this.#failed !== undefined) return this.#failed;
+    if (recordStart === end) {
+      this.#carryLength = 0;
+      return undefined;
+    }
+    // Keep the unfinished record, moved to the start of the carry buffer.
+    const tail = end - recordStart;
+    if (buf === this.#carry) this.#carry.copyWithin(0, recordStart, end);
+    else {
+      this.#reserve(tail);
+      buf.copy(this.#carry, 0, recordStart, end);
+    }
+    this.#carryLength = tail;
+    this.#pos -= recordStart;
+    this.#fieldStart -= recordStart;
+    for (let i = 0; i < this.#count; i++) {
+      this.#starts[i]! -= recordStart;
+      this.#ends[i]! -= recordStart;
+    }
+    const partial =
+      this.#content +
+      (this.#pos - this.#fieldStart) -
+      this.#adjust -
+      (this.#state === QUOTE_IN_QUOTED ? 1 : 0);
+    if (partial > this.#maxRecordBytes + 1) this.#failed = this.#tooLarge();
+    return this.#failed;
+  }
+
+  /** Ends the input: completes the last record, or returns `E_TRUNCATED` when it ends inside a quoted cell. */
+  end(): ConverterError | undefined {
+    if (this.#failed !== undefined) return this.#failed;
+    const end = this.#carryLength;
+    if (end === 0) return undefined;
+    const buf = this.#carry;
+    if (this.#state === QUOTED) {
+      this.#failed = new ConverterError('E_TRUNCATED', 'the input ends inside a quoted cell', {
+        adapter: 'csv',
+        line: this.#line,
+        recordIndex: this.#index,
+      });
+      return this.#failed;
+    }
+    // The end of the input closes a pending quote.
+    if (this.#state === QUOTE_IN_QUOTED) this.#adjust++;
+    if (!this.#endField(buf, end)) return this.#failed;
+    this.#emit(buf, 0, end);
+    this.#carryLength = 0;
+    this.#state = FIELD_START;
+    return undefined;
+  }
+
+  /** Scans `buf` from the saved position to `end`; returns the offset of the unfinished record. */
+  #scan(buf: Buffer, end: number): number {
+    const delimiter = this.#delimiter;
+    let pos = this.#pos;
+    let state = this.#state;
+    let high = this.#high;
+    let breaks = this.#breaks;
+    // A write starts at a record boundary of a fresh chunk, or at the carried record (offset 0).
+    let recordStart = 0;
+    while (pos < end) {
+      if (state === QUOTED) {
+        let c = 0;
+        while (pos < end) {
+          c = buf[pos]!;
+          if (c === QUOTE) break;
+          high |= c;
+          if (c === LF) {
+            if (buf[pos - 1] !== CR) breaks++;
+          } else if (c === CR) breaks++;
+          pos++;
+        }
+        if (pos === end) break;
+        state = QUOTE_IN_QUOTED;
+        pos++;
+        continue;
+      }
+      if (state === FIELD_START) {
+        const c = buf[pos]!;
+        if (this.#skipLf) {
+          this.#skipLf = false;
+          if (c === LF) {
+            pos++;
+            recordStart = pos;
+            this.#fieldStart = pos;
+            continue;
+          }
+        }
+        if (c === QUOTE) {
+          this.#kind = QUOTED_PLAIN;
+          this.#adjust = 1;
+          state = QUOTED;
+          pos++;
+          continue;
+        }
+        state = UNQUOTED;
+      } else if (state === QUOTE_IN_QUOTED) {
+        const c = buf[pos]!;
+        if (c === QUOTE) {
+          // `""`: one quote.
+          this.#kind = REBUILT;
+          this.#adjust++;
+          state = QUOTED;
+          pos++;
+          continue;
+        }
+        if (c === delimiter || c === LF || c === CR) this.#adjust++;
+        else {
+          this.#kind = REBUILT;
+          // A NUL byte closes the quote like the end of the input does (csv-parse tests `!nextChr`); any
+          // other byte makes the quote stray, and the opening quote is put back.
+          if (c === 0) this.#adjust++;
+          else this.#adjust--;
+        }
+        state = UNQUOTED;
+      }
+      // UNQUOTED
+      let c = 0;
+      while (pos < end) {
+        c = buf[pos]!;
+        if (c === delimiter || c === LF || c === CR) break;
+        high |= c;
+        pos++;
+      }
+      if (pos === end) break;
+      this.#high = high;
+      this.#breaks = breaks;
+      if (!this.#endField(buf, pos)) return recordStart;
+      high = 0;
+      state = FIELD_START;
+      if (c === delimiter) {
+        pos++;
+        this.#fieldStart = pos;
+        continue;
+      }
+      this.#emit(buf, recordStart, pos);
+      breaks = 0;
+      pos++;
+      if (c === CR) this.#skipLf = true;
+      recordStart = pos;
+      this.#fieldStart = pos;
+    }
+    this.#pos = pos;
+    this.#state = state;
+    this.#high = high;
+    this.#breaks = breaks;
+    return recordStart;
+  }
+
+  /** Completes the current field, ending at `end`; false (and `#failed` set) when the record is too large. */
+  #endField(buf: Buffer, end: number): boolean {
+    const i = this.#count++;
+    const start = this.#fieldStart;
+    let length: number;
+    if (this.#kind === REBUILT) {
+      const content = unquote(buf, start, end);
+      this.#built[i] = content;
+      this.#rebuilt++;
+      length = content.length;
+    } else {
+      const skip = this.#kind === QUOTED_PLAIN ? 1 : 0;
+      this.#starts[i] = start + skip;
+      this.#ends[i] = end - skip;
+      length = end - start - 2 * skip;
+    }
+    this.#highs[i] = this.#high & 0x80;
+    this.#recordHigh |= this.#high;
+    this.#kind = PLAIN;
+    this.#adjust = 0;
+    this.#high = 0;
+    this.#content += length;
+    if (this.#content > this.#maxRecordBytes + 1) {
+      this.#failed = this.#tooLarge();
+      return false;
+    }
+    return true;
+  }
+
+  /** Decodes the completed record `[start, end)` of `buf` and appends it to {@link records}. */
+  #emit(buf: Buffer, start: number, end: number): void {
+    const n = this.#count;
+    const fields: string[] = [];
+    const rebuilt = this.#rebuilt > 0;
+    let latin1 = false;
+    if ((this.#recordHigh & 0x80) === 0) {
+      for (let i = 0; i < n; i++) {
+        const built = rebuilt ? this.#built[i] : undefined;
+        fields.push(
+          built !== undefined
+            ? built.toString('latin1')
+            : buf.toString('latin1', this.#starts[i]!, this.#ends[i]!),
+        );
+      }
+    } else {
+      // Structure bytes are ASCII, so the record's bytes are valid UTF-8 exactly when every cell is.
+      latin1 = !isUtf8(buf.subarray(start, end));
+      for (let i = 0; i < n; i++) {
+        const built = rebuilt ? this.#built[i] : undefined;
+        const s = this.#starts[i]!;
+        const e = this.#ends[i]!;
+        let text: string;
+        if (this.#highs[i] === 0)
+          text = built !== undefined ? built.toString('latin1') : buf.toString('latin1', s, e);
+        else if (!latin1) text = built !== undefined ? built.toString('utf8') : buf.toString('utf8', s, e);
+        else
+          text = windows1252(built !== undefined ? built.toString('latin1') : buf.toString('latin1', s, e));
+        fields.push(text);
+      }
+    }
+    this.records.push({ fields, line: this.#line, index: this.#index, latin1 });
+    this.#line += this.#breaks + 1;
+    this.#index++;
+    if (rebuilt) this.#built.length = 0;
+    this.#rebuilt = 0;
+    this.#count = 0;
+    this.#recordHigh = 0;
+    this.#breaks = 0;
+    this.#content = 0;
+  }
+
+  #tooLarge(): ConverterError {
+    return new ConverterError(
+      'E_UNSAFE',
+      `a CSV record is larger than ${this.#maxRecordBytes} bytes; an unclosed quote, or not a CSV file`,
+      { adapter: 'csv', line: this.#line, recordIndex: this.#index },
+    );
+  }
+
+  /** Makes the carry buffer hold at least `bytes`, keeping its content. */
+  #reserve(bytes: number): void {
+    if (this.#carry.length >= bytes) return;
+    const next = Buffer.allocUnsafe(Math.max(bytes, this.#carry.length * 2, CARRY_START_BYTES));
+    this.#carry.copy(next, 0, 0, this.#carryLength);
+    this.#carry = next;
+  }
+}
+
+/**
+ * The content of a field `[start, end)` of `buf` that opens with a quote and has doubled or stray quotes (or
+ * a quote closed by a NUL byte), as csv-parse builds it: `""` is one quote; a quote followed by the end of
+ * the field or a NUL closes the quoted part and the rest is literal; a stray quote puts the opening quote
+ * back in front and keeps itself and the rest literally.
+ */
+function unquote(buf: Buffer, start: number, end: number): Buffer {
+  const out = Buffer.allocUnsafe(end - start);
+  let n = 0;
+  let i = start + 1;
+  while (i < end) {
+    const b = buf[i]!;
+    if (b !== QUOTE) {
+      out[n++] = b;
+      i++;
+      continue;
+    }
+    if (i + 1 < end && buf[i + 1] === QUOTE) {
+      out[n++] = QUOTE;
+      i += 2;
+      continue;
+    }
+    if (i + 1 === end || buf[i + 1] === 0) {
+      n += buf.copy(out, n, i + 1, end);
+    } else {
+      out.copyWithin(1, 0, n);
+      out[0] = QUOTE;
+      n += 1 + buf.copy(out, n + 1, i, end);
+    }
+    break;
+  }
+  return out.subarray(0, n);
+}
