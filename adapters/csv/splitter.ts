@@ -33,8 +33,10 @@ const QUOTE_IN_QUOTED = 3;
 const PLAIN = 0;
 /** Content is the field's bytes between the opening and the closing quote. */
 const QUOTED_PLAIN = 1;
-/** Doubled or stray quotes: content is rebuilt by {@link unquote}. */
-const REBUILT = 2;
+/** As {@link QUOTED_PLAIN}, with each `""` read as one quote. */
+const QUOTED_ESCAPED = 2;
+/** Stray quotes (or a quote closed by NUL): content is rebuilt by {@link unquote}. */
+const REBUILT = 3;
 
 /** Spare room the carry buffer starts with. */
 const CARRY_START_BYTES = 64 * 1024;
@@ -85,18 +87,15 @@ export class CsvSplitter {
   #kind = PLAIN;
   /** Bytes of the current field that are not content (quotes), minus the quote a stray quote puts back. */
   #adjust = 0;
-  /** OR of the current field's bytes: bit 7 set when it has non-ASCII bytes. */
-  #high = 0;
 
   // The current record's completed fields.
   #count = 0;
   #starts: number[] = [];
   #ends: number[] = [];
-  #highs: number[] = [];
+  #escaped: boolean[] = [];
   /** Rebuilt content of {@link REBUILT} fields, by field number; `#rebuilt` counts them. */
   #built: (Buffer | undefined)[] = [];
   #rebuilt = 0;
-  #recordHigh = 0;
   /** Line breaks inside the current record's quoted cells (CRLF counts once). */
   #breaks = 0;
   /** Content bytes of the current record's completed fields. */
@@ -189,7 +188,6 @@ export class CsvSplitter {
     const delimiter = this.#delimiter;
     let pos = this.#pos;
     let state = this.#state;
-    let high = this.#high;
     let breaks = this.#breaks;
     // A write starts at a record boundary of a fresh chunk, or at the carried record (offset 0).
     let recordStart = 0;
@@ -199,10 +197,11 @@ export class CsvSplitter {
         while (pos < end) {
           c = buf[pos]!;
           if (c === QUOTE) break;
-          high |= c;
-          if (c === LF) {
-            if (buf[pos - 1] !== CR) breaks++;
-          } else if (c === CR) breaks++;
+          if (c <= CR) {
+            if (c === LF) {
+              if (buf[pos - 1] !== CR) breaks++;
+            } else if (c === CR) breaks++;
+          }
           pos++;
         }
         if (pos === end) break;
@@ -233,7 +232,7 @@ export class CsvSplitter {
         const c = buf[pos]!;
         if (c === QUOTE) {
           // `""`: one quote.
-          this.#kind = REBUILT;
+          this.#kind = QUOTED_ESCAPED;
           this.#adjust++;
           state = QUOTED;
           pos++;
@@ -254,14 +253,11 @@ export class CsvSplitter {
       while (pos < end) {
         c = buf[pos]!;
         if (c === delimiter || c === LF || c === CR) break;
-        high |= c;
         pos++;
       }
       if (pos === end) break;
-      this.#high = high;
       this.#breaks = breaks;
       if (!this.#endField(buf, pos)) return recordStart;
-      high = 0;
       state = FIELD_START;
       if (c === delimiter) {
         pos++;
@@ -277,7 +273,6 @@ export class CsvSplitter {
     }
     this.#pos = pos;
     this.#state = state;
-    this.#high = high;
     this.#breaks = breaks;
     return recordStart;
   }
@@ -286,24 +281,19 @@ export class CsvSplitter {
   #endField(buf: Buffer, end: number): boolean {
     const i = this.#count++;
     const start = this.#fieldStart;
-    let length: number;
-    if (this.#kind === REBUILT) {
-      const content = unquote(buf, start, end);
-      this.#built[i] = content;
+    const kind = this.#kind;
+    if (kind === REBUILT) {
+      this.#built[i] = unquote(buf, start, end);
       this.#rebuilt++;
-      length = content.length;
     } else {
-      const skip = this.#kind === QUOTED_PLAIN ? 1 : 0;
+      const skip = kind === PLAIN ? 0 : 1;
       this.#starts[i] = start + skip;
       this.#ends[i] = end - skip;
-      length = end - start - 2 * skip;
+      this.#escaped[i] = kind === QUOTED_ESCAPED;
     }
-    this.#highs[i] = this.#high & 0x80;
-    this.#recordHigh |= this.#high;
+    this.#content += end - start - this.#adjust;
     this.#kind = PLAIN;
     this.#adjust = 0;
-    this.#high = 0;
-    this.#content += length;
     if (this.#content > this.#maxRecordBytes + 1) {
       this.#failed = this.#tooLarge();
       return false;
@@ -316,39 +306,28 @@ export class CsvSplitter {
     const n = this.#count;
     const fields: string[] = [];
     const rebuilt = this.#rebuilt > 0;
-    let latin1 = false;
-    if ((this.#recordHigh & 0x80) === 0) {
-      for (let i = 0; i < n; i++) {
-        const built = rebuilt ? this.#built[i] : undefined;
-        fields.push(
-          built !== undefined
-            ? built.toString('latin1')
-            : buf.toString('latin1', this.#starts[i]!, this.#ends[i]!),
-        );
-      }
-    } else {
-      // Structure bytes are ASCII, so the record's bytes are valid UTF-8 exactly when every cell is.
-      latin1 = !isUtf8(buf.subarray(start, end));
-      for (let i = 0; i < n; i++) {
-        const built = rebuilt ? this.#built[i] : undefined;
+    // Structure bytes are ASCII, so the record's bytes are valid UTF-8 exactly when every cell is; UTF-8
+    // decoding of ASCII is the identity, so one check decides for every cell.
+    const utf8 = isUtf8(buf.subarray(start, end));
+    for (let i = 0; i < n; i++) {
+      const built = rebuilt ? this.#built[i] : undefined;
+      let text: string;
+      if (built !== undefined) text = utf8 ? built.toString('utf8') : windows1252(built.toString('latin1'));
+      else {
         const s = this.#starts[i]!;
         const e = this.#ends[i]!;
-        let text: string;
-        if (this.#highs[i] === 0)
-          text = built !== undefined ? built.toString('latin1') : buf.toString('latin1', s, e);
-        else if (!latin1) text = built !== undefined ? built.toString('utf8') : buf.toString('utf8', s, e);
-        else
-          text = windows1252(built !== undefined ? built.toString('latin1') : buf.toString('latin1', s, e));
-        fields.push(text);
+        text = utf8 ? buf.toString('utf8', s, e) : windows1252(buf.toString('latin1', s, e));
+        // Inside a quoted cell every quote is half of a `""` pair, and pairs do not overlap.
+        if (this.#escaped[i] === true) text = text.replaceAll('""', '"');
       }
+      fields.push(text);
     }
-    this.records.push({ fields, line: this.#line, index: this.#index, latin1 });
+    this.records.push({ fields, line: this.#line, index: this.#index, latin1: !utf8 });
     this.#line += this.#breaks + 1;
     this.#index++;
     if (rebuilt) this.#built.length = 0;
     this.#rebuilt = 0;
     this.#count = 0;
-    this.#recordHigh = 0;
     this.#breaks = 0;
     this.#content = 0;
   }
