@@ -53,11 +53,11 @@ export async function* readCsvRecords(
         else chunk = toBuffer(next.value);
         continue;
       }
-      const error = chunk !== undefined ? splitter.write(chunk) : splitter.end();
-      const records = splitter.records;
-      splitter.records = [];
-      for (const record of records) yield record;
-      if (error !== undefined) throw error;
+      if (chunk !== undefined) splitter.write(chunk);
+      else splitter.end();
+      // One record at a time: its strings die young, and a chunk's worth of records is never held.
+      for (let record = splitter.next(); record !== undefined; record = splitter.next()) yield record;
+      if (splitter.error !== undefined) throw splitter.error;
       if (chunk === undefined) return;
       chunk = undefined;
     }

@@ -65,22 +65,24 @@ const CARRY_START_BYTES = 64 * 1024;
  * grows by doubling), so memory is bounded by the size cap plus one chunk.
  */
 export class CsvSplitter {
-  /** Records completed by the writes so far; the caller empties it. */
-  records: CsvRecord[] = [];
-
   readonly #delimiter: number;
   readonly #maxRecordBytes: number;
   #line: number;
   #index = 0;
   #failed: ConverterError | undefined;
+  #ended = false;
 
+  /** The bytes being split: the last chunk written, or the carry buffer; `undefined` when all are split. */
+  #buf: Buffer | undefined;
+  #end = 0;
   /** The unfinished record's bytes (and the chunk appended after them), from offset 0. */
   #carry: Buffer = Buffer.alloc(0);
   #carryLength = 0;
 
-  // Scan state between writes; offsets are into the carry buffer.
+  // Scan state; offsets are into #buf.
   #state = FIELD_START;
   #pos = 0;
+  #recordStart = 0;
   #fieldStart = 0;
   /** The last record ended with CR: a LF right after it belongs to that line break. */
   #skipLf = false;
@@ -112,44 +114,78 @@ export class CsvSplitter {
     this.#maxRecordBytes = maxRecordBytes;
   }
 
+  /** The fatal error met so far, if any: nothing after it is split. */
+  get error(): ConverterError | undefined {
+    return this.#failed;
+  }
+
   /**
-   * Splits the next chunk: the records it completes are appended to {@link records}. Returns the fatal
-   * error, if any (the records before it are in {@link records}); after an error, further input is ignored.
-   * The chunk is not modified and not kept.
+   * Gives the next chunk of input; take its records with {@link next} before writing another. The chunk is
+   * not modified; it is read until {@link next} returns `undefined`, then only the unfinished record's bytes
+   * are kept.
    */
-  write(chunk: Uint8Array): ConverterError | undefined {
-    if (this.#failed !== undefined) return this.#failed;
-    let buf: Buffer;
+  write(chunk: Uint8Array): void {
+    if (this.#failed !== undefined) return;
     if (this.#carryLength > 0) {
       this.#reserve(this.#carryLength + chunk.length);
       this.#carry.set(chunk, this.#carryLength);
       this.#carryLength += chunk.length;
-      buf = this.#carry;
+      this.#buf = this.#carry;
+      this.#end = this.#carryLength;
     } else {
-      buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+      this.#buf = Buffer.isBuffer(chunk)
+        ? chunk
+        : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+      this.#end = chunk.length;
       this.#pos = 0;
+      this.#recordStart = 0;
       this.#fieldStart = 0;
     }
-    const end = buf === this.#carry ? this.#carryLength : buf.length;
-    const recordStart = this.#scan(buf, end);
-    if (this.#failed !== undefined) return this.#failed;
-    if (recordStart === end) {
-      this.#carryLength = 0;
-      return undefined;
+  }
+
+  /** Ends the input: {@link next} then gives the last record, if the input does not end with a line break. */
+  end(): void {
+    this.#ended = true;
+  }
+
+  /**
+   * The next complete record, decoded, or `undefined` when the input written so far holds no more (or a
+   * fatal error was met: see {@link error}).
+   */
+  next(): CsvRecord | undefined {
+    if (this.#failed !== undefined) return undefined;
+    const buf = this.#buf;
+    if (buf !== undefined) {
+      const record = this.#scan(buf, this.#end);
+      if (record !== undefined || this.#failed !== undefined) return record;
+      this.#keepUnfinished(buf);
+      this.#buf = undefined;
+      if (this.#failed !== undefined) return undefined;
     }
-    // Keep the unfinished record, moved to the start of the carry buffer.
-    const tail = end - recordStart;
-    if (buf === this.#carry) this.#carry.copyWithin(0, recordStart, end);
+    return this.#ended ? this.#finish() : undefined;
+  }
+
+  /** Moves the unfinished record to the start of the carry buffer; `E_UNSAFE` when it is already too large. */
+  #keepUnfinished(buf: Buffer): void {
+    const start = this.#recordStart;
+    const end = this.#end;
+    if (start === end) {
+      this.#carryLength = 0;
+      return;
+    }
+    const tail = end - start;
+    if (buf === this.#carry) this.#carry.copyWithin(0, start, end);
     else {
       this.#reserve(tail);
-      buf.copy(this.#carry, 0, recordStart, end);
+      buf.copy(this.#carry, 0, start, end);
     }
     this.#carryLength = tail;
-    this.#pos -= recordStart;
-    this.#fieldStart -= recordStart;
+    this.#pos -= start;
+    this.#fieldStart -= start;
+    this.#recordStart = 0;
     for (let i = 0; i < this.#count; i++) {
-      this.#starts[i]! -= recordStart;
-      this.#ends[i]! -= recordStart;
+      this.#starts[i]! -= start;
+      this.#ends[i]! -= start;
     }
     const partial =
       this.#content +
@@ -157,40 +193,35 @@ export class CsvSplitter {
       this.#adjust -
       (this.#state === QUOTE_IN_QUOTED ? 1 : 0);
     if (partial > this.#maxRecordBytes + 1) this.#failed = this.#tooLarge();
-    return this.#failed;
   }
 
-  /** Ends the input: completes the last record, or returns `E_TRUNCATED` when it ends inside a quoted cell. */
-  end(): ConverterError | undefined {
-    if (this.#failed !== undefined) return this.#failed;
+  /** The last record at the end of the input, or `E_TRUNCATED` when the input ends inside a quoted cell. */
+  #finish(): CsvRecord | undefined {
     const end = this.#carryLength;
     if (end === 0) return undefined;
-    const buf = this.#carry;
+    this.#carryLength = 0;
     if (this.#state === QUOTED) {
       this.#failed = new ConverterError('E_TRUNCATED', 'the input ends inside a quoted cell', {
         adapter: 'csv',
         line: this.#line,
         recordIndex: this.#index,
       });
-      return this.#failed;
+      return undefined;
     }
     // The end of the input closes a pending quote.
     if (this.#state === QUOTE_IN_QUOTED) this.#adjust++;
-    if (!this.#endField(buf, end)) return this.#failed;
-    this.#emit(buf, 0, end);
-    this.#carryLength = 0;
     this.#state = FIELD_START;
-    return undefined;
+    const buf = this.#carry;
+    return this.#endField(buf, end) ? this.#emit(buf, 0, end) : undefined;
   }
 
-  /** Scans `buf` from the saved position to `end`; returns the offset of the unfinished record. */
-  #scan(buf: Buffer, end: number): number {
+  /** Scans `buf` from the saved position up to `end` until a record is complete; returns it. */
+  #scan(buf: Buffer, end: number): CsvRecord | undefined {
     const delimiter = this.#delimiter;
     let pos = this.#pos;
     let state = this.#state;
     let breaks = this.#breaks;
-    // A write starts at a record boundary of a fresh chunk, or at the carried record (offset 0).
-    let recordStart = 0;
+    let record: CsvRecord | undefined;
     while (pos < end) {
       if (state === QUOTED) {
         let c = 0;
@@ -215,7 +246,7 @@ export class CsvSplitter {
           this.#skipLf = false;
           if (c === LF) {
             pos++;
-            recordStart = pos;
+            this.#recordStart = pos;
             this.#fieldStart = pos;
             continue;
           }
@@ -257,24 +288,24 @@ export class CsvSplitter {
       }
       if (pos === end) break;
       this.#breaks = breaks;
-      if (!this.#endField(buf, pos)) return recordStart;
+      if (!this.#endField(buf, pos)) return undefined;
       state = FIELD_START;
+      pos++;
       if (c === delimiter) {
-        pos++;
         this.#fieldStart = pos;
         continue;
       }
-      this.#emit(buf, recordStart, pos);
+      record = this.#emit(buf, this.#recordStart, pos - 1);
       breaks = 0;
-      pos++;
       if (c === CR) this.#skipLf = true;
-      recordStart = pos;
+      this.#recordStart = pos;
       this.#fieldStart = pos;
+      break;
     }
     this.#pos = pos;
     this.#state = state;
     this.#breaks = breaks;
-    return recordStart;
+    return record;
   }
 
   /** Completes the current field, ending at `end`; false (and `#failed` set) when the record is too large. */
@@ -301,8 +332,8 @@ export class CsvSplitter {
     return true;
   }
 
-  /** Decodes the completed record `[start, end)` of `buf` and appends it to {@link records}. */
-  #emit(buf: Buffer, start: number, end: number): void {
+  /** Decodes the completed record `[start, end)` of `buf`. */
+  #emit(buf: Buffer, start: number, end: number): CsvRecord {
     const n = this.#count;
     const fields: string[] = [];
     const rebuilt = this.#rebuilt > 0;
@@ -322,7 +353,7 @@ export class CsvSplitter {
       }
       fields.push(text);
     }
-    this.records.push({ fields, line: this.#line, index: this.#index, latin1: !utf8 });
+    const record: CsvRecord = { fields, line: this.#line, index: this.#index, latin1: !utf8 };
     this.#line += this.#breaks + 1;
     this.#index++;
     if (rebuilt) this.#built.length = 0;
@@ -330,6 +361,7 @@ export class CsvSplitter {
     this.#count = 0;
     this.#breaks = 0;
     this.#content = 0;
+    return record;
   }
 
   #tooLarge(): ConverterError {
