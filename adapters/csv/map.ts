@@ -145,12 +145,12 @@ function cvssEntries(map: CompiledMap, fields: readonly string[]): Cvss[] {
     const vector = parseVector(source.vector !== undefined ? source.vector(fields) : cell);
     const version = versionOfVector(vector) ?? source.version ?? read(source.versionOf, fields);
     done = source.group;
-    out.push({
-      ...(version !== '' ? { Version: version } : {}),
-      BaseScore: score,
-      ...(vector !== undefined ? { BaseVector: vector } : {}),
-      Source: map.vendor,
-    });
+    const entry: Cvss = {};
+    if (version !== '') entry.Version = version;
+    entry.BaseScore = score;
+    if (vector !== undefined) entry.BaseVector = vector;
+    entry.Source = map.vendor;
+    out.push(entry);
   }
   return out;
 }
@@ -174,16 +174,20 @@ function rowVulnerabilities(
   const epss = parseScore(read(map.epss, fields), 1);
   const exploit = parseYesNo(read(map.exploitAvailable, fields));
   const pkg = rowPackage(map, fields);
-  return ids.map((id) => ({
-    Id: id,
-    Vendor: { Name: map.vendor, VendorSeverity: sev.original },
-    ...(cvss.length > 0 ? { Cvss: cvss.map((entry) => ({ ...entry })) } : {}),
-    ...(references.length > 0 ? { ReferenceUrls: [...references] } : {}),
-    ...(epss !== undefined ? { EpssScore: epss } : {}),
-    ...(exploit !== undefined ? { ExploitAvailable: exploit } : {}),
-    ...(pkg !== undefined ? { VulnerablePackages: [{ ...pkg }] } : {}),
-    ...(pkg?.FixedInVersion !== undefined ? { FixAvailable: 'YES' as const } : {}),
-  }));
+  return ids.map((id) => {
+    // Keys in this order (the NDJSON output follows it); each vulnerability gets its own copies.
+    const vulnerability: Vulnerability = {
+      Id: id,
+      Vendor: { Name: map.vendor, VendorSeverity: sev.original },
+    };
+    if (cvss.length > 0) vulnerability.Cvss = cvss.map((entry) => ({ ...entry }));
+    if (references.length > 0) vulnerability.ReferenceUrls = [...references];
+    if (epss !== undefined) vulnerability.EpssScore = epss;
+    if (exploit !== undefined) vulnerability.ExploitAvailable = exploit;
+    if (pkg !== undefined) vulnerability.VulnerablePackages = [{ ...pkg }];
+    if (pkg?.FixedInVersion !== undefined) vulnerability.FixAvailable = 'YES';
+    return vulnerability;
+  });
 }
 
 function rowPackage(map: CompiledMap, fields: readonly string[]): SoftwarePackage | undefined {

@@ -9,7 +9,11 @@ const BLANK_VALUES = new Set(['', '-', "'-", 'n/a', 'null']);
 export function cellValue(raw: string | undefined): string {
   if (raw === undefined || raw === '') return '';
   const value = raw.trim();
-  return value.length <= 4 && BLANK_VALUES.has(value.toLowerCase()) ? '' : value;
+  if (value.length > 4) return value;
+  // Every marker starts with `-`, `'` or `n`/`N`: most short cells (ports, protocols, scores) skip the lookup.
+  const first = value.charCodeAt(0);
+  if (first !== 0x2d && first !== 0x27 && (first | 0x20) !== 0x6e) return value;
+  return BLANK_VALUES.has(value.toLowerCase()) ? '' : value;
 }
 
 const VULNERABILITY_ID = /\bCVE-\d{4}-\d{4,}\b|\bGHSA(?:-[23456789cfghjmpqrvwx]{4}){3}\b/gi;
