@@ -204,7 +204,9 @@ function mergeInto(
   }
   if (list.length > 0) pending.finding.vulnerabilities = list;
   const fields = pending.finding.productFields ?? {};
-  for (const [key, value] of Object.entries(next.productFields ?? {})) {
+  const added = next.productFields ?? {};
+  for (const key in added) {
+    const value = added[key];
     const current = fields[key];
     if (value === undefined || current === value) continue;
     const text = String(value);

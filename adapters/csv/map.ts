@@ -1,4 +1,10 @@
-import type { Cvss, Resource, SoftwarePackage, Vulnerability } from '@aws-sdk/client-securityhub';
+import type {
+  Cvss,
+  Recommendation,
+  Resource,
+  SoftwarePackage,
+  Vulnerability,
+} from '@aws-sdk/client-securityhub';
 import type { Finding, FindingSeverity, Issue } from '../../src/adapter.js';
 import { MAX_REFERENCE_URLS } from '../../src/asff/limits.js';
 import { labelFromCvss, severity } from '../../src/severity.js';
@@ -43,10 +49,7 @@ export function mapRow(map: CompiledMap, fields: readonly string[], scopeHint: s
 
   const cvss = cvssEntries(map, fields);
   const sev = rowSeverity(map, fields, cvss, issues);
-  const references = unique(map.references.flatMap((get) => urlsIn(get(fields)))).slice(
-    0,
-    MAX_REFERENCE_URLS,
-  );
+  const references = extractAll(map.references, fields, urlsIn).slice(0, MAX_REFERENCE_URLS);
   const vulnerabilities = rowVulnerabilities(map, fields, sev, cvss, references);
 
   const productFields: Record<string, string> = {};
@@ -78,12 +81,10 @@ export function mapRow(map: CompiledMap, fields: readonly string[], scopeHint: s
   };
   if (vulnerabilities.length > 0) finding.vulnerabilities = vulnerabilities;
   if (remediationText !== '' || references.length > 0) {
-    finding.remediation = {
-      Recommendation: {
-        ...(remediationText !== '' ? { Text: remediationText } : {}),
-        ...(references[0] !== undefined ? { Url: references[0] } : {}),
-      },
-    };
+    const recommendation: Recommendation = {};
+    if (remediationText !== '') recommendation.Text = remediationText;
+    if (references[0] !== undefined) recommendation.Url = references[0];
+    finding.remediation = { Recommendation: recommendation };
   }
   if (/^https?:\/\/\S+$/i.test(sourceUrl)) finding.sourceUrl = sourceUrl;
   // Only a last-seen time (a scan timestamp) also stands for the first: the run's clock would come after it.
@@ -100,6 +101,21 @@ function read(get: Getter | undefined, fields: readonly string[]): string {
 
 function unique<T>(items: T[]): T[] {
   return items.length < 2 ? items : [...new Set(items)];
+}
+
+/** The distinct values `extract` finds in the cells `getters` read, in order of appearance. */
+function extractAll(
+  getters: readonly Getter[],
+  fields: readonly string[],
+  extract: (cell: string) => string[],
+): string[] {
+  const out: string[] = [];
+  for (const get of getters) {
+    const cell = get(fields);
+    if (cell === '') continue;
+    for (const value of extract(cell)) out.push(value);
+  }
+  return unique(out);
 }
 
 /**
@@ -169,7 +185,7 @@ function rowVulnerabilities(
   cvss: readonly Cvss[],
   references: readonly string[],
 ): Vulnerability[] {
-  const ids = unique(map.cve.flatMap((get) => vulnerabilityIds(get(fields))));
+  const ids = extractAll(map.cve, fields, vulnerabilityIds);
   if (ids.length === 0) return [];
   const epss = parseScore(read(map.epss, fields), 1);
   const exploit = parseYesNo(read(map.exploitAvailable, fields));
