@@ -8,7 +8,10 @@ const BLANK_VALUES = new Set(['', '-', "'-", 'n/a', 'null']);
 /** The cell trimmed, or `''` when it holds one of the "nothing" markers. */
 export function cellValue(raw: string | undefined): string {
   if (raw === undefined || raw === '') return '';
-  const value = raw.trim();
+  // trim() is a runtime call; most cells start and end with a printable ASCII character and need none.
+  const head = raw.charCodeAt(0);
+  const tail = raw.charCodeAt(raw.length - 1);
+  const value = head > 0x20 && head < 0x7f && tail > 0x20 && tail < 0x7f ? raw : raw.trim();
   if (value.length > 4) return value;
   // Every marker starts with `-`, `'` or `n`/`N`: most short cells (ports, protocols, scores) skip the lookup.
   const first = value.charCodeAt(0);

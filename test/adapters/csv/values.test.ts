@@ -21,6 +21,14 @@ describe('cell values', () => {
     ['null', ''],
     ['None', 'None'],
     ['nullable', 'nullable'],
+    ['\u00a0n/a\u3000', ''],
+    ['\tNULL\r\n', ''],
+    ['é\u2003', 'é'],
+    ['x\u00a0', 'x'],
+    ['\ufeffCVE-2021-1', 'CVE-2021-1'],
+    ['a b', 'a b'],
+    ['Null', ''],
+    ['-1', '-1'],
   ])('cellValue(%j) = %j', (raw, value) => {
     expect(cellValue(raw)).toBe(value);
   });
