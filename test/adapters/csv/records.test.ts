@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { decodeFields, windows1252 } from '../../../adapters/csv/decode.js';
+import { windows1252 } from '../../../adapters/csv/decode.js';
 import { type CsvRecord, readCsvRecords } from '../../../adapters/csv/records.js';
 import { isConverterError } from '../../../src/errors.js';
 
@@ -167,13 +167,7 @@ describe('readCsvRecords', () => {
   });
 });
 
-describe('decodeFields', () => {
-  it('leaves ASCII alone and decodes UTF-8 bytes read as Latin-1', () => {
-    const fields = ['plain', Buffer.from('é✓', 'utf8').toString('latin1')];
-    expect(decodeFields(fields)).toBe(false);
-    expect(fields).toEqual(['plain', 'é✓']);
-  });
-
+describe('windows1252', () => {
   it('maps the Windows-1252 range 0x80–0x9F and keeps its five undefined bytes', () => {
     expect(windows1252('\x80\x85\x93\x94\x99\x81')).toBe('€…“”™\x81');
   });

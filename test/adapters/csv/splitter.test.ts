@@ -1,6 +1,7 @@
+import { isUtf8 } from 'node:buffer';
 import { type CsvError, parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { decodeFields } from '../../../adapters/csv/decode.js';
+import { windows1252 } from '../../../adapters/csv/decode.js';
 import { type CsvRecord, CsvSplitter } from '../../../adapters/csv/splitter.js';
 import { seededRandom } from '../../helpers/random.js';
 
@@ -33,6 +34,19 @@ function split(
   drain();
   const error = splitter.error;
   return { records, error: error !== undefined ? [error.code, error.line, error.recordIndex] : undefined };
+}
+
+/**
+ * The adapter's per-record decoding before the splitter, on cells csv-parse read as ISO-8859-1: cells decoded as
+ * UTF-8 when every non-ASCII cell is valid UTF-8, else every cell as Windows-1252 (returns true).
+ */
+function decodeFields(fields: string[]): boolean {
+  const bytes = fields.map((field) => Buffer.from(field, 'latin1'));
+  const utf8 = bytes.every((cell) => isUtf8(cell));
+  fields.forEach((field, i) => {
+    fields[i] = utf8 ? bytes[i]!.toString('utf8') : windows1252(field);
+  });
+  return !utf8;
 }
 
 /**
