@@ -30,9 +30,9 @@ export function detectCsv(sample: DetectSample): number {
 }
 
 /**
- * The complete records of the sample, split by a small quote-aware reader (detection must stay synchronous and
- * cheap to load; csv-parse is only loaded to parse). The last record counts only when the sample has no line
- * break at all: a header-only file may end without one, while a longer sample is usually cut mid-record.
+ * The complete records of the sample, split by a small quote-aware reader (detection gets text, not bytes, and
+ * only needs the widths of the first rows). The last record counts only when the sample has no line break at
+ * all: a header-only file may end without one, while a longer sample is usually cut mid-record.
  */
 function headRecords(text: string): string[][] {
   let delimiter: string;

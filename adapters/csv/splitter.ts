@@ -45,7 +45,7 @@ const CARRY_START_BYTES = 64 * 1024;
  * Splits CSV bytes into records in one pass, fed chunk by chunk (boundaries anywhere: inside a UTF-8
  * character, between the quotes of `""`, between CR and LF). Written to give exactly what csv-parse 7 gives
  * with the options the adapter used (`encoding: 'latin1'`, `record_delimiter: ['\r\n', '\n', '\r']`,
- * `relax_quotes`, `relax_column_count`, `max_record_size`) at about ten times its speed; see docs/csv.md,
+ * `relax_quotes`, `relax_column_count`, `max_record_size`) at 3.5 times its speed; see docs/csv.md,
  * "Record splitter". The fuzz test in test/adapters/csv/splitter.test.ts holds it to that.
  *
  * - CRLF, LF and a lone CR each end a record, mixed freely; inside quotes they are kept in the cell.
@@ -58,11 +58,12 @@ const CARRY_START_BYTES = 64 * 1024;
  *   which lets the record reach one byte over the cap); the end of the input inside a quoted cell fails with
  *   `E_TRUNCATED`. Both name the line and index of the record, after the records before it were delivered.
  *
- * Cells are decoded once their record is complete: a record whose non-ASCII bytes are valid UTF-8 is read
- * as UTF-8, any other as Windows-1252 (`latin1: true`), as {@link decodeFields} does for text.
+ * Cells are decoded once their record is complete: a record whose bytes are valid UTF-8 is read as UTF-8,
+ * any other as Windows-1252 (`latin1: true`), so one bad row never garbles the rest of a UTF-8 file.
  *
- * Only the unfinished record is carried between chunks (copied, with the next chunk, into a buffer that
- * grows by doubling), so memory is bounded by the size cap plus one chunk.
+ * Records are pulled one at a time ({@link CsvSplitter.next}), decoded as they are taken. Only the unfinished
+ * record is carried between chunks (copied, with the next chunk, into a buffer that grows by doubling), so
+ * memory is bounded by the size cap plus one chunk.
  */
 export class CsvSplitter {
   readonly #delimiter: number;
