@@ -75,20 +75,29 @@ export function cvssList(vulnerability: JsonObject): Cvss[] {
   const cvss = obj(vulnerability.CVSS);
   if (cvss === undefined) return out;
   // Sources in name order: JSON key order is not meaningful, and the output must not depend on it.
-  for (const [source, value] of Object.entries(cvss).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    const entry = obj(value);
+  const sources = Object.keys(cvss);
+  if (sources.length > 1) sources.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  for (const source of sources) {
+    const entry = obj(cvss[source]);
     if (entry === undefined) continue;
-    const versions = [
-      { version: '2.0', score: num(entry.V2Score), vector: str(entry.V2Vector) },
-      { version: v3Version(str(entry.V3Vector)), score: num(entry.V3Score), vector: str(entry.V3Vector) },
-      { version: '4.0', score: num(entry.V40Score), vector: str(entry.V40Vector) },
-    ];
-    for (const { version, score, vector } of versions) {
-      if (score === undefined && vector === undefined) continue;
-      out.push(compact({ Version: version, BaseScore: score, BaseVector: vector, Source: source }));
-    }
+    pushCvss(out, '2.0', num(entry.V2Score), str(entry.V2Vector), source);
+    const v3Vector = str(entry.V3Vector);
+    pushCvss(out, v3Version(v3Vector), num(entry.V3Score), v3Vector, source);
+    pushCvss(out, '4.0', num(entry.V40Score), str(entry.V40Vector), source);
   }
   return out;
+}
+
+/** Appends one ASFF `Cvss` when the entry has a score or a vector (keys in the order ASFF output expects). */
+function pushCvss(
+  out: Cvss[],
+  version: string,
+  score: number | undefined,
+  vector: string | undefined,
+  source: string,
+): void {
+  if (score === undefined && vector === undefined) return;
+  out.push(compact({ Version: version, BaseScore: score, BaseVector: vector, Source: source }));
 }
 
 /** A `VendorSeverity` number as Trivy's word (`2` → `MEDIUM`); `undefined` for anything else. */

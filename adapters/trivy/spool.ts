@@ -86,7 +86,7 @@ export class NdjsonSpool {
       this.#file = undefined;
       // Lines are cut on raw bytes (a newline byte never occurs inside a UTF-8 sequence) and decoded one by one.
       let carry: Buffer | undefined;
-      for await (const chunk of createReadStream(this.#path as string, { highWaterMark: 1 << 20 })) {
+      for await (const chunk of createReadStream(this.#path as string, { highWaterMark: 256 * 1024 })) {
         const buffer = carry === undefined ? (chunk as Buffer) : Buffer.concat([carry, chunk as Buffer]);
         let start = 0;
         for (let end = buffer.indexOf(NEWLINE, start); end !== -1; end = buffer.indexOf(NEWLINE, start)) {

@@ -174,9 +174,10 @@ export function toAsff(finding: Finding, ctx: AsffContext): AsffBuildResult {
       });
     }
     const vulnerabilities: Vulnerability[] = [];
-    for (const v of finding.vulnerabilities.slice(0, MAX_VULNERABILITIES)) {
-      const cleaned = pruneValue(cleanVulnerability(v)) as Vulnerability | undefined;
-      if (cleaned?.Id !== undefined) vulnerabilities.push(cleaned);
+    const count = Math.min(finding.vulnerabilities.length, MAX_VULNERABILITIES);
+    for (let i = 0; i < count; i++) {
+      const cleaned = pruneValue(finding.vulnerabilities[i]) as Vulnerability | undefined;
+      if (cleaned?.Id !== undefined) vulnerabilities.push(capVulnerability(cleaned));
     }
     if (vulnerabilities.length > 0) asff.Vulnerabilities = vulnerabilities;
   }
@@ -495,24 +496,33 @@ function productFieldKey(derived: DerivedContext, key: string): string {
   return fullKey;
 }
 
-function cleanVulnerability(v: Vulnerability): Vulnerability {
-  const out: Vulnerability = Object.assign({}, v);
-  if (v.ReferenceUrls !== undefined)
-    out.ReferenceUrls = [...new Set(v.ReferenceUrls.filter(isNonBlank))].slice(0, MAX_REFERENCE_URLS);
-  if (v.VulnerablePackages !== undefined)
-    out.VulnerablePackages = v.VulnerablePackages.slice(0, MAX_VULNERABLE_PACKAGES);
+/** Applies the list limits to a pruned copy (pruning first: the copy is ours to change, and blanks are gone). */
+function capVulnerability(v: Vulnerability): Vulnerability {
+  if (v.ReferenceUrls !== undefined) {
+    v.ReferenceUrls = distinctCapped(v.ReferenceUrls, MAX_REFERENCE_URLS);
+    if (v.ReferenceUrls.length === 0) delete v.ReferenceUrls;
+  }
+  if (v.VulnerablePackages !== undefined && v.VulnerablePackages.length > MAX_VULNERABLE_PACKAGES)
+    v.VulnerablePackages = v.VulnerablePackages.slice(0, MAX_VULNERABLE_PACKAGES);
   if (v.RelatedVulnerabilities !== undefined) {
-    out.RelatedVulnerabilities = [...new Set(v.RelatedVulnerabilities.filter(isNonBlank))].slice(
-      0,
-      MAX_REFERENCE_URLS,
-    );
+    v.RelatedVulnerabilities = distinctCapped(v.RelatedVulnerabilities, MAX_REFERENCE_URLS);
+    if (v.RelatedVulnerabilities.length === 0) delete v.RelatedVulnerabilities;
   }
   if (v.CodeVulnerabilities !== undefined) {
-    out.CodeVulnerabilities = v.CodeVulnerabilities.slice(0, MAX_VULNERABLE_PACKAGES).map((c) =>
-      c.Cwes !== undefined && c.Cwes.length > MAX_CWES
-        ? Object.assign({}, c, { Cwes: c.Cwes.slice(0, MAX_CWES) })
-        : c,
-    );
+    if (v.CodeVulnerabilities.length > MAX_VULNERABLE_PACKAGES)
+      v.CodeVulnerabilities = v.CodeVulnerabilities.slice(0, MAX_VULNERABLE_PACKAGES);
+    for (const c of v.CodeVulnerabilities)
+      if (c.Cwes !== undefined && c.Cwes.length > MAX_CWES) c.Cwes = c.Cwes.slice(0, MAX_CWES);
+  }
+  return v;
+}
+
+/** The first `max` distinct strings, in order, anything else dropped (a linear scan: these lists are short). */
+function distinctCapped(values: readonly unknown[], max: number): string[] {
+  const out: string[] = [];
+  for (const value of values) {
+    if (out.length >= max) break;
+    if (typeof value === 'string' && !out.includes(value)) out.push(value);
   }
   return out;
 }

@@ -24,7 +24,10 @@ export interface OpenedInput {
 
 /** How many bytes detection looks at. */
 export const SNIFF_BYTES = 8192;
-const READ_CHUNK = 1024 * 1024;
+// 256 KiB, not 1 MiB: spent 1 MiB chunks are external memory that V8 frees only after ~64 MB of them pile up,
+// and glibc then keeps the freed blocks; measured peak RSS on 100 MB inputs: Nessus 184 → 104 MB, Trivy 122 →
+// 101 MB, at the same speed (64 KiB was ~10 % slower on Nessus).
+const READ_CHUNK = 256 * 1024;
 
 /** Opens an input source as an async iterable of bytes, without reading it whole. */
 export function openSource(source: InputSource): { stream: AsyncIterable<Uint8Array>; filename?: string } {
