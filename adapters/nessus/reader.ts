@@ -2,7 +2,6 @@ import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import type { Issue } from '../../src/adapter.js';
 import { ConverterError } from '../../src/errors.js';
 import { isWantedHostTag, wantedItemFieldName } from './fields.js';
-import { itemText, nextItemStart, type ScannedItem, scanItem } from './item-scan.js';
 import { NESSUS_LIMITS, type NessusReaderLimits } from './limits.js';
 import { tidy } from './text.js';
 
@@ -84,54 +83,6 @@ interface SaxesBuffers {
   attribList: unknown[];
 }
 
-/**
- * The private position and state fields of saxes 6 that the item fast path reads (is saxes in plain text, with
- * nothing carried over?) and advances past the items it reads itself, so that line and column numbers of later
- * events and errors stay what saxes would have counted.
- */
-interface SaxesPosition {
-  state: number;
-  carriedFromPrevious: string | undefined;
-  currentXMLVersion: string;
-  forbiddenState: number;
-  line: number;
-  column: number;
-  chunkPosition: number;
-  positionAtNewLine: number;
-}
-
-/** saxes' `S_TEXT` state: between markup, inside the root element here. */
-const SAXES_TEXT_STATE = 13;
-/** saxes' `FORBIDDEN_START`: no `]` seen just before (the `]]>` check in text). */
-const SAXES_FORBIDDEN_START = 0;
-
-function saxesPosition(parser: SaxesParser): SaxesPosition {
-  const candidate = parser as unknown as Partial<SaxesPosition>;
-  if (
-    candidate.state !== 0 ||
-    candidate.carriedFromPrevious !== undefined ||
-    candidate.currentXMLVersion !== '1.0' ||
-    candidate.forbiddenState !== SAXES_FORBIDDEN_START ||
-    typeof candidate.line !== 'number' ||
-    typeof candidate.column !== 'number' ||
-    typeof candidate.chunkPosition !== 'number' ||
-    typeof candidate.positionAtNewLine !== 'number'
-  ) {
-    throw new Error('saxes internals changed: the nessus reader needs saxes 6.0.x for its item fast path');
-  }
-  return candidate as SaxesPosition;
-}
-
-/** Options of {@link NessusReader} beyond its limits. */
-export interface NessusReaderOptions {
-  /**
-   * Read simple `ReportItem`s with the fast path of `item-scan.ts` instead of saxes (same results; saxes still
-   * reads everything else). `false` is for differential tests.
-   * @defaultValue true
-   */
-  itemScanner?: boolean;
-}
-
 function saxesBuffers(parser: SaxesParser): SaxesBuffers {
   const candidate = parser as unknown as Partial<SaxesBuffers>;
   if (
@@ -179,15 +130,6 @@ interface ItemState {
   droppedValues: number;
 }
 
-/** True when `text[start, end)` is only spaces, tabs and line feeds. */
-function isBlank(text: string, start: number, end: number): boolean {
-  for (let at = start; at < end; at++) {
-    const code = text.charCodeAt(at);
-    if (code !== 0x20 && code !== 0x0a && code !== 0x09) return false;
-  }
-  return true;
-}
-
 /** Drops a trailing lone high surrogate left by cutting a string at an arbitrary index. */
 function cutAt(text: string, length: number): string {
   if (text.length <= length) return text;
@@ -213,8 +155,6 @@ function sizeWords(chars: number): string {
 export class NessusReader {
   private readonly parser: SaxesParser;
   private readonly buffers: SaxesBuffers;
-  private readonly position: SaxesPosition;
-  private readonly itemScanner: boolean;
   private readonly nodes: Node[] = [];
   private readonly names: string[] = [];
   private rootSeen = false;
@@ -229,17 +169,11 @@ export class NessusReader {
   private readonly sink: ReaderSink;
   private readonly limits: NessusReaderLimits;
 
-  constructor(
-    sink: ReaderSink,
-    limits: NessusReaderLimits = NESSUS_LIMITS,
-    options: NessusReaderOptions = {},
-  ) {
+  constructor(sink: ReaderSink, limits: NessusReaderLimits = NESSUS_LIMITS) {
     this.sink = sink;
     this.limits = limits;
     this.parser = new SaxesParser({ position: true });
     this.buffers = saxesBuffers(this.parser);
-    this.position = saxesPosition(this.parser);
-    this.itemScanner = options.itemScanner ?? true;
     this.parser.on('opentag', (tag) => this.openTag(tag));
     this.parser.on('closetag', () => this.closeTag());
     this.parser.on('cdata', (text) => this.append(text));
@@ -252,103 +186,8 @@ export class NessusReader {
   /** Parses the next piece of the document. Items completed by it are delivered before it returns. */
   write(text: string): void {
     if (!this.rootSeen && !this.sawContent && /\S/.test(text)) this.sawContent = true;
-    if (this.itemScanner && this.rootSeen) this.writeScanningItems(text);
-    else this.parser.write(text);
+    this.parser.write(text);
     this.guardBuffers();
-  }
-
-  /**
-   * Hands saxes the text between `ReportItem`s and reads the items itself where {@link scanItem} can (see
-   * `item-scan.ts`): only where saxes stands in plain text directly inside a `ReportHost`, so that the item is
-   * exactly what saxes would have read next. saxes' line and column are then advanced past it.
-   */
-  private writeScanningItems(text: string): void {
-    let from = 0;
-    let afterScanned = false;
-    for (let at = nextItemStart(text, 0); at >= 0; ) {
-      if (at > from) {
-        if (afterScanned && isBlank(text, from, at)) this.skip(text, from, at);
-        else this.parser.write(text.slice(from, at));
-        from = at;
-      }
-      const scanned = this.scannerMayRead() ? scanItem(text, at, this.limits) : undefined;
-      afterScanned = scanned !== undefined;
-      if (scanned === undefined) {
-        at = nextItemStart(text, at + 1);
-        continue;
-      }
-      this.readScanned(text, at, scanned);
-      from = scanned.end;
-      at = nextItemStart(text, from);
-    }
-    if (from === 0) this.parser.write(text);
-    else if (from < text.length) this.parser.write(text.slice(from));
-  }
-
-  /** True when the next characters saxes reads would open an element directly inside a `ReportHost`. */
-  private scannerMayRead(): boolean {
-    const position = this.position;
-    const depth = this.nodes.length;
-    return (
-      this.nodes[depth - 1] === NODE.host &&
-      this.capture === undefined &&
-      position.state === SAXES_TEXT_STATE &&
-      position.carriedFromPrevious === undefined &&
-      position.currentXMLVersion === '1.0' &&
-      depth + 1 < this.limits.maxDepth
-    );
-  }
-
-  /** Does for a scanned item what the saxes events of the same item do (see {@link openItem}, {@link closeTag}). */
-  private readScanned(text: string, start: number, scanned: ScannedItem): void {
-    const line = this.position.line + scanned.linesInStartTag;
-    const item = this.startItem(scanned.attributes, line);
-    if (item !== undefined) {
-      const children = scanned.children;
-      for (let child = 0; child * 3 < children.length; child++) {
-        const name = wantedItemFieldName(children[child * 3] as string);
-        if (name === undefined) continue;
-        const capture = this.newCapture(NODE.itemField, name, this.limits.maxItemChars - item.chars);
-        this.capture = capture;
-        if (!capture.truncated) this.append(itemText(text, scanned, child));
-        this.closeItemField();
-      }
-      this.closeItem();
-    }
-    this.skip(text, start, scanned.end, scanned.lines, scanned.lastLineFeed);
-  }
-
-  /**
-   * Advances saxes' position over `text[start, end)` as if it had read it (text without CR, in which surrogate
-   * pairs count as one column, as saxes counts them).
-   */
-  private skip(text: string, start: number, end: number, lines?: number, lastLineFeed?: number): void {
-    const position = this.position;
-    let feeds = lines;
-    let lastFeed = lastLineFeed;
-    if (feeds === undefined || lastFeed === undefined) {
-      feeds = 0;
-      lastFeed = -1;
-      for (let at = text.indexOf('\n', start); at >= 0 && at < end; at = text.indexOf('\n', at + 1)) {
-        feeds++;
-        lastFeed = at;
-      }
-    }
-    const lineStart = feeds > 0 ? lastFeed + 1 : start;
-    let columns = end - lineStart;
-    for (let at = lineStart; at < end; at++) {
-      const code = text.charCodeAt(at);
-      if (code >= 0xdc00 && code <= 0xdfff) columns--;
-    }
-    if (feeds > 0) {
-      position.line += feeds;
-      position.column = columns;
-      position.positionAtNewLine = position.chunkPosition + (lineStart - start);
-    } else {
-      position.column += columns;
-    }
-    position.chunkPosition += end - start;
-    position.forbiddenState = SAXES_FORBIDDEN_START;
   }
 
   /** Ends the document: throws `E_TRUNCATED` when it stopped before its root element closed. */
@@ -467,15 +306,11 @@ export class NessusReader {
   }
 
   private openItem(tag: SaxesTagPlain): Node {
-    return this.startItem(tag.attributes, this.parser.line) === undefined ? NODE.ignored : NODE.item;
-  }
-
-  /** Numbers a new item and, when the sink wants it, makes it the current item. */
-  private startItem(attributes: Record<string, string>, line: number): ItemState | undefined {
     const index = this.itemCount++;
-    if (this.host === undefined || !this.sink.wants(attributes, index, line)) return undefined;
+    const line = this.parser.line;
+    if (this.host === undefined || !this.sink.wants(tag.attributes, index, line)) return NODE.ignored;
     this.item = {
-      attributes,
+      attributes: tag.attributes,
       fields: new Map(),
       index,
       line,
@@ -483,7 +318,7 @@ export class NessusReader {
       values: 0,
       droppedValues: 0,
     };
-    return this.item;
+    return NODE.item;
   }
 
   private closeTag(): void {
@@ -620,14 +455,13 @@ export class NessusReader {
   }
 
   private startCapture(node: Node, name: string, room: number): void {
-    this.capture = this.newCapture(node, name, room);
-    if (!this.capture.truncated) this.parser.on('text', this.onText);
-  }
-
-  /** A capture that may take `room` characters (and at most `maxTextChars`); truncated from the start if none. */
-  private newCapture(node: Node, name: string, room: number): Capture {
-    if (room <= 0) return { node, name, text: '', room: 0, truncated: true };
-    return { node, name, text: '', room: Math.min(room, this.limits.maxTextChars), truncated: false };
+    this.capture = { node, name, text: '', room: Math.min(room, this.limits.maxTextChars), truncated: false };
+    if (room <= 0) {
+      this.capture.room = 0;
+      this.capture.truncated = true;
+      return;
+    }
+    this.parser.on('text', this.onText);
   }
 
   private endCapture(): Capture | undefined {
