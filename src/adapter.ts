@@ -96,6 +96,13 @@ export interface AdapterMeta {
   docsUrl?: string;
   /** The fields hashed into the Id, in words. */
   identity: string;
+  /**
+   * True when `parse` is finished with every input chunk (keeps no reference to it or a view of it, copies what
+   * it carries over) before it asks for the next one. The pipeline may then read a plain file into one reused
+   * buffer, so spent chunks do not pile up as external memory waiting for a garbage collection.
+   * @defaultValue false
+   */
+  releasesChunks?: boolean;
 }
 
 /**

@@ -149,6 +149,7 @@ async function* run(
         )
       : getAdapter(format, extra);
   stats.adapter = adapter.name;
+  if (adapter.meta.releasesChunks === true) opened.enableChunkReuse();
   const now = (options.now ?? (() => new Date()))();
   const tempDir = await mkdtemp(join(tmpdir(), 'asff-stream-'));
   const ctx: AdapterContext = {

@@ -30,6 +30,8 @@ export default defineAdapter({
     extensions: ['csv', 'tsv'],
     identity:
       "the profile's identity columns (Nessus-like: host, protocol, port, plugin id); see docs/csv.md",
+    // The splitter/decoder is done with a chunk (the unfinished part copied) before it asks for the next.
+    releasesChunks: true,
   },
   detect: detectCsv,
   parse: parseCsv,

@@ -14,6 +14,8 @@ export default defineAdapter({
     docsUrl: 'https://static.tenable.com/documentation/nessus_v2_file_format.pdf',
     identity:
       'host (EC2 instance id, else host-ip, else host-fqdn, else ReportHost name) + port + protocol + pluginID (+ compliance check id; + ordinal when an item repeats on a host)',
+    // The splitter/decoder is done with a chunk (the unfinished part copied) before it asks for the next.
+    releasesChunks: true,
   },
   detect: detectNessus,
   async *parse(input, ctx) {

@@ -1,0 +1,78 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterAll, describe, expect, it } from 'vitest';
+import { generateBuffer } from '../../bench/generate.mjs';
+import { openInput } from '../../src/internal/input.js';
+import { convertAll } from '../helpers/asff.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'asff-stream-reuse-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** 1.5 MB of bytes that differ from chunk to chunk, so a chunk overwritten too early would show. */
+function patterned(): Buffer {
+  const bytes = Buffer.alloc(1_500_000);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = 0x20 + ((i * 7 + (i >> 12)) % 90);
+  return bytes;
+}
+
+async function readAll(
+  path: string,
+  reuse: boolean,
+): Promise<{ copy: Buffer; buffers: Set<ArrayBufferLike>; chunks: number }> {
+  const opened = await openInput(path);
+  if (reuse) opened.enableChunkReuse();
+  const copies: Buffer[] = [];
+  const buffers = new Set<ArrayBufferLike>();
+  let chunks = 0;
+  for await (const chunk of opened.chunks) {
+    chunks++;
+    buffers.add(chunk.buffer);
+    copies.push(Buffer.from(chunk));
+  }
+  return { copy: Buffer.concat(copies), buffers, chunks };
+}
+
+describe('file input with chunk reuse', () => {
+  const bytes = patterned();
+  const plain = join(dir, 'plain.txt');
+  writeFileSync(plain, bytes);
+
+  it('reads into one reused buffer once enabled, and delivers the same bytes', async () => {
+    const reused = await readAll(plain, true);
+    expect(reused.copy.equals(bytes)).toBe(true);
+    expect(reused.chunks).toBeGreaterThan(4);
+    // The sniffed head is a copy; the reader's first buffer is then read into again and again.
+    expect(reused.buffers.size).toBeLessThanOrEqual(3);
+  });
+
+  it('hands out a fresh buffer per chunk when not enabled', async () => {
+    const fresh = await readAll(plain, false);
+    expect(fresh.copy.equals(bytes)).toBe(true);
+    expect(fresh.buffers.size).toBe(fresh.chunks);
+  });
+
+  it('ignores the request behind gunzip, which reads ahead', async () => {
+    const gz = join(dir, 'plain.txt.gz');
+    writeFileSync(gz, gzipSync(bytes));
+    const result = await readAll(gz, true);
+    expect(result.copy.equals(bytes)).toBe(true);
+  });
+});
+
+describe('adapters that release chunks convert a file as they convert the same bytes in memory', () => {
+  for (const format of ['csv', 'nessus'] as const) {
+    it(format, async () => {
+      const { buffer } = generateBuffer(format, { sizeBytes: 1_200_000, seed: 9 });
+      const path = join(dir, `generated.${format}`);
+      writeFileSync(path, buffer);
+      const fromFile = await convertAll(path, { scope: 'reuse' });
+      const fromBytes = await convertAll(new Uint8Array(buffer), { scope: 'reuse', filename: path });
+      expect(fromFile.findings.length).toBeGreaterThan(100);
+      expect(fromFile.stats.complete).toBe(true);
+      expect(JSON.stringify(fromFile.findings)).toBe(JSON.stringify(fromBytes.findings));
+      expect(fromFile.issues).toEqual(fromBytes.issues);
+    });
+  }
+});
