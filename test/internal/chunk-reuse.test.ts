@@ -2,10 +2,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { generateBuffer } from '../../bench/generate.mjs';
 import { openInput } from '../../src/internal/input.js';
 import { convertAll } from '../helpers/asff.js';
+import { seededRandom } from '../helpers/random.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'asff-stream-reuse-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -53,11 +54,23 @@ describe('file input with chunk reuse', () => {
     expect(fresh.buffers.size).toBe(fresh.chunks);
   });
 
-  it('ignores the request behind gunzip, which reads ahead', async () => {
-    const gz = join(dir, 'plain.txt.gz');
-    writeFileSync(gz, gzipSync(bytes));
-    const result = await readAll(gz, true);
-    expect(result.copy.equals(bytes)).toBe(true);
+  it('ignores the request behind gunzip, which may read ahead: the file reader keeps fresh buffers', async () => {
+    // Random bytes do not compress, so the .gz file itself spans several 256 KiB reads.
+    const next = seededRandom(3);
+    const noise = Buffer.alloc(1_500_000);
+    for (let i = 0; i < noise.length; i++) noise[i] = Math.floor(next() * 256);
+    const gz = join(dir, 'noise.bin.gz');
+    writeFileSync(gz, gzipSync(noise));
+    const allocations = vi.spyOn(Buffer, 'allocUnsafeSlow');
+    try {
+      const result = await readAll(gz, true);
+      expect(result.copy.equals(noise)).toBe(true);
+      const reads = allocations.mock.calls.filter(([size]) => size === 256 * 1024).length;
+      // One fresh buffer per read of the ~1.5 MB file (plus the read that finds the end).
+      expect(reads).toBeGreaterThanOrEqual(6);
+    } finally {
+      allocations.mockRestore();
+    }
   });
 });
 
