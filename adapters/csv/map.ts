@@ -7,6 +7,7 @@ import type {
 } from '@aws-sdk/client-securityhub';
 import type { Finding, FindingSeverity, Issue } from '../../src/adapter.js';
 import { MAX_REFERENCE_URLS } from '../../src/asff/limits.js';
+import { distinct } from '../../src/internal/distinct.js';
 import { labelFromCvss, severity } from '../../src/severity.js';
 import type { CompiledMap, Getter } from './compile.js';
 import {
@@ -99,10 +100,6 @@ function read(get: Getter | undefined, fields: readonly string[]): string {
   return get === undefined ? '' : get(fields);
 }
 
-function unique<T>(items: T[]): T[] {
-  return items.length < 2 ? items : [...new Set(items)];
-}
-
 /** The distinct values `extract` finds in the cells `getters` read, in order of appearance. */
 function extractAll(
   getters: readonly Getter[],
@@ -115,7 +112,7 @@ function extractAll(
     if (cell === '') continue;
     for (const value of extract(cell)) out.push(value);
   }
-  return unique(out);
+  return distinct(out);
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { AwsEc2InstanceDetails, Partition, Resource } from '@aws-sdk/client-securityhub';
 import { partitionOf } from '../../src/asff/build.js';
 import { MAX_DETAILS_OTHER_VALUE_LENGTH } from '../../src/asff/limits.js';
+import { distinct } from '../../src/internal/distinct.js';
 import type { HostRecord } from './reader.js';
 import { clip, oneLine, tidy } from './text.js';
 
@@ -90,7 +91,7 @@ export function hostResource(host: HostRecord): Resource {
   const subnet = property(host, 'aws-instance-subnet-id');
   if (type !== undefined) ec2.Type = type;
   if (image !== undefined) ec2.ImageId = image;
-  if (addresses.length > 0) ec2.IpV4Addresses = [...new Set(addresses)];
+  if (addresses.length > 0) ec2.IpV4Addresses = distinct(addresses);
   if (vpc !== undefined) ec2.VpcId = vpc;
   if (subnet !== undefined) ec2.SubnetId = subnet;
   return {

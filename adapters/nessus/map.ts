@@ -14,9 +14,10 @@ import {
   MAX_REFERENCE_URLS,
   MAX_VULNERABILITIES,
 } from '../../src/asff/limits.js';
+import { distinct } from '../../src/internal/distinct.js';
 import { labelFromNessusSeverity, normalizeLabel, severity } from '../../src/severity.js';
 import type { HostRecord, ItemRecord } from './reader.js';
-import { clip, tidy, unique } from './text.js';
+import { clip, tidy } from './text.js';
 
 /** ASFF Types used by the adapter (see `docs/nessus.md`, "Types"). */
 export const NESSUS_TYPES = {
@@ -199,7 +200,7 @@ function cwesOf(item: ItemRecord, xrefs: readonly string[]): string[] {
     ...fields(item, 'cwe').flatMap((value) => value.split(/[\s,]+/)),
     ...xrefs.filter((xref) => /^CWE:/i.test(xref)),
   ];
-  return unique(raw.map(normalizeCwe).filter((cwe): cwe is string => cwe !== undefined)).slice(0, MAX_CWES);
+  return distinct(raw.map(normalizeCwe).filter((cwe): cwe is string => cwe !== undefined)).slice(0, MAX_CWES);
 }
 
 /** http(s) URLs from `<see_also>` (one element with one URL per line, or several elements). */

@@ -35,8 +35,3 @@ export function clip(text: string, max: number): string {
   if (/[\uD800-\uDBFF]/.test(text.charAt(end - 1))) end--;
   return `${text.slice(0, end)}${TRUNCATION_MARKER}`;
 }
-
-/** Distinct values in first-seen order. */
-export function unique(values: Iterable<string>): string[] {
-  return [...new Set(values)];
-}

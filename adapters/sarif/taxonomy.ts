@@ -1,4 +1,5 @@
 import { MAX_CWES, MAX_VULNERABILITIES } from '../../src/asff/limits.js';
+import { distinct } from '../../src/internal/distinct.js';
 import type { RuleInfo, TaxonReference } from './rules.js';
 import { asArray, asObject, asText, type JsonObject } from './values.js';
 
@@ -218,7 +219,7 @@ export function vulnerabilityIdsOf(
       else found = find(message);
       const ruleIds = fromRule?.[tier];
       if (ruleIds !== undefined && ruleIds.length > 0) found = [...found, ...ruleIds];
-      if (found.length > 0) return { kind, ids: [...new Set(found)].slice(0, MAX_VULNERABILITIES) };
+      if (found.length > 0) return { kind, ids: distinct(found).slice(0, MAX_VULNERABILITIES) };
     }
   }
   return undefined;

@@ -1,6 +1,7 @@
 import type { Compliance, SoftwarePackage, Vulnerability } from '@aws-sdk/client-securityhub';
 import type { Finding, Issue } from '../../src/adapter.js';
 import { MAX_REFERENCE_URLS } from '../../src/asff/limits.js';
+import { distinct } from '../../src/internal/distinct.js';
 import { resourcesOf } from './resource.js';
 import { cvssList, recordSeverity, vendorSeverityWord, vulnerabilitySeverity } from './severity.js';
 import {
@@ -110,19 +111,11 @@ function capped(values: readonly string[], max: number): { kept: string[]; omitt
   return { kept: unique.slice(0, max), omitted: Math.max(0, unique.length - max) };
 }
 
-/** Distinct strings in first-seen order (a linear scan for the short lists Trivy has; a Set past that). */
-function distinct(values: readonly string[]): string[] {
-  if (values.length > 32) return [...new Set(values)];
-  const out: string[] = [];
-  for (const value of values) if (!out.includes(value)) out.push(value);
-  return out;
-}
-
 /** `arch=` of a package URL's qualifiers (`pkg:apk/alpine/musl@1.1?arch=x86_64`). */
 function purlArchitecture(purl: string | undefined): string | undefined {
   // Most package URLs carry no arch qualifier: skip the splitting.
   if (purl === undefined || !purl.includes('arch=')) return undefined;
-  const query = purl?.split('?')[1]?.split('#')[0];
+  const query = purl.split('?')[1]?.split('#')[0];
   if (query === undefined) return undefined;
   for (const pair of query.split('&')) {
     const [key, value] = pair.split('=');
