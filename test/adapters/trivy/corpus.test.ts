@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { convertAll, expectAllValid } from '../../helpers/asff.js';
 import { corpusFile, corpusFiles, HAS_CORPUS } from '../../helpers/corpus.js';
-import { countRecords } from './helpers.js';
+import { countRecords, forEachObject } from './helpers.js';
 
 /**
  * Exact expectations for every file of `shared/corpus/trivy`, licenses off (the default).
@@ -99,24 +99,15 @@ describe.skipIf(!HAS_CORPUS)('corpus specifics', () => {
     for (const name of ['trivy__secrets.json.golden', 'defectdojo__misconfigurations_and_secrets.json']) {
       const path = corpusFile('trivy', name);
       const secretTexts: string[] = [];
-      const visit = (value: unknown): void => {
-        if (Array.isArray(value)) {
-          value.forEach(visit);
-          return;
+      forEachObject(JSON.parse(readFileSync(path, 'utf8')), (object) => {
+        if (!Array.isArray(object.Secrets)) return;
+        for (const secret of object.Secrets as Record<string, unknown>[]) {
+          if (typeof secret.Match === 'string') secretTexts.push(secret.Match);
+          const lines = (secret.Code as { Lines?: { Content?: string }[] } | undefined)?.Lines ?? [];
+          for (const line of lines)
+            if (line.Content !== undefined && line.Content.length > 3) secretTexts.push(line.Content);
         }
-        if (typeof value !== 'object' || value === null) return;
-        const object = value as Record<string, unknown>;
-        if (Array.isArray(object.Secrets)) {
-          for (const secret of object.Secrets as Record<string, unknown>[]) {
-            if (typeof secret.Match === 'string') secretTexts.push(secret.Match);
-            const lines = (secret.Code as { Lines?: { Content?: string }[] } | undefined)?.Lines ?? [];
-            for (const line of lines)
-              if (line.Content !== undefined && line.Content.length > 3) secretTexts.push(line.Content);
-          }
-        }
-        Object.values(object).forEach(visit);
-      };
-      visit(JSON.parse(readFileSync(path, 'utf8')));
+      });
       expect(secretTexts.length).toBeGreaterThan(0);
       const output = JSON.stringify((await convertAll(path)).findings);
       for (const text of secretTexts) expect(output).not.toContain(text);

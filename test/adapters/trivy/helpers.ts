@@ -81,20 +81,24 @@ export function canonical(findings: readonly Finding[]): Finding[] {
 export function countRecords(document: unknown, licenses = false): number {
   const lists = ['Vulnerabilities', 'Misconfigurations', 'Secrets', ...(licenses ? ['Licenses'] : [])];
   let count = 0;
-  const visit = (value: unknown): void => {
-    if (Array.isArray(value)) {
-      value.forEach(visit);
-      return;
-    }
-    if (typeof value !== 'object' || value === null) return;
-    const object = value as Record<string, unknown>;
+  forEachObject(document, (object) => {
     if (typeof object.Target === 'string') {
       for (const list of lists) if (Array.isArray(object[list])) count += (object[list] as unknown[]).length;
     }
-    Object.values(object).forEach(visit);
-  };
-  visit(document);
+  });
   return count;
+}
+
+/** Calls `visit` on every object of a parsed JSON document, parents before their children. */
+export function forEachObject(value: unknown, visit: (object: Record<string, unknown>) => void): void {
+  if (Array.isArray(value)) {
+    for (const item of value) forEachObject(item, visit);
+    return;
+  }
+  if (typeof value !== 'object' || value === null) return;
+  const object = value as Record<string, unknown>;
+  visit(object);
+  for (const child of Object.values(object)) forEachObject(child, visit);
 }
 
 /**
