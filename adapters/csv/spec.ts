@@ -1,4 +1,5 @@
 import { ConverterError } from '../../src/errors.js';
+import { isJsonObject } from '../../src/internal/json-object.js';
 
 /**
  * Where a value comes from: a column name (matched case-insensitively), a 1-based column number, a template
@@ -161,7 +162,7 @@ export function parseCsvMap(value: unknown, where = ''): CsvMap {
       if (!Number.isInteger(item) || item < 1) fail(path, 'must be a column number from 1');
       return;
     }
-    if (isRecord(item)) {
+    if (isJsonObject(item)) {
       const keys = Object.keys(item);
       if (keys.length === 1 && typeof item.template === 'string') {
         if (item.template.match(PLACEHOLDER) === null)
@@ -188,7 +189,7 @@ export function parseCsvMap(value: unknown, where = ''): CsvMap {
     }
   };
   const refMap = (path: string, item: unknown): void => {
-    if (!isRecord(item)) fail(path, 'must be an object of name → column');
+    if (!isJsonObject(item)) fail(path, 'must be an object of name → column');
     for (const [key, entry] of Object.entries(item as Record<string, unknown>)) {
       if (!/^[A-Za-z0-9_.:-]{1,64}$/.test(key))
         fail(`${path}.${key}`, 'must be 1–64 letters, digits or _.:-');
@@ -199,7 +200,7 @@ export function parseCsvMap(value: unknown, where = ''): CsvMap {
     if (typeof item !== 'string' || item.trim() === '') fail(path, 'must be a non-empty string');
   };
 
-  if (!isRecord(value)) return fail('', 'must be a JSON object');
+  if (!isJsonObject(value)) return fail('', 'must be a JSON object');
   const map = value as Record<string, unknown>;
   known('', map, CSV_MAP_KEYS);
   if (map.title === undefined) fail('title', 'is required (the column with the finding title)');
@@ -221,20 +222,20 @@ export function parseCsvMap(value: unknown, where = ''): CsvMap {
   }
   if (map.cvss !== undefined) {
     const cvss = map.cvss;
-    if (isRecord(cvss) && cvss.template === undefined && cvss.value === undefined) {
+    if (isJsonObject(cvss) && cvss.template === undefined && cvss.value === undefined) {
       known('cvss.', cvss, CVSS_KEYS);
       for (const [key, entry] of Object.entries(cvss)) refs(`cvss.${key}`, entry);
     } else refs('cvss', cvss);
   }
   if (map.package !== undefined) {
-    if (!isRecord(map.package)) fail('package', `must be an object with ${PACKAGE_KEYS.join(', ')}`);
+    if (!isJsonObject(map.package)) fail('package', `must be an object with ${PACKAGE_KEYS.join(', ')}`);
     known('package.', map.package as Record<string, unknown>, PACKAGE_KEYS);
     for (const [key, entry] of Object.entries(map.package as Record<string, unknown>))
       refs(`package.${key}`, entry);
   }
   if (map.resolved !== undefined) {
     const resolved = map.resolved;
-    if (!isRecord(resolved)) return fail('resolved', 'must be {"column": …, "values": […]}');
+    if (!isJsonObject(resolved)) return fail('resolved', 'must be {"column": …, "values": […]}');
     known('resolved.', resolved, ['column', 'values']);
     refs('resolved.column', resolved.column);
     if (!Array.isArray(resolved.values) || resolved.values.length === 0)
@@ -249,8 +250,4 @@ export function parseCsvMap(value: unknown, where = ''): CsvMap {
   if (map.details !== undefined) refMap('details', map.details);
   if (map.productFields !== undefined) refMap('productFields', map.productFields);
   return map as unknown as CsvMap;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -1,15 +1,11 @@
-/** A parsed JSON object whose fields are not trusted yet. */
-export type JsonObject = Record<string, unknown>;
+import {
+  asJsonObject as asObject,
+  isJsonObject as isObject,
+  type JsonObject,
+} from '../../src/internal/json-object.js';
 
-/** True for plain JSON objects (not arrays, not null). */
-export function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** The value if it is a JSON object, else `undefined`. */
-export function asObject(value: unknown): JsonObject | undefined {
-  return isObject(value) ? value : undefined;
-}
+// The shared guards under the names this adapter's modules use.
+export { asObject, isObject, type JsonObject };
 
 /** The value if it is an array, else an empty array. */
 export function asArray(value: unknown): readonly unknown[] {

@@ -1,6 +1,3 @@
-/** A parsed JSON object of unknown shape. */
-export type JsonObject = Record<string, unknown>;
-
 /** The four kinds of record a Trivy result can list. */
 export type TrivyRecordKind = 'vulnerability' | 'misconfiguration' | 'secret' | 'license';
 
@@ -64,15 +61,11 @@ export interface RecordScope {
   result: ResultContext;
 }
 
-/** True for a plain JSON object (not null, not an array). */
-export function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** The value as an object, or `undefined`. */
-export function obj(value: unknown): JsonObject | undefined {
-  return isObject(value) ? value : undefined;
-}
+export {
+  asJsonObject as obj,
+  isJsonObject as isObject,
+  type JsonObject,
+} from '../../src/internal/json-object.js';
 
 const NON_BLANK = /\S/;
 

@@ -1,3 +1,4 @@
+import { isJsonObject } from '../internal/json-object.js';
 import {
   ASFF_SCHEMA_VERSION,
   ASFF_TIMESTAMP_PATTERN,
@@ -60,12 +61,6 @@ const REQUIRED_FIELDS = [
 
 const PRODUCT_ARN_PATTERN = /^arn:[a-z-]+:securityhub:[a-z0-9-]+:(\d{12})?:product\/[^/]+\/[^/]+$/;
 
-type Json = Record<string, unknown>;
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** Length in UTF-16 code units, as AWS's JSON-schema (AJV) validation counts characters… approximately: code points. */
 function charLength(text: string): number {
   let n = 0;
@@ -115,7 +110,7 @@ class Checker {
 
   stringMap(path: string, value: unknown, maxPairs: number, maxKey: number, maxValue: number): void {
     if (value === undefined) return;
-    if (!isObject(value)) {
+    if (!isJsonObject(value)) {
       this.add(path, 'type', 'should be object');
       return;
     }
@@ -154,7 +149,7 @@ class Checker {
       });
       return;
     }
-    if (!isObject(value)) return;
+    if (!isJsonObject(value)) return;
     const shape = shapeName === undefined ? undefined : ASFF_SHAPES[shapeName];
     for (const [key, item] of Object.entries(value)) {
       const itemPath = path === '' ? key : `${path}.${key}`;
@@ -184,7 +179,7 @@ class Checker {
  */
 export function validateAsff(finding: unknown): AsffViolation[] {
   const c = new Checker();
-  if (!isObject(finding)) {
+  if (!isJsonObject(finding)) {
     c.add('', 'type', 'finding should be an object');
     return c.violations;
   }
@@ -222,7 +217,7 @@ export function validateAsff(finding: unknown): AsffViolation[] {
     }
   }
 
-  const fpf = isObject(f.FindingProviderFields) ? f.FindingProviderFields : undefined;
+  const fpf = isJsonObject(f.FindingProviderFields) ? f.FindingProviderFields : undefined;
   checkSeverity(c, 'Severity', f.Severity);
   checkSeverity(c, 'FindingProviderFields.Severity', fpf?.Severity);
   if (f.Severity === undefined && fpf?.Severity === undefined) {
@@ -250,7 +245,7 @@ export function validateAsff(finding: unknown): AsffViolation[] {
     ['FindingProviderFields.RelatedFindings', fpf?.RelatedFindings],
   ] as const) {
     c.list(path, related, 1, MAX_RELATED_FINDINGS).forEach((item, i) => {
-      const r = isObject(item) ? item : {};
+      const r = isJsonObject(item) ? item : {};
       c.string(`${path}[${i}].ProductArn`, r.ProductArn, 1, undefined);
       c.string(`${path}[${i}].Id`, r.Id, 1, undefined);
     });
@@ -258,7 +253,7 @@ export function validateAsff(finding: unknown): AsffViolation[] {
 
   c.list('Resources', f.Resources, 1, MAX_RESOURCES).forEach((item, i) => {
     const path = `Resources[${i}]`;
-    if (!isObject(item)) {
+    if (!isJsonObject(item)) {
       c.add(path, 'type', 'should be object');
       return;
     }
@@ -266,7 +261,7 @@ export function validateAsff(finding: unknown): AsffViolation[] {
     c.string(`${path}.Id`, item.Id, 1, undefined);
     c.enumValue(`${path}.Partition`, item.Partition, PARTITIONS);
     c.string(`${path}.Region`, item.Region, 1, MAX_REGION_LENGTH, false);
-    const details = isObject(item.Details) ? item.Details : undefined;
+    const details = isJsonObject(item.Details) ? item.Details : undefined;
     c.stringMap(
       `${path}.Details.Other`,
       details?.Other,
@@ -285,19 +280,19 @@ export function validateAsff(finding: unknown): AsffViolation[] {
   );
   c.stringMap('UserDefinedFields', f.UserDefinedFields, 50, 128, 1024);
 
-  const remediation = isObject(f.Remediation) ? f.Remediation : undefined;
-  const recommendation = isObject(remediation?.Recommendation) ? remediation.Recommendation : undefined;
+  const remediation = isJsonObject(f.Remediation) ? f.Remediation : undefined;
+  const recommendation = isJsonObject(remediation?.Recommendation) ? remediation.Recommendation : undefined;
   c.string('Remediation.Recommendation.Text', recommendation?.Text, 1, MAX_REMEDIATION_TEXT_LENGTH, false);
 
-  if (isObject(f.Note)) {
+  if (isJsonObject(f.Note)) {
     c.string('Note.Text', f.Note.Text, 1, 512);
     c.string('Note.UpdatedBy', f.Note.UpdatedBy, 1, 512);
     c.string('Note.UpdatedAt', f.Note.UpdatedAt, 1, undefined);
   }
   c.enumValue('RecordState', f.RecordState, RECORD_STATES);
   c.enumValue('VerificationState', f.VerificationState, VERIFICATION_STATES);
-  if (isObject(f.Workflow)) c.enumValue('Workflow.Status', f.Workflow.Status, WORKFLOW_STATUSES);
-  if (isObject(f.Compliance)) {
+  if (isJsonObject(f.Workflow)) c.enumValue('Workflow.Status', f.Workflow.Status, WORKFLOW_STATUSES);
+  if (isJsonObject(f.Compliance)) {
     c.enumValue('Compliance.Status', f.Compliance.Status, COMPLIANCE_STATUSES);
     c.list(
       'Compliance.RelatedRequirements',
@@ -308,7 +303,7 @@ export function validateAsff(finding: unknown): AsffViolation[] {
     c.list('Compliance.StatusReasons', f.Compliance.StatusReasons, 0, 1000).forEach((reason, i) => {
       c.string(
         `Compliance.StatusReasons[${i}].ReasonCode`,
-        isObject(reason) ? reason.ReasonCode : undefined,
+        isJsonObject(reason) ? reason.ReasonCode : undefined,
         1,
         undefined,
       );
@@ -319,14 +314,14 @@ export function validateAsff(finding: unknown): AsffViolation[] {
   c.list('Threats', f.Threats, 1, 32);
   c.list('Vulnerabilities', f.Vulnerabilities, 0, 1000).forEach((item, i) => {
     const path = `Vulnerabilities[${i}]`;
-    const v = isObject(item) ? item : {};
+    const v = isJsonObject(item) ? item : {};
     c.string(`${path}.Id`, v.Id, 1, undefined);
     c.enumValue(`${path}.FixAvailable`, v.FixAvailable, FIX_AVAILABLE);
     c.enumValue(`${path}.ExploitAvailable`, v.ExploitAvailable, EXPLOIT_AVAILABLE);
-    if (isObject(v.Vendor)) c.string(`${path}.Vendor.Name`, v.Vendor.Name, 1, undefined);
+    if (isJsonObject(v.Vendor)) c.string(`${path}.Vendor.Name`, v.Vendor.Name, 1, undefined);
     c.number(`${path}.EpssScore`, v.EpssScore, 0, 1, false);
     c.list(`${path}.Cvss`, v.Cvss, 0, 1000).forEach((cvss, j) => {
-      if (isObject(cvss)) c.number(`${path}.Cvss[${j}].BaseScore`, cvss.BaseScore, 0, 10, false);
+      if (isJsonObject(cvss)) c.number(`${path}.Cvss[${j}].BaseScore`, cvss.BaseScore, 0, 10, false);
     });
   });
 
@@ -345,7 +340,7 @@ export function validateAsff(finding: unknown): AsffViolation[] {
 
 function checkSeverity(c: Checker, path: string, value: unknown): void {
   if (value === undefined) return;
-  if (!isObject(value)) {
+  if (!isJsonObject(value)) {
     c.add(path, 'type', 'should be object');
     return;
   }

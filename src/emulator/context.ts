@@ -17,10 +17,4 @@ export interface OperationContext {
   enabledProductArns: ReadonlySet<string>;
 }
 
-/** A JSON object. */
-export type JsonObject = Record<string, unknown>;
-
-/** True for a plain JSON object. */
-export function isJsonObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+export { isJsonObject, type JsonObject } from '../internal/json-object.js';
