@@ -17,6 +17,8 @@ export interface GenerateOptions {
   seed?: string | number;
   /** SARIF shape. @defaultValue 'codeql' */
   variant?: string;
+  /** Text mix: a multi-byte word in a few per cent of records, or in nearly all. @defaultValue 'realistic' */
+  text?: 'realistic' | 'multibyte-heavy';
 }
 
 /** What was generated. */

@@ -5,7 +5,16 @@
  * - `semgrep`: compact one-line JSON in Semgrep OSS key order — `invocations`, `results`, then `tool` (so every
  *   result comes BEFORE the rule it references), `fingerprints`, snippets, label `security-severity`.
  */
-import { codeFragment, multibyteWord, paragraph, pool, prettyAt, sentence, word } from './random.mjs';
+import {
+  codeFragment,
+  multibyteChance,
+  multibyteWord,
+  paragraph,
+  pool,
+  prettyAt,
+  sentence,
+  word,
+} from './random.mjs';
 
 const LANGS = ['js', 'py', 'java', 'go', 'cs', 'rb', 'cpp'];
 const EXT = { js: 'ts', py: 'py', java: 'java', go: 'go', cs: 'cs', rb: 'rb', cpp: 'cc' };
@@ -59,7 +68,9 @@ function makeArtifact(rng, index) {
   const depth = rng.range(1, 4);
   const parts = [];
   for (let i = 0; i < depth; i++) parts.push(rng.pick(DIRS));
-  const name = rng.chance(0.03) ? `${word(rng)}_${multibyteWord(rng)}` : `${word(rng)}_${word(rng)}`;
+  const name = multibyteChance(rng, 0.03)
+    ? `${word(rng)}_${multibyteWord(rng)}`
+    : `${word(rng)}_${word(rng)}`;
   return `${parts.join('/')}/${name}${index}.${rng.pick(Object.values(EXT))}`;
 }
 
@@ -116,7 +127,9 @@ function codeqlResult(rng, rules, artifacts) {
       relatedLocations.push({
         id: i,
         physicalLocation: physicalLocation(rng, uri, artifactIndex, line + rng.range(-20, 20) || 1),
-        message: { text: rng.chance(0.2) ? `user-provided ${multibyteWord(rng)}` : 'user-provided value' },
+        message: {
+          text: multibyteChance(rng, 0.2) ? `user-provided ${multibyteWord(rng)}` : 'user-provided value',
+        },
       });
     }
     result.relatedLocations = relatedLocations;

@@ -9,8 +9,10 @@ import { join } from 'node:path';
 import { EXTENSIONS, GENERATOR_VERSION } from '../generate.mjs';
 
 /**
- * Benchmark cases: a generator format (+ SARIF variant) and the adapter that converts it.
- * @type {Record<string, { format: string; variant?: string; adapter: string; label: string }>}
+ * Benchmark cases: a generator format (+ SARIF variant and text mix) and the adapter that converts it. A case with
+ * `stressOf` is the `multibyte-heavy` mix of that case: measured at the run's smallest size only, reported next to the realistic
+ * input, not judged against the throughput targets (see docs/bench.md "Text mix").
+ * @type {Record<string, { format: string; variant?: string; text?: string; stressOf?: string; adapter: string; label: string }>}
  */
 export const CASES = {
   sarif: { format: 'sarif', variant: 'codeql', adapter: 'sarif', label: 'SARIF (CodeQL-style, rules first)' },
@@ -23,6 +25,21 @@ export const CASES = {
   trivy: { format: 'trivy', adapter: 'trivy', label: 'Trivy JSON v2' },
   nessus: { format: 'nessus', adapter: 'nessus', label: 'Nessus XML v2' },
   csv: { format: 'csv', adapter: 'csv', label: 'Nessus CSV' },
+  'sarif-multibyte': {
+    format: 'sarif',
+    variant: 'codeql',
+    text: 'multibyte-heavy',
+    stressOf: 'sarif',
+    adapter: 'sarif',
+    label: 'SARIF (CodeQL-style), a multi-byte word in nearly every result',
+  },
+  'trivy-multibyte': {
+    format: 'trivy',
+    text: 'multibyte-heavy',
+    stressOf: 'trivy',
+    adapter: 'trivy',
+    label: 'Trivy JSON v2, a multi-byte word in nearly every vulnerability',
+  },
 };
 
 /**
@@ -56,6 +73,7 @@ export async function ensureInput(outDir, caseName, sizeMb, seed) {
     generatorVersion: GENERATOR_VERSION,
     format: spec.format,
     variant: spec.variant ?? null,
+    text: spec.text ?? 'realistic',
     sizeMb,
     seed,
   };
@@ -77,6 +95,7 @@ export async function ensureInput(outDir, caseName, sizeMb, seed) {
     file,
   ];
   if (spec.variant !== undefined) args.push('--variant', spec.variant);
+  if (spec.text !== undefined) args.push('--text', spec.text);
   const started = performance.now();
   const stats = await new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'inherit', 'pipe'] });

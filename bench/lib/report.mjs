@@ -64,7 +64,7 @@ const find = (measurements, caseName, sizeMb, approach) =>
  * @typedef {object} Verdict
  * @property {string} target
  * @property {string} measured
- * @property {'PASS' | 'FAIL' | 'n/a'} verdict
+ * @property {'PASS' | 'FAIL' | 'info' | 'n/a'} verdict
  */
 
 /**
@@ -77,6 +77,11 @@ export function verdicts(run) {
   const largest = Math.max(...run.sizes);
   const hundred = run.sizes.includes(100) ? 100 : Math.min(...run.sizes.filter((s) => s <= 100), largest);
   for (const caseName of run.cases) {
+    const stressOf = CASES[caseName]?.stressOf;
+    if (stressOf !== undefined) {
+      out.push(stressVerdict(run, caseName, stressOf));
+      continue;
+    }
     const goal = THROUGHPUT_TARGETS[/** @type {keyof typeof THROUGHPUT_TARGETS} */ (caseName)];
     for (const size of run.sizes) {
       const ours = find(run.measurements, caseName, size, 'ours');
@@ -161,6 +166,29 @@ export function verdicts(run) {
 }
 
 /**
+ * A stress mix is reported, not judged: its speed next to the realistic input of the same shape and size.
+ * @param {{ measurements: Measurement[]; sizes: number[] }} run
+ * @param {string} caseName
+ * @param {string} realistic
+ * @returns {Verdict}
+ */
+function stressVerdict(run, caseName, realistic) {
+  const size = Math.min(...run.sizes);
+  const stress = find(run.measurements, caseName, size, 'ours');
+  const base = find(run.measurements, realistic, size, 'ours');
+  const a = stress ? mbPerSecond(stress) : undefined;
+  const b = base ? mbPerSecond(base) : undefined;
+  return {
+    target: `${caseName} ${size} MB (stress mix, not a target): convert speed next to ${realistic}`,
+    measured:
+      a === undefined
+        ? (stress?.note ?? 'not measured')
+        : `${fmt(a)} MB/s${b === undefined ? '' : ` = ${fmt(a / b, 2)}× the realistic mix (${fmt(b)} MB/s)`}`,
+    verdict: a === undefined ? 'n/a' : 'info',
+  };
+}
+
+/**
  * @param {{ measurements: Measurement[]; inputs?: Record<string, any>[]; seed?: string; cases: string[]; sizes: number[]; importResult?: Record<string, any>; startup?: import('./cli-start.mjs').StartResult[]; machine: Record<string, string>; mode: string; command: string; durationSeconds: number; loadBefore: number[]; loadAfter: number[] }} run
  */
 export function renderMarkdown(run) {
@@ -187,7 +215,7 @@ export function renderMarkdown(run) {
   lines.push('| target | measured | verdict |', '|---|---|---|');
   for (const v of verdicts(run))
     lines.push(
-      `| ${v.target} | ${v.measured} | ${v.verdict === 'PASS' ? '✅ PASS' : v.verdict === 'FAIL' ? '❌ FAIL' : 'n/a'} |`,
+      `| ${v.target} | ${v.measured} | ${v.verdict === 'PASS' ? '✅ PASS' : v.verdict === 'FAIL' ? '❌ FAIL' : v.verdict === 'info' ? 'ℹ️ info' : 'n/a'} |`,
     );
   lines.push('', '## Convert throughput and memory', '');
   lines.push(
@@ -205,7 +233,12 @@ export function renderMarkdown(run) {
       const oursSpeed = ours ? mbPerSecond(ours) : undefined;
       for (const m of rows) {
         const speed = mbPerSecond(m);
-        const label = m.approach === 'ours' ? '**ours (convert)**' : m.approach;
+        const label =
+          m.approach === 'ours'
+            ? '**ours (convert)**'
+            : m.approach === 'ours-ndjson'
+              ? 'ours (convert → NDJSON)'
+              : m.approach;
         const records =
           m.status === 'ok'
             ? `${fmt(m.records, 0)}${m.expectedRecords !== undefined && m.records !== m.expectedRecords && m.approach !== 'io' ? ` (of ${fmt(m.expectedRecords, 0)})` : ''}`
@@ -215,7 +248,7 @@ export function renderMarkdown(run) {
           continue;
         }
         const ratio =
-          oursSpeed !== undefined && speed !== undefined && m.approach !== 'ours'
+          oursSpeed !== undefined && speed !== undefined && !m.approach.startsWith('ours')
             ? `${fmt(oursSpeed / speed, 2)}×`
             : '';
         lines.push(

@@ -52,6 +52,12 @@ describe('bench input generator: determinism', () => {
     expect(buffer.length).toBeLessThan(MB + 400_000);
   });
 
+  it('rejects an unknown text mix', () => {
+    expect(() => generateBuffer('trivy', { sizeBytes: 1000, text: 'latin' as 'realistic' })).toThrow(
+      /unknown text mix "latin"/,
+    );
+  });
+
   it('rejects an unknown format and an unknown SARIF variant', () => {
     expect(() => generateBuffer('xlsx', { sizeBytes: 1000 })).toThrow(/unknown format "xlsx"/);
     expect(() => generateBuffer('sarif', { sizeBytes: 1000, variant: 'eslint' })).toThrow(
@@ -171,5 +177,47 @@ describe('bench input generator: well-formed, realistic output at ~1 MB', () => 
     expect(text.endsWith('"\r\n')).toBe(true);
     expect(rows.some((row) => row[9]?.includes('\n') && !row[9].includes('\r'))).toBe(true);
     expect(rows.some((row) => row[12]?.includes('"'))).toBe(true);
+  });
+});
+
+/** Share of the hot-array records (SARIF results, Trivy vulnerabilities) whose JSON has a non-ASCII character. */
+function nonAsciiShare(buffer: Buffer, format: 'sarif' | 'trivy'): number {
+  const document = JSON.parse(buffer.toString('utf8'));
+  const records: unknown[] =
+    format === 'sarif'
+      ? document.runs.flatMap((run: { results: unknown[] }) => run.results)
+      : document.Results.flatMap((result: { Vulnerabilities?: unknown[] }) => result.Vulnerabilities ?? []);
+  const withNonAscii = records.filter((record) => /[^\u0000-\u007f]/.test(JSON.stringify(record)));
+  return withNonAscii.length / records.length;
+}
+
+describe('bench input generator: text mixes', () => {
+  const shapes = [
+    { format: 'sarif', variant: 'codeql' },
+    { format: 'sarif', variant: 'semgrep' },
+    { format: 'trivy' },
+  ] as const;
+
+  it.each(shapes)(
+    'realistic (default): a multi-byte word in a few per cent of records ($format $variant)',
+    (spec) => {
+      const { buffer } = generateBuffer(spec.format, { sizeBytes: MB, seed: 5, ...spec });
+      const share = nonAsciiShare(buffer, spec.format);
+      expect(share).toBeGreaterThan(0.01);
+      expect(share).toBeLessThan(0.25);
+      expect(
+        hasFourByteUtf8(generateBuffer(spec.format, { sizeBytes: 4 * MB, seed: 5, ...spec }).buffer),
+      ).toBe(true);
+    },
+  );
+
+  it.each(shapes)('multibyte-heavy: a multi-byte word in most records ($format $variant)', (spec) => {
+    const { buffer } = generateBuffer(spec.format, {
+      sizeBytes: MB,
+      seed: 5,
+      text: 'multibyte-heavy',
+      ...spec,
+    });
+    expect(nonAsciiShare(buffer, spec.format)).toBeGreaterThan(0.6);
   });
 });
