@@ -5,6 +5,7 @@ import {
   type JsonKind,
   type JsonPathSegment,
   type JsonSelect,
+  parseRawValue,
   streamJson,
 } from '../../src/json/stream.js';
 import {
@@ -209,9 +210,23 @@ export async function* parseSarif(
   let firstRun: RunContext | undefined;
   let scopeHint: string | undefined;
 
+  // The run whose `tool` the splitter has reached. `select` runs ahead of the events, but in document order: a
+  // result selected while its run's tool has not begun comes before the tool in the input, so it will be
+  // parked. Such results are taken `raw` and go to the spool as the input's own bytes, parsed once, at replay.
+  let toolReachedInRun = -1;
   const select = (path: readonly JsonPathSegment[], kind: JsonKind): JsonSelect => {
-    if (path.length === 1 && rootKeys.length < 8) rootKeys.push(String(path[0]));
-    return selectSarif(path, kind);
+    const depth = path.length;
+    if (depth === 1 && rootKeys.length < 8) rootKeys.push(String(path[0]));
+    if (depth === 3 && path[0] === 'runs' && path[2] === 'tool') toolReachedInRun = path[1] as number;
+    const selected = selectSarif(path, kind);
+    return depth === 4 &&
+      selected === 'value' &&
+      kind === 'object' &&
+      path[2] === 'results' &&
+      path[0] === 'runs' &&
+      toolReachedInRun !== path[1]
+      ? 'raw'
+      : selected;
   };
 
   function finish(finding: Finding | undefined, where: Omit<Issue, 'code' | 'message'>): Finding | undefined {
@@ -242,6 +257,12 @@ export async function* parseSarif(
     return finish(finding, { recordIndex, byte: at.byte, line: at.line });
   }
 
+  function newSpool(runIndex: number): ResultSpool {
+    const spool = new ResultSpool(ctx.tempDir, `run${runIndex}`);
+    spools.push(spool);
+    return spool;
+  }
+
   function lateSection(run: RunState, section: string, at: { byte: number; line: number }): void {
     ctx.onIssue({
       code: 'late-run-context',
@@ -261,7 +282,14 @@ export async function* parseSarif(
       });
     run.toolDone = true;
     for await (const parked of spool.replay()) {
-      const finding = convert(run, parked.value, parked.recordIndex, parked);
+      const where = {
+        path: ['runs', run.context.index, 'results', parked.resultIndex],
+        byte: parked.byte,
+        line: parked.line,
+        column: parked.column,
+      };
+      const value = parseRawValue(parked.bytes, where, ADAPTER);
+      const finding = convert(run, value, parked.recordIndex, parked);
       if (finding !== undefined) yield finding;
     }
     await spool.dispose();
@@ -286,7 +314,7 @@ export async function* parseSarif(
             `not a SARIF log: the JSON object has no "runs" array${rootKeys.length > 0 ? ` (its keys start with ${rootKeys.map((key) => `"${clip(key, 40)}"`).join(', ')})` : ''}`,
             { adapter: ADAPTER, ...position(event) },
           );
-        if (event.type !== 'exit' && (event.type === 'value' || event.kind !== 'object'))
+        if (event.type === 'value' || (event.type === 'enter' && event.kind !== 'object'))
           throw new ConverterError(
             'E_FORMAT',
             `not a SARIF log: the document is ${event.type === 'value' ? describe(event.value) : 'an array'}, not an object with "version" and "runs"`,
@@ -358,15 +386,25 @@ export async function* parseSarif(
               });
             break;
           }
-          if (event.type !== 'value') break;
+          if (event.type !== 'value' && event.type !== 'raw') break;
           const recordIndex = resultCount;
           resultCount += 1;
+          const resultIndex = path[3] as number;
+          if (event.type === 'raw') {
+            // Selected raw only while the run's tool is still ahead, so the result always waits.
+            run.spool ??= newSpool(runIndex);
+            await run.spool.addBytes(
+              { recordIndex, resultIndex, ...position(event), column: event.column },
+              event.bytes,
+            );
+            break;
+          }
           if (mustWait(run, event.value)) {
-            if (run.spool === undefined) {
-              run.spool = new ResultSpool(ctx.tempDir, `run${runIndex}`);
-              spools.push(run.spool);
-            }
-            await run.spool.add({ recordIndex, value: event.value, ...position(event) });
+            run.spool ??= newSpool(runIndex);
+            await run.spool.addValue(
+              { recordIndex, resultIndex, ...position(event), column: 0 },
+              event.value,
+            );
             break;
           }
           noteBases(run, event.value);

@@ -270,6 +270,8 @@ class TrivyParser {
         }
         continue;
       }
+      // Trivy never selects `raw`.
+      if (event.type !== 'value') continue;
       const { value } = event;
       switch (role.role) {
         case 'record': {

@@ -1,2 +1,10 @@
-export type { JsonEvent, JsonKind, JsonPathSegment, JsonSelect, JsonStreamOptions } from './stream.js';
-export { pathToString, streamJson } from './stream.js';
+export type {
+  JsonEvent,
+  JsonKind,
+  JsonPathSegment,
+  JsonRawEvent,
+  JsonSelect,
+  JsonStreamOptions,
+  RawValuePosition,
+} from './stream.js';
+export { parseRawValue, pathToString, streamJson } from './stream.js';

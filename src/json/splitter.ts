@@ -32,6 +32,7 @@ const EXPECT_END = 7; // after the root value
 const TARGET_SKIP = 0;
 const TARGET_VALUE = 1;
 const TARGET_KEY = 2;
+const TARGET_RAW = 3;
 
 const OBJECT = 1;
 const ARRAY = 2;
@@ -310,8 +311,8 @@ export class JsonSplitter {
         return index + 1;
       }
       this.mode = MODE_CONTAINER;
-      this.target = selected === 'value' ? TARGET_VALUE : TARGET_SKIP;
-      this.capturing = selected === 'value';
+      this.target = selected === 'value' ? TARGET_VALUE : selected === 'raw' ? TARGET_RAW : TARGET_SKIP;
+      this.capturing = selected !== 'skip';
       this.captureStart = index;
       this.rawDepth = 1;
       this.rawKinds[0] = isObject ? CLASS_OPEN_OBJECT : CLASS_OPEN_ARRAY;
@@ -343,10 +344,10 @@ export class JsonSplitter {
   private callSelect(kind: JsonKind): JsonSelect {
     // Called on the options object, so a `select` method sees its own `this`.
     const selected = this.options.select(this.path, kind);
-    if (selected !== 'value' && selected !== 'descend' && selected !== 'skip') {
+    if (selected !== 'value' && selected !== 'descend' && selected !== 'skip' && selected !== 'raw') {
       throw new ConverterError(
         'E_CONFIG',
-        `JSON select returned ${JSON.stringify(selected)} ${describePath(this.path)}; expected 'value', 'descend' or 'skip'`,
+        `JSON select returned ${JSON.stringify(selected)} ${describePath(this.path)}; expected 'value', 'descend', 'skip' or 'raw'`,
         { adapter: this.adapter },
       );
     }
@@ -499,6 +500,24 @@ export class JsonSplitter {
     if (this.capturing) {
       const start = this.captureStart;
       if (this.captureLength + end - start > this.maxValueBytes) throw this.tooLarge();
+      if (target === TARGET_RAW) {
+        const bytes =
+          this.captureParts.length === 0 ? buffer!.subarray(start, end) : this.joinCaptured(buffer, end);
+        this.capturing = false;
+        this.captureParts = [];
+        this.captureLength = 0;
+        this.mode = MODE_STRUCTURE;
+        this.events.push({
+          type: 'raw',
+          path: this.path.slice(),
+          bytes,
+          byte: this.valueByte,
+          line: this.valueLine,
+          column: this.valueByte - this.valueLineStart + 1,
+        });
+        this.expect = this.frames.length > 0 ? EXPECT_COMMA_OR_CLOSE : EXPECT_END;
+        return;
+      }
       // Within one chunk, decode straight from it; across chunks, join the exact bytes first (so a multi-byte
       // character split by a chunk boundary decodes correctly).
       const joined = this.captureParts.length === 0 ? undefined : this.joinCaptured(buffer, end);
@@ -645,29 +664,11 @@ export class JsonSplitter {
   }
 
   private invalidCaptured(bytes: Buffer): ConverterError {
-    const problem = findJsonSyntaxError(bytes);
-    const offset = problem?.offset ?? 0;
-    let line = this.valueLine;
-    let lineStart = this.valueLineStart;
-    for (
-      let index = bytes.indexOf(0x0a);
-      index !== -1 && index < offset;
-      index = bytes.indexOf(0x0a, index + 1)
-    ) {
-      line++;
-      lineStart = this.valueByte + index + 1;
-    }
-    const byte = this.valueByte + offset;
-    const what = this.target === TARGET_KEY ? 'key' : this.valueKind === 'scalar' ? 'string' : this.valueKind;
-    const where =
-      this.target === TARGET_KEY
-        ? ` in the object ${describePath(this.path.slice(0, -1))}`
-        : ` ${describePath(this.path)}`;
-    return new ConverterError(
-      'E_PARSE',
-      `invalid JSON in the ${what}${where}: ${problem?.message ?? 'JSON.parse rejected it'}`,
-      { byte, line, column: byte - lineStart + 1, adapter: this.adapter },
-    );
+    const start = { byte: this.valueByte, line: this.valueLine, lineStart: this.valueLineStart };
+    if (this.target === TARGET_KEY)
+      return invalidValueError(bytes, start, 'key', this.path.slice(0, -1), this.adapter, 'in the object ');
+    const kind = this.valueKind === 'scalar' ? 'string' : this.valueKind;
+    return invalidValueError(bytes, start, kind, this.path, this.adapter);
   }
 
   private notJson(bytes: Uint8Array = Uint8Array.from(this.excerpt)): ConverterError {
@@ -726,4 +727,36 @@ export class JsonSplitter {
       adapter: this.adapter,
     });
   }
+}
+
+/**
+ * The `E_PARSE` error for a captured value `JSON.parse` rejected: says what is wrong and where, positioned at the
+ * offending byte in the original input (`start` is where the value begins; `lineStart` the byte its line starts).
+ */
+export function invalidValueError(
+  bytes: Buffer,
+  start: { byte: number; line: number; lineStart: number },
+  what: string,
+  path: readonly JsonPathSegment[],
+  adapter: string | undefined,
+  preposition = '',
+): ConverterError {
+  const problem = findJsonSyntaxError(bytes);
+  const offset = problem?.offset ?? 0;
+  let line = start.line;
+  let lineStart = start.lineStart;
+  for (
+    let index = bytes.indexOf(0x0a);
+    index !== -1 && index < offset;
+    index = bytes.indexOf(0x0a, index + 1)
+  ) {
+    line++;
+    lineStart = start.byte + index + 1;
+  }
+  const byte = start.byte + offset;
+  return new ConverterError(
+    'E_PARSE',
+    `invalid JSON in the ${what} ${preposition}${describePath(path)}: ${problem?.message ?? 'JSON.parse rejected it'}`,
+    { byte, line, column: byte - lineStart + 1, adapter },
+  );
 }

@@ -1,5 +1,5 @@
 import { Buffer } from 'node:buffer';
-import { JsonSplitter } from './splitter.js';
+import { invalidValueError, JsonSplitter } from './splitter.js';
 
 /** Largest piece of input processed between two rounds of yielding events. */
 const SLICE_BYTES = 1024 * 1024;
@@ -16,9 +16,12 @@ export type JsonKind = 'object' | 'array' | 'scalar';
  * What to do with the value starting at a path:
  * - `value`: capture the whole value and emit one `value` event with its `JSON.parse`d form;
  * - `descend`: (containers; a scalar is treated as `value`) emit `enter`, ask again for every child, emit `exit`;
- * - `skip`: scan past it without materialising anything (see docs/json-splitter.md for how strictly).
+ * - `skip`: scan past it without materialising anything (see docs/json-splitter.md for how strictly);
+ * - `raw`: (containers; a scalar is treated as `value`) capture it like `value` but emit one `raw` event with its
+ *   exact bytes, not parsed: for a value that is only stored to be read later (decode it with
+ *   {@link parseRawValue}). Its bracket and string structure is checked now; the rest of the grammar when parsed.
  */
-export type JsonSelect = 'value' | 'descend' | 'skip';
+export type JsonSelect = 'value' | 'descend' | 'skip' | 'raw';
 
 /** Options of {@link streamJson}. */
 export interface JsonStreamOptions {
@@ -50,8 +53,46 @@ export interface JsonStreamOptions {
  */
 export type JsonEvent =
   | { type: 'value'; path: readonly JsonPathSegment[]; value: unknown; byte: number; line: number }
+  | JsonRawEvent
   | { type: 'enter'; path: readonly JsonPathSegment[]; kind: 'object' | 'array'; byte: number; line: number }
   | { type: 'exit'; path: readonly JsonPathSegment[]; kind: 'object' | 'array'; byte: number; line: number };
+
+/**
+ * A value selected with `raw`: its exact UTF-8 bytes and where it starts (`column` is 1-based, in bytes).
+ * `bytes` may be a view into an input chunk: it is valid while the event is handled; copy it to keep it.
+ */
+export interface JsonRawEvent {
+  type: 'raw';
+  path: readonly JsonPathSegment[];
+  bytes: Uint8Array;
+  byte: number;
+  line: number;
+  column: number;
+}
+
+/** Where a raw value starts, for {@link parseRawValue}'s error positions. */
+export type RawValuePosition = Pick<JsonRawEvent, 'path' | 'byte' | 'line' | 'column'>;
+
+/**
+ * `JSON.parse` of a value captured with `raw` (or of any complete JSON value read back from storage). Invalid
+ * JSON throws the same `E_PARSE` error the splitter gives for a `value`, positioned in the original input
+ * (`where` gives the value's path and first byte).
+ */
+export function parseRawValue(bytes: Uint8Array, where: RawValuePosition, adapter?: string): unknown {
+  const view = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  try {
+    return JSON.parse(view.toString('utf8'));
+  } catch {
+    const kind = view[0] === 0x7b ? 'object' : view[0] === 0x5b ? 'array' : 'string';
+    throw invalidValueError(
+      view,
+      { ...where, lineStart: where.byte - where.column + 1 },
+      kind,
+      where.path,
+      adapter,
+    );
+  }
+}
 
 /**
  * Streams one JSON document given as byte chunks (any chunking, UTF-8), asking `options.select` what to do with

@@ -146,9 +146,9 @@ class DocumentGenerator {
       let hash = 0;
       for (let index = 0; index < text.length; index++)
         hash = Math.imul(hash ^ text.charCodeAt(index), 16777619);
-      const choice = (hash >>> 0) % 4;
-      if (path.length < descendDepth && kind !== 'scalar' && choice !== 3) return 'descend';
-      return choice === 3 ? 'skip' : 'value';
+      const choice = (hash >>> 0) % 5;
+      if (path.length < descendDepth && kind !== 'scalar' && choice < 3) return 'descend';
+      return choice === 3 ? 'skip' : choice === 4 ? 'raw' : 'value';
     };
   }
 }
@@ -167,6 +167,7 @@ describe('streamJson fuzz (seeded)', () => {
   it('captures exactly what JSON.parse sees, for 500 random documents under random selectors and chunkings', () => {
     const generator = new DocumentGenerator(seededRandom(20260101));
     let valueEvents = 0;
+    let rawEvents = 0;
     for (let iteration = 0; iteration < 500; iteration++) {
       const document = generator.document();
       const bytes = bytesOf(document);
@@ -201,9 +202,21 @@ describe('streamJson fuzz (seeded)', () => {
           valueEvents++;
           expect(String.fromCharCode(first), context).toMatch(firstBytePattern(event.value));
         }
+        if (event.type === 'raw') {
+          rawEvents++;
+          // The exact input bytes of the container, whatever the chunking, and where its line starts.
+          expect(
+            Buffer.from(event.bytes).equals(bytes.subarray(event.byte, event.byte + event.bytes.length)),
+            context,
+          ).toBe(true);
+          expect(event.bytes[event.bytes.length - 1], context).toBe(first === 0x7b ? 0x7d : 0x5d);
+          const lineStart = event.byte === 0 ? 0 : bytes.lastIndexOf(0x0a, event.byte - 1) + 1;
+          expect(event.column, context).toBe(event.byte - lineStart + 1);
+        }
       }
     }
-    expect(valueEvents).toBeGreaterThan(800);
+    expect(valueEvents).toBeGreaterThan(500);
+    expect(rawEvents).toBeGreaterThan(100);
   });
 
   it('accepts a mutated document exactly when JSON.parse does (descend or capture), and fails the same for every chunking', () => {

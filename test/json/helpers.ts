@@ -8,7 +8,7 @@ export type Selector = (path: readonly JsonPathSegment[], kind: JsonKind) => Jso
 
 /** Event without position, for comparing against the reference walk. */
 export type PlainEvent =
-  | { type: 'value'; path: JsonPathSegment[]; value: unknown }
+  | { type: 'value' | 'raw'; path: JsonPathSegment[]; value: unknown }
   | { type: 'enter' | 'exit'; path: JsonPathSegment[]; kind: 'object' | 'array' };
 
 /** Splits `bytes` into chunks whose sizes cycle through `sizes`. */
@@ -63,7 +63,9 @@ export function plain(events: readonly JsonEvent[]): PlainEvent[] {
   return events.map((event) =>
     event.type === 'value'
       ? { type: 'value', path: [...event.path], value: event.value }
-      : { type: event.type, path: [...event.path], kind: event.kind },
+      : event.type === 'raw'
+        ? { type: 'raw', path: [...event.path], value: JSON.parse(Buffer.from(event.bytes).toString('utf8')) }
+        : { type: event.type, path: [...event.path], kind: event.kind },
   );
 }
 
@@ -81,6 +83,10 @@ export function referenceEvents(document: string, select: Selector): PlainEvent[
     if (selected === 'skip') return;
     if (selected === 'value' || kind === 'scalar') {
       events.push({ type: 'value', path: [...path], value });
+      return;
+    }
+    if (selected === 'raw') {
+      events.push({ type: 'raw', path: [...path], value });
       return;
     }
     const containerKind = kind as 'object' | 'array';

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -195,7 +195,7 @@ describe('parseSarif: results before their tool', () => {
     return { seen, left, error };
   }
 
-  it('parks them in an NDJSON file under tempDir and converts them with the rules that come later', async () => {
+  it('parks them in a spool file under tempDir and converts them with the rules that come later', async () => {
     const { seen, left } = await collectWithTempDir(chunked(encode(semgrepLike)));
     expect(seen.map(({ finding }) => [finding.ruleId, finding.title, finding.description])).toEqual([
       ['first/R1', 'Rule one', 'streamed'],
@@ -204,8 +204,64 @@ describe('parseSarif: results before their tool', () => {
     ]);
     expect(seen[0]!.files).toEqual([]);
     expect(seen[1]!.files).toHaveLength(1);
-    expect(seen[1]!.files[0]).toMatch(/^asff-stream-sarif-run1-\d+-[0-9a-f-]+\.ndjson$/);
+    expect(seen[1]!.files[0]).toMatch(/^asff-stream-sarif-run1-\d+-[0-9a-f-]+\.spool$/);
     expect(left).toEqual([]);
+  });
+
+  it('spools a result that comes before its tool as the input bytes, unparsed (pretty-printed text kept)', async () => {
+    const text = JSON.stringify(semgrepLike, null, 2);
+    const tempDir = await mkdtemp(join(tmpdir(), 'sarif-spool-raw-'));
+    let spooled = '';
+    try {
+      for await (const finding of sarif.parse(chunked(encode(text), [7, 64, 3]), {
+        onIssue: () => {},
+        options: {},
+        tempDir,
+      })) {
+        const [file] = await readdir(tempDir);
+        if (file !== undefined && spooled === '') spooled = await readFile(join(tempDir, file), 'utf8');
+        expect(finding.ruleId).toMatch(/^(first|second)\/R1$/);
+      }
+    } finally {
+      await rm(tempDir, { recursive: true, force: true });
+    }
+    const parked = semgrepLike.runs[1]!.results!;
+    // The spool holds each parked result exactly as it appears in the input, indentation and newlines included.
+    for (const value of parked) {
+      const asInInput = JSON.stringify(value, null, 2).replaceAll('\n', '\n        ');
+      expect(text).toContain(asInInput);
+      expect(spooled).toContain(asInInput);
+    }
+    expect(spooled).not.toContain(JSON.stringify(parked[0]));
+  });
+
+  it('reports invalid JSON inside a parked result as E_PARSE at the same place as an unparked one', async () => {
+    // `"level" "error"` (no colon) keeps brackets and strings balanced: only JSON.parse sees the problem.
+    const bad = '{"ruleId":"R1","message":{"text":"x"},"level" "error"}';
+    const good = JSON.stringify(result('fine'));
+    const tool = JSON.stringify(driver('t'));
+    const parkedLog = `{"version":"2.1.0","runs":[{"results":[${good},\n ${bad}],"tool":${tool}}]}`;
+    const streamedLog = `{"version":"2.1.0","runs":[{"tool":${tool},"results":[${good},\n ${bad}]}]}`;
+    const failure = async (text: string) => {
+      const { seen, left, error } = await collectWithTempDir(chunked(encode(text), [5, 17]));
+      expect(left).toEqual([]);
+      expect(error).toBeInstanceOf(ConverterError);
+      return { seen: seen.map(({ finding }) => finding.description), error: error as ConverterError };
+    };
+    const parked = await failure(parkedLog);
+    const streamed = await failure(streamedLog);
+    expect(parked.error.code).toBe('E_PARSE');
+    expect(parked.error.message).toBe(streamed.error.message);
+    expect(parked.error.message).toMatch(
+      /invalid JSON in the object at runs\[0\]\.results\[1\]: expected ':'/,
+    );
+    const offset = (text: string) => Buffer.byteLength(text.slice(0, text.indexOf('"level" "error"') + 7));
+    expect(parked.error).toMatchObject({ line: 2, byte: offset(parkedLog) + 1 });
+    expect(streamed.error).toMatchObject({ line: 2, byte: offset(streamedLog) + 1 });
+    expect(parked.error.column).toBe(streamed.error.column);
+    // Parked results are read back in order: the good one is converted before the bad one fails the log.
+    expect(parked.seen).toEqual(['fine']);
+    expect(streamed.seen).toEqual(['fine']);
   });
 
   it('deletes the spool file when the consumer stops early', async () => {

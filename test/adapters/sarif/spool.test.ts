@@ -1,8 +1,8 @@
-import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat, truncate } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ResultSpool, type SpooledResult } from '../../../adapters/sarif/spool.js';
+import { ResultSpool, type SpoolPosition } from '../../../adapters/sarif/spool.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -12,60 +12,98 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function all(spool: ResultSpool): Promise<SpooledResult[]> {
-  const out: SpooledResult[] = [];
-  for await (const record of spool.replay()) out.push(record);
+/** Replays a spool into positions and the text of each entry (copied: the bytes are a view). */
+async function all(spool: ResultSpool): Promise<(SpoolPosition & { text: string })[]> {
+  const out: (SpoolPosition & { text: string })[] = [];
+  for await (const { bytes, ...position } of spool.replay())
+    out.push({ ...position, text: bytes.toString('utf8') });
   return out;
 }
 
+const at = (index: number): SpoolPosition => ({
+  recordIndex: index + 10,
+  resultIndex: index,
+  byte: index * 100,
+  line: index + 1,
+  column: index + 3,
+});
+
 describe('ResultSpool', () => {
-  it('round-trips results with newlines, unicode and nesting, in order', async () => {
+  it('gives back the exact bytes of raw results, newlines and multi-byte text included, in order', async () => {
     const spool = new ResultSpool(dir, 'run0');
-    const values = [
-      { message: { text: 'line one\nline two\r\n\u2028 é 漢字 😀' } },
-      { locations: [{ physicalLocation: { artifactLocation: { uri: 'a b.c' } } }] },
-      null,
-      'text',
+    const texts = [
+      '{\n  "message": {"text": "line one\\nline two \u2028 é 漢字 😀"}\n}',
+      '{"locations":[{"physicalLocation":{"artifactLocation":{"uri":"a b.c"}}}]}',
+      '{ }',
+      '{"bad": json, kept as it came}',
     ];
-    for (const [index, value] of values.entries())
-      await spool.add({ recordIndex: index + 10, byte: index * 100, line: index + 1, value });
+    for (const [index, text] of texts.entries()) await spool.addBytes(at(index), Buffer.from(text, 'utf8'));
     expect(spool.size).toBe(4);
-    expect(await all(spool)).toEqual(
-      values.map((value, index) => ({ recordIndex: index + 10, byte: index * 100, line: index + 1, value })),
-    );
+    expect(await all(spool)).toEqual(texts.map((text, index) => ({ ...at(index), text })));
+    await spool.dispose();
+  });
+
+  it('stores parsed values as their JSON text, mixed with raw entries', async () => {
+    const spool = new ResultSpool(dir, 'mixed');
+    await spool.addValue(at(0), { message: { text: 'a\nb' } });
+    await spool.addBytes(at(1), Buffer.from('{"raw": true}'));
+    await spool.addValue(at(2), null);
+    const back = await all(spool);
+    expect(back.map((entry) => JSON.parse(entry.text))).toEqual([
+      { message: { text: 'a\nb' } },
+      { raw: true },
+      null,
+    ]);
+    expect(back.map((entry) => entry.recordIndex)).toEqual([10, 11, 12]);
+    await spool.dispose();
   });
 
   it('writes to a file under tempDir as results arrive, not to memory', async () => {
     const spool = new ResultSpool(dir, 'big');
-    const value = { message: { text: 'x'.repeat(1000) } };
-    for (let index = 0; index < 300; index += 1)
-      await spool.add({ recordIndex: index, byte: 0, line: 1, value });
+    const bytes = Buffer.from(JSON.stringify({ message: { text: 'x'.repeat(1000) } }));
+    for (let index = 0; index < 300; index += 1) await spool.addBytes(at(index), bytes);
     const [file] = await readdir(dir);
     expect(file).toMatch(/^asff-stream-sarif-big-/);
     // 300 × ~1 KB: everything but the last partial 64 KiB buffer is already on disk.
     expect((await stat(join(dir, file!))).size).toBeGreaterThan(300 * 1000 - 64 * 1024);
-    expect((await all(spool)).length).toBe(300);
-    const lines = (await readFile(join(dir, file!), 'utf8')).split('\n').filter(Boolean);
-    expect(lines).toHaveLength(300);
+    const back = await all(spool);
+    expect(back).toHaveLength(300);
+    expect(back.every((entry) => entry.text === bytes.toString())).toBe(true);
     await spool.dispose();
     expect(await readdir(dir)).toEqual([]);
   });
 
   it('reads back results longer than one read, with multi-byte characters across read boundaries', async () => {
     const spool = new ResultSpool(dir, 'long');
-    // 2.5 MiB and 5 MiB lines span several 1 MiB reads (the buffer grows); the 3-byte and 4-byte characters
-    // land on every possible offset of a read boundary; short lines around them must stay intact.
-    const values = [
-      { message: { text: 'short' } },
-      { message: { text: '漢'.repeat(900_000) } },
-      { message: { text: `a${'😀'.repeat(1_300_000)}` } },
-      { message: { text: 'é\nafter' } },
+    // 2.7 MB and 5.2 MB entries span several 1 MiB reads (the buffer grows); the 3-byte and 4-byte characters
+    // land on every possible offset of a read boundary; short entries around them must stay intact.
+    const texts = [
+      '{"text":"short"}',
+      `{"text":"${'漢'.repeat(900_000)}"}`,
+      `{"text":"a${'😀'.repeat(1_300_000)}"}`,
+      '{"text":"é\\nafter"}',
     ];
-    for (const [index, value] of values.entries())
-      await spool.add({ recordIndex: index, byte: index, line: index + 1, value });
+    for (const [index, text] of texts.entries()) await spool.addBytes(at(index), Buffer.from(text, 'utf8'));
     const back = await all(spool);
-    expect(back.map((record) => record.recordIndex)).toEqual([0, 1, 2, 3]);
-    expect(back.map((record) => record.value)).toEqual(values);
+    expect(back.map((entry) => entry.recordIndex)).toEqual([10, 11, 12, 13]);
+    expect(back.map((entry) => entry.text)).toEqual(texts);
+    await spool.dispose();
+  });
+
+  it('fails with E_IO instead of misreading a spool file that was cut short', async () => {
+    const spool = new ResultSpool(dir, 'cut');
+    // Entries larger than the 64 KiB write buffer go to the file at once.
+    const big = Buffer.from(`{"text":"${'y'.repeat(70_000)}"}`);
+    await spool.addBytes(at(0), big);
+    await spool.addBytes(at(1), big);
+    await truncate(spool.path, 100_000);
+    const seen: number[] = [];
+    await expect(
+      (async () => {
+        for await (const entry of spool.replay()) seen.push(entry.bytes.length);
+      })(),
+    ).rejects.toMatchObject({ code: 'E_IO' });
+    expect(seen).toEqual([big.length]);
     await spool.dispose();
   });
 
@@ -74,7 +112,7 @@ describe('ResultSpool', () => {
     await empty.dispose();
     await empty.dispose();
     const used = new ResultSpool(dir, 'used');
-    await used.add({ recordIndex: 0, byte: 0, line: 1, value: {} });
+    await used.addValue(at(0), {});
     await used.dispose();
     await used.dispose();
     expect(await readdir(dir)).toEqual([]);
@@ -82,8 +120,8 @@ describe('ResultSpool', () => {
 
   it('creates a missing temp directory', async () => {
     const spool = new ResultSpool(join(dir, 'nested', 'deeper'), 'run0');
-    await spool.add({ recordIndex: 0, byte: 0, line: 1, value: { a: 1 } });
-    expect(await all(spool)).toEqual([{ recordIndex: 0, byte: 0, line: 1, value: { a: 1 } }]);
+    await spool.addValue(at(0), { a: 1 });
+    expect(await all(spool)).toEqual([{ ...at(0), text: '{"a":1}' }]);
     await spool.dispose();
     expect(await readdir(join(dir, 'nested', 'deeper'))).toEqual([]);
   });
