@@ -1,11 +1,22 @@
+import { Buffer } from 'node:buffer';
 import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { ConverterError, isConverterError } from '../errors.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 
-/** Writes text lines to a stream in ~64 KB slices, honouring backpressure. */
+/** Bytes collected before they are handed to the stream. */
+const WRITE_BLOCK_BYTES = 1024 * 1024;
+/** A UTF-16 code unit never takes more than 3 bytes of UTF-8. */
+const MAX_UTF8_BYTES_PER_UNIT = 3;
+
+/**
+ * Writes text lines to a stream in ~1 MiB blocks, honouring backpressure. Lines are encoded straight into the
+ * block: concatenating them into a string first and letting the stream encode it cost a fifth of
+ * `asff-stream convert`'s time (Trivy 100 MB to /dev/null: 2.25 → 1.7–1.8 s).
+ */
 export class LineWriter {
-  private buffer = '';
+  private block = Buffer.allocUnsafe(WRITE_BLOCK_BYTES);
+  private used = 0;
   private closed = false;
   private readonly stream: Writable;
 
@@ -19,29 +30,42 @@ export class LineWriter {
     return new LineWriter(createWriteStream(path));
   }
 
+  /** Queues `line` (which carries its own newline); writes a block once it is full. */
   async write(line: string): Promise<void> {
-    this.buffer += line;
-    if (this.buffer.length >= 65_536) await this.flush();
+    const most = line.length * MAX_UTF8_BYTES_PER_UNIT;
+    if (this.used + most > this.block.length) {
+      await this.flush();
+      if (most > this.block.length) {
+        await this.send(Buffer.from(line, 'utf8'));
+        return;
+      }
+    }
+    this.used += this.block.write(line, this.used, 'utf8');
   }
 
   async flush(): Promise<void> {
-    if (this.buffer.length === 0 || this.closed) return;
-    const text = this.buffer;
-    this.buffer = '';
-    if (!this.stream.write(text)) {
-      await new Promise<void>((resolve, reject) => {
-        const onDrain = (): void => {
-          this.stream.off('error', onError);
-          resolve();
-        };
-        const onError = (error: Error): void => {
-          this.stream.off('drain', onDrain);
-          reject(error);
-        };
-        this.stream.once('drain', onDrain);
-        this.stream.once('error', onError);
-      });
-    }
+    if (this.used === 0 || this.closed) return;
+    // The stream keeps the written block until it is out: the next lines go to a new one.
+    const bytes = this.block.subarray(0, this.used);
+    this.block = Buffer.allocUnsafe(WRITE_BLOCK_BYTES);
+    this.used = 0;
+    await this.send(bytes);
+  }
+
+  private async send(bytes: Buffer): Promise<void> {
+    if (this.closed || this.stream.write(bytes)) return;
+    await new Promise<void>((resolve, reject) => {
+      const onDrain = (): void => {
+        this.stream.off('error', onError);
+        resolve();
+      };
+      const onError = (error: Error): void => {
+        this.stream.off('drain', onDrain);
+        reject(error);
+      };
+      this.stream.once('drain', onDrain);
+      this.stream.once('error', onError);
+    });
   }
 
   /** Flushes and, for files, closes the stream. */
