@@ -4,29 +4,36 @@ import { describe, expect, it } from 'vitest';
 import { LineWriter } from '../../src/cli/output.js';
 
 /** A slow stream with a tiny buffer: `write` returns false almost always, so every block waits for 'drain'. */
-function slowSink(): { stream: Writable; chunks: Buffer[]; drains: () => number } {
+function slowSink(): {
+  stream: Writable;
+  chunks: Buffer[];
+  memory: Set<ArrayBufferLike>;
+  drains: () => number;
+} {
   const chunks: Buffer[] = [];
+  const memory = new Set<ArrayBufferLike>();
   let drains = 0;
   const stream = new Writable({
     highWaterMark: 1024,
     write(chunk: Buffer, _encoding, callback) {
       chunks.push(Buffer.from(chunk));
+      memory.add(chunk.buffer);
       setImmediate(callback);
     },
   });
   stream.on('drain', () => {
     drains++;
   });
-  return { stream, chunks, drains: () => drains };
+  return { stream, chunks, memory, drains: () => drains };
 }
 
 describe('LineWriter', () => {
   it('writes exactly the UTF-8 of every line, in order, across 1 MiB blocks and backpressure', async () => {
-    const { stream, chunks, drains } = slowSink();
+    const { stream, chunks, memory, drains } = slowSink();
     const writer = new LineWriter(stream);
     const lines: string[] = [];
-    // ~3.5 MB: multi-byte characters (2, 3 and 4 bytes, and a lone surrogate) land on block boundaries.
-    for (let index = 0; index < 20_000; index++)
+    // ~7 MB: multi-byte characters (2, 3 and 4 bytes, and a lone surrogate) land on block boundaries.
+    for (let index = 0; index < 40_000; index++)
       lines.push(
         `{"n":${index},"text":"${'é漢😀'.repeat(index % 23)}${index % 997 === 0 ? '\uD800' : ''}${'x'.repeat(index % 71)}"}\n`,
       );
@@ -38,6 +45,8 @@ describe('LineWriter', () => {
     expect(chunks.length).toBeGreaterThan(2);
     expect(Math.max(...chunks.map((chunk) => chunk.length))).toBeLessThanOrEqual(1024 * 1024);
     expect(drains()).toBeGreaterThan(1);
+    // Written blocks are reused: two blocks serve every write, however many there were.
+    expect(memory.size).toBeLessThanOrEqual(2);
   });
 
   it('writes a line longer than a block on its own, between the blocks around it', async () => {
