@@ -29,7 +29,13 @@ describe('bench reference JSON splitter', () => {
     ['sarif', 'semgrep', ['runs', '*', 'results']],
     ['trivy', undefined, ['Results', '*', 'Vulnerabilities']],
   ])('agrees with JSON.parse on generated %s %s input at odd chunk sizes', async (format, variant, path) => {
-    const { buffer } = generateBuffer(format, { sizeBytes: 150_000, seed: 9, variant });
+    // The heavy text mix: multi-byte characters in nearly every record, split by the odd chunk sizes.
+    const { buffer } = generateBuffer(format, {
+      sizeBytes: 150_000,
+      seed: 9,
+      variant,
+      text: 'multibyte-heavy',
+    });
     const whole = JSON.parse(buffer.toString('utf8'));
     const expected =
       format === 'sarif'
