@@ -219,11 +219,11 @@ export async function* parseSarif(
     if (depth === 1 && rootKeys.length < 8) rootKeys.push(String(path[0]));
     if (depth === 3 && path[0] === 'runs' && path[2] === 'tool') toolReachedInRun = path[1] as number;
     const selected = selectSarif(path, kind);
+    // selectSarif skips everything outside `runs`, so a depth-4 value under `results` is a result.
     return depth === 4 &&
       selected === 'value' &&
       kind === 'object' &&
       path[2] === 'results' &&
-      path[0] === 'runs' &&
       toolReachedInRun !== path[1]
       ? 'raw'
       : selected;

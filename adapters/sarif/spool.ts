@@ -129,7 +129,7 @@ export class ResultSpool {
       let start = 0;
       let end = 0;
       let atEnd = false;
-      const header = new Float64Array(HEADER_FIELDS);
+      const header: number[] = new Array(HEADER_FIELDS).fill(0);
       /** Makes at least `count` bytes from `start` available; false when the file ends first. */
       const ensure = async (count: number): Promise<boolean> => {
         while (end - start < count && !atEnd) {
@@ -173,14 +173,7 @@ export class ResultSpool {
           header[field] = value;
           start++;
         }
-        const [recordIndex, resultIndex, byte, line, column, length] = header as unknown as [
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-        ];
+        const [recordIndex = 0, resultIndex = 0, byte = 0, line = 0, column = 0, length = 0] = header;
         if (!(await ensure(length + 1)) || buffer[start + length] !== NEWLINE) throw corrupt();
         const bytes = buffer.subarray(start, start + length);
         start += length + 1;

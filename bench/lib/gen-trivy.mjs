@@ -4,16 +4,7 @@
  * vulnerability with `CVSS` blocks from several sources, CWE ids, references and vendor severities.
  * Pretty-printed with two spaces, as Trivy writes it.
  */
-import {
-  isoDate,
-  multibyteChance,
-  multibyteWord,
-  paragraph,
-  pool,
-  prettyAt,
-  sentence,
-  word,
-} from './random.mjs';
+import { isoDate, multibyteOrPlainWord, paragraph, pool, prettyAt, sentence, word } from './random.mjs';
 
 const SEVERITIES = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'UNKNOWN'];
 const STATUSES = ['fixed', 'affected', 'will_not_fix', 'fix_deferred', 'end_of_life', 'under_investigation'];
@@ -56,7 +47,7 @@ function makePackage(rng, ecosystem, index) {
           Arch: 'amd64',
           SrcName: name,
           SrcVersion: version,
-          Maintainer: `${rng.multibyte >= 1 || multibyteChance(rng, 1) ? multibyteWord(rng) : word(rng)} Maintainers <pkg-${name}@lists.debian.org>`,
+          Maintainer: `${multibyteOrPlainWord(rng)} Maintainers <pkg-${name}@lists.debian.org>`,
         }
       : {}),
     Licenses: [rng.pick(['MIT', 'Apache-2.0', 'GPL-2.0-only', 'BSD-3-Clause', 'LGPL-2.1-or-later'])],

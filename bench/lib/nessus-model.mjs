@@ -2,7 +2,7 @@
  * The scan model shared by the Nessus XML and Nessus CSV generators: a pool of plugins (with CVEs, CVSS v2/v3,
  * synopsis, description, solution, references) and hosts that each report a distinct subset of them.
  */
-import { codeFragment, multibyteChance, multibyteWord, paragraph, pool, sentence, word } from './random.mjs';
+import { codeFragment, multibyteOrPlainWord, paragraph, pool, sentence, word } from './random.mjs';
 
 export const RISK = ['None', 'Low', 'Medium', 'High', 'Critical'];
 const FAMILIES = [
@@ -114,7 +114,7 @@ function pluginOutput(rng) {
       lines.push(`  Installed version : ${rng.range(1, 30)}.${rng.range(0, 9)}.${rng.range(0, 999)}`);
     else if (kind === 2)
       lines.push(
-        `  User              : ${rng.multibyte >= 1 || multibyteChance(rng, 1) ? multibyteWord(rng) : word(rng)}\\${word(rng)} <${word(rng)}@example.com>`,
+        `  User              : ${multibyteOrPlainWord(rng)}\\${word(rng)} <${word(rng)}@example.com>`,
       );
     else if (kind === 3) lines.push(`  ${codeFragment(rng)}`);
     else if (kind === 4)

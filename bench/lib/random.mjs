@@ -203,6 +203,15 @@ export function multibyteWord(rng) {
 }
 
 /**
+ * A multi-byte word where the heavy mix always writes one (a maintainer's or user's name); in the realistic mix
+ * only at its scale, else a plain word. The heavy mix draws nothing here, so its bytes stay those of version 2.
+ * @param {Random} rng
+ */
+export function multibyteOrPlainWord(rng) {
+  return rng.multibyte >= 1 || multibyteChance(rng, 1) ? multibyteWord(rng) : word(rng);
+}
+
+/**
  * Builds `count` items with `make`, once, so generators can pick from a realistic, repetitive pool.
  * @template T
  * @param {number} count

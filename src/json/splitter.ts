@@ -64,7 +64,8 @@ function kindName(kind: number): 'object' | 'array' {
   return kind === OBJECT ? 'object' : 'array';
 }
 
-function asBuffer(chunk: Uint8Array | string): Buffer {
+/** A Buffer over the same bytes (no copy), or the UTF-8 of a string. */
+export function asBuffer(chunk: Uint8Array | string): Buffer {
   if (typeof chunk === 'string') return Buffer.from(chunk, 'utf8');
   return Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
 }

@@ -1,5 +1,5 @@
 import { Buffer } from 'node:buffer';
-import { invalidValueError, JsonSplitter } from './splitter.js';
+import { asBuffer, invalidValueError, JsonSplitter } from './splitter.js';
 
 /** Largest piece of input processed between two rounds of yielding events. */
 const SLICE_BYTES = 1024 * 1024;
@@ -79,7 +79,7 @@ export type RawValuePosition = Pick<JsonRawEvent, 'path' | 'byte' | 'line' | 'co
  * (`where` gives the value's path and first byte).
  */
 export function parseRawValue(bytes: Uint8Array, where: RawValuePosition, adapter?: string): unknown {
-  const view = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const view = asBuffer(bytes);
   try {
     return JSON.parse(view.toString('utf8'));
   } catch {
