@@ -111,17 +111,24 @@ function capped(values: readonly string[], max: number): { kept: string[]; omitt
   return { kept: unique.slice(0, max), omitted: Math.max(0, unique.length - max) };
 }
 
+/**
+ * The first non-empty `arch` qualifier of a package URL: a pair `arch=…` of the query, which runs from the first
+ * `?` to a `#` or another `?`, pairs separated by `&`, the value ending at `=`.
+ */
+const PURL_ARCH = /^[^?]*\?(?:[^?#&]*&)*?arch=([^?#&=]+)/;
+
 /** `arch=` of a package URL's qualifiers (`pkg:apk/alpine/musl@1.1?arch=x86_64`). */
 function purlArchitecture(purl: string | undefined): string | undefined {
-  // Most package URLs carry no arch qualifier: skip the splitting.
+  // Most package URLs carry no arch qualifier: skip the regular expression.
   if (purl === undefined || !purl.includes('arch=')) return undefined;
-  const query = purl.split('?')[1]?.split('#')[0];
-  if (query === undefined) return undefined;
-  for (const pair of query.split('&')) {
-    const [key, value] = pair.split('=');
-    if (key === 'arch' && value !== undefined && value !== '') return decodeURIComponent(value);
+  const value = PURL_ARCH.exec(purl)?.[1];
+  if (value === undefined) return undefined;
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    // A malformed percent escape: keep the text as written rather than fail the record.
+    return value;
   }
-  return undefined;
 }
 
 /** Remediation text: the fixed version(s) to upgrade to, or why there is none. */

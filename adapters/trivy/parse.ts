@@ -132,13 +132,25 @@ interface Frame {
   settled: boolean;
   /** Records spooled while this level's header was incomplete. */
   spool: NdjsonSpool | undefined;
+  /** The context records below take from this level, built once from the header (cleared when it changes). */
+  context: ResultContext | KubernetesContext | undefined;
   index: number;
   line: number;
   byte: number;
 }
 
 function newFrame(level: Frame['level'], index: number, line: number, byte: number): Frame {
-  return { level, header: {}, seen: new Set(), settled: false, spool: undefined, index, line, byte };
+  return {
+    level,
+    header: {},
+    seen: new Set(),
+    settled: false,
+    spool: undefined,
+    context: undefined,
+    index,
+    line,
+    byte,
+  };
 }
 
 /**
@@ -396,7 +408,9 @@ class TrivyParser {
   async *#levelHeader(key: string, value: unknown): AsyncGenerator<Finding> {
     const index = this.#frames.length - 1;
     const frame = this.#frames[index] as Frame;
+    const before = frame.header[key];
     frame.header[key] ??= value;
+    if (frame.header[key] !== before) frame.context = undefined;
     frame.seen.add(key);
     if (frame.settled) return;
     const complete =
@@ -431,8 +445,11 @@ class TrivyParser {
   }
 
   #apply(frame: Frame, pending: PendingRecord): void {
-    if (frame.level === 'result') pending.result ??= this.#resultContext(frame);
-    else if (frame.level === 'kubernetes') pending.kubernetes ??= this.#kubernetesContext(frame);
+    if (frame.level === 'report') return;
+    // Built once per level (and again only after its header changed), not once per record.
+    frame.context ??= frame.level === 'result' ? this.#resultContext(frame) : this.#kubernetesContext(frame);
+    if (frame.level === 'result') pending.result ??= frame.context as ResultContext;
+    else pending.kubernetes ??= frame.context as KubernetesContext;
   }
 
   #map(pending: PendingRecord): Finding | undefined {

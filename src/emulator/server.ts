@@ -6,6 +6,7 @@ import { batchUpdateFindings } from './batch-update.js';
 import { isJsonObject, type JsonObject, type OperationContext } from './context.js';
 import { FaultInjector } from './faults.js';
 import { getFindings } from './get-findings.js';
+import { DEFAULT_RATES } from './rates.js';
 import { RequestLog } from './request-log.js';
 import { ServiceError } from './service-error.js';
 import { FindingStore } from './store.js';
@@ -32,13 +33,6 @@ function validateStoredShape(finding: unknown): readonly EmulatorViolation[] {
     (v) => !(v.rule === 'reserved-key' && v.path.includes('aws/securityhub/')),
   );
 }
-
-/** Default quotas from the Security Hub documentation (asff-facts §1.2). */
-export const DEFAULT_RATES = {
-  BatchImportFindings: { ratePerSecond: 10, burst: 30 },
-  GetFindings: { ratePerSecond: 3, burst: 6 },
-  BatchUpdateFindings: { ratePerSecond: 10, burst: 30 },
-} as const satisfies Record<string, RateLimit>;
 
 type SecurityHubOperation = keyof typeof DEFAULT_RATES;
 

@@ -40,12 +40,40 @@ describe('file input with chunk reuse', () => {
   const plain = join(dir, 'plain.txt');
   writeFileSync(plain, bytes);
 
-  it('reads into one reused buffer once enabled, and delivers the same bytes', async () => {
+  it('reads into two buffers taking turns once enabled, and delivers the same bytes', async () => {
     const reused = await readAll(plain, true);
     expect(reused.copy.equals(bytes)).toBe(true);
     expect(reused.chunks).toBeGreaterThan(4);
-    // The sniffed head is a copy; the reader's first buffer is then read into again and again.
-    expect(reused.buffers.size).toBeLessThanOrEqual(3);
+    // The sniffed head is a copy; the reader's buffer and its read-ahead buffer are then read into in turn.
+    expect(reused.buffers.size).toBeLessThanOrEqual(4);
+  });
+
+  for (const reuse of [false, true]) {
+    it(`keeps a chunk intact while the next one is read ahead (reuse ${reuse ? 'on' : 'off'})`, async () => {
+      const opened = await openInput(plain);
+      if (reuse) opened.enableChunkReuse();
+      const copies: Buffer[] = [];
+      for await (const chunk of opened.chunks) {
+        const before = Buffer.from(chunk);
+        // Give the read ahead time to land: it must not land in the chunk being held.
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        expect(Buffer.from(chunk).equals(before)).toBe(true);
+        copies.push(before);
+      }
+      expect(Buffer.concat(copies).equals(bytes)).toBe(true);
+    });
+  }
+
+  it('lets a consumer stop early while a read is in flight', async () => {
+    const opened = await openInput(plain);
+    opened.enableChunkReuse();
+    let seen = 0;
+    for await (const chunk of opened.chunks) {
+      seen += chunk.length;
+      if (seen > 300_000) break;
+    }
+    // Reading the file again works: the stopped reader closed its handle without an unhandled rejection.
+    expect((await readAll(plain, true)).copy.equals(bytes)).toBe(true);
   });
 
   it('hands out a fresh buffer per chunk when not enabled', async () => {

@@ -150,6 +150,23 @@ describe('mapVulnerability', () => {
     expect(finding.scopeHint).toBe('shop/api:2.3');
   });
 
+  it.each([
+    ['pkg:deb/debian/curl@8.5?arch=amd64&distro=debian-12', 'amd64'],
+    ['pkg:apk/alpine/musl@1.2?distro=3.19&arch=x86_64', 'x86_64'],
+    ['pkg:deb/debian/curl@8.5?arch=&arch=arm64', 'arm64'],
+    ['pkg:rpm/redhat/bash@5.1?arch=x86%5F64', 'x86_64'],
+    // A malformed escape is kept as written instead of failing the record.
+    ['pkg:rpm/redhat/bash@5.1?arch=x86%E0', 'x86%E0'],
+    ['pkg:deb/debian/curl@8.5?distro=debian-12#arch=amd64', undefined],
+    ['pkg:deb/debian/curl@8.5?xarch=amd64', undefined],
+    ['pkg:deb/debian/curl@8.5?arch=amd64?x', 'amd64'],
+    ['pkg:deb/debian/curl@8.5?a?arch=amd64', undefined],
+    ['pkg:deb/debian/arch=amd64', undefined],
+  ])('reads the architecture qualifier of %s', (purl, architecture) => {
+    const finding = mapped(vuln({ PkgIdentifier: { PURL: purl } }));
+    expect(finding.vulnerabilities?.[0]?.VulnerablePackages?.[0]?.Architecture).toBe(architecture);
+  });
+
   it('says NO fix and explains the status when there is no FixedVersion', () => {
     const finding = mapped(vuln({ FixedVersion: undefined, Status: 'will_not_fix' }));
     const [v] = finding.vulnerabilities ?? [];

@@ -124,6 +124,26 @@ describe('key order does not matter (metadata after Results, Target after the fi
     },
   );
 
+  it('a result key that arrives after its header was complete reaches the records after it', async () => {
+    // A secret result is complete without Type; one written later must reach the records that follow it.
+    const report = {
+      SchemaVersion: 2,
+      ArtifactName: '.',
+      ArtifactType: 'filesystem',
+      Results: [
+        {
+          Target: 'app/.env',
+          Class: 'secret',
+          Secrets: [{ RuleID: 'aws-access-key-id', Category: 'AWS', Title: 'AWS', StartLine: 1, EndLine: 1 }],
+          Type: 'dotenv',
+          Misconfigurations: [{ ID: 'X-1', AVDID: 'AVD-X-1', Title: 'x', Status: 'FAIL', Severity: 'LOW' }],
+        },
+      ],
+    };
+    const { findings } = await parseAll(bytes(JSON.stringify(report)));
+    expect(findings.map((finding) => finding.productFields?.Type)).toEqual([undefined, 'dotenv']);
+  });
+
   it('spools records to a temp file while the report header is incomplete, replays them, deletes the file', async () => {
     const seen: string[][] = [];
     const { findings, leftovers } = await parseAll(generatedReport(3000, { metadataLast: true }), {
