@@ -362,3 +362,63 @@ describe('streamJson safety limits', () => {
     ]);
   });
 });
+
+describe('indented containers (found by their closing line) keep every check and position', () => {
+  const records = (path: readonly unknown[]): 'descend' | 'value' =>
+    path.length === 0 ? 'descend' : 'value';
+  const CHUNKINGS = [[1 << 20], [1], [7]];
+
+  it('positions an error on the closing line of a record by line and column', () => {
+    const document = '[\n  {\n    "a": 1\n  } x\n]\n';
+    for (const sizes of CHUNKINGS) {
+      const { events, failure } = splitSync(chunk(bytesOf(document), sizes), records);
+      expect(events.filter((event) => event.type === 'value')).toHaveLength(1);
+      expect(failure, String(sizes)).toMatchObject({ code: 'E_PARSE', line: 4, column: 5, byte: 21 });
+    }
+  });
+
+  it('does not take an inner closing bracket at the same indentation for the end of a record', () => {
+    const document = '[\n  {\n    "a": {\n  },\n    "b": [\n  ]\n  },\n  {\n    "c": 1\n  }\n]';
+    for (const sizes of CHUNKINGS) {
+      const { events, failure } = splitSync(chunk(bytesOf(document), sizes), records);
+      expect(failure).toBeUndefined();
+      expect(
+        events.filter((event) => event.type === 'value').map((event) => [event.line, event.value]),
+      ).toEqual([
+        [2, { a: {}, b: [] }],
+        [8, { c: 1 }],
+      ]);
+    }
+  });
+
+  it('refuses a record nested deeper than maxDepth, and counts brackets inside strings only as a bound', () => {
+    let deep: unknown = 1;
+    for (let level = 0; level < 60; level++) deep = { k: deep };
+    const tooDeep = JSON.stringify([deep], null, 2);
+    // The root array is level 1, so the record's 50th object is level 51, one past the limit.
+    let fiftieth = -1;
+    for (let count = 0; count < 50; count++) fiftieth = tooDeep.indexOf('{', fiftieth + 1);
+    for (const sizes of CHUNKINGS) {
+      const error = splitSync(chunk(bytesOf(tooDeep), sizes), records, { maxDepth: 50 }).failure;
+      expect(error, String(sizes)).toMatchObject({ code: 'E_UNSAFE' });
+      expect((error as ConverterError).byte, String(sizes)).toBe(fiftieth);
+    }
+    const bracketsInText = JSON.stringify([{ text: '{['.repeat(100) }], null, 2);
+    for (const sizes of CHUNKINGS) {
+      const { events, failure } = splitSync(chunk(bytesOf(bracketsInText), sizes), records, { maxDepth: 50 });
+      expect(failure).toBeUndefined();
+      expect(events.find((event) => event.type === 'value')).toMatchObject({
+        value: { text: '{['.repeat(100) },
+      });
+    }
+  });
+
+  it('refuses a record larger than maxValueBytes', () => {
+    const document = JSON.stringify([{ a: 'x'.repeat(50) }, { b: 'y'.repeat(300) }], null, 2);
+    for (const sizes of CHUNKINGS) {
+      const { events, failure } = splitSync(chunk(bytesOf(document), sizes), records, { maxValueBytes: 150 });
+      expect(failure, String(sizes)).toMatchObject({ code: 'E_UNSAFE', line: 5 });
+      expect(events.filter((event) => event.type === 'value')).toHaveLength(1);
+    }
+  });
+});

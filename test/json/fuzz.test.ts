@@ -38,7 +38,7 @@ const SHORT_ESCAPES: Record<string, string> = {
 const WHITESPACE = ['', '', '', ' ', '\n', '\t', '\r\n', '  \n    '];
 
 class DocumentGenerator {
-  private readonly random: () => number;
+  readonly random: () => number;
 
   constructor(random: () => number) {
     this.random = random;
@@ -163,6 +163,87 @@ function firstBytePattern(value: unknown): RegExp {
   return value ? /^t$/ : /^f$/;
 }
 
+/**
+ * Splits `document` whole and in `sizes` chunks under `select` and checks every event against JSON.parse: the
+ * same values, positions that do not depend on chunking and point at the value's first byte and line, raw
+ * bytes exactly as in the input. Returns how many value and raw events there were.
+ */
+function expectFaithfulEvents(
+  document: string,
+  select: Selector,
+  sizes: readonly number[],
+  context: string,
+): { values: number; raws: number } {
+  const bytes = bytesOf(document);
+  const expected = referenceEvents(document, select);
+  const whole = splitSync([bytes], select);
+  const chunked = splitSync(chunk(bytes, sizes), select);
+  expect(whole.failure, context).toBeUndefined();
+  expect(chunked.failure, context).toBeUndefined();
+  expect(plain(whole.events), context).toEqual(expected);
+  expect(plain(chunked.events), context).toEqual(expected);
+  // Positions do not depend on chunking, and point at the value's first byte.
+  expect(
+    chunked.events.map((event) => [event.byte, event.line]),
+    context,
+  ).toEqual(whole.events.map((event) => [event.byte, event.line]));
+  let values = 0;
+  let raws = 0;
+  for (const event of chunked.events) {
+    const first = bytes[event.byte]!;
+    let line = 1;
+    for (
+      let index = bytes.indexOf(0x0a);
+      index !== -1 && index < event.byte;
+      index = bytes.indexOf(0x0a, index + 1)
+    ) {
+      line++;
+    }
+    expect(event.line, context).toBe(line);
+    if (event.type === 'enter') expect(first, context).toBe(event.kind === 'object' ? 0x7b : 0x5b);
+    if (event.type === 'exit') expect(first, context).toBe(event.kind === 'object' ? 0x7d : 0x5d);
+    if (event.type === 'value') {
+      values++;
+      expect(String.fromCharCode(first), context).toMatch(firstBytePattern(event.value));
+    }
+    if (event.type === 'raw') {
+      raws++;
+      // The exact input bytes of the container, whatever the chunking, and where its line starts.
+      expect(
+        Buffer.from(event.bytes).equals(bytes.subarray(event.byte, event.byte + event.bytes.length)),
+        context,
+      ).toBe(true);
+      expect(event.bytes[event.bytes.length - 1], context).toBe(first === 0x7b ? 0x7d : 0x5d);
+      const lineStart = event.byte === 0 ? 0 : bytes.lastIndexOf(0x0a, event.byte - 1) + 1;
+      expect(event.column, context).toBe(event.byte - lineStart + 1);
+    }
+  }
+  return { values, raws };
+}
+
+/**
+ * `document` re-indented the way pretty-printers write JSON (what the splitter's fast path for indented
+ * containers is for), sometimes with CRLF line ends, sometimes with some lines' indentation changed so that
+ * closing lines appear at the wrong depth and must not be taken for the end of a value.
+ */
+function indented(generator: DocumentGenerator, document: string): string {
+  const indent = generator.pick([1, 2, 4, '\t'] as const);
+  let text = JSON.stringify(JSON.parse(document), null, indent);
+  if (generator.random() < 0.5) {
+    const unit = typeof indent === 'number' ? ' ' : '\t';
+    text = text
+      .split('\n')
+      .map((line) => {
+        if (generator.random() >= 0.15) return line;
+        const body = line.replace(/^[ \t]*/, '');
+        return unit.repeat(generator.int(8)) + body;
+      })
+      .join('\n');
+  }
+  if (generator.random() < 0.25) text = text.replace(/\n/g, '\r\n');
+  return text;
+}
+
 describe('streamJson fuzz (seeded)', () => {
   it('captures exactly what JSON.parse sees, for 500 random documents under random selectors and chunkings', () => {
     const generator = new DocumentGenerator(seededRandom(20260101));
@@ -170,60 +251,36 @@ describe('streamJson fuzz (seeded)', () => {
     let rawEvents = 0;
     for (let iteration = 0; iteration < 500; iteration++) {
       const document = generator.document();
-      const bytes = bytesOf(document);
       const select = generator.selector();
-      const expected = referenceEvents(document, select);
-      const whole = splitSync([bytes], select);
-      const sizes = generator.chunkSizes(bytes.length);
-      const chunked = splitSync(chunk(bytes, sizes), select);
+      const sizes = generator.chunkSizes(Buffer.byteLength(document));
       const context = `iteration ${iteration}, sizes ${sizes.slice(0, 4).join(',')}: ${document.slice(0, 200)}`;
-      expect(whole.failure, context).toBeUndefined();
-      expect(chunked.failure, context).toBeUndefined();
-      expect(plain(chunked.events), context).toEqual(expected);
-      // Positions do not depend on chunking, and point at the value's first byte.
-      expect(
-        chunked.events.map((event) => event.byte),
-        context,
-      ).toEqual(whole.events.map((event) => event.byte));
-      for (const event of chunked.events) {
-        const first = bytes[event.byte]!;
-        let line = 1;
-        for (
-          let index = bytes.indexOf(0x0a);
-          index !== -1 && index < event.byte;
-          index = bytes.indexOf(0x0a, index + 1)
-        ) {
-          line++;
-        }
-        expect(event.line, context).toBe(line);
-        if (event.type === 'enter') expect(first, context).toBe(event.kind === 'object' ? 0x7b : 0x5b);
-        if (event.type === 'exit') expect(first, context).toBe(event.kind === 'object' ? 0x7d : 0x5d);
-        if (event.type === 'value') {
-          valueEvents++;
-          expect(String.fromCharCode(first), context).toMatch(firstBytePattern(event.value));
-        }
-        if (event.type === 'raw') {
-          rawEvents++;
-          // The exact input bytes of the container, whatever the chunking, and where its line starts.
-          expect(
-            Buffer.from(event.bytes).equals(bytes.subarray(event.byte, event.byte + event.bytes.length)),
-            context,
-          ).toBe(true);
-          expect(event.bytes[event.bytes.length - 1], context).toBe(first === 0x7b ? 0x7d : 0x5d);
-          const lineStart = event.byte === 0 ? 0 : bytes.lastIndexOf(0x0a, event.byte - 1) + 1;
-          expect(event.column, context).toBe(event.byte - lineStart + 1);
-        }
-      }
+      const counts = expectFaithfulEvents(document, select, sizes, context);
+      valueEvents += counts.values;
+      rawEvents += counts.raws;
     }
     expect(valueEvents).toBeGreaterThan(500);
     expect(rawEvents).toBeGreaterThan(100);
+  });
+
+  it('captures exactly what JSON.parse sees in 500 indented documents, misindented lines and CRLF included', () => {
+    const generator = new DocumentGenerator(seededRandom(20261126));
+    let valueEvents = 0;
+    for (let iteration = 0; iteration < 500; iteration++) {
+      const document = indented(generator, generator.document());
+      const select = generator.selector();
+      const sizes = generator.chunkSizes(Buffer.byteLength(document));
+      const context = `iteration ${iteration}, sizes ${sizes.slice(0, 4).join(',')}: ${document.slice(0, 200)}`;
+      valueEvents += expectFaithfulEvents(document, select, sizes, context).values;
+    }
+    expect(valueEvents).toBeGreaterThan(500);
   });
 
   it('accepts a mutated document exactly when JSON.parse does (descend or capture), and fails the same for every chunking', () => {
     const generator = new DocumentGenerator(seededRandom(7));
     const outcomes = { accepted: 0, rejected: 0 };
     for (let iteration = 0; iteration < 400; iteration++) {
-      const bytes = Buffer.from(bytesOf(generator.document()));
+      const source = generator.document();
+      const bytes = Buffer.from(bytesOf(iteration % 2 === 0 ? source : indented(generator, source)));
       const position = generator.int(bytes.length);
       const mutation = generator.int(4);
       let mutated: Buffer;
@@ -253,6 +310,7 @@ describe('streamJson fuzz (seeded)', () => {
         (() => 'descend') as Selector,
         (() => 'value') as Selector,
         (() => 'skip') as Selector,
+        ((path) => (path.length === 0 ? 'descend' : 'value')) as Selector,
       ]) {
         const results = [[mutated.length || 1], [1], [3, 1, 2]].map((sizes) =>
           splitSync(chunk(mutated, sizes), select),
