@@ -1,3 +1,5 @@
+import { isNonBlank } from '../../src/asff/text.js';
+
 /** The four kinds of record a Trivy result can list. */
 export type TrivyRecordKind = 'vulnerability' | 'misconfiguration' | 'secret' | 'license';
 
@@ -67,11 +69,9 @@ export {
   type JsonObject,
 } from '../../src/internal/json-object.js';
 
-const NON_BLANK = /\S/;
-
 /** A non-blank string, kept as written (no trimmed copy: descriptions are long), else `undefined`. */
 export function str(value: unknown): string | undefined {
-  return typeof value === 'string' && NON_BLANK.test(value) ? value : undefined;
+  return isNonBlank(value) ? value : undefined;
 }
 
 /** A finite number, else `undefined`. */

@@ -148,7 +148,11 @@ export class JsonSplitter {
   private closingLine: Buffer = Buffer.alloc(0);
   /** The chunk in which {@link JsonSplitter.closingLine} was not found after the value that searched for it. */
   private closingAbsentIn: Buffer | undefined;
-  /** A 32-bit view of the current chunk's buffer (for {@link JsonSplitter.countLinesAndOpens}). */
+  /** What {@link JsonSplitter.measure} found. */
+  private measuredLines = 0;
+  private measuredOpens = 0;
+  private measuredAscii = true;
+  /** A 32-bit view of the current chunk's buffer (for {@link JsonSplitter.measure}). */
   private words: Int32Array | undefined;
   private wordsOf: ArrayBufferLike | undefined;
 
@@ -415,16 +419,16 @@ export class JsonSplitter {
     }
     const end = close + closing.length;
     if (end - index > this.maxValueBytes) return 0;
-    const counted = this.countLinesAndOpens(buffer, index, end);
-    const opens = counted % 0x100000;
-    if (opens + this.frames.length > this.maxDepth) return 0;
+    this.measure(buffer, index, end);
+    if (this.measuredOpens + this.frames.length > this.maxDepth) return 0;
     let value: unknown;
     try {
-      value = JSON.parse(buffer.toString('utf8', index, end));
+      // ASCII decodes the same either way, and Latin-1 skips the UTF-8 checks (~10 % of the parse time).
+      value = JSON.parse(buffer.toString(this.measuredAscii ? 'latin1' : 'utf8', index, end));
     } catch {
       return this.missIndented();
     }
-    this.line += (counted - opens) / 0x100000;
+    this.line += this.measuredLines;
     this.lineStart = this.chunkByte + close + 1;
     this.events.push({
       type: 'value',
@@ -462,12 +466,13 @@ export class JsonSplitter {
   }
 
   /**
-   * Newlines × 2²⁰ + opening brackets (`{` and `[`, also inside strings: an upper bound of the nesting) in
-   * `buffer[from, to)`, four bytes at a time.
+   * Counts, in `buffer[from, to)`, the newlines ({@link JsonSplitter.measuredLines}), the opening brackets `{` and
+   * `[` (also inside strings: an upper bound of the nesting) and whether every byte is ASCII, four bytes at a time.
    */
-  private countLinesAndOpens(buffer: Buffer, from: number, to: number): number {
+  private measure(buffer: Buffer, from: number, to: number): void {
     let lines = 0;
     let opens = 0;
+    let high = 0;
     let i = from;
     const offset = buffer.byteOffset;
     let word = (offset + i + 3) >>> 2;
@@ -481,11 +486,13 @@ export class JsonSplitter {
       }
       for (const stop = word * 4 - offset; i < stop; i++) {
         const byte = buffer[i]!;
+        high |= byte;
         if (byte === 0x0a) lines++;
         else if ((byte | 0x20) === 0x7b) opens++;
       }
       for (; word < lastWord; word++) {
         const bytes = words[word]!;
+        high |= bytes;
         // Zero bytes of x become 0x80 in y (exactly: no borrow between bytes), then the 0x80s are summed.
         let x = bytes ^ 0x0a0a0a0a;
         let y = ~(((x & 0x7f7f7f7f) + 0x7f7f7f7f) | x | 0x7f7f7f7f);
@@ -499,10 +506,13 @@ export class JsonSplitter {
     }
     for (; i < to; i++) {
       const byte = buffer[i]!;
+      high |= byte;
       if (byte === 0x0a) lines++;
       else if ((byte | 0x20) === 0x7b) opens++;
     }
-    return lines * 0x100000 + opens;
+    this.measuredLines = lines;
+    this.measuredOpens = opens;
+    this.measuredAscii = (high & 0x80808080) === 0;
   }
 
   private markValueStart(index: number, kind: JsonKind): void {
