@@ -140,83 +140,92 @@ async function* run(
   };
 
   const opened = await openInput(input);
-  const filename = options.filename ?? opened.filename;
-  const adapter =
-    format === 'auto'
-      ? detectAdapter(
-          { head: opened.head, headBytes: opened.headBytes, ...(filename !== undefined ? { filename } : {}) },
-          [...extra, ...ADAPTER_NAMES.map((name) => builtinAdapters[name])],
-        )
-      : getAdapter(format, extra);
-  stats.adapter = adapter.name;
-  if (adapter.meta.releasesChunks === true) opened.enableChunkReuse();
-  const now = (options.now ?? (() => new Date()))();
-  const tempDir = await mkdtemp(join(tmpdir(), 'asff-stream-'));
-  const ctx: AdapterContext = {
-    onIssue: (issue) => {
-      if (issue.skipped === true) {
-        stats.received++;
-        stats.skipped++;
-      }
-      countIssue(issue);
-    },
-    options: { ...(minSeverity !== undefined ? { minSeverity } : {}), ...options.adapterOptions },
-    tempDir,
-    ...(filename !== undefined ? { filename } : {}),
-    ...(options.signal !== undefined ? { signal: options.signal } : {}),
-  };
-
-  let asffContext: AsffContext | undefined;
+  // Closes the input on every path: a format nobody detects, an adapter that stops early, a failure.
   try {
-    for await (const finding of adapter.parse(opened.chunks, ctx)) {
-      if (options.signal?.aborted === true) throw new ConverterError('E_ABORTED', 'interrupted');
-      stats.received++;
-      stats.scope ??= chooseScope(options.scope, finding, filename, adapter.name);
-      const scope = stats.scope;
-      if (minSeverity !== undefined && !isAtLeast(finding.severity.label, minSeverity)) {
-        stats.skipped++;
-        countIssue({
-          code: 'below-min-severity',
-          message: `${finding.severity.label} is below ${minSeverity}`,
-          skipped: true,
-        });
-        continue;
+    const filename = options.filename ?? opened.filename;
+    const adapter =
+      format === 'auto'
+        ? detectAdapter(
+            {
+              head: opened.head,
+              headBytes: opened.headBytes,
+              ...(filename !== undefined ? { filename } : {}),
+            },
+            [...extra, ...ADAPTER_NAMES.map((name) => builtinAdapters[name])],
+          )
+        : getAdapter(format, extra);
+    stats.adapter = adapter.name;
+    if (adapter.meta.releasesChunks === true) opened.enableChunkReuse();
+    const now = (options.now ?? (() => new Date()))();
+    const tempDir = await mkdtemp(join(tmpdir(), 'asff-stream-'));
+    const ctx: AdapterContext = {
+      onIssue: (issue) => {
+        if (issue.skipped === true) {
+          stats.received++;
+          stats.skipped++;
+        }
+        countIssue(issue);
+      },
+      options: { ...(minSeverity !== undefined ? { minSeverity } : {}), ...options.adapterOptions },
+      tempDir,
+      ...(filename !== undefined ? { filename } : {}),
+      ...(options.signal !== undefined ? { signal: options.signal } : {}),
+    };
+
+    let asffContext: AsffContext | undefined;
+    try {
+      for await (const finding of adapter.parse(opened.chunks, ctx)) {
+        if (options.signal?.aborted === true) throw new ConverterError('E_ABORTED', 'interrupted');
+        stats.received++;
+        stats.scope ??= chooseScope(options.scope, finding, filename, adapter.name);
+        const scope = stats.scope;
+        if (minSeverity !== undefined && !isAtLeast(finding.severity.label, minSeverity)) {
+          stats.skipped++;
+          countIssue({
+            code: 'below-min-severity',
+            message: `${finding.severity.label} is below ${minSeverity}`,
+            skipped: true,
+          });
+          continue;
+        }
+        if (finding.state === 'resolved' && options.resolved === 'skip') {
+          stats.skipped++;
+          countIssue({
+            code: 'resolved-skipped',
+            message: 'the scanner reports this finding as resolved',
+            skipped: true,
+          });
+          continue;
+        }
+        if (asffContext?.scope !== scope) {
+          asffContext = {
+            adapter: adapter.name,
+            accountId: options.accountId,
+            region: options.region,
+            scope,
+            now,
+            ...(options.productArn !== undefined ? { productArn: options.productArn } : {}),
+          };
+        }
+        const result = toAsff(finding, asffContext);
+        for (const issue of result.issues) countIssue(issue);
+        if (!result.ok) {
+          stats.failed++;
+          countIssue({ code: 'finding-too-large', message: result.reason });
+          options.onReject?.(result.finding, result.reason);
+          continue;
+        }
+        stats.emitted++;
+        stats.bySeverity[finding.severity.label]++;
+        yield result.finding;
       }
-      if (finding.state === 'resolved' && options.resolved === 'skip') {
-        stats.skipped++;
-        countIssue({
-          code: 'resolved-skipped',
-          message: 'the scanner reports this finding as resolved',
-          skipped: true,
-        });
-        continue;
-      }
-      if (asffContext?.scope !== scope) {
-        asffContext = {
-          adapter: adapter.name,
-          accountId: options.accountId,
-          region: options.region,
-          scope,
-          now,
-          ...(options.productArn !== undefined ? { productArn: options.productArn } : {}),
-        };
-      }
-      const result = toAsff(finding, asffContext);
-      for (const issue of result.issues) countIssue(issue);
-      if (!result.ok) {
-        stats.failed++;
-        countIssue({ code: 'finding-too-large', message: result.reason });
-        options.onReject?.(result.finding, result.reason);
-        continue;
-      }
-      stats.emitted++;
-      stats.bySeverity[finding.severity.label]++;
-      yield result.finding;
+      stats.scope ??= chooseScope(options.scope, undefined, filename, adapter.name);
+      stats.complete = options.signal?.aborted !== true;
+    } finally {
+      await rm(tempDir, { recursive: true, force: true });
     }
-    stats.scope ??= chooseScope(options.scope, undefined, filename, adapter.name);
-    stats.complete = options.signal?.aborted !== true;
   } finally {
-    await rm(tempDir, { recursive: true, force: true });
+    await opened.close();
   }
 }
 

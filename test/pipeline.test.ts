@@ -1,4 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { defineAdapter, type Finding } from '../src/adapter.js';
 import { ConverterError } from '../src/errors.js';
 import { convert } from '../src/pipeline.js';
@@ -168,4 +171,37 @@ describe('convert with a custom adapter', () => {
     expect(stats).toMatchObject({ received: 1, failed: 1, emitted: 0 });
     expect(rejected[0]).toMatch(/240 KB/);
   });
+});
+
+describe('convert releases its input on every path', () => {
+  const openFiles = (): number => readdirSync('/proc/self/fd').length;
+  const dir = mkdtempSync(join(tmpdir(), 'asff-stream-close-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  // Larger than what detection reads, so the file is still open when the run fails.
+  const unknown = join(dir, 'unknown.txt');
+  writeFileSync(unknown, `no scanner wrote this\n${'x'.repeat(100_000)}\n`);
+  const nessusV1 = join(dir, 'v1.nessus');
+  writeFileSync(
+    nessusV1,
+    `<?xml version="1.0"?>\n<NessusClientData>${' '.repeat(100_000)}</NessusClientData>\n`,
+  );
+  const lines = join(dir, 'big.lines');
+  writeFileSync(lines, Array.from({ length: 20_000 }, (_, i) => `R-${i}|low|src/f${i}.c`).join('\n'));
+
+  it.skipIf(!existsSync('/proc/self/fd'))(
+    'closes the file when no format is detected, when an adapter fails, and when the consumer stops early',
+    async () => {
+      const before = openFiles();
+      await expect(convertAll(unknown)).rejects.toMatchObject({ code: 'E_FORMAT' });
+      expect(openFiles()).toBe(before);
+      await expect(convertAll(nessusV1)).rejects.toMatchObject({ code: 'E_FORMAT' });
+      expect(openFiles()).toBe(before);
+      let seen = 0;
+      for await (const _finding of convert(lines, { ...FIXTURE_CONTEXT, adapters: [linesAdapter] })) {
+        if (++seen === 3) break;
+      }
+      expect(seen).toBe(3);
+      expect(openFiles()).toBe(before);
+    },
+  );
 });

@@ -20,51 +20,55 @@ const MAX_LINE_BYTES = 16 * 1024 * 1024;
  */
 export async function* readFindings(source: InputSource): AsyncGenerator<ReadFinding> {
   const opened = await openInput(source);
-  const head = opened.head.trimStart();
-  if (head === '') return;
-  const firstLine = head.split('\n', 1)[0] ?? '';
-  const envelope = /^\{\s*"Findings"\s*:/.test(head);
-  const ndjson = !envelope && head.startsWith('{') && (!head.includes('\n') || parses(firstLine));
-  if (head.startsWith('[')) {
+  try {
+    const head = opened.head.trimStart();
+    if (head === '') return;
+    const firstLine = head.split('\n', 1)[0] ?? '';
+    const envelope = /^\{\s*"Findings"\s*:/.test(head);
+    const ndjson = !envelope && head.startsWith('{') && (!head.includes('\n') || parses(firstLine));
+    if (head.startsWith('[')) {
+      let index = 0;
+      for await (const event of streamJson(opened.chunks, {
+        select: (path) => (path.length === 0 ? 'descend' : 'value'),
+      })) {
+        if (event.type === 'value') yield { value: event.value, line: event.line, index: index++ };
+      }
+      return;
+    }
+    if (ndjson) {
+      yield* readNdjson(opened.chunks);
+      return;
+    }
+    if (!head.startsWith('{')) {
+      throw new ConverterError(
+        'E_FORMAT',
+        'input is not ASFF JSON (expected NDJSON, a JSON array or {"Findings":[…]})',
+        {
+          line: 1,
+        },
+      );
+    }
     let index = 0;
+    let sawFindings = false;
+    const single: Record<string, unknown> = {};
     for await (const event of streamJson(opened.chunks, {
-      select: (path) => (path.length === 0 ? 'descend' : 'value'),
-    })) {
-      if (event.type === 'value') yield { value: event.value, line: event.line, index: index++ };
-    }
-    return;
-  }
-  if (ndjson) {
-    yield* readNdjson(opened.chunks);
-    return;
-  }
-  if (!head.startsWith('{')) {
-    throw new ConverterError(
-      'E_FORMAT',
-      'input is not ASFF JSON (expected NDJSON, a JSON array or {"Findings":[…]})',
-      {
-        line: 1,
+      select: (path) => {
+        if (path.length === 0) return 'descend';
+        if (path.length === 1) return path[0] === 'Findings' ? 'descend' : 'value';
+        return 'value';
       },
-    );
-  }
-  let index = 0;
-  let sawFindings = false;
-  const single: Record<string, unknown> = {};
-  for await (const event of streamJson(opened.chunks, {
-    select: (path) => {
-      if (path.length === 0) return 'descend';
-      if (path.length === 1) return path[0] === 'Findings' ? 'descend' : 'value';
-      return 'value';
-    },
-  })) {
-    if (event.type === 'value' && event.path.length === 2 && event.path[0] === 'Findings') {
-      sawFindings = true;
-      yield { value: event.value, line: event.line, index: index++ };
-    } else if (event.type === 'value' && event.path.length === 1) {
-      single[String(event.path[0])] = event.value;
+    })) {
+      if (event.type === 'value' && event.path.length === 2 && event.path[0] === 'Findings') {
+        sawFindings = true;
+        yield { value: event.value, line: event.line, index: index++ };
+      } else if (event.type === 'value' && event.path.length === 1) {
+        single[String(event.path[0])] = event.value;
+      }
     }
+    if (!sawFindings) yield { value: single, line: 1, index: 0 };
+  } finally {
+    await opened.close();
   }
-  if (!sawFindings) yield { value: single, line: 1, index: 0 };
 }
 
 function parses(text: string): boolean {

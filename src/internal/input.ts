@@ -23,6 +23,11 @@ export interface OpenedInput {
    * ahead); call it only for a consumer that releases chunks (see `AdapterMeta.releasesChunks`).
    */
   enableChunkReuse: () => void;
+  /**
+   * Releases the input (closes the file) whether or not `chunks` was read, or read to the end. Consumers that
+   * stop early or fail call it; after a full read it does nothing.
+   */
+  close: () => Promise<void>;
   /** How the bytes were transformed, for diagnostics. */
   encoding: 'utf-8' | 'utf-16le' | 'utf-16be';
   gzip: boolean;
@@ -109,37 +114,56 @@ async function* ioErrors(stream: AsyncIterable<Uint8Array>, path: string): Async
   }
 }
 
-/** Reads chunks until at least `size` bytes (or the end) and returns them plus an iterable that replays everything. */
+/**
+ * Reads chunks until at least `size` bytes (or the end) and returns them plus an iterable that replays everything.
+ * `close` ends the underlying stream early (the replay closes it too when its consumer stops before the end).
+ */
 async function peek(
   stream: AsyncIterable<Uint8Array>,
   size: number,
-): Promise<{ head: Buffer; rest: AsyncIterable<Uint8Array> }> {
+): Promise<{ head: Buffer; rest: AsyncIterable<Uint8Array>; close: () => Promise<void> }> {
   const iterator = stream[Symbol.asyncIterator]();
   const seen: Uint8Array[] = [];
   let total = 0;
   let done = false;
-  while (total < size) {
-    const next = await iterator.next();
-    if (next.done === true) {
-      done = true;
-      break;
+  const close = async (): Promise<void> => {
+    if (done) return;
+    done = true;
+    await iterator.return?.();
+  };
+  try {
+    while (total < size) {
+      const next = await iterator.next();
+      if (next.done === true) {
+        done = true;
+        break;
+      }
+      const chunk = next.value;
+      if (chunk.length === 0) continue;
+      seen.push(chunk);
+      total += chunk.length;
     }
-    const chunk = next.value;
-    if (chunk.length === 0) continue;
-    seen.push(chunk);
-    total += chunk.length;
+  } catch (error) {
+    await close().catch(() => undefined);
+    throw error;
   }
   const head = Buffer.concat(seen);
   async function* rest(): AsyncGenerator<Uint8Array> {
-    if (head.length > 0) yield head;
-    if (done) return;
-    while (true) {
-      const next = await iterator.next();
-      if (next.done === true) return;
-      yield next.value;
+    try {
+      if (head.length > 0) yield head;
+      while (!done) {
+        const next = await iterator.next();
+        if (next.done === true) {
+          done = true;
+          return;
+        }
+        yield next.value;
+      }
+    } finally {
+      await close();
     }
   }
-  return { head, rest: rest() };
+  return { head, rest: rest(), close };
 }
 
 async function* gunzip(stream: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
@@ -210,35 +234,53 @@ function looksLikeBomlessUtf16(head: Uint8Array): 'utf-16le' | 'utf-16be' | unde
 export async function openInput(source: InputSource): Promise<OpenedInput> {
   const reuse: ChunkReuse = { enabled: false };
   const { stream, filename } = openSource(source, reuse);
-  let { head, rest } = await peek(stream, SNIFF_BYTES);
-  let gzip = false;
-  if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) {
-    gzip = true;
-    ({ head, rest } = await peek(gunzip(rest), SNIFF_BYTES));
-  }
-  let encoding: OpenedInput['encoding'] = 'utf-8';
-  if (head.length >= 2 && head[0] === 0xff && head[1] === 0xfe) encoding = 'utf-16le';
-  else if (head.length >= 2 && head[0] === 0xfe && head[1] === 0xff) encoding = 'utf-16be';
-  else encoding = looksLikeBomlessUtf16(head) ?? 'utf-8';
-  if (encoding !== 'utf-8') {
-    ({ head, rest } = await peek(utf16ToUtf8(rest, encoding), SNIFF_BYTES));
-    // The decoder keeps the BOM as U+FEFF; it is removed below with the UTF-8 BOM.
-  }
-  if (head.length >= 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) {
-    rest = skipBytes(rest, 3);
-    head = head.subarray(3);
-  }
-  const text = new TextDecoder('utf-8', { fatal: false }).decode(head);
-  return {
-    head: text,
-    headBytes: head,
-    chunks: rest,
-    ...(filename !== undefined ? { filename } : {}),
-    encoding,
-    gzip,
-    enableChunkReuse: () => {
-      // `peek` copied the sniffed bytes; what follows passes straight through unless a stage re-chunks it.
-      if (!gzip && encoding === 'utf-8') reuse.enabled = true;
-    },
+  // Each sniffing stage can end the stream under it; `close` ends them all, the outermost first.
+  const closers: (() => Promise<void>)[] = [];
+  const close = async (): Promise<void> => {
+    for (const closeStage of closers) await closeStage().catch(() => undefined);
   };
+  const stage = async (
+    input: AsyncIterable<Uint8Array>,
+  ): Promise<{ head: Buffer; rest: AsyncIterable<Uint8Array> }> => {
+    const peeked = await peek(input, SNIFF_BYTES);
+    closers.unshift(peeked.close);
+    return peeked;
+  };
+  try {
+    let { head, rest } = await stage(stream);
+    let gzip = false;
+    if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) {
+      gzip = true;
+      ({ head, rest } = await stage(gunzip(rest)));
+    }
+    let encoding: OpenedInput['encoding'] = 'utf-8';
+    if (head.length >= 2 && head[0] === 0xff && head[1] === 0xfe) encoding = 'utf-16le';
+    else if (head.length >= 2 && head[0] === 0xfe && head[1] === 0xff) encoding = 'utf-16be';
+    else encoding = looksLikeBomlessUtf16(head) ?? 'utf-8';
+    if (encoding !== 'utf-8') {
+      ({ head, rest } = await stage(utf16ToUtf8(rest, encoding)));
+      // The decoder keeps the BOM as U+FEFF; it is removed below with the UTF-8 BOM.
+    }
+    if (head.length >= 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) {
+      rest = skipBytes(rest, 3);
+      head = head.subarray(3);
+    }
+    const text = new TextDecoder('utf-8', { fatal: false }).decode(head);
+    return {
+      head: text,
+      headBytes: head,
+      chunks: rest,
+      ...(filename !== undefined ? { filename } : {}),
+      encoding,
+      gzip,
+      enableChunkReuse: () => {
+        // `peek` copied the sniffed bytes; what follows passes straight through unless a stage re-chunks it.
+        if (!gzip && encoding === 'utf-8') reuse.enabled = true;
+      },
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
 }

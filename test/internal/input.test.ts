@@ -61,4 +61,50 @@ describe('openInput', () => {
       message: expect.stringContaining('/nonexistent/report.sarif'),
     });
   });
+
+  describe('close', () => {
+    /** A source that records whether it was told to stop. */
+    function tracked(
+      bytes: Uint8Array,
+      size: number,
+    ): { source: AsyncIterable<Uint8Array>; closed: () => boolean } {
+      let closed = false;
+      async function* source(): AsyncGenerator<Uint8Array> {
+        try {
+          yield* pieces(bytes, size);
+        } finally {
+          closed = true;
+        }
+      }
+      return { source: source(), closed: () => closed };
+    }
+
+    it('ends the source when the chunks were never read', async () => {
+      const { source, closed } = tracked(Buffer.from(doc), 1000);
+      const opened = await openInput(source);
+      expect(closed()).toBe(false);
+      await opened.close();
+      expect(closed()).toBe(true);
+    });
+
+    it('ends the source under the gunzip stage too', async () => {
+      const { source, closed } = tracked(gzipSync(Buffer.from(doc.repeat(40))), 64);
+      const opened = await openInput(source);
+      expect(opened.gzip).toBe(true);
+      await opened.close();
+      expect(closed()).toBe(true);
+    });
+
+    it('ends the source when the consumer stops early, and does nothing after a full read', async () => {
+      const early = tracked(Buffer.from(doc), 1000);
+      const opened = await openInput(early.source);
+      for await (const _chunk of opened.chunks) break;
+      expect(early.closed()).toBe(true);
+      const full = tracked(Buffer.from(doc), 1000);
+      const read = await openInput(full.source);
+      expect(await text(read.chunks)).toBe(doc);
+      await read.close();
+      expect(full.closed()).toBe(true);
+    });
+  });
 });
