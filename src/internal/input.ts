@@ -79,6 +79,8 @@ async function* readFileChunks(path: string, reuse: ChunkReuse): AsyncGenerator<
     while (chunk.length > 0) {
       const next = reuse.enabled && previous !== undefined ? previous : Buffer.allocUnsafeSlow(READ_CHUNK);
       ahead = readInto(next);
+      // Its failure is rethrown where it is awaited; until then it must not count as an unhandled rejection.
+      ahead.catch(() => undefined);
       yield chunk;
       // The consumer asked for the next chunk, so it is done with this one.
       previous = current;

@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -117,4 +118,45 @@ describe('adapters that release chunks convert a file as they convert the same b
       expect(fromFile.issues).toEqual(fromBytes.issues);
     });
   }
+});
+
+describe('a read that fails while the consumer works on the chunk before it', () => {
+  it('surfaces as E_IO where the chunk is asked for, not as an unhandled rejection', async () => {
+    const path = join(dir, 'failing.txt');
+    writeFileSync(path, Buffer.alloc(1_000_000, 0x61));
+    const probe = await open(path, 'r');
+    const prototype = Object.getPrototypeOf(probe) as { read: (...args: unknown[]) => Promise<unknown> };
+    await probe.close();
+    const original = prototype.read;
+    let reads = 0;
+    const spy = vi.spyOn(prototype, 'read').mockImplementation(function (this: unknown, ...args: unknown[]) {
+      reads++;
+      if (reads === 3)
+        return Promise.reject(Object.assign(new Error('EIO: i/o error, read'), { code: 'EIO' }));
+      return original.apply(this, args);
+    });
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown): void => {
+      unhandled.push(reason);
+    };
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const opened = await openInput(path);
+      const consume = async (): Promise<void> => {
+        for await (const _chunk of opened.chunks) {
+          // The read ahead fails during this wait.
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+      };
+      await expect(consume()).rejects.toMatchObject({
+        code: 'E_IO',
+        message: expect.stringContaining('EIO'),
+      });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+      spy.mockRestore();
+    }
+  });
 });
