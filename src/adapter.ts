@@ -98,8 +98,9 @@ export interface AdapterMeta {
   identity: string;
   /**
    * True when `parse` is finished with every input chunk (keeps no reference to it or a view of it, copies what
-   * it carries over) before it asks for the next one. The pipeline may then read a plain file into one reused
-   * buffer, so spent chunks do not pile up as external memory waiting for a garbage collection.
+   * it carries over) before it asks for the next one. The pipeline may then read a plain file into two buffers
+   * that take turns (the next chunk is read into one while `parse` works on the other), so spent chunks do not
+   * pile up as external memory waiting for a garbage collection.
    * @defaultValue false
    */
   releasesChunks?: boolean;
