@@ -430,14 +430,7 @@ export class JsonSplitter {
     }
     this.line += this.measuredLines;
     this.lineStart = this.chunkByte + close + 1;
-    this.events.push({
-      type: 'value',
-      path: this.path.slice(),
-      value,
-      byte: this.valueByte,
-      line: this.valueLine,
-    });
-    this.expect = this.frames.length > 0 ? EXPECT_COMMA_OR_CLOSE : EXPECT_END;
+    this.emitValue(value);
     return end;
   }
 
@@ -705,15 +698,19 @@ export class JsonSplitter {
       this.expect = EXPECT_COLON;
       return;
     }
-    if (target === TARGET_VALUE) {
-      this.events.push({
-        type: 'value',
-        path: this.path.slice(),
-        value,
-        byte: this.valueByte,
-        line: this.valueLine,
-      });
-    }
+    if (target === TARGET_VALUE) this.emitValue(value);
+    else this.expect = this.frames.length > 0 ? EXPECT_COMMA_OR_CLOSE : EXPECT_END;
+  }
+
+  /** Emits the value event of the value that started at {@link JsonSplitter.markValueStart}; a separator is next. */
+  private emitValue(value: unknown): void {
+    this.events.push({
+      type: 'value',
+      path: this.path.slice(),
+      value,
+      byte: this.valueByte,
+      line: this.valueLine,
+    });
     this.expect = this.frames.length > 0 ? EXPECT_COMMA_OR_CLOSE : EXPECT_END;
   }
 
