@@ -146,7 +146,7 @@ export class JsonSplitter {
   private indentedMisses = 0;
   /** The last closing line searched for (`\n`, the opening line's indentation, the closing bracket). */
   private closingLine: Buffer = Buffer.alloc(0);
-  /** The chunk in which {@link JsonSplitter.closingLine} was not found after the value that searched for it. */
+  /** The chunk in which a search for a closing line found none: the rest of it takes the ordinary scan. */
   private closingAbsentIn: Buffer | undefined;
   /** What {@link JsonSplitter.measure} found. */
   private measuredLines = 0;
@@ -402,16 +402,17 @@ export class JsonSplitter {
    * runs past this chunk, the input is laid out differently, or it is invalid, too large or too deep).
    */
   private captureIndented(buffer: Buffer, index: number, isObject: boolean): number {
-    let indentStart = this.lineStart - this.chunkByte;
+    // After one search found no closing line, the rest of the chunk takes the ordinary scan: a value cut by the
+    // chunk's end is no miss, and input whose indentation changes from value to value cannot make every value
+    // search the rest of the chunk again.
+    if (this.closingAbsentIn === buffer) return 0;
+    const indentStart = this.lineStart - this.chunkByte;
     if (indentStart < 0) return 0;
     for (let i = indentStart; i < index; i++) {
       const byte = buffer[i]!;
       if (byte !== 0x20 && byte !== 0x09) return 0;
     }
-    indentStart -= 1;
-    const closing = this.closingLineFor(buffer, indentStart, index, isObject ? 0x7d : 0x5d);
-    // A value cut by the chunk's end is no miss; the search is not repeated in this chunk.
-    if (this.closingAbsentIn === buffer) return 0;
+    const closing = this.closingLineFor(buffer, indentStart - 1, index, isObject ? 0x7d : 0x5d);
     const close = findClosingLine(buffer, closing, index + 1);
     if (close < 0) {
       this.closingAbsentIn = buffer;
@@ -450,7 +451,6 @@ export class JsonSplitter {
     )
       return last;
     const closing = Buffer.allocUnsafe(length);
-    this.closingAbsentIn = undefined;
     closing[0] = 0x0a;
     buffer.copy(closing, 1, from + 1, to);
     closing[length - 1] = bracket;

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ConverterError } from '../../src/errors.js';
 import { bytesOf, chunk, type Selector, splitAsync, splitSync } from './helpers.js';
 
@@ -419,6 +419,29 @@ describe('indented containers (found by their closing line) keep every check and
       const { events, failure } = splitSync(chunk(bytesOf(document), sizes), records, { maxValueBytes: 150 });
       expect(failure, String(sizes)).toMatchObject({ code: 'E_UNSAFE', line: 5 });
       expect(events.filter((event) => event.type === 'value')).toHaveLength(1);
+    }
+  });
+
+  it('searches for closing lines a bounded number of times when the indentation changes from record to record', () => {
+    // Each record starts its own line at a different indentation and closes on that line, so no closing line
+    // exists: a search per record over the rest of the chunk would be quadratic.
+    const count = 2000;
+    const records = Array.from(
+      { length: count },
+      (_, i) => `\n${' '.repeat(1 + (i % 8))}{"id":${i},"x":[1]}`,
+    );
+    const document = `[${records.join(',')}\n]`;
+    const indexOf = vi.spyOn(Buffer.prototype, 'indexOf');
+    try {
+      const { events, failure } = splitSync([bytesOf(document)], (path) =>
+        path.length === 0 ? 'descend' : 'value',
+      );
+      expect(failure).toBeUndefined();
+      expect(events.filter((event) => event.type === 'value')).toHaveLength(count);
+      // One search runs to the end of the chunk (a call per `}` left); a search per record would be ~count²/2.
+      expect(indexOf.mock.calls.filter(([needle]) => needle === 0x7d).length).toBeLessThan(3 * count);
+    } finally {
+      indexOf.mockRestore();
     }
   });
 });
