@@ -419,9 +419,10 @@ export class JsonSplitter {
       return 0;
     }
     const end = close + closing.length;
-    if (end - index > this.maxValueBytes) return 0;
+    // A candidate not taken counts as a miss whatever the reason, so no input can make every value search far.
+    if (end - index > this.maxValueBytes) return this.missIndented();
     this.measure(buffer, index, end);
-    if (this.measuredOpens + this.frames.length > this.maxDepth) return 0;
+    if (this.measuredOpens + this.frames.length > this.maxDepth) return this.missIndented();
     let value: unknown;
     try {
       // ASCII decodes the same either way, and Latin-1 skips the UTF-8 checks (~10 % of the parse time).
