@@ -536,7 +536,7 @@ export class JsonSplitter {
       byte: this.chunkByte + index,
       line: this.line,
     });
-    this.expect = this.frames.length > 0 ? EXPECT_COMMA_OR_CLOSE : EXPECT_END;
+    this.expectSeparator();
   }
 
   /**
@@ -655,32 +655,27 @@ export class JsonSplitter {
     if (this.capturing) {
       const start = this.captureStart;
       if (this.captureLength + end - start > this.maxValueBytes) throw this.tooLarge();
-      if (target === TARGET_RAW) {
-        const bytes =
-          this.captureParts.length === 0 ? buffer!.subarray(start, end) : this.joinCaptured(buffer, end);
-        this.capturing = false;
-        this.captureParts = [];
-        this.captureLength = 0;
-        this.mode = MODE_STRUCTURE;
-        this.events.push({
-          type: 'raw',
-          path: this.path.slice(),
-          bytes,
-          byte: this.valueByte,
-          line: this.valueLine,
-          column: this.valueByte - this.valueLineStart + 1,
-        });
-        this.expect = this.frames.length > 0 ? EXPECT_COMMA_OR_CLOSE : EXPECT_END;
-        return;
-      }
       // Within one chunk, decode straight from it; across chunks, join the exact bytes first (so a multi-byte
       // character split by a chunk boundary decodes correctly).
       const joined = this.captureParts.length === 0 ? undefined : this.joinCaptured(buffer, end);
-      const text = joined === undefined ? buffer!.toString('utf8', start, end) : joined.toString('utf8');
       const exactBytes = (): Buffer => joined ?? buffer!.subarray(start, end);
       this.capturing = false;
       this.captureParts = [];
       this.captureLength = 0;
+      if (target === TARGET_RAW) {
+        this.mode = MODE_STRUCTURE;
+        this.events.push({
+          type: 'raw',
+          path: this.path.slice(),
+          bytes: exactBytes(),
+          byte: this.valueByte,
+          line: this.valueLine,
+          column: this.valueByte - this.valueLineStart + 1,
+        });
+        this.expectSeparator();
+        return;
+      }
+      const text = joined === undefined ? buffer!.toString('utf8', start, end) : joined.toString('utf8');
       if (this.mode === MODE_TOKEN) {
         if (!SCALAR_TOKEN.test(text)) throw this.badToken(text);
         if (target === TARGET_VALUE) value = JSON.parse(text);
@@ -700,7 +695,7 @@ export class JsonSplitter {
       return;
     }
     if (target === TARGET_VALUE) this.emitValue(value);
-    else this.expect = this.frames.length > 0 ? EXPECT_COMMA_OR_CLOSE : EXPECT_END;
+    else this.expectSeparator();
   }
 
   /** Emits the value event of the value that started at {@link JsonSplitter.markValueStart}; a separator is next. */
@@ -712,6 +707,11 @@ export class JsonSplitter {
       byte: this.valueByte,
       line: this.valueLine,
     });
+    this.expectSeparator();
+  }
+
+  /** After a complete value or container: a separator or the parent's end, or the end of the input at the root. */
+  private expectSeparator(): void {
     this.expect = this.frames.length > 0 ? EXPECT_COMMA_OR_CLOSE : EXPECT_END;
   }
 
