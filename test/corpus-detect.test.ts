@@ -35,11 +35,18 @@ describe.skipIf(!HAS_CORPUS)('format detection over the real-file corpus', () =>
     'detects $path as $format',
     async ({ format, path }) => {
       const opened = await openInput(path);
-      const sample = { head: opened.head, headBytes: opened.headBytes, filename: basename(path) };
-      expect(detectAdapter(sample, adapters).name).toBe(format);
-      // Content alone (no file name hint) must be enough, except for empty files.
-      if (opened.head.trim() !== '')
-        expect(detectAdapter({ head: opened.head, headBytes: opened.headBytes }, adapters).name).toBe(format);
+      try {
+        const sample = { head: opened.head, headBytes: opened.headBytes, filename: basename(path) };
+        expect(detectAdapter(sample, adapters).name).toBe(format);
+        // Content alone (no file name hint) must be enough, except for empty files.
+        if (opened.head.trim() !== '')
+          expect(detectAdapter({ head: opened.head, headBytes: opened.headBytes }, adapters).name).toBe(
+            format,
+          );
+      } finally {
+        // Detection reads only the head: the rest of the file is left unread, so it must be closed.
+        await opened.close();
+      }
     },
   );
 
