@@ -4,6 +4,8 @@
  * position for bad input. See docs/adapters.md.
  */
 export type { JsonPathSegment } from '../json/stream.js';
+export type { XmlAncestor, XmlElement, XmlElementsOptions, XmlLimits, XmlRecord } from '../xml/elements.js';
+export { xmlElements } from '../xml/elements.js';
 export type { JsonPattern, JsonPatternSegment, JsonRecord, JsonRecordsOptions } from './json-records.js';
 export { jsonRecords } from './json-records.js';
 export type { Line, LinesOptions } from './lines.js';
