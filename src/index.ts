@@ -22,6 +22,8 @@ export {
   toAsff,
 } from './asff/build.js';
 export { findingId, generatorId } from './asff/id.js';
+export type { IssueCode } from './issue-codes.js';
+export { ISSUE_CODES, isIssueCode } from './issue-codes.js';
 export * as limits from './asff/limits.js';
 export type { AsffViolation } from './asff/validate.js';
 export { describeViolations, validateAsff } from './asff/validate.js';
