@@ -28,6 +28,15 @@ export default defineAdapter({
   meta: {
     description: `CSV exports of vulnerability scanners (${PROFILES.map((p) => p.id).join(', ')}), or any CSV with --csv-map`,
     extensions: ['csv', 'tsv'],
+    options: [
+      {
+        name: 'csvMap',
+        flag: 'csv-map',
+        type: 'string',
+        valueName: 'FILE',
+        description: 'JSON column mapping for CSV files no built-in profile knows (docs/csv.md)',
+      },
+    ],
     identity:
       "the profile's identity columns (Nessus-like: host, protocol, port, plugin id); see docs/csv.md",
     // The splitter/decoder is done with a chunk (the unfinished part copied) before it asks for the next.
