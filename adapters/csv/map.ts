@@ -239,6 +239,7 @@ function rowVulnerabilities(
   if (ids.length === 0) return [];
   const epss = parseScore(read(map.epss, fields), 1);
   const exploit = parseYesNo(read(map.exploitAvailable, fields));
+  const fixStatus = pkg === undefined ? '' : read(map.packageFixedIn, fields);
   return ids.map((id) => {
     // Keys in this order (the NDJSON output follows it); each vulnerability gets its own copies.
     const vulnerability: Vulnerability = {
@@ -251,9 +252,10 @@ function rowVulnerabilities(
     if (exploit !== undefined) vulnerability.ExploitAvailable = exploit;
     if (pkg !== undefined) vulnerability.VulnerablePackages = [{ ...pkg }];
     // asff-facts §2.7: YES when the package has FixedInVersion and Remediation (both or neither here); NO only
-    // when the export has a fix column that names no version.
+    // when the fix cell says something without a version (`affected`, `will not fix`): a blank cell may just be a
+    // column the export leaves empty.
     if (pkg?.FixedInVersion !== undefined) vulnerability.FixAvailable = 'YES';
-    else if (pkg !== undefined && map.packageFixedIn !== undefined) vulnerability.FixAvailable = 'NO';
+    else if (fixStatus !== '') vulnerability.FixAvailable = 'NO';
     return vulnerability;
   });
 }
