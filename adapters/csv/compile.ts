@@ -1,6 +1,6 @@
 import { ConverterError } from '../../src/errors.js';
 import type { CsvHeader } from './header.js';
-import type { ColumnRef, ColumnRefs, CsvMap, CvssColumns, SeverityScale } from './spec.js';
+import type { ColumnRef, ColumnRefs, CsvMap, CvssColumns, ResolvedWhen, SeverityScale } from './spec.js';
 import { cellValue } from './values.js';
 
 /** Reads one value from a row: trimmed, `''` when blank. */
@@ -49,7 +49,7 @@ export interface CompiledMap {
   readonly firstSeen: Getter | undefined;
   readonly lastSeen: Getter | undefined;
   readonly confidence: Getter | undefined;
-  readonly resolved: { column: Getter; values: ReadonlySet<string> } | undefined;
+  readonly resolved: CompiledCondition | undefined;
   readonly compliance: CompiledCompliance | undefined;
   readonly types: readonly string[] | undefined;
   readonly vendor: string;
@@ -63,9 +63,16 @@ export interface CompiledMap {
 
 /** {@link ContainerColumns} bound to a header. */
 export interface CompiledContainer {
+  readonly when: CompiledCondition | undefined;
   readonly image: Getter | undefined;
   readonly imageId: Getter | undefined;
   readonly name: Getter | undefined;
+}
+
+/** A `{column, values}` condition bound to a header: values lower-cased. */
+export interface CompiledCondition {
+  readonly column: Getter;
+  readonly values: ReadonlySet<string>;
 }
 
 /** {@link ComplianceColumns} bound to a header. */
@@ -111,6 +118,12 @@ export function compileMap(
       const getter = first(`${path}.${key}`, refs);
       return getter === undefined ? [] : [[key, getter] as const];
     });
+  const condition = (path: string, when: ResolvedWhen | undefined): CompiledCondition | undefined => {
+    const column = when === undefined ? undefined : first(`${path}.column`, when.column);
+    return column === undefined
+      ? undefined
+      : { column, values: new Set(when!.values.map((v) => v.trim().toLowerCase())) };
+  };
   const pkg = map.package ?? {};
   const container = map.container;
   const compliance = map.compliance;
@@ -139,6 +152,7 @@ export function compileMap(
       container === undefined
         ? undefined
         : {
+            when: condition('container.when', container.when),
             image: first('container.image', container.image),
             imageId: first('container.imageId', container.imageId),
             name: first('container.name', container.name),
@@ -150,15 +164,7 @@ export function compileMap(
     firstSeen: first('firstSeen', map.firstSeen),
     lastSeen: first('lastSeen', map.lastSeen),
     confidence: first('confidence', map.confidence),
-    resolved:
-      map.resolved === undefined
-        ? undefined
-        : (() => {
-            const column = first('resolved.column', map.resolved.column);
-            return column === undefined
-              ? undefined
-              : { column, values: new Set(map.resolved.values.map((v) => v.trim().toLowerCase())) };
-          })(),
+    resolved: condition('resolved', map.resolved),
     compliance:
       compliance === undefined
         ? undefined

@@ -10,7 +10,7 @@ import type { Finding, FindingSeverity, Issue } from '../../src/adapter.js';
 import { MAX_OWN_PRODUCT_FIELDS, MAX_REFERENCE_URLS } from '../../src/asff/limits.js';
 import { distinct } from '../../src/internal/distinct.js';
 import { labelFromCvss, severity } from '../../src/severity.js';
-import type { CompiledMap, Getter } from './compile.js';
+import type { CompiledCondition, CompiledMap, Getter } from './compile.js';
 import {
   cellValue,
   complianceStatus,
@@ -80,7 +80,6 @@ export function mapRow(map: CompiledMap, fields: readonly string[], scopeHint: s
   const details = read(map.description, fields);
   const sourceUrl = read(map.url, fields);
   const confidence = parseScore(read(map.confidence, fields), 100);
-  const resolvedCell = read(map.resolved?.column, fields).toLowerCase();
 
   const finding: Finding = {
     identity: [map.name, ...identityValues],
@@ -95,7 +94,7 @@ export function mapRow(map: CompiledMap, fields: readonly string[], scopeHint: s
           ? [CVE_TYPE]
           : [...(map.types ?? DEFAULT_TYPES)],
     resources: [rowResource(map, fields, scopeHint)],
-    state: resolvedCell !== '' && map.resolved?.values.has(resolvedCell) === true ? 'resolved' : 'active',
+    state: holds(map.resolved, fields) ? 'resolved' : 'active',
     productFields,
     scopeHint,
   };
@@ -150,6 +149,13 @@ function keepUnmapped(
 
 function read(get: Getter | undefined, fields: readonly string[]): string {
   return get === undefined ? '' : get(fields);
+}
+
+/** True when the condition's column holds one of its values (case-insensitive). */
+function holds(condition: CompiledCondition | undefined, fields: readonly string[]): boolean {
+  if (condition === undefined) return false;
+  const cell = condition.column(fields);
+  return cell !== '' && condition.values.has(cell.toLowerCase());
 }
 
 /** The distinct values `extract` finds in the cells `getters` read, in order of appearance. */
@@ -287,15 +293,15 @@ function rowResource(map: CompiledMap, fields: readonly string[], scopeHint: str
     if (value !== '') other[key] = value;
   }
   const hasOther = Object.keys(other).length > 0;
-  const image = map.container === undefined ? undefined : containerDetails(map.container, fields);
-  if (image !== undefined) {
+  const host = read(map.resourceId, fields);
+  const container = map.container === undefined ? undefined : containerDetails(map.container, fields);
+  if (container !== undefined) {
     return {
       Type: 'Container',
-      Id: image.ImageName ?? image.ImageId!,
-      Details: hasOther ? { Container: image, Other: other } : { Container: image },
+      Id: container.ImageName ?? container.ImageId ?? (host === '' ? scopeHint : host),
+      Details: hasOther ? { Container: container, Other: other } : { Container: container },
     };
   }
-  const host = read(map.resourceId, fields);
   const port = parsePort(read(map.port, fields));
   const id = host === '' ? scopeHint : port !== undefined ? `${host}:${port}` : host;
   return {
@@ -305,14 +311,14 @@ function rowResource(map: CompiledMap, fields: readonly string[], scopeHint: str
   };
 }
 
-/** `Details.Container` of a row naming an image (by reference or id), else `undefined`. */
+/** `Details.Container` of a row naming an image (by reference or id) or a container kind, else `undefined`. */
 function containerDetails(
   container: NonNullable<CompiledMap['container']>,
   fields: readonly string[],
 ): ContainerDetails | undefined {
   const imageName = read(container.image, fields);
   const imageId = read(container.imageId, fields);
-  if (imageName === '' && imageId === '') return undefined;
+  if (imageName === '' && imageId === '' && !holds(container.when, fields)) return undefined;
   const name = read(container.name, fields);
   const details: ContainerDetails = {};
   if (name !== '') details.Name = name;

@@ -39,11 +39,14 @@ export interface PackageColumns {
 }
 
 /**
- * Columns of a container image (ASFF `Container`). A row whose `image` or `imageId` cell holds something gets a
- * `Container` resource named after the image (`Details.Container`: `ImageName`, `ImageId`, `Name`); other rows keep
- * the ordinary resource (a host, …).
+ * Columns of a container (ASFF `Container`). A row whose `image` or `imageId` cell holds something, or whose `when`
+ * column holds one of its values (a Kubernetes workload kind), gets a `Container` resource (`Details.Container`:
+ * `ImageName`, `ImageId`, `Name`), named after the image, else after the row's `resourceId`; other rows keep the
+ * ordinary resource (a host, …).
  */
 export interface ContainerColumns {
+  /** Rows that are containers without naming an image, e.g. `{"column": "Resource Type", "values": ["Pod"]}`. */
+  readonly when?: ResolvedWhen;
   /** The image reference, e.g. `registry/repository:tag` (a template can build it from several columns). */
   readonly image?: ColumnRefs;
   /** The image id or digest (`sha256:…`). */
@@ -162,7 +165,7 @@ const CVSS_KEYS = [
   'version',
 ] as const;
 const PACKAGE_KEYS = ['name', 'version', 'fixedIn', 'path', 'manager'] as const;
-const CONTAINER_KEYS = ['image', 'imageId', 'name'] as const;
+const CONTAINER_KEYS = ['image', 'imageId', 'name', 'when'] as const;
 const COMPLIANCE_KEYS = ['whenBlank', 'status', 'types'] as const;
 const OTHER_KEYS = [
   'name',
@@ -240,6 +243,14 @@ export function parseCsvMap(value: unknown, where = ''): CsvMap {
   const text = (path: string, item: unknown): void => {
     if (typeof item !== 'string' || item.trim() === '') fail(path, 'must be a non-empty string');
   };
+  const rowCondition = (path: string, condition: unknown): void => {
+    if (!isJsonObject(condition)) return fail(path, 'must be {"column": …, "values": […]}');
+    known(`${path}.`, condition, ['column', 'values']);
+    refs(`${path}.column`, condition.column);
+    if (!Array.isArray(condition.values) || condition.values.length === 0)
+      fail(`${path}.values`, 'must be a non-empty list');
+    for (const [i, entry] of (condition.values as unknown[]).entries()) text(`${path}.values[${i}]`, entry);
+  };
 
   if (!isJsonObject(value)) return fail('', 'must be a JSON object');
   const map = value as Record<string, unknown>;
@@ -278,8 +289,10 @@ export function parseCsvMap(value: unknown, where = ''): CsvMap {
     if (!isJsonObject(map.container))
       fail('container', `must be an object with ${CONTAINER_KEYS.join(', ')}`);
     known('container.', map.container as Record<string, unknown>, CONTAINER_KEYS);
-    for (const [key, entry] of Object.entries(map.container as Record<string, unknown>))
-      refs(`container.${key}`, entry);
+    for (const [key, entry] of Object.entries(map.container as Record<string, unknown>)) {
+      if (key === 'when') rowCondition('container.when', entry);
+      else refs(`container.${key}`, entry);
+    }
   }
   if (map.compliance !== undefined) {
     const compliance = map.compliance;
@@ -295,15 +308,7 @@ export function parseCsvMap(value: unknown, where = ''): CsvMap {
         text(`compliance.types[${i}]`, entry);
     }
   }
-  if (map.resolved !== undefined) {
-    const resolved = map.resolved;
-    if (!isJsonObject(resolved)) return fail('resolved', 'must be {"column": …, "values": […]}');
-    known('resolved.', resolved, ['column', 'values']);
-    refs('resolved.column', resolved.column);
-    if (!Array.isArray(resolved.values) || resolved.values.length === 0)
-      fail('resolved.values', 'must be a non-empty list');
-    for (const [i, entry] of (resolved.values as unknown[]).entries()) text(`resolved.values[${i}]`, entry);
-  }
+  if (map.resolved !== undefined) rowCondition('resolved', map.resolved);
   if (map.types !== undefined) {
     if (!Array.isArray(map.types) || map.types.length === 0)
       fail('types', 'must be a non-empty list of strings');

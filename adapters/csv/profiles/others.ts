@@ -212,6 +212,14 @@ export const WIZ: CsvProfile = {
     description: 'Description',
     severity: 'Severity',
     severityScale: 'label',
+    // Kubernetes workloads are containers (issue 19): kind and namespace stay in Details.Other.
+    container: {
+      name: 'Resource Name',
+      when: {
+        column: 'Resource Type',
+        values: ['Pod', 'Deployment', 'DaemonSet', 'StatefulSet', 'ReplicaSet', 'Job', 'CronJob'],
+      },
+    },
     resourceId: ['Resource external ID', 'Resource Name', 'Resource vertex ID'],
     remediation: 'Remediation Recommendation',
     url: 'Wiz URL',

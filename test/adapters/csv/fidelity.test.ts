@@ -244,3 +244,22 @@ describe('Azure resources', () => {
     expect(findings[0]!.title).toBe('Storage account should use a private link connection (store1)');
   });
 });
+
+describe('Kubernetes workloads', () => {
+  it('Wiz issues on a Deployment or Pod are on a Container named after the workload, with namespace and kind', async () => {
+    const text =
+      'Issue ID,Title,Severity,Status,Resource Type,Resource external ID,Resource Name,Kubernetes Cluster,Kubernetes Namespace\n' +
+      'w-1,Privileged container,HIGH,OPEN,Deployment,k8s/deployment/c1/shop/cart,cart,prod-aks,shop\n' +
+      'w-2,Guest user has high privileges,LOW,OPEN,User,e4c2061d-3134,Jane,,\n';
+    const { findings } = await parse(text);
+    expect(findings[0]!.resources[0]).toEqual({
+      Type: 'Container',
+      Id: 'k8s/deployment/c1/shop/cart',
+      Details: {
+        Container: { Name: 'cart' },
+        Other: { resourceType: 'Deployment', resourceName: 'cart', cluster: 'prod-aks', namespace: 'shop' },
+      },
+    });
+    expect(findings[1]!.resources[0]!.Type).toBe('Other');
+  });
+});
