@@ -244,7 +244,10 @@ export function parseCsvMap(value: unknown, where = ''): CsvMap {
     if (typeof item !== 'string' || item.trim() === '') fail(path, 'must be a non-empty string');
   };
   const rowCondition = (path: string, condition: unknown): void => {
-    if (!isJsonObject(condition)) return fail(path, 'must be {"column": …, "values": […]}');
+    if (!isJsonObject(condition)) {
+      fail(path, 'must be {"column": …, "values": […]}');
+      return;
+    }
     known(`${path}.`, condition, ['column', 'values']);
     refs(`${path}.column`, condition.column);
     if (!Array.isArray(condition.values) || condition.values.length === 0)
