@@ -48,6 +48,8 @@ interface Pending {
   capped: boolean;
   /** The evidence of every merged row (a check failing for several causes), and the description after it. */
   evidence: string[];
+  /** A merged row brought evidence the description does not show yet. */
+  evidenceGrew: boolean;
   details: string;
 }
 
@@ -114,8 +116,14 @@ async function* parseCsv(input: AsyncIterable<Uint8Array>, ctx: AdapterContext):
         ctx.onIssue({ ...rowIssue, line: record.line, recordIndex: record.index });
       if (pending !== undefined && sameIdentity(pending.finding, result.finding)) {
         mergeInto(pending, result.finding, record, map, header, ctx);
-        if (result.evidence !== '' && pending.evidence.length < MAX_MERGED_EVIDENCE)
+        if (
+          result.evidence !== '' &&
+          pending.evidence.length < MAX_MERGED_EVIDENCE &&
+          !pending.evidence.includes(result.evidence)
+        ) {
           pending.evidence.push(result.evidence);
+          pending.evidenceGrew = true;
+        }
         continue;
       }
       if (pending !== undefined) yield finish(pending);
@@ -124,7 +132,8 @@ async function* parseCsv(input: AsyncIterable<Uint8Array>, ctx: AdapterContext):
         fields: record.fields,
         line: record.line,
         capped: false,
-        evidence: [result.evidence],
+        evidence: result.evidence === '' ? [] : [result.evidence],
+        evidenceGrew: false,
         details: result.details,
       };
     }
@@ -256,8 +265,7 @@ function mergeInto(
 /** Final touches once no more rows will merge: CVE type, and every id when there are more than ASFF keeps. */
 function finish(pending: Pending): Finding {
   const finding = pending.finding;
-  if (pending.evidence.length > 1)
-    finding.description = composeDescription(pending.evidence, pending.details);
+  if (pending.evidenceGrew) finding.description = composeDescription(pending.evidence, pending.details);
   const vulnerabilities = finding.vulnerabilities ?? [];
   if (vulnerabilities.length > 0) finding.types = [CVE_TYPE];
   if (vulnerabilities.length > MAX_VULNERABILITIES || pending.capped) {

@@ -85,7 +85,7 @@ export function mapRow(map: CompiledMap, fields: readonly string[], scopeHint: s
     identity: [map.name, ...identityValues],
     ruleId: ruleValue !== '' ? `${map.ruleIdPrefix}${ruleValue}` : title,
     title,
-    description: composeDescription([evidence], details),
+    description: evidence === '' ? details : details === '' ? evidence : `${evidence}\n\n${details}`,
     severity: sev,
     types:
       compliance !== undefined
