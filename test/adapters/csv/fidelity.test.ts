@@ -137,6 +137,19 @@ describe('compliance rows', () => {
   });
 });
 
+describe('merged evidence', () => {
+  it('a repeated row brings its evidence even when the first row had none, and the same evidence once', async () => {
+    const lines = PRISMA_HOST.split('\n');
+    const bare = lines[1]!.replace(/"File ownership[^"]*"/, '');
+    const { findings } = await parse([lines[0], bare, lines[1], lines[1], ''].join('\n'));
+    expect(findings).toHaveLength(1);
+    expect(findings[0]!.description).toBe(
+      'File ownership is wrong, expected: 0:root, actual 0:ssh_keys. Full path: /etc/ssh/ssh_host_ecdsa_key\n\n' +
+        '(CIS_Linux_2.0.0 - 5.2.2) Ensure permissions on SSH private host key files are configured',
+    );
+  });
+});
+
 describe('Tenable VM export with its own column selection', () => {
   const COLUMNS = [
     'asset.name',
