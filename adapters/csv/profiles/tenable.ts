@@ -148,13 +148,8 @@ export const TENABLE_VM: CsvProfile = {
   },
 };
 
-/**
- * Columns that name the asset in a Tenable VM findings export, most stable first: one of them is a key column, and
- * the first with a value identifies the asset (exports with their own column selection may lack `asset.id`).
- */
-const ASSET_COLUMNS = [
-  'asset.id',
-  'asset.uuid',
+/** The asset columns a person reads, most telling first: the resource Id (`asset.id` only when none of them). */
+const ASSET_NAMES = [
   'asset.display_fqdn',
   'asset.host_name',
   'asset.name',
@@ -162,6 +157,12 @@ const ASSET_COLUMNS = [
   'asset.ipv4_addresses',
   'asset.display_ipv6_address',
 ];
+
+/**
+ * Columns that name the asset in a Tenable VM findings export, most stable first: one of them is a key column, and
+ * the first with a value identifies the asset (exports with their own column selection may lack `asset.id`).
+ */
+const ASSET_COLUMNS = ['asset.id', 'asset.uuid', ...ASSET_NAMES];
 
 /**
  * Tenable Vulnerability Management findings export with dotted column names (`asset.*`, `definition.*`),
@@ -190,16 +191,7 @@ export const TENABLE_VM_FINDINGS: CsvProfile = {
       v2Vector: 'definition.cvss2.base_vector',
     },
     cve: 'definition.cve',
-    resourceId: [
-      'asset.display_fqdn',
-      'asset.host_name',
-      'asset.name',
-      'asset.display_ipv4_address',
-      'asset.ipv4_addresses',
-      'asset.display_ipv6_address',
-      'asset.id',
-      'asset.uuid',
-    ],
+    resourceId: [...ASSET_NAMES, 'asset.id', 'asset.uuid'],
     port: 'port',
     remediation: 'definition.solution',
     references: 'definition.see_also',
