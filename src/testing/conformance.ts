@@ -26,8 +26,8 @@ export const REORDERED_INFIX = '.reordered';
 export interface ConformanceOptions {
   /**
    * Folder of valid inputs. Every file in it is a fixture, except `*.asff.ndjson` (expected outputs), `*.md` and
-   * names starting with `invalid-` or `.`. A fixture with `NAME.asff.ndjson` beside it must convert to exactly that
-   * text (one finding per line, {@link CONFORMANCE_CONTEXT}); `NAME.reordered.EXT` beside `NAME.EXT` holds the same
+   * names starting with `invalid-` or `.`. Each fixture needs `NAME.asff.ndjson` beside it and must convert to exactly
+   * that text (one finding per line, {@link CONFORMANCE_CONTEXT}); `NAME.reordered.EXT` beside `NAME.EXT` holds the same
    * records in another order and must give the same set of Ids. Or a list of fixture paths, where the folder holds
    * other files too.
    */
@@ -101,12 +101,10 @@ export function conformanceCases(adapter: Adapter, options: ConformanceOptions):
         }
       },
     });
-    if (existsSync(expectedPath)) {
-      cases.push({
-        name: `${name}: converts to ${basename(expectedPath)}`,
-        run: async () => matchExpected(toNdjson(await collect(adapter, path, convertOptions)), expectedPath),
-      });
-    }
+    cases.push({
+      name: `${name}: converts to ${basename(expectedPath)}`,
+      run: async () => matchExpected(toNdjson(await collect(adapter, path, convertOptions)), expectedPath),
+    });
     cases.push({
       name: `${name}: the same findings in chunks of ${chunkSizes.join(', ')} bytes`,
       run: async () => {
@@ -212,6 +210,10 @@ function toNdjson(findings: readonly AwsSecurityFinding[]): string {
 }
 
 async function compareWithFile(actual: string, expectedPath: string): Promise<void> {
+  if (!existsSync(expectedPath))
+    fail(
+      `${basename(expectedPath)} is missing: write the expected output there (vitest -u does) and review it`,
+    );
   const expected = await readFile(expectedPath, 'utf8');
   if (actual !== expected) fail(`${basename(expectedPath)}: ${firstDifference(actual, expected)}`);
 }
