@@ -132,9 +132,11 @@ describe('mapVulnerability', () => {
       VendorCreatedAt: '2024-01-26T09:15:07.637Z',
       VendorUpdatedAt: '2024-02-08T10:15:13.563Z',
     });
+    // PrimaryURL (Trivy's advisory page) first, then the references, distinct, 20 in all.
     expect(v?.ReferenceUrls).toHaveLength(20);
-    expect(v?.ReferenceUrls?.[0]).toBe('https://example.com/ref/0');
-    expect(finding.productFields?.ReferencesOmitted).toBe(5);
+    expect(v?.ReferenceUrls?.[0]).toBe('https://avd.aquasec.com/nvd/cve-2024-0727');
+    expect(v?.ReferenceUrls?.[1]).toBe('https://example.com/ref/0');
+    expect(finding.productFields?.ReferencesOmitted).toBe(6);
     expect(v?.RelatedVulnerabilities).toEqual(['GHSA-aaaa-bbbb-cccc', 'ALPINE-1']);
     expect(v?.FixAvailable).toBe('YES');
     expect(v?.EpssScore).toBe(0.0042);
@@ -180,7 +182,8 @@ describe('mapVulnerability', () => {
 
   it('drops a vendor date that is not an ASFF timestamp', () => {
     const finding = mapped(vuln({ DataSource: { Name: 'x' }, PublishedDate: 'yesterday' }));
-    expect(finding.vulnerabilities?.[0]?.Vendor).toEqual({ Name: 'x', VendorSeverity: 'MEDIUM' });
+    // No VendorSeverity for the vendor either: Trivy's own label is not the vendor's word.
+    expect(finding.vulnerabilities?.[0]?.Vendor).toEqual({ Name: 'x' });
   });
 
   // Trivy statuses: https://trivy.dev/latest/docs/configuration/filtering/#by-status — "fixed" means a fix
@@ -347,7 +350,8 @@ describe('mapMisconfiguration', () => {
     const finding = mapMisconfiguration(check(), scope, () => undefined);
     expect(finding).toMatchObject({
       ruleId: 'AVD-AWS-0143',
-      title: 'AVD-AWS-0143: IAM policies should not be granted directly to users.',
+      title:
+        'AVD-AWS-0143: IAM policies should not be granted directly to users. (module.aws_credentials in main.tf:20-22)',
       description:
         'One or more policies are attached directly to a user\n\nGrant policies to groups and roles.\n\nLocation: main.tf:20',
       severity: { label: 'LOW', original: 'LOW' },
