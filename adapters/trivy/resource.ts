@@ -55,10 +55,14 @@ function boundedImageName(name: string): string {
 function imageResource(report: ReportContext, name: string): Resource {
   const ecr = parseEcrImage(name);
   if (ecr === undefined) {
+    const digest = digestOf(name, report.image?.repoDigests);
     return {
       Type: 'Container',
       Id: name,
-      Details: { Container: compact({ ImageName: boundedImageName(name), ImageId: report.image?.imageId }) },
+      Details: {
+        Container: compact({ ImageName: boundedImageName(name), ImageId: report.image?.imageId }),
+        ...(digest === undefined ? {} : { Other: { ImageDigest: digest } }),
+      },
     };
   }
   const repository = `${ecr.registryId}.dkr.ecr`;
@@ -127,17 +131,9 @@ function kubernetesResources(
     Name: kubernetes?.name,
     Target: target === '' ? undefined : target,
   });
-  const image = osResultSubject(result);
   const workload: Resource =
     kubernetes?.kind !== undefined && WORKLOAD_KINDS.has(kubernetes.kind)
-      ? {
-          Type: 'Container',
-          Id: image === undefined ? path : `${path}/${image}`,
-          Details: {
-            ...(image === undefined ? {} : { Container: { ImageName: boundedImageName(image) } }),
-            Other: other,
-          },
-        }
+      ? workloadResource(path, other, kubernetes, result)
       : { Type: 'Other', Id: path, Details: { Other: other } };
   const eks = cluster === undefined ? null : EKS_CLUSTER_ARN.exec(cluster);
   if (eks === null || cluster === undefined) return [workload];
@@ -152,6 +148,68 @@ function kubernetesResources(
       Details: { AwsEksCluster: { Arn: cluster, Name: name } },
     },
   ];
+}
+
+/** `registry/repo:tag` → `registry/repo` (a `:` after the last `/` starts the tag). */
+function repositoryOf(reference: string): string {
+  const at = reference.indexOf('@');
+  const name = at < 0 ? reference : reference.slice(0, at);
+  const colon = name.lastIndexOf(':');
+  return colon > name.lastIndexOf('/') ? name.slice(0, colon) : name;
+}
+
+/** Two references to one repository, one of them perhaps without the registry (`redis` ~ `docker.io/redis`). */
+function sameRepository(a: string, b: string): boolean {
+  const [x, y] = [repositoryOf(a), repositoryOf(b)];
+  return x === y || x.endsWith(`/${y}`) || y.endsWith(`/${x}`);
+}
+
+/** The digest (`sha256:…`) of the `RepoDigests` entry for the image's repository, else of the only entry. */
+function digestOf(name: string, repoDigests: readonly string[] | undefined): string | undefined {
+  if (repoDigests === undefined || repoDigests.length === 0) return undefined;
+  const entry = repoDigests.find((digest) => sameRepository(digest, name)) ?? repoDigests[0];
+  const at = entry?.indexOf('@') ?? -1;
+  return entry !== undefined && at >= 0 ? entry.slice(at + 1) : undefined;
+}
+
+/** Results that list packages of an image (its vulnerabilities belong to that image in the workload). */
+const PACKAGE_CLASSES: ReadonlySet<string> = new Set(['os-pkgs', 'lang-pkgs']);
+
+/**
+ * A Kubernetes workload as a `Container`: the image an OS result names (`<image> (<os>)`), or the workload's only
+ * image from its `Metadata`; tag in the name, `ImageId` and the digest (`Details.Other.ImageDigest`) from the
+ * matching `Metadata` entry. Package findings are per image (Id `<workload>/<image>`), so the same package in
+ * two images of one workload stays two resources; configuration findings are on the workload itself.
+ */
+function workloadResource(
+  path: string,
+  other: Record<string, string>,
+  kubernetes: KubernetesContext,
+  result: ResultContext,
+): Resource {
+  const images = kubernetes.images ?? [];
+  const named = osResultSubject(result);
+  const image =
+    named === undefined
+      ? images.length === 1
+        ? images[0]
+        : undefined
+      : images.find((candidate) => (candidate.repoTags ?? []).some((tag) => sameRepository(tag, named)));
+  const name = named ?? image?.repoTags?.[0];
+  const digest = name === undefined ? undefined : digestOf(name, image?.repoDigests);
+  const perImage = name !== undefined && result.class !== undefined && PACKAGE_CLASSES.has(result.class);
+  const container = compact({
+    ImageName: name === undefined ? undefined : boundedImageName(name),
+    ImageId: image?.imageId,
+  });
+  return {
+    Type: 'Container',
+    Id: perImage ? `${path}/${name}` : path,
+    Details: {
+      ...(Object.keys(container).length > 0 ? { Container: container } : {}),
+      Other: digest === undefined ? other : { ...other, ImageDigest: digest },
+    },
+  };
 }
 
 /** The artifact the report is about: `ArtifactName`, else the input file name, else a fixed word. */

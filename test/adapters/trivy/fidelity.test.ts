@@ -306,3 +306,38 @@ describe('vulnerabilities', () => {
     ]);
   });
 });
+
+describe('trivy k8s workloads with image Metadata', () => {
+  it('each image of a workload is its own Container with tag, image id and digest; config findings stay on the workload', async () => {
+    const { parseAll, bytes } = await import('./helpers.js');
+    const { readFileSync } = await import('node:fs');
+    const text = readFileSync(
+      new URL('../../../fixtures/trivy/k8s-workload-images.json', import.meta.url),
+      'utf8',
+    );
+    const { findings } = await parseAll(bytes(text));
+    const [ledger, envoy, privileged, exporter, service] = findings.map((finding) => finding.resources[0]);
+    expect(ledger).toMatchObject({
+      Type: 'Container',
+      Id: 'staging/payments/Deployment/ledger/registry.example.org/payments/ledger:4.2.0',
+      Details: {
+        Container: {
+          ImageName: 'registry.example.org/payments/ledger:4.2.0',
+          ImageId: `sha256:aaaa${'0'.repeat(59)}1`,
+        },
+        Other: {
+          Namespace: 'payments',
+          Kind: 'Deployment',
+          Name: 'ledger',
+          ImageDigest: `sha256:${'1'.repeat(64)}`,
+        },
+      },
+    });
+    expect(envoy?.Id).toBe('staging/payments/Deployment/ledger/docker.io/envoyproxy/envoy:v1.29.1');
+    expect(envoy?.Details?.Other?.ImageDigest).toBe(`sha256:${'2'.repeat(64)}`);
+    expect(privileged).toMatchObject({ Type: 'Container', Id: 'staging/payments/Deployment/ledger' });
+    // A language result names no image; the workload's only image (Metadata as one object) is the one.
+    expect(exporter?.Details?.Container?.ImageName).toBe('registry.example.org/payments/export:1.0.7');
+    expect(service).toMatchObject({ Type: 'Other', Id: 'staging/payments/Service/ledger' });
+  });
+});

@@ -16,6 +16,7 @@ describe('Trivy fixtures → expected ASFF', () => {
     expect(SCENARIOS).toEqual([
       'k8s-lists.json',
       'k8s-resources.json',
+      'k8s-workload-images.json',
       'same-cve-collisions.json',
       'v1-array.json',
       'v1-null.json',

@@ -22,6 +22,7 @@ const VALID_FIXTURES = [
   ['v2-repository-licenses.json', 4],
   ['k8s-lists.json', 3],
   ['k8s-resources.json', 2],
+  ['k8s-workload-images.json', 5],
   ['same-cve-collisions.json', 5],
 ] as const;
 
