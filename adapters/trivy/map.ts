@@ -147,9 +147,16 @@ function remediationFor(
   if (fixed === undefined) {
     return `No fixed version of ${packageLabel} is available yet (Trivy status: ${status ?? 'unknown'}).`;
   }
-  // Trivy lists one fixed version per supported branch, e.g. "11.0.14, 10.1.49, 9.0.112".
-  const target = fixed.includes(',') ? `one of ${fixed}` : `${fixed} or later`;
-  return `Upgrade ${packageLabel} from${installedText || ' the installed version'} to ${target}.`;
+  return `Upgrade ${packageLabel} from${installedText || ' the installed version'} to ${upgradeTarget(fixed)}.`;
+}
+
+/**
+ * What to upgrade to, as advice: `1.2.4 or later`; `one of 11.0.14, 10.1.49` when Trivy lists one fixed version
+ * per supported branch; `a version >=4.17.11` when (old Trivy) the fixed version is a range.
+ */
+function upgradeTarget(fixed: string): string {
+  if (fixed.includes(',')) return `one of ${fixed}`;
+  return /^[<>=~^]/.test(fixed) ? `a version ${fixed}` : `${fixed} or later`;
 }
 
 /** Maps one Trivy vulnerability; `undefined` (after an issue) when it has no VulnerabilityID. */
@@ -209,7 +216,7 @@ export function mapVulnerability(
     PackageManager: scope.result.type,
     FilePath: pkgPath,
     FixedInVersion: fixed,
-    Remediation: fixed === undefined ? undefined : `Upgrade ${packageLabel} to ${fixed}`,
+    Remediation: fixed === undefined ? undefined : `Upgrade ${packageLabel} to ${upgradeTarget(fixed)}`,
     SourceLayerHash: str(layer?.Digest) ?? str(layer?.DiffID),
   });
   const cvss = cvssList(vulnerability);

@@ -286,6 +286,46 @@ describe('vulnerabilities', () => {
     });
   });
 
+  it('remediation is advice for ranges (old Trivy) and per-branch fixes, not a version pasted into a sentence', () => {
+    const v1: RecordScope = {
+      report: { fallbackName: 'trivy.json' },
+      result: { target: 'node-app/package-lock.json', type: 'npm' },
+    };
+    const range = must(
+      mapVulnerability(
+        {
+          VulnerabilityID: 'CVE-2018-16487',
+          PkgName: 'lodash',
+          InstalledVersion: '4.17.4',
+          FixedVersion: '>=4.17.11',
+        },
+        v1,
+        () => undefined,
+      ),
+    );
+    expect(range.remediation?.Recommendation?.Text).toBe(
+      'Upgrade lodash from 4.17.4 to a version >=4.17.11.',
+    );
+    expect(range.vulnerabilities?.[0]?.VulnerablePackages?.[0]?.Remediation).toBe(
+      'Upgrade lodash to a version >=4.17.11',
+    );
+    const branches = must(
+      mapVulnerability(
+        {
+          VulnerabilityID: 'CVE-2024-24790',
+          PkgName: 'stdlib',
+          InstalledVersion: 'v1.22.3',
+          FixedVersion: '1.21.11, 1.22.4',
+        },
+        v1,
+        () => undefined,
+      ),
+    );
+    expect(branches.vulnerabilities?.[0]?.VulnerablePackages?.[0]?.Remediation).toBe(
+      'Upgrade stdlib to one of 1.21.11, 1.22.4',
+    );
+  });
+
   it('reference URLs are the advisories: PrimaryURL first, then References', () => {
     const finding = must(
       mapVulnerability(

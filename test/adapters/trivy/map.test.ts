@@ -99,7 +99,7 @@ describe('mapVulnerability', () => {
         PackageManager: 'alpine',
         FilePath: 'usr/lib/libcrypto.so.3',
         FixedInVersion: '3.1.4-r5',
-        Remediation: 'Upgrade libcrypto3 to 3.1.4-r5',
+        Remediation: 'Upgrade libcrypto3 to 3.1.4-r5 or later',
         SourceLayerHash: 'sha256:layer',
       },
     ]);
