@@ -22,10 +22,12 @@ describe('Trivy fixtures → expected ASFF', () => {
       'v1-null.json',
       'v2-ecr-metadata-last.json',
       'v2-fs-misconfig-secrets.json',
+      'v2-image-unnamed.json',
       'v2-image.json',
       'v2-no-results.json',
       'v2-repository-licenses.json',
       'v2-sorted-keys.json',
+      'v2-vm.json',
     ]);
   });
 

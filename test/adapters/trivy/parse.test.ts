@@ -23,6 +23,8 @@ const VALID_FIXTURES = [
   ['k8s-lists.json', 3],
   ['k8s-resources.json', 2],
   ['k8s-workload-images.json', 5],
+  ['v2-vm.json', 2],
+  ['v2-image-unnamed.json', 1],
   ['same-cve-collisions.json', 5],
 ] as const;
 
