@@ -270,11 +270,16 @@ function fileOfResult(result: ResultContext): string | undefined {
   return isFile ? target : undefined;
 }
 
-/** A file of a scanned directory or repository: `Other`, Id = the path as Trivy reports it. */
+/**
+ * A file of a scanned directory or repository: `Other`, Id = the path as Trivy reports it (relative to the
+ * scanned directory). When the artifact is that file itself (`trivy fs lib/catalina.jar` reports PkgPath
+ * `catalina.jar`), the artifact's path.
+ */
 function fileResource(report: ReportContext, result: ResultContext, path: string): Resource {
+  const artifact = report.artifactName;
   return {
     Type: 'Other',
-    Id: path,
+    Id: artifact !== undefined && artifact.endsWith(`/${path}`) ? artifact : path,
     Details: {
       Other: stringEntries({
         ArtifactName: report.artifactName,

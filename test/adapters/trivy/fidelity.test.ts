@@ -227,6 +227,23 @@ describe('vulnerabilities', () => {
       ),
     );
     expect(jar.resources[0]).toMatchObject({ Type: 'Other', Id: 'lib/catalina.jar' });
+    // `trivy fs lib/catalina.jar` (defectdojo__cvssv4_severity_source.json): PkgPath is the file's base name.
+    const single = must(
+      mapVulnerability(
+        {
+          VulnerabilityID: 'CVE-2025-66614',
+          PkgName: 'tomcat-catalina',
+          PkgPath: 'catalina.jar',
+          InstalledVersion: '9.0.109',
+        },
+        {
+          report: { artifactName: 'lib/catalina.jar', artifactType: 'filesystem' },
+          result: { target: 'Java', class: 'lang-pkgs' },
+        },
+        () => undefined,
+      ),
+    );
+    expect(single.resources[0]).toMatchObject({ Type: 'Other', Id: 'lib/catalina.jar' });
   });
 
   it('a Kubernetes workload vulnerability is a Container that names its image', () => {
