@@ -159,6 +159,19 @@ function upgradeTarget(fixed: string): string {
   return /^[<>=~^]/.test(fixed) ? `a version ${fixed}` : `${fixed} or later`;
 }
 
+/** `libssl3 3.0.11-1 is installed at usr/lib/x.so; fixed in 3.0.13-1.` — what Trivy found, in one line. */
+function evidenceOf(
+  packageLabel: string,
+  installedText: string,
+  pkgPath: string | undefined,
+  fixed: string | undefined,
+  status: string | undefined,
+): string {
+  const where = pkgPath === undefined ? '' : ` at ${pkgPath}`;
+  const fix = fixed === undefined ? `no fixed version (status: ${status ?? 'unknown'})` : `fixed in ${fixed}`;
+  return `${packageLabel}${installedText} is installed${where}; ${fix}.`;
+}
+
 /** Maps one Trivy vulnerability; `undefined` (after an issue) when it has no VulnerabilityID. */
 export function mapVulnerability(
   vulnerability: JsonObject,
@@ -248,8 +261,10 @@ export function mapVulnerability(
     identity: [...scopeIdentity('vulnerability', scope), packageIdentity, installed, pkgPath, id],
     ruleId: id,
     title: `${id} in ${packageLabel}${installedText}${trivyTitle === undefined ? '' : `: ${trivyTitle}`}`,
-    description:
-      str(vulnerability.Description) ?? trivyTitle ?? `${id} affects ${packageLabel}${installedText}.`,
+    // The evidence first (what is installed where, and the fix), then the advisory's text.
+    description: `${evidenceOf(packageLabel, installedText, pkgPath, fixed, status)}\n\n${
+      str(vulnerability.Description) ?? trivyTitle ?? `${id} affects ${packageLabel}${installedText}.`
+    }`,
     severity,
     types: [TRIVY_TYPES.vulnerability],
     resources: resourcesOf(scope, pkgPath),

@@ -343,6 +343,39 @@ describe('vulnerabilities', () => {
     );
   });
 
+  it('the description leads with the evidence: what is installed where, and the fix', () => {
+    const finding = must(
+      mapVulnerability(
+        {
+          VulnerabilityID: 'CVE-2022-22965',
+          PkgName: 'org.springframework:spring-beans',
+          PkgPath: 'usr/local/tomcat/webapps/helloworld.war/WEB-INF/lib/spring-beans-5.3.15.jar',
+          InstalledVersion: '5.3.15',
+          FixedVersion: '5.3.18',
+          Description:
+            'A Spring MVC or Spring WebFlux application running on JDK 9+ may be vulnerable to RCE.',
+        },
+        debianImage,
+        () => undefined,
+      ),
+    );
+    expect(finding.description).toBe(
+      'org.springframework:spring-beans 5.3.15 is installed at ' +
+        'usr/local/tomcat/webapps/helloworld.war/WEB-INF/lib/spring-beans-5.3.15.jar; fixed in 5.3.18.\n\n' +
+        'A Spring MVC or Spring WebFlux application running on JDK 9+ may be vulnerable to RCE.',
+    );
+    const unfixed = must(
+      mapVulnerability(
+        { VulnerabilityID: 'CVE-2011-3374', PkgName: 'apt', InstalledVersion: '2.6.1', Status: 'affected' },
+        debianImage,
+        () => undefined,
+      ),
+    );
+    expect(unfixed.description.split('\n\n')[0]).toBe(
+      'apt 2.6.1 is installed; no fixed version (status: affected).',
+    );
+  });
+
   it('reference URLs are the advisories: PrimaryURL first, then References', () => {
     const finding = must(
       mapVulnerability(

@@ -80,7 +80,10 @@ describe('mapVulnerability', () => {
     expect(finding.types).toEqual(['Software and Configuration Checks/Vulnerabilities/CVE']);
     expect(finding.ruleId).toBe('CVE-2024-0727');
     expect(finding.title).toBe('CVE-2024-0727 in libcrypto3 3.1.4-r2: openssl: denial of service');
-    expect(finding.description).toBe('Processing a malicious PKCS12 file may crash OpenSSL.');
+    expect(finding.description).toBe(
+      'libcrypto3 3.1.4-r2 is installed at usr/lib/libcrypto.so.3; fixed in 3.1.4-r5.\n\n' +
+        'Processing a malicious PKCS12 file may crash OpenSSL.',
+    );
     expect(finding.severity).toEqual({ label: 'MEDIUM', original: 'MEDIUM' });
     expect(finding.sourceUrl).toBe('https://avd.aquasec.com/nvd/cve-2024-0727');
     expect(finding.remediation).toEqual({
