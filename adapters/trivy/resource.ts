@@ -279,7 +279,7 @@ function fileResource(report: ReportContext, result: ResultContext, path: string
   const artifact = report.artifactName;
   return {
     Type: 'Other',
-    Id: artifact !== undefined && artifact.endsWith(`/${path}`) ? artifact : path,
+    Id: artifact?.endsWith(`/${path}`) ? artifact : path,
     Details: {
       Other: stringEntries({
         ArtifactName: report.artifactName,
