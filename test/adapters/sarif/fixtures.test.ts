@@ -11,9 +11,9 @@ describe('fixtures/sarif scenarios', () => {
   it('multi-run: each run keeps its own tool and rules', async () => {
     const { findings, issues } = await parseFixture('multi-run.sarif');
     expect(findings.map((f) => [f.ruleId, f.title, f.severity.label])).toEqual([
-      ['eslint/no-eval', 'Disallow the use of eval()', 'HIGH'],
-      ['eslint/no-eval', 'Disallow the use of eval()', 'HIGH'],
-      ['semgrep/no-eval', 'Avoid eval', 'MEDIUM'],
+      ['eslint/no-eval', 'Disallow the use of eval() at src/app.js:12', 'HIGH'],
+      ['eslint/no-eval', 'Disallow the use of eval() at src/util.js:3', 'HIGH'],
+      ['semgrep/no-eval', 'Avoid eval at src/app.js:12', 'MEDIUM'],
     ]);
     // Same rule id and place in two tools: two findings, two identities.
     expect(findings[0]!.identity).not.toEqual(findings[2]!.identity);
@@ -37,8 +37,8 @@ describe('fixtures/sarif scenarios', () => {
   it('results-before-tool: Semgrep key order, converted with the rules that follow', async () => {
     const { findings, tempFilesLeft } = await parseFixture('results-before-tool.sarif');
     expect(findings.map((f) => [f.title, f.severity.original, f.productFields?.Cwes])).toEqual([
-      ['SQL injection through raw()', 'security-severity:8.1', 'CWE-89'],
-      ['Hard-coded secret key', 'defaultConfiguration.level:warning', 'CWE-798'],
+      ['SQL injection through raw() at app/views.py:21', 'security-severity:8.1', 'CWE-89'],
+      ['Hard-coded secret key at app/models.py:7', 'defaultConfiguration.level:warning', 'CWE-798'],
     ]);
     expect(findings[0]!.identity).toEqual([
       'sarif/fp',
@@ -66,11 +66,15 @@ describe('fixtures/sarif scenarios', () => {
   it('extensions-toolcomponent: rules found in extensions by index, name and guid; hierarchical id; missing rule', async () => {
     const { findings, issues } = await parseFixture('extensions-toolcomponent.sarif');
     expect(findings.map((f) => [f.ruleId, f.title, f.productFields?.ToolVersion])).toEqual([
-      ['CodeQL/js/sql-injection', 'Database query built from user-controlled sources', '0.8.0'],
-      ['CodeQL/js/path-injection', 'Uncontrolled data used in path expression', '0.8.0'],
-      ['CodeQL/acme/weak-hash', 'Weak hash algorithm', '2.17.0'],
-      ['CodeQL/acme/weak-hash/md5', 'Weak hash algorithm', '2.17.0'],
-      ['CodeQL/js/unknown-query', 'A rule no component defines.', '2.17.0'],
+      [
+        'CodeQL/js/sql-injection',
+        'Database query built from user-controlled sources at server/db.js:30',
+        '0.8.0',
+      ],
+      ['CodeQL/js/path-injection', 'Uncontrolled data used in path expression at server/files.js:8', '0.8.0'],
+      ['CodeQL/acme/weak-hash', 'Weak hash algorithm at server/auth.js:51', '2.17.0'],
+      ['CodeQL/acme/weak-hash/md5', 'Weak hash algorithm at server/auth.js:60', '2.17.0'],
+      ['CodeQL/js/unknown-query', 'A rule no component defines at server/auth.js:70', '2.17.0'],
     ]);
     expect(issues.map((i) => [i.code, i.recordIndex])).toEqual([['missing-rule', 4]]);
   });
@@ -83,7 +87,8 @@ describe('fixtures/sarif scenarios', () => {
       'Literal {braces} around x; missing {3} stays.',
       'Text with argument session and a related value.',
       'Only **markdown** here, see docs (https://spotbugs.readthedocs.io/).',
-      'Possible null pointer dereference',
+      // No message and no rule description: the title is all there is.
+      'Possible null pointer dereference at src/main/java/Missing.java:3',
     ]);
     expect(issues.map((i) => [i.code, i.recordIndex])).toEqual([['missing-message-string', 5]]);
   });
@@ -218,7 +223,8 @@ describe('fixtures/sarif scenarios', () => {
     const { findings } = await parseFixture('severity-hints.sarif');
     expect(findings.map((f) => [f.severity.label, f.severity.original, f.confidence])).toEqual([
       ['HIGH', 'issue_severity:HIGH', 80],
-      ['CRITICAL', 'ruleId:CRITICAL', undefined],
+      // The old Trivy template writes the word twice: `Severity: CRITICAL` in the help wins over `[CRITICAL]`.
+      ['CRITICAL', 'Severity:CRITICAL', undefined],
       ['MEDIUM', 'cvssv3_baseScore:6.1', undefined],
       ['MEDIUM', 'severity:medium', undefined],
     ]);
@@ -231,6 +237,7 @@ describe('fixtures/sarif scenarios', () => {
         Name: 'log4j-core',
         Version: '2.14.1',
         FixedInVersion: '2.15.0',
+        FilePath: 'Dockerfile',
         Remediation: 'Upgrade log4j-core to 2.15.0 or later.',
       },
     ]);
@@ -242,28 +249,32 @@ describe('fixtures/sarif scenarios', () => {
       [
         'Software and Configuration Checks/Vulnerabilities/CVE',
         ['CVE-2019-1549'],
-        'openssl: information disclosure in fork() (libcrypto1.1 1.1.1c-r0)',
+        'CVE-2019-1549 in libcrypto1.1@1.1.1c-r0: openssl: information disclosure in fork()',
       ],
       [
         'Software and Configuration Checks/Vulnerabilities/CVE',
         ['CVE-2019-1549'],
-        'openssl: information disclosure in fork() (libssl1.1 1.1.1c-r0)',
+        'CVE-2019-1549 in libssl1.1@1.1.1c-r0: openssl: information disclosure in fork()',
       ],
       [
         'Software and Configuration Checks/Vulnerabilities/CVE',
         ['CVE-2022-1471'],
-        'High severity - Arbitrary Code Execution vulnerability in org.yaml:snakeyaml',
+        'CVE-2022-1471 in org.yaml:snakeyaml@1.33: Arbitrary Code Execution',
       ],
-      ['Software and Configuration Checks/Vulnerabilities/CVE', ['CVE-2021-23337'], 'Prototype pollution'],
+      [
+        'Software and Configuration Checks/Vulnerabilities/CVE',
+        ['CVE-2021-23337'],
+        'CVE-2021-23337 in package-lock.json: Prototype pollution',
+      ],
       [
         'Software and Configuration Checks/Vulnerabilities/CVE',
         ['CVE-2020-0001'],
-        "Image user should not be 'root'",
+        "CVE-2020-0001 in Dockerfile: Image user should not be 'root'",
       ],
       [
         'Software and Configuration Checks/Vulnerabilities/CVE',
         ['CVE-2019-5736'],
-        "Image user should not be 'root'",
+        "CVE-2019-5736 in Dockerfile.dev: Image user should not be 'root'",
       ],
     ]);
     // The Trivy classic: one CVE, two packages, same image → two distinct Ids.
@@ -287,7 +298,7 @@ describe('fixtures/sarif scenarios', () => {
       'Software and Configuration Checks',
     ]);
     expect(findings[3]!.description).toBe(
-      'Response written with user data; debug key [REDACTED-AWS-KEY-ID] leaked in a comment.',
+      'Response written with user data; debug key [REDACTED-AWS-KEY-ID] leaked in a comment.\n\nres.send(req.query.q) // [REDACTED-AWS-KEY-ID]',
     );
     expect(findings[3]!.resources[0]!.Details?.Other?.Snippet).toBe(
       'res.send(req.query.q) // [REDACTED-AWS-KEY-ID]',
