@@ -126,7 +126,8 @@ export function isToolHomepage(url: string, run: RunContext): boolean {
   const information = run.tool.driver.informationUri;
   if (information !== undefined && normal(information) === normal(url)) return true;
   return (
-    /^https?:\/\/[^/]+\/?$/i.test(url) || /^https?:\/\/(?:www\.)?github\.com\/[^/]+\/[^/]+\/?$/i.test(url)
+    /^https?:\/\/[^/]+\/?$/i.test(url) ||
+    /^https?:\/\/(?:www\.)?github\.com\/(?!advisories\/)[^/]+\/[^/]+\/?$/i.test(url)
   );
 }
 

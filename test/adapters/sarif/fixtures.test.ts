@@ -281,6 +281,119 @@ describe('fixtures/sarif scenarios', () => {
     expect(findings[0]!.identity).not.toEqual(findings[1]!.identity);
   });
 
+  it('dependency-scanners: Grype, Anchore, Snyk and dependency-check give severity word, package@version, advice and advisories', async () => {
+    const { findings } = await parseFixture('dependency-scanners.sarif');
+    expect(findings.map((f) => [f.title, f.severity.original, f.severity.label])).toEqual([
+      [
+        'CVE-2022-42889 in commons-text@1.9: Variable interpolation in Apache Commons Text can run arbitrary code',
+        'Severity:critical',
+        'CRITICAL',
+      ],
+      ['CVE-2022-0001 in zlib1g@1.2.11', 'Severity:Negligible', 'INFORMATIONAL'],
+      ['CVE-2021-23337 in lodash@4.17.15: Command Injection', 'shortDescription:Medium', 'MEDIUM'],
+      ['CVE-2020-11023 in jquery@3.4.1', 'cvssv3_baseSeverity:MEDIUM', 'MEDIUM'],
+      [
+        'Regex in its jQuery.htmlPrefilter sometimes may introduce XSS in jquery@3.4.1',
+        'severity:medium',
+        'MEDIUM',
+      ],
+    ]);
+    expect(findings.map((f) => f.vulnerabilities?.[0]?.ReferenceUrls)).toEqual([
+      ['https://github.com/advisories/GHSA-599f-7c49-w659'],
+      ['https://security-tracker.debian.org/tracker/CVE-2022-0001'],
+      ['https://security.snyk.io/vuln/SNYK-JS-LODASH-1040724'],
+      ['https://nvd.nist.gov/vuln/detail/CVE-2020-11023'],
+      undefined,
+    ]);
+    expect(findings.map((f) => f.remediation?.Recommendation?.Text)).toEqual([
+      'Upgrade commons-text to 1.10.0 or later.',
+      'Anchore Container Vulnerability Report knows no fixed version of zlib1g 1.2.11; follow the advisory for mitigations, or replace the package.',
+      'Upgrade lodash to version 4.17.21 or higher.',
+      'dependency-check knows no fixed version of jquery 3.4.1; follow the advisory for mitigations, or replace the package.',
+      'dependency-check knows no fixed version of jquery 3.4.1; follow the advisory for mitigations, or replace the package.',
+    ]);
+    expect(findings[2]!.vulnerabilities![0]!.VulnerablePackages).toEqual([
+      {
+        Name: 'lodash',
+        Version: '4.17.15',
+        FixedInVersion: '4.17.21',
+        PackageManager: 'npm',
+        FilePath: 'package.json',
+        Remediation: 'Upgrade lodash to version 4.17.21 or higher.',
+      },
+    ]);
+    expect(findings[2]!.productFields?.PackageUrl).toBe('pkg:npm/lodash@4.17.15');
+    // dependency-check: the message without the repeated id leads the description.
+    expect(findings[3]!.description.startsWith('Passing HTML with option elements')).toBe(true);
+    expect(findings[4]!.types).toEqual(['Software and Configuration Checks/Vulnerabilities']);
+  });
+
+  it('trivy-image: run.properties after the results name the Container of every finding', async () => {
+    const { findings, issues, tempFilesLeft } = await parseFixture('trivy-image.sarif');
+    expect(issues).toEqual([]);
+    expect(tempFilesLeft).toEqual([]);
+    for (const finding of findings)
+      expect(finding.resources).toEqual([
+        {
+          Type: 'Container',
+          Id: 'registry.example.com/shop/web',
+          Details: {
+            Container: {
+              Name: 'registry.example.com/shop/web',
+              ImageName: 'registry.example.com/shop/web:2.4.1',
+              ImageId: 'sha256:4b1f0b2c3d4e5f60718293a4b5c6d7e84b1f0b2c3d4e5f60718293a4b5c6d7e8',
+            },
+          },
+        },
+      ]);
+    expect(findings.map((f) => f.title)).toEqual([
+      'CVE-2023-0464 in libssl3@3.0.8-r0: openssl: Denial of service by excessive resource usage in verifying X509 policy constraints',
+      'CVE-2023-0464 in libcrypto3@3.0.8-r0: openssl: Denial of service by excessive resource usage in verifying X509 policy constraints',
+    ]);
+    // The image is the resource, not the package's file.
+    expect(findings[0]!.vulnerabilities![0]!.VulnerablePackages![0]!.FilePath).toBeUndefined();
+  });
+
+  it('code-titles: rule at path:line, told apart by message, rule or occurrence; severity words; advice sections', async () => {
+    const { findings } = await parseFixture('code-titles.sarif');
+    expect(findings.map((f) => [f.title, f.severity.original])).toEqual([
+      ['Incomplete string escaping or encoding at src/render.js:14', 'security-severity:7.8'],
+      [
+        "Incomplete string escaping or encoding at src/render.js:14 — This replaces only the first occurrence of '>'",
+        'security-severity:7.8',
+      ],
+      ['Observable timing discrepancy at src/login.js:31', 'security-severity:MEDIUM'],
+      [
+        'Observable timing discrepancy at src/login.js:31 — String comparisons against secrets are not constant time',
+        'security-severity:MEDIUM',
+      ],
+      [
+        'Using CBC with PKCS5Padding is susceptible to padding oracle attacks at src/main/java/org/example/shop/payment/internal/crypto/LegacyCardTokenCipher.java:59',
+        'defaultConfiguration.level:warning',
+      ],
+      ['Storage account logging disabled at storage.tf:7', 'shortDescription:Low'],
+      ['Storage account logging disabled at storage.tf:7 (occurrence 2)', 'shortDescription:Low'],
+      ['Non-initialized variable at src/sum.c:12', 'information:Impact: Medium'],
+      ['S3 Bucket has an ACL defined which allows public READ access at s3.tf:3', 'level:error'],
+    ]);
+    expect(findings.map((f) => f.remediation?.Recommendation)).toEqual([
+      { Text: 'Use a regular expression with the global flag, or a well-tested sanitization library.' },
+      { Text: 'Use a regular expression with the global flag, or a well-tested sanitization library.' },
+      { Text: 'Compare secrets with crypto.timingSafeEqual.' },
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      // Checkov's help only repeats the check and the resource: no advice, but its guideline link.
+      { Url: 'https://docs.example.com/checks/ckv_aws_20' },
+    ]);
+    // The description leads with the evidence: message, then the snippet.
+    expect(findings[2]!.description).toBe(
+      'String comparisons against secrets are not constant time.\n\nif (token !== expected) {',
+    );
+  });
+
   it('secret: secret values never reach a finding; AWS key ids are scrubbed everywhere', async () => {
     const { findings } = await parseFixture('secret.sarif');
     const text = JSON.stringify(findings);
