@@ -464,7 +464,7 @@ export function mapResult(
       advice ??
       `${toolName} knows no fixed version of ${pkg.Name}${pkg.Version === undefined ? '' : ` ${pkg.Version}`}; follow the advisory for mitigations, or replace the package.`;
   } else if (sca === undefined)
-    remediationText = adviceFromHelp(view.helpText, description, ruleWhat(rule, ruleId, message));
+    remediationText = adviceFromHelp(rule, view.helpText, description, ruleWhat(rule, ruleId, message));
   if (remediationText !== undefined) recommendation.Text = clip(remediationText, MAX_PART);
   const recommendationUrl = references[0] ?? helpUrl;
   if (recommendationUrl !== undefined) recommendation.Url = recommendationUrl;

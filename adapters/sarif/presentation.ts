@@ -27,6 +27,8 @@ export function shortText(text: string): string {
   return line.replace(SNYK_SEVERITY_PREFIX, '').replace(/(?<!\.)\.$/, '');
 }
 
+const RULE_WHAT = new WeakMap<RuleInfo, string>();
+
 /** What a finding is about: the rule's short description, else its name when it is prose, else the message. */
 export function ruleWhat(
   rule: RuleInfo | undefined,
@@ -35,10 +37,18 @@ export function ruleWhat(
 ) {
   const prose = (text: string | undefined) =>
     text !== undefined && /\s/.test(text.trim()) ? text : undefined;
+  const own = rule?.shortDescription ?? prose(rule?.name);
+  if (own !== undefined) {
+    // The rule's own text: worked out once per rule.
+    let what = RULE_WHAT.get(rule!);
+    if (what === undefined) {
+      what = shortText(own);
+      RULE_WHAT.set(rule!, what);
+    }
+    return what;
+  }
   const fromMessage = message === undefined ? undefined : firstLine(message) || undefined;
-  return shortText(
-    rule?.shortDescription ?? prose(rule?.name) ?? fromMessage ?? rule?.name ?? ruleId ?? 'SARIF result',
-  );
+  return shortText(fromMessage ?? rule?.name ?? ruleId ?? 'SARIF result');
 }
 
 /** `path:line` of a location (logical name when there is no file), its path cut from the left when long. */
@@ -77,29 +87,51 @@ export function vulnerabilityName(rule: RuleInfo | undefined, advisory: string):
 /** A Markdown heading that introduces advice in rule help (CodeQL `## Recommendation`, Snyk `# Remediation`). */
 const ADVICE_HEADING = /^(?:remediation|recommendations?|how to fix|fix|fixes|solution|mitigations?)$/i;
 
+const flat = (value: string) => plainMarkdown(value).replace(/\s+/g, ' ').trim().toLowerCase();
+
+/** The per-rule part of {@link adviceFromHelp}: the advice section, or the plain help text to compare. */
+interface HelpAdvice {
+  section?: string;
+  text?: string;
+  flatText?: string;
+}
+
+const HELP_ADVICE = new WeakMap<RuleInfo, HelpAdvice>();
+
+function helpAdviceOf(helpText: string, what: string): HelpAdvice {
+  const section = markdownSection(helpText, ADVICE_HEADING);
+  if (section !== undefined) return { section };
+  if (/^\s*#{1,6}\s/m.test(helpText)) return {};
+  // Semgrep appends an advertisement line to every help text.
+  const text = plainMarkdown(
+    helpText.replace(/^.*(?:sg\.run\/pro|Enable cross-file analysis).*$/gm, ''),
+  ).trim();
+  if (text === '') return {};
+  // Checkov's help repeats the check name and the resource (`Ensure …\nResource: aws_s3_bucket.x`): no advice.
+  if (flat(firstLine(text).replace(/^["']+/, '')).startsWith(flat(what))) return {};
+  return { text, flatText: flat(text) };
+}
+
 /**
  * Remediation text of a code finding from its rule help: the advice section when the help has one, else the help
  * itself when it says something the description does not already say. Never a whole help page: a help text with
- * headings but no advice section gives nothing (the rule URL remains).
+ * headings but no advice section gives nothing (the rule URL remains). The rule's part is worked out once per rule.
  */
 export function adviceFromHelp(
+  rule: RuleInfo | undefined,
   helpText: string | undefined,
   description: string,
   what: string,
 ): string | undefined {
   if (helpText === undefined) return undefined;
-  const section = markdownSection(helpText, ADVICE_HEADING);
-  if (section !== undefined) return section;
-  if (/^\s*#{1,6}\s/m.test(helpText)) return undefined;
-  // Semgrep appends an advertisement line to every help text.
-  const text = plainMarkdown(
-    helpText.replace(/^.*(?:sg\.run\/pro|Enable cross-file analysis).*$/gm, ''),
-  ).trim();
-  const flat = (value: string) => plainMarkdown(value).replace(/\s+/g, ' ').trim().toLowerCase();
-  if (text === '' || flat(description).includes(flat(text))) return undefined;
-  // Checkov's help repeats the check name and the resource (`Ensure …\nResource: aws_s3_bucket.x`): no advice.
-  if (flat(firstLine(text).replace(/^["']+/, '')).startsWith(flat(what))) return undefined;
-  return text;
+  let advice = rule === undefined ? undefined : HELP_ADVICE.get(rule);
+  if (advice === undefined) {
+    advice = helpAdviceOf(helpText, what);
+    if (rule !== undefined) HELP_ADVICE.set(rule, advice);
+  }
+  if (advice.section !== undefined) return advice.section;
+  if (advice.text === undefined || flat(description).includes(advice.flatText!)) return undefined;
+  return advice.text;
 }
 
 /** `Guideline: https://…` in a rule help (Checkov 2 writes its documentation link there, with no `helpUri`). */

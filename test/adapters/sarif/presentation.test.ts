@@ -59,12 +59,17 @@ describe('titles', () => {
 
 describe('advice and references', () => {
   it('adviceFromHelp: an advice section, or help that adds to the description, never a page or a repeat', () => {
-    expect(adviceFromHelp('# T\nabout\n## Recommendation\nDo `x`.', 'd', 'T')).toBe('Do x.');
-    expect(adviceFromHelp('# T\nabout\n## Example\ncode', 'd', 'T')).toBeUndefined();
-    expect(adviceFromHelp('Same   text.', 'Message\n\nsame text.', 'Rule')).toBeUndefined();
-    expect(adviceFromHelp('Ensure X\nResource: a.b', 'msg', 'Ensure X')).toBeUndefined();
+    expect(adviceFromHelp(undefined, '# T\nabout\n## Recommendation\nDo `x`.', 'd', 'T')).toBe('Do x.');
+    expect(adviceFromHelp(undefined, '# T\nabout\n## Example\ncode', 'd', 'T')).toBeUndefined();
+    expect(adviceFromHelp(undefined, 'Same   text.', 'Message\n\nsame text.', 'Rule')).toBeUndefined();
+    expect(adviceFromHelp(undefined, 'Ensure X\nResource: a.b', 'msg', 'Ensure X')).toBeUndefined();
     expect(
-      adviceFromHelp('Use Y.\n💎 Enable cross-file analysis and Pro rules for free at sg.run/pro', 'm', 'R'),
+      adviceFromHelp(
+        undefined,
+        'Use Y.\n💎 Enable cross-file analysis and Pro rules for free at sg.run/pro',
+        'm',
+        'R',
+      ),
     ).toBe('Use Y.');
   });
 
