@@ -442,6 +442,7 @@ export function mapResult(
   const evidence: (string | undefined)[] = [leadOf(message, ruleId, toolName)];
   if (pkg !== undefined && (pkg.Version === undefined || !(message ?? '').includes(pkg.Version)))
     evidence.push(packageLine(pkg));
+  if (found?.details !== undefined) evidence.push(...found.details);
   if (!secret && primary?.snippet !== undefined) evidence.push(scrub(primary.snippet));
   const description = secret
     ? descriptionOf([message, 'The secret value is not copied into this finding.'], title)

@@ -17,6 +17,8 @@ export interface ScaPackage {
   purl?: string;
   /** The scanner's own fix advice (Snyk's Remediation section), as plain text. */
   advice?: string;
+  /** What else the tool tells about the package, for the description (Snyk: how it is introduced, Overview). */
+  details?: string[];
 }
 
 /** `Key: value` lines (Trivy, Grype and Anchore write package facts this way in messages and rule help). */
@@ -125,10 +127,14 @@ function fromSnyk(rule: RuleInfo | undefined): ScaPackage | undefined {
   if (fixed !== undefined) pkg.FixedInVersion = fixed;
   if (manager !== undefined) pkg.PackageManager = manager;
   const purl = packageUrl(manager, name, version);
+  const introduced = /^\s*\*\s*(Introduced through:.*)$/m.exec(rule.helpText ?? '')?.[1];
+  const overview = markdownSection(rule.helpText, /^overview$/i);
+  const details = [introduced, overview].filter((text): text is string => text !== undefined);
   return {
     pkg,
     ...(purl !== undefined && { purl }),
     ...(advice !== undefined && { advice: clip(advice, 1024) }),
+    ...(details.length > 0 && { details: details.map((text) => clip(plainMarkdown(text), 1024)) }),
   };
 }
 

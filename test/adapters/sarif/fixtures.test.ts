@@ -323,6 +323,16 @@ describe('fixtures/sarif scenarios', () => {
       },
     ]);
     expect(findings[2]!.productFields?.PackageUrl).toBe('pkg:npm/lodash@4.17.15');
+    // Snyk's dependency path and Overview follow the evidence; its References and the rest of the page do not.
+    expect(findings[2]!.description).toBe(
+      [
+        'This file introduces a vulnerable lodash package with a medium severity vulnerability.',
+        'Vulnerable package: lodash 4.17.15 (npm) at package.json; fixed in 4.17.21',
+        'Introduced through: shop@1.0.0 and lodash@4.17.15',
+        'lodash is a utility library. Affected versions are vulnerable to Command Injection via template.',
+        '(CVE-2021-23337) lodash@4.17.15',
+      ].join('\n\n'),
+    );
     // dependency-check: the message without the repeated id leads the description.
     expect(findings[3]!.description.startsWith('Passing HTML with option elements')).toBe(true);
     expect(findings[4]!.types).toEqual(['Software and Configuration Checks/Vulnerabilities']);
