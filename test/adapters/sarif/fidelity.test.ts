@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../../src/adapter.js';
 import { corpusFile, HAS_CORPUS } from '../../helpers/corpus.js';
-import { fileChunks, parseWith } from './helpers.js';
+import { containerResource, fileChunks, parseWith } from './helpers.js';
 
 /** Issue 19: what a person reads in the console, checked on real scanner output. */
 async function corpus(name: string): Promise<Finding[]> {
@@ -103,17 +103,11 @@ describe.skipIf(!HAS_CORPUS)('SARIF fidelity on the real corpus (issue 19)', () 
     const findings = await corpus('trivy__alpine-310.sarif.golden');
     for (const f of findings)
       expect(f.resources).toEqual([
-        {
-          Type: 'Container',
-          Id: 'testdata/fixtures/images/alpine-310.tar.gz',
-          Details: {
-            Container: {
-              Name: 'testdata/fixtures/images/alpine-310.tar.gz',
-              ImageName: 'ghcr.io/aquasecurity/trivy-test-images:alpine-310',
-              ImageId: 'sha256:961769676411f082461f9ef46626dd7a2d1e2b2a38e6a44364bcbecf51e66dd4',
-            },
-          },
-        },
+        containerResource(
+          'testdata/fixtures/images/alpine-310.tar.gz',
+          'ghcr.io/aquasecurity/trivy-test-images:alpine-310',
+          'sha256:961769676411f082461f9ef46626dd7a2d1e2b2a38e6a44364bcbecf51e66dd4',
+        ),
       ]);
     expect(findings[0]!.title).toBe(
       'CVE-2019-1549 in libcrypto1.1@1.1.1c-r0: openssl: information disclosure in fork()',

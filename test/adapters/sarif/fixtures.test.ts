@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { ConverterError } from '../../../src/errors.js';
 import { convertAll, fixtureNdjson } from '../../helpers/asff.js';
-import { type Parsed, parseWith } from './helpers.js';
+import { containerResource, type Parsed, parseWith } from './helpers.js';
 
 const parseFixture = (name: string, options: Record<string, unknown> = {}): Promise<Parsed> =>
   parseWith(readFileSync(`fixtures/sarif/${name}`), options);
@@ -344,17 +344,11 @@ describe('fixtures/sarif scenarios', () => {
     expect(tempFilesLeft).toEqual([]);
     for (const finding of findings)
       expect(finding.resources).toEqual([
-        {
-          Type: 'Container',
-          Id: 'registry.example.com/shop/web',
-          Details: {
-            Container: {
-              Name: 'registry.example.com/shop/web',
-              ImageName: 'registry.example.com/shop/web:2.4.1',
-              ImageId: 'sha256:4b1f0b2c3d4e5f60718293a4b5c6d7e84b1f0b2c3d4e5f60718293a4b5c6d7e8',
-            },
-          },
-        },
+        containerResource(
+          'registry.example.com/shop/web',
+          'registry.example.com/shop/web:2.4.1',
+          'sha256:4b1f0b2c3d4e5f60718293a4b5c6d7e84b1f0b2c3d4e5f60718293a4b5c6d7e8',
+        ),
       ]);
     expect(findings.map((f) => f.title)).toEqual([
       'CVE-2023-0464 in libssl3@3.0.8-r0: openssl: Denial of service by excessive resource usage in verifying X509 policy constraints',
