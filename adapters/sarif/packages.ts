@@ -78,8 +78,32 @@ const PURL_TYPES: Readonly<Record<string, string>> = {
   golang: 'golang',
 };
 
-/** A package URL (purl spec) for the ecosystems of {@link PURL_TYPES}; maven names are `group:artifact`. */
-export function packageUrl(manager: string | undefined, name: string, version: string | undefined) {
+/** OS package managers, whose package URL needs the distribution (`pkg:deb/ubuntu/bash@…?distro=ubuntu-16.04`). */
+const OS_PURL_TYPES: Readonly<Record<string, string>> = {
+  dpkg: 'deb',
+  deb: 'deb',
+  rpm: 'rpm',
+  apk: 'apk',
+  apkg: 'apk',
+};
+
+/**
+ * A package URL (purl spec) for the ecosystems of {@link PURL_TYPES}, maven names being `group:artifact`; for OS
+ * packages only when the distribution is known (`distro`: `ubuntu:16.04`, from Anchore's `Data Namespace`).
+ */
+export function packageUrl(
+  manager: string | undefined,
+  name: string,
+  version: string | undefined,
+  distro?: string,
+) {
+  const os = manager === undefined ? undefined : OS_PURL_TYPES[manager.toLowerCase()];
+  const release = distro === undefined ? undefined : /^([a-z][a-z0-9]*):([\w.]+)$/i.exec(distro.trim());
+  if (os !== undefined && release !== null && release !== undefined) {
+    const [, vendor, number] = release as unknown as [string, string, string];
+    const at = version === undefined ? '' : `@${encodeURIComponent(version)}`;
+    return `pkg:${os}/${vendor.toLowerCase()}/${encodeURIComponent(name)}${at}?distro=${vendor.toLowerCase()}-${number}`;
+  }
   const type = manager === undefined ? undefined : PURL_TYPES[manager.toLowerCase()];
   if (type === undefined) return undefined;
   const path =
@@ -111,7 +135,9 @@ function fromKeyValues(message: string | undefined, rule: RuleInfo | undefined):
   if (manager !== undefined) pkg.PackageManager = manager;
   const path = get('location', 'path');
   if (path !== undefined) pkg.FilePath = path;
-  const purl = packageUrl(manager, name, version);
+  // Anchore: `Data Namespace: vulnerabilities, ubuntu:16.04` names the distribution of OS packages.
+  const distro = get('data namespace')?.split(',').pop();
+  const purl = packageUrl(manager, name, version, distro);
   return purl === undefined ? { pkg } : { pkg, purl };
 }
 

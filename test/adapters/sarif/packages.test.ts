@@ -40,6 +40,13 @@ describe('packageUrl', () => {
     expect(packageUrl('npm', '@babel/core', '7.0.0')).toBe('pkg:npm/%40babel/core@7.0.0');
     expect(packageUrl('pip', 'Django', '3.2')).toBe('pkg:pypi/Django@3.2');
     expect(packageUrl('dpkg', 'bash', '4.3')).toBeUndefined();
+    expect(packageUrl('dpkg', 'bash', '4.3-14ubuntu1.4', ' ubuntu:16.04')).toBe(
+      'pkg:deb/ubuntu/bash@4.3-14ubuntu1.4?distro=ubuntu-16.04',
+    );
+    expect(packageUrl('rpm', 'glibc', '2.17-317.el7', 'rhel:7')).toBe(
+      'pkg:rpm/rhel/glibc@2.17-317.el7?distro=rhel-7',
+    );
+    expect(packageUrl('java-archive', 'x', '1', 'nvd')).toBeUndefined();
     expect(packageUrl(undefined, 'x', '1')).toBeUndefined();
   });
 });
