@@ -92,9 +92,10 @@ describe('host mapping', () => {
     expect(resource.Id).toBe('i-2');
   });
 
-  it('makes other hosts an Other resource named by FQDN, then IP, then host name', () => {
-    expect(hostResource(host({ 'host-ip': '10.0.0.9', 'host-fqdn': 'a.example' })).Id).toBe('a.example');
-    expect(hostResource(host({ 'host-ip': '10.0.0.9' })).Id).toBe('10.0.0.9');
+  it('makes other hosts an Other resource named by ReportHost@name, then FQDN, then IP', () => {
+    expect(hostResource(host({ 'host-ip': '10.0.0.9', 'host-fqdn': 'a.example' })).Id).toBe('10.0.0.1');
+    expect(hostResource(host({ 'host-ip': '10.0.0.9', 'host-fqdn': 'a.example' }, ' ')).Id).toBe('a.example');
+    expect(hostResource(host({ 'host-ip': '10.0.0.9' }, '')).Id).toBe('10.0.0.9');
     const bare = hostResource(host({}, 'https://shop.example/'));
     expect(bare).toEqual({
       Type: 'Other',
@@ -315,7 +316,7 @@ describe('item mapping', () => {
         'cm:compliance-solution': ['Fix it.'],
       }),
     ).finding;
-    expect(passed.title).toBe('1.1 Check');
+    expect(passed.title).toBe('1.1 Check on 443/tcp');
     expect(passed.compliance).toEqual({ Status: 'PASSED' });
     expect(passed.state).toBe('resolved');
     expect(passed.remediation).toEqual({ Recommendation: { Text: 'Fix it.' } });
