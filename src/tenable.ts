@@ -100,7 +100,7 @@ const FIXED_VERSION = /^(?:fixed|fixed in|should be|minimum fixed|fix) version$|
 const INSTALLED_PACKAGE = /^(?:installed package|remote package installed)$/;
 const FIXED_PACKAGE = /^(?:fixed package|should be package)$/;
 const KEY_VALUE = /^\s*-?\s*([A-Za-z][A-Za-z ]{1,40}?)\s*:\s(.*)$/;
-const NOT_PATCHED = /^\s*-\s+(.+?)\s+has not been patched\.?\s*$/;
+const NOT_PATCHED = /^\s*(?:-\s+)?(\S.*?)\s+has not been patched\.?\s*$/;
 
 /**
  * The packages a local check's plugin output names with an installed and a fixed version:

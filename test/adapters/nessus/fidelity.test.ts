@@ -156,6 +156,23 @@ describe('local checks: installed and fixed versions become VulnerablePackages',
     ]);
   });
 
+  it('reads a Windows rollup: "<file> has not been patched. Remote version / Should be"', () => {
+    expect(
+      check(
+        'The remote host is missing one of the following rollup KBs :\n  - 4338814\n\n' +
+          'C:\\Windows\\system32\\ntoskrnl.exe has not been patched.\n    Remote version : 10.0.14393.1794\n' +
+          '    Should be      : 10.0.14393.2363\n',
+      ),
+    ).toEqual([
+      {
+        Name: 'ntoskrnl.exe',
+        Version: '10.0.14393.1794',
+        FixedInVersion: '10.0.14393.2363',
+        FilePath: 'C:\\Windows\\system32\\ntoskrnl.exe',
+      },
+    ]);
+  });
+
   it('reads "Path / Installed version / Fixed version", naming the package after the CPE', () => {
     expect(
       check('Path              : /usr/lib/php\n  Installed version : 5.1.6\n  Fixed version     : 7.3.24\n', {

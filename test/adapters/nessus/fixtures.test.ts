@@ -19,6 +19,7 @@ const CONVERTING = {
   'edge-was.nessus': 3,
   'edge-duplicates.nessus': 4,
   'edge-severity.nessus': 5,
+  'pair-branch-office.nessus': 5,
   'hostile-external-dtd.nessus': 1,
   'hostile-huge-text.nessus': 2,
 } as const;
