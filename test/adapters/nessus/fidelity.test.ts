@@ -276,3 +276,18 @@ describe('package name from the plugin name', () => {
     ]);
   });
 });
+
+describe('the same plugin twice on one port', () => {
+  it.skipIf(!HAS_CORPUS)(
+    'numbers the second result in its title (heimdall2: Service Detection per TLS layer)',
+    async () => {
+      const { findings } = await convertAll(corpusFile('nessus', 'heimdall2__sample.nessus'));
+      const titles = findings
+        .filter(
+          (f) => f.Resources?.[0]?.Id === '10.0.0.3' && f.Title?.startsWith('Service Detection on 8834/tcp'),
+        )
+        .map((f) => f.Title);
+      expect(titles).toEqual(['Service Detection on 8834/tcp', 'Service Detection on 8834/tcp (result 2)']);
+    },
+  );
+});
