@@ -84,7 +84,7 @@ export function pluginDescription(parts: {
 function blankless(text: string | undefined): string | undefined {
   if (text === undefined) return undefined;
   const trimmed = text.replace(/^\s*\n/, '').trimEnd();
-  return trimmed.trim() === '' ? undefined : trimmed;
+  return /\S/.test(trimmed) ? trimmed : undefined;
 }
 
 /** A v3 vector with its `CVSS:3.x/` prefix; Nessus writes them bare, and its bare v3 vectors are CVSS 3.0. */
@@ -95,12 +95,25 @@ export function prefixedV3Vector(vector: string | undefined): string | undefined
   return trimmed.startsWith('CVSS:') ? trimmed : `CVSS:3.0/${trimmed}`;
 }
 
-const INSTALLED_VERSION = /^(?:installed|remote|reported|current) version$/;
-const FIXED_VERSION = /^(?:fixed|fixed in|should be|minimum fixed|fix) version$|^should be$/;
-const INSTALLED_PACKAGE = /^(?:installed package|remote package installed)$/;
-const FIXED_PACKAGE = /^(?:fixed package|should be package)$/;
-const KEY_VALUE = /^\s*-?\s*([A-Za-z][A-Za-z ]{1,40}?)\s*:\s(.*)$/;
-const NOT_PATCHED = /^\s*(?:-\s+)?(\S.*?)\s+has not been patched\.?\s*$/;
+/** What a `Key : value` line of a local check's output says, by its lower-cased key. */
+const OUTPUT_KEYS: ReadonlyMap<string, 'product' | 'path' | 'installed' | 'installed-package' | 'fixed'> =
+  new Map([
+    ['product', 'product'],
+    ['path', 'path'],
+    ['file', 'path'],
+    ['installed version', 'installed'],
+    ['remote version', 'installed'],
+    ['reported version', 'installed'],
+    ['current version', 'installed'],
+    ['installed package', 'installed-package'],
+    ['remote package installed', 'installed-package'],
+    ['fixed version', 'fixed'],
+    ['fixed in version', 'fixed'],
+    ['minimum fixed version', 'fixed'],
+    ['should be', 'fixed'],
+    ['fixed package', 'fixed'],
+  ] as const);
+const NOT_PATCHED = ' has not been patched';
 
 /**
  * The packages a local check's plugin output names with an installed and a fixed version:
@@ -108,8 +121,8 @@ const NOT_PATCHED = /^\s*(?:-\s+)?(\S.*?)\s+has not been patched\.?\s*$/;
  * `Remote package installed : openssl-1.0.1e-30.el6` / `Should be : …` (RPM, `name-version-release`),
  * `Installed version`/`Remote version` … `Fixed version`/`Should be` (named after the `Product :` line, else
  * `productHint` (the CPE product or {@link productInPluginName}), else the patched file, with `Path :` or the
- * patched file as FilePath).
- * Version pairs without a fixed version (detections) are not packages. At most 20, distinct.
+ * patched file as FilePath). Version pairs without a fixed version (detections) are not packages. At most 20,
+ * distinct.
  */
 export function packagesInPluginOutput(output: string | undefined, productHint?: string): SoftwarePackage[] {
   // Most outputs name no fixed version: one cheap test before any line is read.
@@ -119,29 +132,45 @@ export function packagesInPluginOutput(output: string | undefined, productHint?:
   let product: string | undefined;
   let path: string | undefined;
   let installed: { name?: string; version: string } | undefined;
-  for (const line of output.split('\n')) {
-    const notPatched = NOT_PATCHED.exec(line);
-    if (notPatched !== null) {
-      path = notPatched[1];
-      installed = undefined;
+  // Lines are walked with indexOf, and only `Key : value` lines with a known key are looked at further
+  // (this runs for every item with an output; the benchmark's outputs are full of version lines).
+  let colon = -1;
+  for (let start = 0; start < output.length; ) {
+    let end = output.indexOf('\n', start);
+    if (end === -1) end = output.length;
+    // The next colon is remembered across lines, so lines without one cost no search each (linear overall).
+    if (colon !== -1 && colon < start) colon = output.indexOf(':', start);
+    else if (colon === -1 && start === 0) colon = output.indexOf(':');
+    const kind =
+      colon !== -1 && colon < end && colon - start <= 48 ? keyKind(output.slice(start, colon)) : undefined;
+    if (kind === undefined) {
+      // `  - C:\\Office16\\mso.dll has not been patched.`: the file the next versions belong to.
+      const tailStart = Math.max(start, end - NOT_PATCHED.length - 4);
+      const at = output.slice(tailStart, end).indexOf(NOT_PATCHED);
+      if (at !== -1) {
+        path = output
+          .slice(start, tailStart + at)
+          .trim()
+          .replace(/^-\s+/, '');
+        installed = undefined;
+      }
+      start = end + 1;
       continue;
     }
-    const pair = KEY_VALUE.exec(line);
-    if (pair === null) continue;
-    const key = pair[1]!.toLowerCase().replace(/\s+/g, ' ');
-    const value = pair[2]!.trim();
+    const value = output.slice(colon + 1, end).trim();
+    start = end + 1;
     if (value === '') continue;
-    if (key === 'product') {
+    if (kind === 'product') {
       product = value;
       path = undefined;
       installed = undefined;
-    } else if (key === 'path' || key === 'file') {
+    } else if (kind === 'path') {
       path = value;
-    } else if (INSTALLED_PACKAGE.test(key)) {
+    } else if (kind === 'installed-package') {
       installed = splitPackage(value);
-    } else if (INSTALLED_VERSION.test(key)) {
+    } else if (kind === 'installed') {
       installed = { version: value };
-    } else if (installed !== undefined && (FIXED_VERSION.test(key) || FIXED_PACKAGE.test(key))) {
+    } else if (installed !== undefined) {
       const fixed = installed.name !== undefined ? splitPackage(value).version : value;
       const name = installed.name ?? product ?? productHint ?? baseName(path);
       if (name !== undefined) {
@@ -159,6 +188,23 @@ export function packagesInPluginOutput(output: string | undefined, productHint?:
   }
   return packages;
 }
+
+/** The meaning of a line's key (`  Fixed version     `, `- Product`), `undefined` for any other key. */
+function keyKind(rawKey: string) {
+  // Outputs repeat the same few padded keys: a bounded memo turns most lines into one lookup.
+  const known = keyMemo.get(rawKey);
+  if (known !== undefined || keyMemo.has(rawKey)) return known;
+  let key = rawKey.trim().toLowerCase();
+  if (key.startsWith('-')) key = key.slice(1).trimStart();
+  if (key.includes('  ')) key = key.replace(/\s{2,}/g, ' ');
+  const kind = OUTPUT_KEYS.get(key);
+  if (keyMemo.size >= KEY_MEMO_SIZE) keyMemo.clear();
+  keyMemo.set(rawKey, kind);
+  return kind;
+}
+
+const KEY_MEMO_SIZE = 1024;
+const keyMemo = new Map<string, ReturnType<typeof OUTPUT_KEYS.get>>();
 
 /** `openssl_1.0.1t-1+deb8u6` → openssl + `1.0.1t-1+deb8u6`; `openssl-1.0.1e-30.el6` → openssl + `1.0.1e-30.el6`. */
 function splitPackage(text: string): { name?: string; version: string } {
