@@ -345,10 +345,16 @@ export function mapItem(
   const patched = field(item, 'patch_publication_date') !== undefined;
   const unsupported = flag(field(item, 'unsupported_by_vendor')) === true;
 
-  const packages = packagesInPluginOutput(
-    output,
-    cpeProduct(fields(item, 'cpe')) ?? productInPluginName(pluginName ?? field(item, 'plugin_name')),
-  );
+  // Informational items (inventory, detections) name no vulnerable package, so their outputs are not read.
+  const informational =
+    (labelFromNessusSeverity(severityAttribute) ?? normalizeLabel(riskFactor) ?? 'INFORMATIONAL') ===
+    'INFORMATIONAL';
+  const packages = informational
+    ? []
+    : packagesInPluginOutput(
+        output,
+        cpeProduct(fields(item, 'cpe')) ?? productInPluginName(pluginName ?? field(item, 'plugin_name')),
+      );
   const vulnerabilityIds =
     cves.length > 0
       ? cves.slice(0, MAX_VULNERABILITIES)

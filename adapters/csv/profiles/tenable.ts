@@ -50,7 +50,11 @@ function refinePluginResult(columns: PluginColumns): (finding: Finding, cell: Ce
     if (columns.was === true && resource !== undefined && host !== '' && !host.includes('://')) {
       if (scheme === 'http' || scheme === 'https') resource.Id = `${scheme}://${host}/`;
     }
-    const packages = packagesInPluginOutput(output, cpeProduct([cell('CPE')]) ?? productInPluginName(name));
+    // As in the .nessus adapter: informational results name no vulnerable package.
+    const packages =
+      finding.severity.label === 'INFORMATIONAL'
+        ? []
+        : packagesInPluginOutput(output, cpeProduct([cell('CPE')]) ?? productInPluginName(name));
     for (const vulnerability of finding.vulnerabilities ?? []) {
       if (packages.length > 0) {
         vulnerability.VulnerablePackages = packages.map((pkg) => ({ ...pkg }));

@@ -255,6 +255,18 @@ describe('resource: the host as Nessus names it', () => {
   });
 });
 
+describe('informational items', () => {
+  it('name no vulnerable package even when their output prints versions', () => {
+    const { finding } = mapped(
+      item(
+        { ...attributes('0'), severity: '0', pluginID: '400', pluginName: 'App < 2 Detection' },
+        { cvss3_base_score: ['0.0'], plugin_output: ['Installed version : 1.0\nFixed version : 2.0'] },
+      ),
+    );
+    expect(finding.vulnerabilities?.[0]?.VulnerablePackages).toBeUndefined();
+  });
+});
+
 describe('package name from the plugin name', () => {
   it('names a version check without Product line or CPE after the product in its plugin name', () => {
     const { finding } = mapped(
