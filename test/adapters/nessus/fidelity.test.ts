@@ -1,32 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { hostKey, hostObservedTimes, hostResource } from '../../../adapters/nessus/host.js';
-import { itemIdentity, mapItem } from '../../../adapters/nessus/map.js';
-import type { HostRecord, ItemRecord } from '../../../adapters/nessus/reader.js';
-import type { Issue } from '../../../src/adapter.js';
 import { MAX_DESCRIPTION_LENGTH, TRUNCATION_MARKER } from '../../../src/asff/limits.js';
 import { convertAll } from '../../helpers/asff.js';
 import { CORPUS_SKIP_REASON, corpusFile, HAS_CORPUS } from '../../helpers/corpus.js';
+import { host, item, mapped } from './records.js';
 
 /** Issue 19 (fidelity): what a person reads in the console tells findings apart and shows the evidence. */
-
-function host(properties: Record<string, string>, name = '10.0.0.1', report = {}): HostRecord {
-  return { name, properties: new Map(Object.entries(properties)), index: 0, report };
-}
-
-function item(attributes: Record<string, string>, fields: Record<string, string[]> = {}): ItemRecord {
-  return { attributes, fields: new Map(Object.entries(fields)), index: 3, line: 42 };
-}
-
-function mapped(record: ItemRecord, hostRecord = host({ 'host-ip': '10.0.0.1' })) {
-  const issues: Issue[] = [];
-  const finding = mapItem(
-    record,
-    { host: hostRecord, resource: hostResource(hostRecord), times: hostObservedTimes(hostRecord) },
-    itemIdentity(hostKey(hostRecord), record),
-    (issue) => issues.push(issue),
-  );
-  return { finding, issues };
-}
 
 const attributes = (port: string, protocol = 'tcp') => ({
   port,

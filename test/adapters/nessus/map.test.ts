@@ -1,34 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { hostKey, hostObservedTimes, hostResource } from '../../../adapters/nessus/host.js';
-import {
-  itemIdentity,
-  mapItem,
-  NESSUS_TYPES,
-  nessusDate,
-  normalizeCwe,
-} from '../../../adapters/nessus/map.js';
-import type { HostRecord, ItemRecord } from '../../../adapters/nessus/reader.js';
+import { NESSUS_TYPES, nessusDate, normalizeCwe } from '../../../adapters/nessus/map.js';
 import { tidy } from '../../../adapters/nessus/text.js';
-import type { Issue } from '../../../src/adapter.js';
-
-function host(properties: Record<string, string>, name = '10.0.0.1', report = {}): HostRecord {
-  return { name, properties: new Map(Object.entries(properties)), index: 0, report };
-}
-
-function item(attributes: Record<string, string>, fields: Record<string, string[]> = {}): ItemRecord {
-  return { attributes, fields: new Map(Object.entries(fields)), index: 3, line: 42 };
-}
-
-function mapped(record: ItemRecord, hostRecord = host({ 'host-ip': '10.0.0.1' })) {
-  const issues: Issue[] = [];
-  const finding = mapItem(
-    record,
-    { host: hostRecord, resource: hostResource(hostRecord), times: hostObservedTimes(hostRecord) },
-    itemIdentity(hostKey(hostRecord), record),
-    (issue) => issues.push(issue),
-  );
-  return { finding, issues };
-}
+import { host, item, mapped } from './records.js';
 
 const base = {
   port: '443',
