@@ -208,10 +208,11 @@ const keyMemo = new Map<string, ReturnType<typeof OUTPUT_KEYS.get>>();
 
 /** `openssl_1.0.1t-1+deb8u6` → openssl + `1.0.1t-1+deb8u6`; `openssl-1.0.1e-30.el6` → openssl + `1.0.1e-30.el6`. */
 function splitPackage(text: string): { name?: string; version: string } {
+  // RPM first: its release may hold an underscore (`openssl-1.1.1k-12.el8_9`), a Debian name never holds `-<digit>…-`.
+  const rpm = /^([^\s_]+?)-(\d[^-\s]*-[^-\s]+)$/.exec(text);
+  if (rpm !== null) return { name: rpm[1]!, version: rpm[2]! };
   const debian = /^([a-z0-9][a-z0-9+.-]*)_(\d\S*)$/i.exec(text);
   if (debian !== null) return { name: debian[1]!, version: debian[2]! };
-  const rpm = /^(\S+?)-(\d[^-\s]*-[^-\s]+)$/.exec(text);
-  if (rpm !== null) return { name: rpm[1]!, version: rpm[2]! };
   return { version: text };
 }
 

@@ -110,6 +110,14 @@ describe('local checks: installed and fixed versions become VulnerablePackages',
     ]);
   });
 
+  it('reads an RPM release with an underscore as RPM, not as a Debian name_version', () => {
+    expect(
+      check(
+        'Remote package installed : openssl-1.1.1k-12.el8_9\nShould be                : openssl-1.1.1k-14.el8_9\n',
+      ),
+    ).toEqual([{ Name: 'openssl', Version: '1.1.1k-12.el8_9', FixedInVersion: '1.1.1k-14.el8_9' }]);
+  });
+
   it('reads RPM "Remote package installed / Should be"', () => {
     expect(
       check(

@@ -20,6 +20,7 @@ const CONVERTING = {
   'edge-duplicates.nessus': 4,
   'edge-severity.nessus': 5,
   'pair-branch-office.nessus': 5,
+  'family-local-checks.nessus': 5,
   'hostile-external-dtd.nessus': 1,
   'hostile-huge-text.nessus': 2,
 } as const;
