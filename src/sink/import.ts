@@ -810,7 +810,7 @@ class ImportRun {
    */
   private retryUnwell(batch: QueuedFinding[], code: string, message: string, noAnswer: boolean): void {
     this.lastUnwell = { code, message };
-    if (this.circuit.failed()) {
+    if (!this.outageExpired && this.circuit.failed()) {
       this.tally.outages += 1;
       // Everything waiting for a backoff becomes the next probe's material; the probes set the pace now.
       for (const group of this.delayed) {
