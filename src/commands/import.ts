@@ -1,4 +1,5 @@
 import type { AwsSecurityFinding } from '@aws-sdk/client-securityhub';
+import { IMPORT_BURST, IMPORT_CONCURRENCY, IMPORT_RATE_PER_SECOND } from '../asff/limits.js';
 import {
   CONVERT_FLAGS,
   CONVERT_FLAGS_HELP,
@@ -44,9 +45,9 @@ Options:
                         created only when something fails)
   --report FILE         write the JSON report to FILE too
   --dry-run             everything but the network: convert, validate, batch, report
-  --rate N              requests per second (default 10)
-  --burst N             burst size (default 30)
-  --concurrency N       requests in flight at once (default 5)
+  --rate N              requests per second (default ${IMPORT_RATE_PER_SECOND})
+  --burst N             burst size (default ${IMPORT_BURST})
+  --concurrency N       requests in flight at once (default ${IMPORT_CONCURRENCY})
   --max-retries N       retries of a failing finding before it is dead-lettered (default 6)
   --archive-missing     after a complete run with no failure, archive the ACTIVE findings of this product and
                         scope that the run no longer reports (needs securityhub:GetFindings; see docs/lifecycle.md)
