@@ -40,7 +40,9 @@ Credentials and Region come from the standard AWS chain (environment, profile, S
 Prints the JSON report as the last line on stdout.
 
 Options:
-  --endpoint-url URL    Security Hub (and STS) endpoint, e.g. the local emulator http://127.0.0.1:4566
+  --endpoint-url URL    Security Hub endpoint, e.g. the local emulator http://127.0.0.1:4566 (Security Hub only;
+                        without it, and for STS, the SDK's settings apply: AWS_ENDPOINT_URL_SECURITYHUB,
+                        AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL, the shared config file's services section)
   --dead-letter FILE    NDJSON file for findings not imported, with the reason (default: ${DEFAULT_DEAD_LETTER},
                         created only when something fails)
   --report FILE         write the JSON report to FILE too
@@ -144,10 +146,9 @@ export async function runImport(argv: readonly string[], signal?: AbortSignal): 
   if (accountId === undefined || accountId === '') {
     if (dryRun)
       throw usageError('--dry-run needs --account (or AWS_ACCOUNT_ID): it makes no AWS calls', 'import');
-    accountId = await callerAccountId({
-      region: options.region,
-      ...(endpoint !== undefined ? { endpoint } : {}),
-    });
+    // Not --endpoint-url: that is Security Hub's. STS is found by the SDK's own settings
+    // (AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL, the shared config file's services section).
+    accountId = await callerAccountId({ region: options.region });
   }
   assertAccountAndRegion(accountId, options.region);
 

@@ -7,6 +7,26 @@ export const ROOT = resolve(fileURLToPath(new URL('../../', import.meta.url)));
 /** The built CLI. */
 export const CLI = resolve(ROOT, 'dist/src/cli.js');
 
+/** Settings of the machine the tests run on that would send the CLI elsewhere; removed unless a test sets them. */
+const HOST_SETTINGS = [
+  'AWS_ACCOUNT_ID',
+  'AWS_REGION',
+  'AWS_DEFAULT_REGION',
+  'AWS_PROFILE',
+  'AWS_CONFIG_FILE',
+  'AWS_ENDPOINT_URL',
+  'AWS_ENDPOINT_URL_STS',
+  'AWS_ENDPOINT_URL_SECURITYHUB',
+  'HTTPS_PROXY',
+  'https_proxy',
+  'HTTP_PROXY',
+  'http_proxy',
+  'ALL_PROXY',
+  'all_proxy',
+  'NO_PROXY',
+  'no_proxy',
+];
+
 /** What a CLI run printed and returned. */
 export interface CliResult {
   code: number | null;
@@ -21,7 +41,8 @@ export function runCli(
 ): Promise<CliResult> {
   return new Promise((resolvePromise, reject) => {
     const env: NodeJS.ProcessEnv = { ...process.env, CI: 'true', ...options.env };
-    for (const key of ['AWS_ACCOUNT_ID', 'AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_PROFILE']) {
+    // Hermetic: only what the test sets reaches the CLI (no real account, endpoint or proxy of the machine).
+    for (const key of HOST_SETTINGS) {
       if (options.env?.[key] === undefined) delete env[key];
     }
     const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd ?? ROOT, env });
