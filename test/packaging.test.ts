@@ -20,7 +20,13 @@ const npmEnv = {
   AWS_REGION: 'us-east-1',
 };
 
-function run(command: string, args: string[], cwd: string, input?: string, env = npmEnv): string {
+function run(
+  command: string,
+  args: string[],
+  cwd: string,
+  input?: string,
+  env: NodeJS.ProcessEnv = npmEnv,
+): string {
   return execFileSync(command, args, {
     cwd,
     env,
