@@ -22,6 +22,7 @@ import {
   lifecycleReportOf,
   reconcileSummary,
 } from '../sink/lifecycle.js';
+import { checkProductArn } from '../sink/preflight.js';
 import { REDIS_URL_ENV, resolveRedisUrl } from '../sink/redis.js';
 import type { ImportReport } from '../sink/report.js';
 import { issueWhere } from './convert.js';
@@ -151,6 +152,9 @@ export async function runImport(argv: readonly string[], signal?: AbortSignal): 
     accountId = await callerAccountId({ region: options.region });
   }
   assertAccountAndRegion(accountId, options.region);
+  // Preflight: a product ARN of another Region, partition or account would fail every finding.
+  if (options.productArn !== undefined)
+    checkProductArn(options.productArn, { accountId, region: options.region });
 
   const quiet = flags.quiet === true;
   const issues = new IssueLog();

@@ -161,8 +161,10 @@ export interface ArchiveMissingOptions extends FetchRetryOptions {
   now?: () => Date;
   signal?: AbortSignal;
   /**
-   * `by-id` reads the candidates back 20 Ids per GetFindings request; `page` pages through the scope's
-   * ACTIVE findings 100 at a time; `auto` picks whichever needs fewer requests.
+   * `by-id` reads the candidates back 20 Ids per GetFindings request (each request stands alone, so
+   * archiving cannot shift it); `page` pages through all the scope's findings 100 at a time (ACTIVE and
+   * ARCHIVED: a list that archiving does not change, so neither cursor- nor offset-style NextTokens skip
+   * any); `auto` picks whichever needs fewer requests.
    * @defaultValue 'auto'
    */
   strategy?: ArchiveFetchStrategy;
@@ -229,10 +231,11 @@ export async function archiveMissing(options: ArchiveMissingOptions): Promise<Ar
   report.candidates = candidates.length;
   if (candidates.length === 0) return report;
 
+  // Paging reads the whole scope: everything known before the run plus what the run may have added.
   const strategy = chooseStrategy(
     options.strategy ?? 'auto',
     candidates.length,
-    state.active + reported.size,
+    state.findings.size + reported.size,
   );
   report.strategy = strategy;
   const wanted = new Set(candidates);
@@ -252,11 +255,9 @@ export async function archiveMissing(options: ArchiveMissingOptions): Promise<Ar
 
   async function* pages(): AsyncGenerator<AwsSecurityFinding[]> {
     if (strategy === 'page') {
-      yield* pageFindings({
-        ...fetchOptions,
-        filters: scopeFilters(key, ACTIVE_FILTER),
-        pageSize: PAGE_SIZE,
-      });
+      // The whole scope, not only its ACTIVE findings: archiving while paging must not change the result
+      // list, or offset-style NextTokens would skip one finding for each one archived before them.
+      yield* pageFindings({ ...fetchOptions, filters: scopeFilters(key), pageSize: PAGE_SIZE });
       return;
     }
     for (let i = 0; i < candidates.length; i += IDS_PER_REQUEST) {
