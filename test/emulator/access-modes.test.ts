@@ -77,6 +77,7 @@ describe('emulator: no invented whole-request rule for a ProductArn of another R
 describe('emulator: GetFindings NextToken styles', () => {
   const archiveAll = async (client: ReturnType<typeof hubClient>, ids: string[]) => {
     const stored = hub.findings().filter((f) => ids.includes(f.Id ?? ''));
+    if (stored.length === 0) return;
     await client.send(
       new BatchImportFindingsCommand({
         Findings: stored.map((f) =>
