@@ -1,4 +1,5 @@
 import type { AwsSecurityFinding } from '@aws-sdk/client-securityhub';
+import { ASFF_FORMAT } from '../asff/read-findings.js';
 import { describeViolations, validateAsff } from '../asff/validate.js';
 import type { ConversionStats } from '../pipeline.js';
 import type { BatchImportClient } from './client.js';
@@ -27,14 +28,16 @@ export interface ArchiveBlocker {
     | 'import-failed'
     | 'aborted'
     | 'mixed-scopes'
-    | 'scope-unknown';
+    | 'scope-unknown'
+    | 'asff-input';
   message: string;
 }
 
 /** What happened in the run before reconciling: the facts {@link archiveBlockers} judges. */
 export interface RunOutcome {
   /** The conversion's stats (`ConversionRun.stats`). */
-  conversion?: Pick<ConversionStats, 'complete' | 'failed' | 'skipped' | 'issues'>;
+  conversion?: Pick<ConversionStats, 'complete' | 'failed' | 'skipped' | 'issues'> &
+    Partial<Pick<ConversionStats, 'adapter'>>;
   /** For input that is not a `ConversionRun`: the caller vouches that it was read completely. */
   inputComplete?: boolean;
   /** The import's report. */
@@ -88,6 +91,12 @@ export function archiveBlockers(outcome: RunOutcome): ArchiveBlocker[] {
     });
   if (outcome.aborted === true || outcome.import?.aborted === true)
     blockers.push({ code: 'aborted', message: 'the run was interrupted' });
+  if (conversion?.adapter === ASFF_FORMAT)
+    blockers.push({
+      code: 'asff-input',
+      message:
+        "the input is ASFF (e.g. a dead-letter replay), not a scanner's full report, so it cannot tell which findings are gone",
+    });
   if ((outcome.foreign ?? 0) > 0)
     blockers.push({
       code: 'mixed-scopes',
