@@ -97,6 +97,11 @@ export interface EmulatorOptions {
   port?: number;
   /** @defaultValue `'127.0.0.1'` */
   host?: string;
+  /**
+   * Serve HTTPS with this key and certificate (PEM) instead of plain HTTP; `url` then starts with
+   * `https://`. Clients must trust the certificate (e.g. `NODE_EXTRA_CA_CERTS` for a spawned CLI).
+   */
+  tls?: { key: string | Buffer; cert: string | Buffer };
   /** Account of callers whose access key is not mapped. @defaultValue `'123456789012'` */
   accountId?: string;
   /** Region used when the request's SigV4 credential scope names none. @defaultValue `'us-east-1'` */

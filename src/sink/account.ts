@@ -1,5 +1,6 @@
 import { ConverterError } from '../errors.js';
 import type { ClientOptions } from './client.js';
+import { requestHandlerOptions } from './http.js';
 import { accessHint, classifyRequestError, errorCodeOf, redactSecrets } from './retry.js';
 
 /**
@@ -16,7 +17,7 @@ export async function callerAccountId(options: Omit<ClientOptions, 'client'> = {
     ...(options.endpoint !== undefined ? { endpoint: options.endpoint } : {}),
     ...(options.credentials !== undefined ? { credentials: options.credentials } : {}),
     maxAttempts: 3,
-    requestHandler: { requestTimeout: options.requestTimeoutMs ?? 30_000, connectionTimeout: 10_000 },
+    requestHandler: await requestHandlerOptions(options.requestTimeoutMs ?? 30_000),
   });
   try {
     const { Account } = await client.send(new GetCallerIdentityCommand({}));

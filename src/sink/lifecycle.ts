@@ -2,7 +2,7 @@ import type { AwsSecurityFinding } from '@aws-sdk/client-securityhub';
 import { defaultProductArn, SCOPE_PRODUCT_FIELD } from '../asff/build.js';
 import { ConverterError, isConverterError } from '../errors.js';
 import type { ConversionStats } from '../pipeline.js';
-import type { BatchImportClient } from './client.js';
+import { type BatchImportClient, createSecurityHubClient } from './client.js';
 import { type DeadLetter, memoryDeadLetter, openDeadLetter } from './dead-letter.js';
 import { createGetFindingsLimiter, type FetchCounters, type GetFindingsClient } from './get-findings.js';
 import { emptyScopeState, fetchScopeState, type ScopeKey, type ScopeState } from './history.js';
@@ -460,13 +460,6 @@ function isConversionRun(
 }
 
 async function createClient(options: LifecycleOptions): Promise<SecurityHubLikeClient & { destroy(): void }> {
-  const sdk = await import('@aws-sdk/client-securityhub');
   // maxAttempts 1: every attempt goes through our limiters, which pace and count it (see client.ts).
-  return new sdk.SecurityHubClient({
-    region: options.region,
-    ...(options.endpoint !== undefined ? { endpoint: options.endpoint } : {}),
-    ...(options.credentials !== undefined ? { credentials: options.credentials } : {}),
-    maxAttempts: 1,
-    requestHandler: { requestTimeout: options.requestTimeoutMs ?? 30_000, connectionTimeout: 10_000 },
-  });
+  return createSecurityHubClient(options);
 }
