@@ -37,7 +37,13 @@ export interface CliResult {
 /** Spawns the real `asff-stream` binary with `args`, optional stdin bytes and extra environment. */
 export function runCli(
   args: readonly string[],
-  options: { stdin?: Uint8Array | string; env?: NodeJS.ProcessEnv; cwd?: string } = {},
+  options: {
+    stdin?: Uint8Array | string;
+    env?: NodeJS.ProcessEnv;
+    cwd?: string;
+    /** Sends SIGINT (Ctrl-C) once this returns true (checked every 20 ms). */
+    interruptWhen?: () => boolean;
+  } = {},
 ): Promise<CliResult> {
   return new Promise((resolvePromise, reject) => {
     const env: NodeJS.ProcessEnv = { ...process.env, CI: 'true', ...options.env };
@@ -50,14 +56,23 @@ export function runCli(
     const err: Buffer[] = [];
     child.stdout.on('data', (d: Buffer) => out.push(d));
     child.stderr.on('data', (d: Buffer) => err.push(d));
+    const interrupt =
+      options.interruptWhen === undefined
+        ? undefined
+        : setInterval(() => {
+            if (options.interruptWhen?.() !== true) return;
+            clearInterval(interrupt);
+            child.kill('SIGINT');
+          }, 20);
     child.on('error', reject);
-    child.on('close', (code) =>
+    child.on('close', (code) => {
+      clearInterval(interrupt);
       resolvePromise({
         code,
         stdout: Buffer.concat(out).toString('utf8'),
         stderr: Buffer.concat(err).toString('utf8'),
-      }),
-    );
+      });
+    });
     child.stdin.on('error', () => {});
     child.stdin.end(options.stdin ?? '');
   });
