@@ -119,7 +119,22 @@ export interface Adapter {
   detect(sample: DetectSample): boolean | number;
   /** Stream the input into findings. Throws `ConverterError` only for input that is not the format, corrupt, truncated or unsafe. */
   parse(input: AsyncIterable<Uint8Array>, ctx: AdapterContext): AsyncIterable<Finding>;
+  /**
+   * Optional: combines two findings of one run that have the same identity (so the same Id), e.g. CSV rows of one
+   * host, port and plugin that Nessus writes once per CVE. Returns the finding to send instead of both (it may
+   * change and return `earlier`). The pipeline calls it for a repeat that comes within
+   * {@link REPEAT_MERGE_WINDOW} findings of the first copy; further apart, and for adapters without this hook,
+   * the first copy is sent and the repeat is skipped with issue `repeated-id` (docs/lifecycle.md, "One Id per
+   * finding").
+   */
+  mergeRepeat?(earlier: Finding, repeat: Finding): Finding;
 }
+
+/**
+ * How many findings the pipeline holds back for an adapter with {@link Adapter.mergeRepeat}, so that a repeat
+ * can still be merged into a copy that has not been sent yet.
+ */
+export const REPEAT_MERGE_WINDOW = 256;
 
 /** Identity helper that exists for type inference: `export default defineAdapter({ name, meta, detect, parse })`. */
 export function defineAdapter<T extends Adapter>(adapter: T): T {

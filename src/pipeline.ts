@@ -2,8 +2,17 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { AwsSecurityFinding } from '@aws-sdk/client-securityhub';
-import type { Adapter, AdapterContext, Finding, Issue, SeverityLabel } from './adapter.js';
+import {
+  type Adapter,
+  type AdapterContext,
+  type Finding,
+  type Issue,
+  REPEAT_MERGE_WINDOW,
+  type SeverityLabel,
+} from './adapter.js';
 import { type AsffContext, toAsff } from './asff/build.js';
+import { findingId } from './asff/id.js';
+import { IdHashSet } from './asff/id-hash-set.js';
 import { detectAdapter } from './detect.js';
 import { ConverterError } from './errors.js';
 import { type InputSource, openInput } from './internal/input.js';
@@ -173,52 +182,103 @@ async function* run(
     };
 
     let asffContext: AsffContext | undefined;
-    try {
-      for await (const finding of adapter.parse(opened.chunks, ctx)) {
-        if (options.signal?.aborted === true) throw new ConverterError('E_ABORTED', 'interrupted');
-        stats.received++;
-        stats.scope ??= chooseScope(options.scope, finding, filename, adapter.name);
-        const scope = stats.scope;
-        if (minSeverity !== undefined && !isAtLeast(finding.severity.label, minSeverity)) {
-          stats.skipped++;
-          countIssue({
-            code: 'below-min-severity',
-            message: `${finding.severity.label} is below ${minSeverity}`,
-            skipped: true,
-          });
-          continue;
-        }
-        if (finding.state === 'resolved' && options.resolved === 'skip') {
-          stats.skipped++;
-          countIssue({
-            code: 'resolved-skipped',
-            message: 'the scanner reports this finding as resolved',
-            skipped: true,
-          });
-          continue;
-        }
-        if (asffContext?.scope !== scope) {
-          asffContext = {
-            adapter: adapter.name,
-            accountId: options.accountId,
-            region: options.region,
-            scope,
-            now,
-            ...(options.productArn !== undefined ? { productArn: options.productArn } : {}),
-          };
-        }
-        const result = toAsff(finding, asffContext);
-        for (const issue of result.issues) countIssue(issue);
-        if (!result.ok) {
-          stats.failed++;
-          countIssue({ code: 'finding-too-large', message: result.reason });
-          options.onReject?.(result.finding, result.reason);
-          continue;
-        }
-        stats.emitted++;
-        stats.bySeverity[finding.severity.label]++;
-        yield result.finding;
+    // One Id per finding per run (docs/lifecycle.md, "One Id per finding"): every Id sent is remembered as a
+    // 12-byte hash; adapters that can merge repeats get a window of findings held back for merging.
+    const sentIds = new IdHashSet();
+    const merge = adapter.mergeRepeat?.bind(adapter);
+    const held = merge !== undefined ? new Map<string, HeldFinding>() : undefined;
+
+    /** Counts, filters and maps one finding; the ASFF finding to yield, or `undefined`. */
+    const finish = (entry: HeldFinding): AwsSecurityFinding | undefined => {
+      const { finding, scope, id } = entry;
+      stats.received++;
+      if (minSeverity !== undefined && !isAtLeast(finding.severity.label, minSeverity)) {
+        stats.skipped++;
+        countIssue({
+          code: 'below-min-severity',
+          message: `${finding.severity.label} is below ${minSeverity}`,
+          skipped: true,
+        });
+        return undefined;
       }
+      if (finding.state === 'resolved' && options.resolved === 'skip') {
+        stats.skipped++;
+        countIssue({
+          code: 'resolved-skipped',
+          message: 'the scanner reports this finding as resolved',
+          skipped: true,
+        });
+        return undefined;
+      }
+      if (asffContext?.scope !== scope) {
+        asffContext = {
+          adapter: adapter.name,
+          accountId: options.accountId,
+          region: options.region,
+          scope,
+          now,
+          ...(options.productArn !== undefined ? { productArn: options.productArn } : {}),
+        };
+      }
+      const result = toAsff(finding, asffContext, id);
+      for (const issue of result.issues) countIssue(issue);
+      if (!result.ok) {
+        stats.failed++;
+        countIssue({ code: 'finding-too-large', message: result.reason });
+        options.onReject?.(result.finding, result.reason);
+        return undefined;
+      }
+      stats.emitted++;
+      stats.bySeverity[finding.severity.label]++;
+      return result.finding;
+    };
+    const repeat = (code: 'repeated-id' | 'repeated-id-merged', message: string): void => {
+      stats.received++;
+      stats.skipped++;
+      countIssue({ code, message, skipped: true });
+    };
+
+    try {
+      try {
+        for await (const finding of adapter.parse(opened.chunks, ctx)) {
+          if (options.signal?.aborted === true) throw new ConverterError('E_ABORTED', 'interrupted');
+          stats.scope ??= chooseScope(options.scope, finding, filename, adapter.name);
+          const scope = stats.scope;
+          const id = findingId(scope, adapter.name, finding.identity);
+          const earlier = held?.get(id);
+          if (earlier !== undefined && merge !== undefined) {
+            earlier.finding = merge(earlier.finding, finding);
+            repeat('repeated-id-merged', 'a finding repeats the Id of an earlier one; merged into it');
+            continue;
+          }
+          if (!sentIds.add(id)) {
+            repeat(
+              'repeated-id',
+              'a finding repeats the Id of an earlier one of this run; the first copy is sent, this one skipped',
+            );
+            continue;
+          }
+          const entry: HeldFinding = { finding, scope, id };
+          if (held === undefined) {
+            const asff = finish(entry);
+            if (asff !== undefined) yield asff;
+            continue;
+          }
+          held.set(id, entry);
+          if (held.size <= REPEAT_MERGE_WINDOW) continue;
+          // Maps iterate in insertion order: the first key is the finding held longest.
+          const [oldest] = held.keys();
+          const out = held.get(oldest!)!;
+          held.delete(oldest!);
+          const asff = finish(out);
+          if (asff !== undefined) yield asff;
+        }
+      } catch (error) {
+        // Like an adapter's last finding before a fatal error, the held findings are complete: send them, then fail.
+        if (held !== undefined && !isAbort(error, options.signal)) yield* finishHeld(held, finish);
+        throw error;
+      }
+      if (held !== undefined) yield* finishHeld(held, finish);
       stats.scope ??= chooseScope(options.scope, undefined, filename, adapter.name);
       stats.complete = options.signal?.aborted !== true;
     } finally {
@@ -227,6 +287,28 @@ async function* run(
   } finally {
     await opened.close();
   }
+}
+
+/** A finding on its way out, with the scope and Id it was given. */
+interface HeldFinding {
+  finding: Finding;
+  scope: string;
+  id: string;
+}
+
+function* finishHeld(
+  held: Map<string, HeldFinding>,
+  finish: (entry: HeldFinding) => AwsSecurityFinding | undefined,
+): Generator<AwsSecurityFinding> {
+  for (const entry of held.values()) {
+    const asff = finish(entry);
+    if (asff !== undefined) yield asff;
+  }
+  held.clear();
+}
+
+function isAbort(error: unknown, signal: AbortSignal | undefined): boolean {
+  return signal?.aborted === true || (error instanceof ConverterError && error.code === 'E_ABORTED');
 }
 
 function chooseScope(

@@ -85,10 +85,12 @@ export function defaultProductArn(accountId: string, region: string): string {
  * ProductFields with scope and adapter, credential redaction, and the 240 KB guard (shrinks details, reference
  * lists and long text before giving up with `ok: false`).
  *
+ * `id` is the finding's Id when the caller computed it already (`findingId(ctx.scope, ctx.adapter, identity)`).
+ *
  * This runs once per finding on the hot path: objects are built by assignment (no object spread into wide
  * literals, which V8 handles slowly) and only adapter-supplied nested data is pruned.
  */
-export function toAsff(finding: Finding, ctx: AsffContext): AsffBuildResult {
+export function toAsff(finding: Finding, ctx: AsffContext, id?: string): AsffBuildResult {
   const issues: Issue[] = [];
   const text = (field: string, value: string, max: number): string => {
     const out = truncateText(value, max);
@@ -124,7 +126,7 @@ export function toAsff(finding: Finding, ctx: AsffContext): AsffBuildResult {
 
   const asff: AwsSecurityFinding = {
     SchemaVersion: ASFF_SCHEMA_VERSION,
-    Id: findingId(ctx.scope, ctx.adapter, finding.identity),
+    Id: id ?? findingId(ctx.scope, ctx.adapter, finding.identity),
     ProductArn: derived.productArn,
     GeneratorId: generatorId(ctx.adapter, ruleId),
     AwsAccountId: ctx.accountId,

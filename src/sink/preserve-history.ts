@@ -1,11 +1,11 @@
-import { createHash } from 'node:crypto';
 import type { AwsSecurityFinding } from '@aws-sdk/client-securityhub';
+import { IdHashSet } from '../asff/id-hash-set.js';
 import { inScope, type ScopeState, type StoredHistory } from './history.js';
 
 /** Loads the scope state when the first finding shows which scope and product the run is about. */
 export type ScopeStateLoader = (first: AwsSecurityFinding) => Promise<ScopeState>;
 
-/** The Ids a run reported, kept as 12-byte digests (the Ids themselves can be 512 characters). */
+/** The Ids a run reported, kept as 12-byte hashes ({@link IdHashSet}; the Ids themselves can be 512 characters). */
 export interface ReportedIds {
   has(id: string): boolean;
   readonly size: number;
@@ -32,27 +32,6 @@ export interface PreservedRun extends AsyncIterable<AwsSecurityFinding> {
   readonly counters: HistoryCounters;
   /** The state in use; for a lazy loader, `undefined` until the first finding arrived. */
   readonly state: ScopeState | undefined;
-}
-
-/** A set of Id digests: 12 bytes of SHA-1 per Id, about 60 bytes per entry in a V8 Set. */
-export class IdDigestSet implements ReportedIds {
-  private readonly digests = new Set<string>();
-
-  add(id: string): void {
-    this.digests.add(digest(id));
-  }
-
-  has(id: string): boolean {
-    return this.digests.has(digest(id));
-  }
-
-  get size(): number {
-    return this.digests.size;
-  }
-}
-
-function digest(id: string): string {
-  return createHash('sha1').update(id).digest().toString('latin1', 0, 12);
 }
 
 /**
@@ -101,7 +80,7 @@ export function preserveHistory(
   findings: AsyncIterable<AwsSecurityFinding> | Iterable<AwsSecurityFinding>,
   state: ScopeState | ScopeStateLoader,
 ): PreservedRun {
-  const reported = new IdDigestSet();
+  const reported = new IdHashSet();
   const counters: HistoryCounters = { seen: 0, preserved: 0, bumped: 0, reactivated: 0, foreign: 0 };
   let current = typeof state === 'function' ? undefined : state;
   const loader = typeof state === 'function' ? state : undefined;

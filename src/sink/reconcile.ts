@@ -1,4 +1,5 @@
 import type { AwsSecurityFinding } from '@aws-sdk/client-securityhub';
+import { IdHashSet } from '../asff/id-hash-set.js';
 import { describeViolations, validateAsff } from '../asff/validate.js';
 import type { ConversionStats } from '../pipeline.js';
 import type { BatchImportClient } from './client.js';
@@ -13,7 +14,7 @@ import {
 import { ACTIVE_FILTER, inScope, type ScopeKey, type ScopeState, scopeFilters } from './history.js';
 import { type ImportOptions, type ImportResult, importFindings } from './import.js';
 import type { RequestLimiter } from './limiter.js';
-import { IdDigestSet, type ReportedIds, strictlyAfter } from './preserve-history.js';
+import { type ReportedIds, strictlyAfter } from './preserve-history.js';
 import type { ImportReport } from './report.js';
 
 /** Why a run must not archive anything. */
@@ -47,8 +48,16 @@ export interface RunOutcome {
   foreign?: number;
 }
 
-/** Skip codes that are deliberate filters, not unreadable input: they do not block archiving. */
-export const DELIBERATE_SKIP_CODES = ['below-min-severity', 'resolved-skipped'] as const;
+/**
+ * Skip codes that are deliberate filters, not unreadable input: they do not block archiving. A repeated Id
+ * (`repeated-id`, `repeated-id-merged`) was sent with its first copy, so it does not stand for a missing finding.
+ */
+export const DELIBERATE_SKIP_CODES = [
+  'below-min-severity',
+  'resolved-skipped',
+  'repeated-id',
+  'repeated-id-merged',
+] as const;
 
 /**
  * Every reason the run must not archive: partial or broken input, records skipped as unreadable, any
@@ -238,7 +247,7 @@ export async function archiveMissing(options: ArchiveMissingOptions): Promise<Ar
   const wanted = new Set(candidates);
   const now = (options.now ?? (() => new Date()))();
   const deadLetter = options.deadLetter ?? memoryDeadLetter();
-  const sent = new IdDigestSet();
+  const sent = new IdHashSet();
   const fetchOptions = {
     client: options.client,
     limiter: options.getFindingsLimiter,
