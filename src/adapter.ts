@@ -6,6 +6,9 @@ import type {
   Vulnerability,
 } from '@aws-sdk/client-securityhub';
 import type { InputPosition } from './errors.js';
+import type { ScopeHintKind } from './scope.js';
+
+export type { ScopeHintKind } from './scope.js';
 
 /** ASFF severity labels, lowest first. */
 export type SeverityLabel = `${AwsSeverityLabel}`;
@@ -54,8 +57,23 @@ export interface Finding {
    * `RecordState: ARCHIVED` (or skipped with `resolved: 'skip'`).
    */
   state: 'active' | 'resolved';
-  /** A suggestion for the default scope (e.g. Trivy artifact name, SARIF tool + repository). */
+  /**
+   * A suggestion for the default scope (e.g. Trivy artifact name, SARIF tool + repository). Each finding's own hint
+   * counts: a log of several sources (a multi-run SARIF file) gives each run's findings that run's hint.
+   */
   scopeHint?: string;
+  /**
+   * What `scopeHint` is (see {@link ScopeHintKind}): a `path` (`trivy fs .` reports `.`) or a bare `tool` name is
+   * combined with the repository identity; a `name` is used as it is. Default: `.`/`..`/`./…`/`../…` are paths,
+   * anything else a name.
+   */
+  scopeHintKind?: ScopeHintKind;
+  /**
+   * The tool inside the adapter that produced the finding, when one adapter reads several tools' output (the SARIF
+   * driver name, the CSV profile). With the adapter name it forms the source tool (`sarif/Semgrep`) that archiving
+   * is keyed by, so two tools never archive each other's findings (docs/lifecycle.md, "Source tool").
+   */
+  sourceTool?: string;
 }
 
 /** A record-level problem: reported and counted, never thrown. */

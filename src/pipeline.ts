@@ -1,6 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import type { AwsSecurityFinding } from '@aws-sdk/client-securityhub';
 import {
   type Adapter,
@@ -17,6 +17,13 @@ import { detectAdapter } from './detect.js';
 import { ConverterError } from './errors.js';
 import { type InputSource, openInput } from './internal/input.js';
 import { ADAPTER_NAMES, builtinAdapters, getAdapter } from './registry.js';
+import {
+  findRepository,
+  type RepositoryIdentity,
+  type ResolvedScope,
+  resolveScope,
+  type ScopeInput,
+} from './scope.js';
 import { isAtLeast, parseSeverityOption } from './severity.js';
 
 export type { InputSource } from './internal/input.js';
@@ -33,8 +40,23 @@ export interface ConvertOptions {
   adapters?: readonly Adapter[];
   /** Product ARN; default: the account's default custom-integration ARN. */
   productArn?: string;
-  /** Scope of this run (goes into Ids and ProductFields). Default: the adapter's hint, else the file name, else the adapter name. */
+  /**
+   * Scope of this run (goes into Ids and ProductFields). Default ({@link resolveScope}): each finding's hint, a
+   * path or tool name in it qualified by the repository identity; else the repository; else the file name or the
+   * adapter name (then issue `scope-unidentified`). See docs/lifecycle.md, "Scope".
+   */
   scope?: string;
+  /**
+   * The repository that qualifies path and tool hints. Default: {@link findRepository} (the `repository` adapter
+   * option, `ASFF_STREAM_REPOSITORY`, the CI environment, the working directory's git remote); `null` for none.
+   */
+  repository?: RepositoryIdentity | null;
+  /**
+   * Throw `E_CONFIG` before the first finding when the default scope does not identify the source (what
+   * `import --archive-missing` needs without `--scope`).
+   * @defaultValue false
+   */
+  requireIdentifiedScope?: boolean;
   /** File name to use as detection hint and default scope when the input is a stream. */
   filename?: string;
   /** The run's clock; called once per run. @defaultValue `() => new Date()` */
@@ -57,8 +79,12 @@ export interface ConvertOptions {
 export interface ConversionStats {
   /** Adapter that parsed the input (set once detected). */
   adapter?: string;
-  /** The scope the findings were given (set with the first finding). */
+  /** The scope the findings were given (set with the first finding; the first one when sources have their own). */
   scope?: string;
+  /** How `scope` was chosen, in words (see {@link ResolvedScope}). */
+  scopeSource?: string;
+  /** False when some scope of the run does not identify its source (issue `scope-unidentified`). */
+  scopeIdentified?: boolean;
   /** Records the adapter produced or skipped. */
   received: number;
   /** ASFF findings yielded. */
@@ -181,6 +207,7 @@ async function* run(
       ...(options.signal !== undefined ? { signal: options.signal } : {}),
     };
 
+    const scopes = new RunScopes(options, stats, filename, adapter.name, countIssue);
     let asffContext: AsffContext | undefined;
     // One Id per finding per run (docs/lifecycle.md, "One Id per finding"): every Id sent is remembered as a
     // 12-byte hash; adapters that can merge repeats get a window of findings held back for merging.
@@ -242,8 +269,7 @@ async function* run(
       try {
         for await (const finding of adapter.parse(opened.chunks, ctx)) {
           if (options.signal?.aborted === true) throw new ConverterError('E_ABORTED', 'interrupted');
-          stats.scope ??= chooseScope(options.scope, finding, filename, adapter.name);
-          const scope = stats.scope;
+          const scope = scopes.of(finding);
           const id = findingId(scope, adapter.name, finding.identity);
           const earlier = held?.get(id);
           if (earlier !== undefined && merge !== undefined) {
@@ -279,7 +305,12 @@ async function* run(
         throw error;
       }
       if (held !== undefined) yield* finishHeld(held, finish);
-      stats.scope ??= chooseScope(options.scope, undefined, filename, adapter.name);
+      if (stats.scope === undefined) {
+        const resolved = resolveScope(scopes.input(undefined));
+        stats.scope = resolved.scope;
+        stats.scopeSource = resolved.source;
+        stats.scopeIdentified = resolved.identified;
+      }
       stats.complete = options.signal?.aborted !== true;
     } finally {
       await rm(tempDir, { recursive: true, force: true });
@@ -311,16 +342,99 @@ function isAbort(error: unknown, signal: AbortSignal | undefined): boolean {
   return signal?.aborted === true || (error instanceof ConverterError && error.code === 'E_ABORTED');
 }
 
-function chooseScope(
-  explicit: string | undefined,
-  finding: Finding | undefined,
-  filename: string | undefined,
-  adapter: string,
-): string {
-  if (explicit !== undefined && explicit.trim() !== '') return explicit.trim();
-  if (finding?.scopeHint !== undefined && finding.scopeHint.trim() !== '') return finding.scopeHint.trim();
-  if (filename !== undefined) return basename(filename).replace(/\.gz$/i, '');
-  return adapter;
+/** Most distinct scopes one run gives its findings; later ones share the first (issue `scope-limit`). */
+export const MAX_SCOPES_PER_RUN = 16;
+
+/** The scopes of one run: each finding's hint resolved once, the first scope in the stats, warnings once. */
+class RunScopes {
+  private repository: RepositoryIdentity | null | undefined;
+  private last: { hint: string | undefined; kind: Finding['scopeHintKind']; scope: string } | undefined;
+  private readonly seen = new Map<string, ResolvedScope>();
+  private limited = false;
+  private readonly options: ConvertOptions;
+  private readonly stats: ConversionStats;
+  private readonly filename: string | undefined;
+  private readonly adapter: string;
+  private readonly countIssue: (issue: Issue) => void;
+
+  constructor(
+    options: ConvertOptions,
+    stats: ConversionStats,
+    filename: string | undefined,
+    adapter: string,
+    countIssue: (issue: Issue) => void,
+  ) {
+    this.options = options;
+    this.stats = stats;
+    this.filename = filename;
+    this.adapter = adapter;
+    this.countIssue = countIssue;
+    this.repository = options.repository;
+  }
+
+  /** What {@link resolveScope} needs for a finding (or for a run without findings). */
+  input(finding: Finding | undefined): ScopeInput {
+    const explicit = this.options.scope;
+    const hasExplicit = explicit !== undefined && explicit.trim() !== '';
+    return {
+      explicit,
+      hint: finding?.scopeHint,
+      hintKind: finding?.scopeHintKind,
+      filename: this.filename,
+      adapter: this.adapter,
+      repository: hasExplicit ? undefined : (this.repositoryIdentity() ?? undefined),
+    };
+  }
+
+  /** The scope of `finding`. */
+  of(finding: Finding): string {
+    const last = this.last;
+    if (last !== undefined && last.hint === finding.scopeHint && last.kind === finding.scopeHintKind)
+      return last.scope;
+    let resolved = resolveScope(this.input(finding));
+    const known = this.seen.get(resolved.scope);
+    if (known === undefined) {
+      if (this.seen.size >= MAX_SCOPES_PER_RUN) {
+        resolved = this.seen.values().next().value as ResolvedScope;
+        if (!this.limited)
+          this.countIssue({
+            code: 'scope-limit',
+            message: `the input names more than ${MAX_SCOPES_PER_RUN} scopes; findings of the others are given the first scope "${resolved.scope}"`,
+          });
+        this.limited = true;
+      } else this.admit(resolved);
+    }
+    this.last = { hint: finding.scopeHint, kind: finding.scopeHintKind, scope: resolved.scope };
+    return resolved.scope;
+  }
+
+  private admit(resolved: ResolvedScope): void {
+    this.seen.set(resolved.scope, resolved);
+    if (this.stats.scope === undefined) {
+      this.stats.scope = resolved.scope;
+      this.stats.scopeSource = resolved.source;
+    }
+    this.stats.scopeIdentified = (this.stats.scopeIdentified ?? true) && resolved.identified;
+    if (resolved.identified) return;
+    if (this.options.requireIdentifiedScope === true) {
+      throw new ConverterError(
+        'E_CONFIG',
+        `--archive-missing needs --scope here: the default scope "${resolved.scope}" (${resolved.source}) does not identify the source, so archiving could touch other repositories' findings`,
+      );
+    }
+    this.countIssue({
+      code: 'scope-unidentified',
+      message: `scope "${resolved.scope}" (${resolved.source}) does not identify the source: runs of other repositories that get the same scope overwrite and archive each other's findings; pass --scope (or run in CI / a git clone)`,
+    });
+  }
+
+  private repositoryIdentity(): RepositoryIdentity | null {
+    if (this.repository === undefined) {
+      const flag = this.options.adapterOptions?.repository;
+      this.repository = findRepository(typeof flag === 'string' ? { repository: flag } : {}) ?? null;
+    }
+    return this.repository;
+  }
 }
 
 /** Parses `--min-severity`/`--fail-on` values; throws `E_CONFIG` for unknown labels. */

@@ -108,6 +108,10 @@ async function* parseCsv(input: AsyncIterable<Uint8Array>, ctx: AdapterContext):
       }
       for (const rowIssue of result.issues)
         ctx.onIssue({ ...rowIssue, line: record.line, recordIndex: record.index });
+      // The file name is a path (put under the repository); without one, the profile name is the tool's.
+      result.finding.scopeHintKind = fileHint !== undefined ? 'path' : 'tool';
+      // Several scanners' CSV exports come through this adapter: the profile tells them apart when archiving.
+      result.finding.sourceTool = map.name;
       if (pending !== undefined && sameIdentity(pending.finding, result.finding)) {
         mergeInto(pending, result.finding, record, map, header, ctx);
         continue;

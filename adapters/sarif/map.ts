@@ -299,7 +299,8 @@ function copyProperties(result: JsonObject, into: NonNullable<Finding['productFi
 
 /**
  * The suggested scope of a run: its tool name, plus `@<project>` when its repository is known (the first
- * `versionControlProvenance` entry, or the `repository` option), e.g. `CodeQL@acme/shop`.
+ * `versionControlProvenance` entry, or the `repository` option), e.g. `CodeQL@acme/shop`. A bare tool name is
+ * qualified by the pipeline with the repository identity of the CI environment or git remote.
  */
 export function scopeHintOf(run: RunContext): string {
   const repository = repositoryFor(run, undefined);
@@ -496,6 +497,8 @@ export function mapResult(
     productFields,
     state: reason === undefined ? 'active' : 'resolved',
     scopeHint: scopeHintOf(run),
+    scopeHintKind: repositoryFor(run, undefined) === undefined ? 'tool' : 'name',
+    sourceTool: toolName,
   };
   if (vulnerabilities.length > 0) finding.vulnerabilities = vulnerabilities;
   if (recommendation.Text !== undefined || recommendation.Url !== undefined)
