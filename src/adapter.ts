@@ -76,6 +76,9 @@ export interface Finding {
   sourceTool?: string;
 }
 
+/** What a finding, or an input part without findings, says about its source (see {@link AdapterContext.onSource}). */
+export type FindingSource = Pick<Finding, 'scopeHint' | 'scopeHintKind' | 'sourceTool'>;
+
 /** A record-level problem: reported and counted, never thrown. */
 export interface Issue extends InputPosition {
   /** Short kebab-case code, e.g. `ragged-row`, `missing-rule`, `field-truncated`. */
@@ -89,6 +92,11 @@ export interface Issue extends InputPosition {
 export interface AdapterContext {
   /** Report a record-level problem. Set `skipped: true` when a record is dropped because of it. */
   onIssue(issue: Issue): void;
+  /**
+   * Declare a source the input covers that reported no findings (a SARIF run with no results): with
+   * `--archive-missing`, that tool's earlier findings in that scope are archived. Optional for the caller.
+   */
+  onSource?(source: FindingSource): void;
   /** File name of the input (a hint only; may be absent for stdin). */
   filename?: string;
   /** Adapter-specific options (e.g. `trivyLicenses`, `minSeverity`, `csvMap`), passed through from the caller. */

@@ -6,6 +6,7 @@ import {
   type Adapter,
   type AdapterContext,
   type Finding,
+  type FindingSource,
   type Issue,
   REPEAT_MERGE_WINDOW,
   type SeverityLabel,
@@ -13,12 +14,14 @@ import {
 import { type AsffContext, toAsff } from './asff/build.js';
 import { findingId } from './asff/id.js';
 import { IdHashSet } from './asff/id-hash-set.js';
+import { sourceToolOf } from './asff/source-tool.js';
 import { detectAdapter } from './detect.js';
 import { ConverterError } from './errors.js';
 import { type InputSource, openInput } from './internal/input.js';
 import { ADAPTER_NAMES, builtinAdapters, getAdapter } from './registry.js';
 import {
   findRepository,
+  MAX_RUN_SOURCES,
   type RepositoryIdentity,
   type ResolvedScope,
   resolveScope,
@@ -75,6 +78,14 @@ export interface ConvertOptions {
   signal?: AbortSignal;
 }
 
+/** One source a run covered: the findings of one scope and one source tool ({@link sourceToolOf}). */
+export interface RunSource {
+  scope: string;
+  sourceTool: string;
+  /** False when the scope does not identify the source (see {@link ResolvedScope}). */
+  identified: boolean;
+}
+
 /** Counters of one conversion; `received = emitted + failed + skipped` at every moment between findings. */
 export interface ConversionStats {
   /** Adapter that parsed the input (set once detected). */
@@ -85,6 +96,11 @@ export interface ConversionStats {
   scopeSource?: string;
   /** False when some scope of the run does not identify its source (issue `scope-unidentified`). */
   scopeIdentified?: boolean;
+  /**
+   * The sources the run covered, first seen first: each distinct scope + source tool of its findings, and those
+   * the adapter declared without findings (`AdapterContext.onSource`). At most {@link MAX_RUN_SOURCES}.
+   */
+  sources: RunSource[];
   /** Records the adapter produced or skipped. */
   received: number;
   /** ASFF findings yielded. */
@@ -140,6 +156,7 @@ function emptyStats(): ConversionStats {
     failed: 0,
     skipped: 0,
     complete: false,
+    sources: [],
     issues: {},
     bySeverity: { INFORMATIONAL: 0, LOW: 0, MEDIUM: 0, HIGH: 0, CRITICAL: 0 },
   };
@@ -193,7 +210,9 @@ async function* run(
     if (adapter.meta.releasesChunks === true) opened.enableChunkReuse();
     const now = (options.now ?? (() => new Date()))();
     const tempDir = await mkdtemp(join(tmpdir(), 'asff-stream-'));
+    const scopes = new RunScopes(options, stats, filename, adapter.name, countIssue);
     const ctx: AdapterContext = {
+      onSource: (source) => scopes.note(scopes.of(source), source.sourceTool),
       onIssue: (issue) => {
         if (issue.skipped === true) {
           stats.received++;
@@ -207,7 +226,6 @@ async function* run(
       ...(options.signal !== undefined ? { signal: options.signal } : {}),
     };
 
-    const scopes = new RunScopes(options, stats, filename, adapter.name, countIssue);
     let asffContext: AsffContext | undefined;
     // One Id per finding per run (docs/lifecycle.md, "One Id per finding"): every Id sent is remembered as a
     // 12-byte hash; adapters that can merge repeats get a window of findings held back for merging.
@@ -270,6 +288,7 @@ async function* run(
         for await (const finding of adapter.parse(opened.chunks, ctx)) {
           if (options.signal?.aborted === true) throw new ConverterError('E_ABORTED', 'interrupted');
           const scope = scopes.of(finding);
+          scopes.note(scope, finding.sourceTool);
           const id = findingId(scope, adapter.name, finding.identity);
           const earlier = held?.get(id);
           if (earlier !== undefined && merge !== undefined) {
@@ -342,15 +361,14 @@ function isAbort(error: unknown, signal: AbortSignal | undefined): boolean {
   return signal?.aborted === true || (error instanceof ConverterError && error.code === 'E_ABORTED');
 }
 
-/** Most distinct scopes one run gives its findings; later ones share the first (issue `scope-limit`). */
-export const MAX_SCOPES_PER_RUN = 16;
-
 /** The scopes of one run: each finding's hint resolved once, the first scope in the stats, warnings once. */
 class RunScopes {
   private repository: RepositoryIdentity | null | undefined;
   private last: { hint: string | undefined; kind: Finding['scopeHintKind']; scope: string } | undefined;
   private readonly seen = new Map<string, ResolvedScope>();
   private limited = false;
+  private lastSource: { scope: string; tool: string | undefined } | undefined;
+  private sourcesLimited = false;
   private readonly options: ConvertOptions;
   private readonly stats: ConversionStats;
   private readonly filename: string | undefined;
@@ -373,7 +391,7 @@ class RunScopes {
   }
 
   /** What {@link resolveScope} needs for a finding (or for a run without findings). */
-  input(finding: Finding | undefined): ScopeInput {
+  input(finding: FindingSource | undefined): ScopeInput {
     const explicit = this.options.scope;
     const hasExplicit = explicit !== undefined && explicit.trim() !== '';
     return {
@@ -386,26 +404,45 @@ class RunScopes {
     };
   }
 
-  /** The scope of `finding`. */
-  of(finding: Finding): string {
+  /** The scope of a finding, or of a source the adapter declared. */
+  of(finding: FindingSource): string {
     const last = this.last;
     if (last !== undefined && last.hint === finding.scopeHint && last.kind === finding.scopeHintKind)
       return last.scope;
     let resolved = resolveScope(this.input(finding));
     const known = this.seen.get(resolved.scope);
     if (known === undefined) {
-      if (this.seen.size >= MAX_SCOPES_PER_RUN) {
+      if (this.seen.size >= MAX_RUN_SOURCES) {
         resolved = this.seen.values().next().value as ResolvedScope;
         if (!this.limited)
           this.countIssue({
             code: 'scope-limit',
-            message: `the input names more than ${MAX_SCOPES_PER_RUN} scopes; findings of the others are given the first scope "${resolved.scope}"`,
+            message: `the input names more than ${MAX_RUN_SOURCES} scopes; findings of the others are given the first scope "${resolved.scope}"`,
           });
         this.limited = true;
       } else this.admit(resolved);
     }
     this.last = { hint: finding.scopeHint, kind: finding.scopeHintKind, scope: resolved.scope };
     return resolved.scope;
+  }
+
+  /** Records that the run covered `scope` with `tool` (cheap when it repeats the last one). */
+  note(scope: string, tool: string | undefined): void {
+    if (this.lastSource?.scope === scope && this.lastSource.tool === tool) return;
+    this.lastSource = { scope, tool };
+    const sourceTool = sourceToolOf(this.adapter, tool);
+    const sources = this.stats.sources;
+    if (sources.some((s) => s.scope === scope && s.sourceTool === sourceTool)) return;
+    if (sources.length >= MAX_RUN_SOURCES) {
+      if (!this.sourcesLimited)
+        this.countIssue({
+          code: 'source-limit',
+          message: `the input has more than ${MAX_RUN_SOURCES} scope + source tool pairs; --archive-missing will archive nothing`,
+        });
+      this.sourcesLimited = true;
+      return;
+    }
+    sources.push({ scope, sourceTool, identified: this.seen.get(scope)?.identified ?? true });
   }
 
   private admit(resolved: ResolvedScope): void {
@@ -419,12 +456,12 @@ class RunScopes {
     if (this.options.requireIdentifiedScope === true) {
       throw new ConverterError(
         'E_CONFIG',
-        `--archive-missing needs --scope here: the default scope "${resolved.scope}" (${resolved.source}) does not identify the source, so archiving could touch other repositories' findings`,
+        `--archive-missing needs --scope: the default scope "${resolved.scope}" (${resolved.source}) does not identify the source, and archiving in it could archive another repository's findings`,
       );
     }
     this.countIssue({
       code: 'scope-unidentified',
-      message: `scope "${resolved.scope}" (${resolved.source}) does not identify the source: runs of other repositories that get the same scope overwrite and archive each other's findings; pass --scope (or run in CI / a git clone)`,
+      message: `scope "${resolved.scope}" (${resolved.source}) does not identify the source; other repositories' runs with the same scope would overwrite these findings: pass --scope, or run in CI or a git clone`,
     });
   }
 

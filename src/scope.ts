@@ -21,7 +21,7 @@ export interface RepositoryIdentity {
 /** How the scope of a run (or of one source inside it) was chosen. */
 export interface ResolvedScope {
   scope: string;
-  /** In words, e.g. `the input's path "." + repository acme/shop (GITHUB_REPOSITORY)`. */
+  /** In words, e.g. `path "." + repository acme/shop (GITHUB_REPOSITORY)`. */
   source: string;
   /**
    * False when the scope does not identify the source: a path, a bare tool name, a file name or the adapter name
@@ -30,6 +30,12 @@ export interface ResolvedScope {
    */
   identified: boolean;
 }
+
+/**
+ * Most sources (scope + source tool pairs) one run may cover: a multi-run SARIF log has one per run. Past it,
+ * findings share the first scope, and `--archive-missing` archives nothing.
+ */
+export const MAX_RUN_SOURCES = 16;
 
 /** Environment variable that names the repository (a name or URL), or turns detection off with `none`. */
 export const REPOSITORY_ENV = 'ASFF_STREAM_REPOSITORY';
@@ -227,30 +233,30 @@ export function resolveScope(input: ScopeInput): ResolvedScope {
     return { scope: explicit, source: '--scope', identified: true };
   const repo = input.repository;
   const withRepo = repo === undefined ? '' : ` + repository ${repo.name} (${repo.source})`;
+  const none = '; no repository found';
   const hint = input.hint?.trim();
   if (hint !== undefined && hint !== '') {
     const kind = hintKindOf(hint, input.hintKind);
-    if (kind === 'name') return { scope: hint, source: `the input names it`, identified: true };
+    if (kind === 'name') return { scope: hint, source: 'the input', identified: true };
     if (kind === 'tool') {
       return repo !== undefined
-        ? { scope: `${hint}@${repo.name}`, source: `the input's tool "${hint}"${withRepo}`, identified: true }
-        : { scope: hint, source: `the input's tool "${hint}" (no repository found)`, identified: false };
+        ? { scope: `${hint}@${repo.name}`, source: `tool "${hint}"${withRepo}`, identified: true }
+        : { scope: hint, source: `tool "${hint}"${none}`, identified: false };
     }
     const path = relativePath(hint);
     if (repo !== undefined)
       return {
         scope: path === '' ? repo.name : `${repo.name}/${path}`,
-        source: `the input's path "${hint}"${withRepo}`,
+        source: `path "${hint}"${withRepo}`,
         identified: true,
       };
-    if (path !== '')
-      return { scope: path, source: `the input's path "${hint}" (no repository found)`, identified: false };
+    if (path !== '') return { scope: path, source: `path "${hint}"${none}`, identified: false };
   }
   if (repo !== undefined)
     return { scope: repo.name, source: `repository (${repo.source})`, identified: true };
   const file = input.filename === undefined ? '' : relativePath(fileName(input.filename));
-  if (file !== '') return { scope: file, source: 'the file name (no repository found)', identified: false };
-  return { scope: input.adapter, source: 'the adapter name (no repository found)', identified: false };
+  if (file !== '') return { scope: file, source: `file name${none}`, identified: false };
+  return { scope: input.adapter, source: `adapter name${none}`, identified: false };
 }
 
 /** A path as a scope suffix: forward slashes, no `./`, no trailing slash; `''` for the current directory. */

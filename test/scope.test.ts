@@ -129,7 +129,7 @@ describe('resolveScope', () => {
   it('puts a path hint under the repository: "." is the repository itself', () => {
     expect(resolveScope({ hint: '.', hintKind: 'path', adapter: 'trivy', repository })).toEqual({
       scope: 'acme/shop',
-      source: 'the input\'s path "." + repository acme/shop (GITHUB_REPOSITORY)',
+      source: 'path "." + repository acme/shop (GITHUB_REPOSITORY)',
       identified: true,
     });
     expect(resolveScope({ hint: './services/api/', adapter: 'trivy', repository }).scope).toBe(
@@ -167,7 +167,7 @@ describe('resolveScope', () => {
       resolveScope({ hint: '.', hintKind: 'path', filename: 'trivy.json.gz', adapter: 'trivy' }),
     ).toEqual({
       scope: 'trivy.json',
-      source: 'the file name (no repository found)',
+      source: 'file name; no repository found',
       identified: false,
     });
     expect(resolveScope({ hint: '.', adapter: 'trivy' })).toMatchObject({

@@ -5,7 +5,7 @@ import type {
   SoftwarePackage,
   Vulnerability,
 } from '@aws-sdk/client-securityhub';
-import type { Finding, Issue } from '../../src/adapter.js';
+import type { Finding, FindingSource, Issue } from '../../src/adapter.js';
 import { MAX_RESOURCE_TYPE_LENGTH } from '../../src/asff/limits.js';
 import {
   blobUrl,
@@ -308,6 +308,15 @@ export function scopeHintOf(run: RunContext): string {
   return repository === undefined ? tool : `${tool}@${projectName(repository.uri)}`;
 }
 
+/** What a run is, for the scope and source tool of its findings: hint, kind of hint, tool. */
+export function sourceOf(run: RunContext): Required<FindingSource> {
+  return {
+    scopeHint: scopeHintOf(run),
+    scopeHintKind: repositoryFor(run, undefined) === undefined ? 'tool' : 'name',
+    sourceTool: toolNameOf(run),
+  };
+}
+
 /**
  * Maps one SARIF result of a run to a scanner-neutral {@link Finding}. Returns `undefined` (after a `skipped`
  * issue) only when the result is not a JSON object; every other problem (missing rule, unknown message id, bad
@@ -476,6 +485,7 @@ export function mapResult(
       ? blobUrl(repository, primary.path, primary.startLine, primary.endLine)
       : undefined);
 
+  const source = sourceOf(run);
   const finding: Finding = {
     identity: identityOf({ toolName, ruleId, result, primary, analysisTarget, message, hints }),
     ruleId: `${toolName}/${ruleId ?? 'unknown-rule'}`,
@@ -496,9 +506,9 @@ export function mapResult(
     ],
     productFields,
     state: reason === undefined ? 'active' : 'resolved',
-    scopeHint: scopeHintOf(run),
-    scopeHintKind: repositoryFor(run, undefined) === undefined ? 'tool' : 'name',
-    sourceTool: toolName,
+    scopeHint: source.scopeHint,
+    scopeHintKind: source.scopeHintKind,
+    sourceTool: source.sourceTool,
   };
   if (vulnerabilities.length > 0) finding.vulnerabilities = vulnerabilities;
   if (recommendation.Text !== undefined || recommendation.Url !== undefined)

@@ -18,7 +18,7 @@ import {
 } from './context.js';
 import { DuplicateCounter } from './identity.js';
 import { lateNeeds, readArtifact, readLogical, readUriBases } from './locations.js';
-import { mapResult, type RunReports } from './map.js';
+import { mapResult, type RunReports, sourceOf } from './map.js';
 import {
   addRule,
   COMPONENT_FIELDS,
@@ -206,6 +206,7 @@ export async function* parseSarif(
   const rootKeys: string[] = [];
   let sawRuns = false;
   let resultCount = 0;
+  let runResultsFrom = 0;
   let state: RunState | undefined;
 
   // The run whose `tool` the splitter has reached. `select` runs ahead of the events, but in document order: a
@@ -353,6 +354,7 @@ export async function* parseSarif(
       if (depth === 2) {
         if (event.type === 'enter') {
           state = newRun(runIndex, options);
+          runResultsFrom = resultCount;
         } else if (event.type === 'value')
           ctx.onIssue({
             code: 'invalid-run',
@@ -362,6 +364,8 @@ export async function* parseSarif(
           });
         else if (state !== undefined) {
           yield* endRun(state, position(event));
+          // A run without results still says which tool ran on what: its earlier findings can be archived.
+          if (resultCount === runResultsFrom) ctx.onSource?.(sourceOf(state.context));
           state = undefined;
         }
         continue;

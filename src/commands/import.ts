@@ -11,6 +11,7 @@ import { EXIT, type ExitCode } from '../cli/exit-codes.js';
 import { FailOnCounter } from '../cli/fail-on.js';
 import { diagnostic, ProgressLine, reportError, usageError } from '../cli/output.js';
 import { IssueLog, summaryLine, writeSummary } from '../cli/summary.js';
+import { isConverterError } from '../errors.js';
 import { assertAccountAndRegion, assertRegion, type ConversionStats, convert } from '../pipeline.js';
 import { callerAccountId } from '../sink/account.js';
 import { type DeadLetter, lazyDeadLetterFile, openDeadLetter } from '../sink/dead-letter.js';
@@ -164,6 +165,8 @@ export async function runImport(argv: readonly string[], signal?: AbortSignal): 
     ...options,
     accountId,
     adapters,
+    // Archiving in a scope that other repositories share would archive their findings (docs/lifecycle.md).
+    requireIdentifiedScope: archiveMissing && options.scope === undefined,
     ...(signal !== undefined ? { signal } : {}),
     onIssue: (issue) => issues.record(issue.code, issue.message, issueWhere(issue)),
     onReject: (finding, reason) => deadLetter.write(finding, 'finding-too-large', reason),
@@ -215,8 +218,12 @@ export async function runImport(argv: readonly string[], signal?: AbortSignal): 
   }
 
   let exit: ExitCode;
-  if (failure !== undefined && sinkReport === undefined) {
-    exit = reportError(failure);
+  // A configuration error before anything was sent (e.g. --archive-missing in a scope that does not identify the
+  // source) is one line and exit 2, like a usage error.
+  const configError =
+    isConverterError(failure) && failure.code === 'E_CONFIG' && (sinkReport?.imported ?? 0) === 0;
+  if (configError || (failure !== undefined && sinkReport === undefined)) {
+    return reportError(failure);
   } else {
     exit = importExitCode(sinkReport, failure);
     // Findings that should have been archived but were not are in the dead letter too: exit 3.

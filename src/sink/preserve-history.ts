@@ -1,8 +1,9 @@
 import type { AwsSecurityFinding } from '@aws-sdk/client-securityhub';
 import { IdHashSet } from '../asff/id-hash-set.js';
-import { inScope, type ScopeState, type StoredHistory } from './history.js';
+import { MAX_RUN_SOURCES } from '../scope.js';
+import { inScope, type ScopeState, type StoredHistory, scopeKeyId } from './history.js';
 
-/** Loads the scope state when the first finding shows which scope and product the run is about. */
+/** Loads the state of the key (product, scope, source tool) that a finding shows, when its first finding arrives. */
 export type ScopeStateLoader = (first: AwsSecurityFinding) => Promise<ScopeState>;
 
 /** The Ids a run reported, kept as 12-byte hashes ({@link IdHashSet}; the Ids themselves can be 512 characters). */
@@ -21,7 +22,7 @@ export interface HistoryCounters {
   bumped: number;
   /** Findings stored as ARCHIVED that this run reports again: they are sent ACTIVE. */
   reactivated: number;
-  /** Findings of another scope, product or account than the state's: passed on unchanged. */
+  /** Findings of no loaded state (another scope, product or account; past the state limit): passed on unchanged. */
   foreign: number;
 }
 
@@ -30,8 +31,13 @@ export interface PreservedRun extends AsyncIterable<AwsSecurityFinding> {
   /** Every Id this run sent on (grows while iterating). */
   readonly reported: ReportedIds;
   readonly counters: HistoryCounters;
-  /** The state in use; for a lazy loader, `undefined` until the first finding arrived. */
+  /** The first state in use; for a lazy loader, `undefined` until the first finding arrived. */
   readonly state: ScopeState | undefined;
+  /**
+   * Every state in use: one per key (product + scope + source tool) the run's findings belong to, loaded when the
+   * key's first finding arrives; at most {@link MAX_RUN_SOURCES} (findings of further keys count as `foreign`).
+   */
+  readonly states: readonly ScopeState[];
 }
 
 /**
@@ -73,8 +79,9 @@ export function withHistory(finding: AwsSecurityFinding, stored: StoredHistory):
  * later than the stored one; new findings pass unchanged (CreatedAt = UpdatedAt = the run's time, as
  * Security Hub wants on creation). Records every Id it passes on, for `archiveMissing`.
  *
- * `state` may be a loader, called once with the first finding (whose ProductFields and ProductArn name
- * the scope): the pipeline's default scope is only known from the input.
+ * `state` may be a loader, called with the first finding of each key (its ProductArn and the scope and
+ * source-tool ProductFields name it): the pipeline's default scope is only known from the input, and a multi-run
+ * SARIF log covers one key per run.
  */
 export function preserveHistory(
   findings: AsyncIterable<AwsSecurityFinding> | Iterable<AwsSecurityFinding>,
@@ -82,19 +89,34 @@ export function preserveHistory(
 ): PreservedRun {
   const reported = new IdHashSet();
   const counters: HistoryCounters = { seen: 0, preserved: 0, bumped: 0, reactivated: 0, foreign: 0 };
-  let current = typeof state === 'function' ? undefined : state;
+  const states: ScopeState[] = typeof state === 'function' ? [] : [state];
   const loader = typeof state === 'function' ? state : undefined;
+
+  /** The state `finding` belongs to: the last one used, a loaded one, or a new one from the loader. */
+  let last: ScopeState | undefined;
+  async function stateOf(finding: AwsSecurityFinding): Promise<ScopeState | undefined> {
+    if (last !== undefined && inScope(finding, last)) return last;
+    let found = states.find((s) => inScope(finding, s));
+    if (found === undefined && loader !== undefined && states.length < MAX_RUN_SOURCES) {
+      const loaded = await loader(finding);
+      const id = scopeKeyId(loaded);
+      if (!states.some((s) => scopeKeyId(s) === id)) states.push(loaded);
+      if (inScope(finding, loaded)) found = loaded;
+    }
+    if (found !== undefined) last = found;
+    return found;
+  }
 
   async function* generate(): AsyncGenerator<AwsSecurityFinding> {
     for await (const finding of findings) {
       counters.seen += 1;
-      if (typeof finding.Id === 'string') reported.add(finding.Id);
-      if (current === undefined && loader !== undefined) current = await loader(finding);
-      if (current === undefined || typeof finding.Id !== 'string') {
+      if (typeof finding.Id !== 'string') {
         yield finding;
         continue;
       }
-      if (!inScope(finding, current)) {
+      reported.add(finding.Id);
+      const current = await stateOf(finding);
+      if (current === undefined) {
         counters.foreign += 1;
         yield finding;
         continue;
@@ -115,8 +137,9 @@ export function preserveHistory(
   return {
     reported,
     counters,
+    states,
     get state() {
-      return current;
+      return states[0];
     },
     [Symbol.asyncIterator]: () => generate()[Symbol.asyncIterator](),
   };

@@ -11,7 +11,7 @@ import {
   type GetFindingsClient,
   pageFindings,
 } from './get-findings.js';
-import { ACTIVE_FILTER, inScope, type ScopeKey, type ScopeState, scopeFilters } from './history.js';
+import { ACTIVE_FILTER, inScope, keyOf, type ScopeState, scopeFilters } from './history.js';
 import { type ImportOptions, type ImportResult, importFindings } from './import.js';
 import type { RequestLimiter } from './limiter.js';
 import { type ReportedIds, strictlyAfter } from './preserve-history.js';
@@ -180,6 +180,8 @@ export interface ArchiveMissingOptions extends FetchRetryOptions {
 /** What {@link archiveMissing} did. */
 export interface ArchiveReport {
   scope: string;
+  /** The source tool whose findings were reconciled (absent: the whole scope, for findings without one). */
+  sourceTool?: string;
   productArn: string;
   /** Reasons nothing was archived (empty when the step ran). */
   blocked: ArchiveBlocker[];
@@ -215,13 +217,10 @@ const PAGE_SIZE = 100;
  */
 export async function archiveMissing(options: ArchiveMissingOptions): Promise<ArchiveReport> {
   const { state, reported } = options;
-  const key: ScopeKey = {
-    productArn: state.productArn,
-    scope: state.scope,
-    ...(state.accountId !== undefined ? { accountId: state.accountId } : {}),
-  };
+  const key = keyOf(state);
   const report: ArchiveReport = {
     scope: state.scope,
+    ...(state.sourceTool !== undefined ? { sourceTool: state.sourceTool } : {}),
     productArn: state.productArn,
     blocked: archiveBlockers(options.outcome),
     candidates: 0,

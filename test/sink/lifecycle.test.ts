@@ -158,7 +158,7 @@ describe('archive missing: run 1 reports A,B,C; run 2 reports A,C', () => {
     });
     expect(second.report?.history).toMatchObject({ known: 3, preserved: 2, reactivated: 0 });
     expect(reconcileSummary(second.report!.archive!)).toBe(
-      'archive-missing: scope "app": archived 1 finding(s) no longer reported',
+      'archive-missing: scope "app" (scan): archived 1 finding(s) no longer reported',
     );
 
     const after = stored();
@@ -249,7 +249,7 @@ describe('archive missing: never after a run that went wrong', () => {
     const skipped = await run(['A', '!'], { at: T2 });
     expect(skipped.report?.archive?.blocked.map((b) => b.code)).toEqual(['records-skipped']);
     expect(reconcileSummary(skipped.report!.archive!)).toMatch(
-      /^archive-missing: nothing archived in scope "app": 1 record\(s\) were skipped as unreadable/,
+      /^archive-missing: nothing archived in scope "app" \(scan\): 1 record\(s\) were skipped as unreadable/,
     );
     expect(states()).toEqual({ A: 'ACTIVE', B: 'ACTIVE' });
   });
