@@ -67,7 +67,9 @@ function stored(): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   for (const f of hub.findings()) {
     const tool = f.ProductFields?.[SOURCE_TOOL_PRODUCT_FIELD] ?? '(none)';
-    (out[tool] ??= []).push(`${f.RecordState}/${f.Workflow?.Status ?? '-'}`);
+    const list = out[tool] ?? [];
+    list.push(`${f.RecordState}/${f.Workflow?.Status ?? '-'}`);
+    out[tool] = list;
   }
   for (const list of Object.values(out)) list.sort();
   return out;
