@@ -84,6 +84,8 @@ export interface RunSource {
   sourceTool: string;
   /** False when the scope does not identify the source (see {@link ResolvedScope}). */
   identified: boolean;
+  /** How the scope was chosen, in words (`ResolvedScope.source`). */
+  scopeSource: string;
 }
 
 /** Counters of one conversion; `received = emitted + failed + skipped` at every moment between findings. */
@@ -442,7 +444,13 @@ class RunScopes {
       this.sourcesLimited = true;
       return;
     }
-    sources.push({ scope, sourceTool, identified: this.seen.get(scope)?.identified ?? true });
+    const resolved = this.seen.get(scope);
+    sources.push({
+      scope,
+      sourceTool,
+      identified: resolved?.identified ?? true,
+      scopeSource: resolved?.source ?? '--scope',
+    });
   }
 
   private admit(resolved: ResolvedScope): void {
