@@ -90,6 +90,10 @@ export interface ImportCommandReport extends ImportReport {
   input: {
     adapter: string | undefined;
     scope: string | undefined;
+    /** How the scope was chosen (docs/lifecycle.md, "Scope"). */
+    scopeSource?: string | undefined;
+    /** Each scope + source tool the run covered. */
+    sources?: ConversionStats['sources'];
     complete: boolean;
     issues: Record<string, number>;
   };
@@ -107,7 +111,14 @@ export function combineReports(
     received: stats.received,
     skipped: sink.skipped + stats.skipped,
     archived,
-    input: { adapter: stats.adapter, scope: stats.scope, complete: stats.complete, issues: stats.issues },
+    input: {
+      adapter: stats.adapter,
+      scope: stats.scope,
+      scopeSource: stats.scopeSource,
+      sources: stats.sources,
+      complete: stats.complete,
+      issues: stats.issues,
+    },
   };
   if (combined.received !== combined.imported + combined.failed + combined.skipped) {
     throw new Error(
