@@ -3,30 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { SCOPE_PRODUCT_FIELD } from '../src/asff/build.js';
 import { ConverterError } from '../src/errors.js';
 import { convertAll } from './helpers/asff.js';
-
-/** `trivy fs .` output: what every repository's scan reports as its ArtifactName. */
-const TRIVY_FS_DOT = JSON.stringify({
-  SchemaVersion: 2,
-  ArtifactName: '.',
-  ArtifactType: 'filesystem',
-  Results: [
-    {
-      Target: 'package-lock.json',
-      Class: 'lang-pkgs',
-      Type: 'npm',
-      Vulnerabilities: [
-        {
-          VulnerabilityID: 'CVE-2024-0001',
-          PkgName: 'lodash',
-          InstalledVersion: '4.17.20',
-          FixedVersion: '4.17.21',
-          Severity: 'HIGH',
-          Title: 'prototype pollution',
-        },
-      ],
-    },
-  ],
-});
+import { TRIVY_FS_DOT } from './helpers/trivy-fs-dot.js';
 
 const ACME_A = { name: 'acme/a', source: 'GITHUB_REPOSITORY' };
 const ACME_B = { name: 'acme/b', source: 'GITHUB_REPOSITORY' };

@@ -3,22 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-
-const TRIVY_FS_DOT = JSON.stringify({
-  SchemaVersion: 2,
-  ArtifactName: '.',
-  ArtifactType: 'filesystem',
-  Results: [
-    {
-      Target: 'package-lock.json',
-      Class: 'lang-pkgs',
-      Type: 'npm',
-      Vulnerabilities: [
-        { VulnerabilityID: 'CVE-2024-0001', PkgName: 'lodash', InstalledVersion: '1', Severity: 'HIGH' },
-      ],
-    },
-  ],
-});
+import { TRIVY_FS_DOT } from '../helpers/trivy-fs-dot.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'asff-scope-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,10 +1,13 @@
+import { readFileSync } from 'node:fs';
 import {
   type AwsSecurityFinding,
   BatchUpdateFindingsCommand,
+  GetFindingsCommand,
   SecurityHubClient,
 } from '@aws-sdk/client-securityhub';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SCOPE_PRODUCT_FIELD } from '../../src/asff/build.js';
+import { SOURCE_TOOL_PRODUCT_FIELD } from '../../src/asff/source-tool.js';
 import { validateAsff } from '../../src/asff/validate.js';
 import { EXIT } from '../../src/cli/exit-codes.js';
 import { importExitCode } from '../../src/commands/import-exit.js';
@@ -17,6 +20,7 @@ import {
 import { isConverterError } from '../../src/errors.js';
 import { type ConvertOptions, convert } from '../../src/pipeline.js';
 import { createGetFindingsLimiter } from '../../src/sink/get-findings.js';
+import { scopeFilters } from '../../src/sink/history.js';
 import {
   importWithLifecycle,
   type LifecycleOptions,
@@ -439,5 +443,123 @@ describe('archive missing at scale: more than 100 findings, real pacing', () => 
     // 3 pages of history, then one request for the 5 candidates by Id.
     expect(gets).toHaveLength(4);
     expect(second.report?.archive?.fetch.requests).toBe(1);
+  });
+});
+
+let sourceToolClock = Date.parse('2026-03-01T10:00:00.000Z');
+
+// Real fixtures of two scanners through the real pipeline: archiving keyed by source tool (docs/lifecycle.md).
+
+/** One CI run of `input` with `--archive-missing` and the given scope, through the real pipeline and SDK. */
+async function runInput(input: string | Buffer, scope?: string): Promise<LifecycleReport> {
+  sourceToolClock += 3_600_000;
+  const at = new Date(sourceToolClock);
+  const conversion = convert(input, {
+    accountId: ACCOUNT,
+    region: REGION,
+    now: () => at,
+    repository: { name: 'acme/payments-api', source: 'GITHUB_REPOSITORY' },
+    ...(scope !== undefined ? { scope } : {}),
+  });
+  return importWithLifecycle(conversion, {
+    accountId: ACCOUNT,
+    region: REGION,
+    client,
+    limiter: unlimited(),
+    getFindingsLimiter: fastGet,
+    archiveMissing: true,
+    clock: () => at,
+    ...(scope !== undefined ? { scope } : {}),
+  });
+}
+
+/** Stored findings by source tool: RecordState and workflow status of each. */
+function storedBySourceTool(): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const f of hub.findings()) {
+    const tool = f.ProductFields?.[SOURCE_TOOL_PRODUCT_FIELD] ?? '(none)';
+    const list = out[tool] ?? [];
+    list.push(`${f.RecordState}/${f.Workflow?.Status ?? '-'}`);
+    out[tool] = list;
+  }
+  for (const list of Object.values(out)) list.sort();
+  return out;
+}
+
+describe('archive missing: keyed by product + scope + source tool', () => {
+  useEmulator();
+
+  it('a Trivy run and a SARIF run that share --scope never archive each other, and keep the workflow', async () => {
+    const trivy = await runInput('fixtures/trivy/v2-image.json', 'payments-api');
+    expect(trivy.imported).toBe(4);
+    // One of the image's vulnerabilities is fixed: the scanner says so, and it is sent ARCHIVED.
+    const trivyStates = ['ACTIVE/NEW', 'ACTIVE/NEW', 'ACTIVE/NEW', 'ARCHIVED/NEW'];
+    expect(storedBySourceTool()).toEqual({ trivy: trivyStates });
+    const sarif = await runInput('fixtures/sarif/cwe.sarif', 'payments-api');
+    expect(sarif.imported).toBe(2);
+    expect(sarif.archive).toMatchObject({
+      sourceTool: 'sarif/KICS',
+      candidates: 0,
+      archived: 0,
+      blocked: [],
+    });
+    expect(storedBySourceTool()).toEqual({ trivy: trivyStates, 'sarif/KICS': ['ACTIVE/NEW', 'ACTIVE/NEW'] });
+
+    // An analyst takes one Trivy finding in hand; the next Trivy and SARIF runs leave it as it is.
+    const one = hub
+      .findings()
+      .find((f) => f.ProductFields?.[SOURCE_TOOL_PRODUCT_FIELD] === 'trivy' && f.RecordState === 'ACTIVE')!;
+    await client.send(
+      new BatchUpdateFindingsCommand({
+        FindingIdentifiers: [{ Id: one.Id!, ProductArn: one.ProductArn! }],
+        Workflow: { Status: 'NOTIFIED' },
+      }),
+    );
+    expect((await runInput('fixtures/trivy/v2-image.json', 'payments-api')).archive?.candidates).toBe(0);
+    expect((await runInput('fixtures/sarif/cwe.sarif', 'payments-api')).archive?.candidates).toBe(0);
+    expect(storedBySourceTool()).toEqual({
+      trivy: ['ACTIVE/NEW', 'ACTIVE/NEW', 'ACTIVE/NOTIFIED', 'ARCHIVED/NEW'],
+      'sarif/KICS': ['ACTIVE/NEW', 'ACTIVE/NEW'],
+    });
+  });
+
+  it('filters GetFindings on the source tool (the emulator ANDs map filters of two keys)', async () => {
+    await runInput('fixtures/trivy/v2-image.json', 'payments-api');
+    await runInput('fixtures/sarif/cwe.sarif', 'payments-api');
+    const page = await client.send(
+      new GetFindingsCommand({
+        Filters: {
+          ProductFields: [
+            { Key: 'asff-stream/scope', Value: 'payments-api', Comparison: 'EQUALS' },
+            { Key: SOURCE_TOOL_PRODUCT_FIELD, Value: 'trivy', Comparison: 'EQUALS' },
+          ],
+        },
+      }),
+    );
+    expect(page.Findings).toHaveLength(4);
+    expect(
+      scopeFilters({ productArn: 'arn:p', scope: 'payments-api', sourceTool: 'trivy' }).ProductFields,
+    ).toEqual([
+      { Key: 'asff-stream/scope', Value: 'payments-api', Comparison: 'EQUALS' },
+      { Key: SOURCE_TOOL_PRODUCT_FIELD, Value: 'trivy', Comparison: 'EQUALS' },
+    ]);
+  });
+
+  it('a multi-run SARIF log archives each tool in its own key; a run without results archives its tool', async () => {
+    const log = JSON.parse(readFileSync('fixtures/sarif/multi-run.sarif', 'utf8')) as {
+      runs: { results: unknown[] }[];
+    };
+    const first = await runInput(Buffer.from(JSON.stringify(log)));
+    expect(first.failed).toBe(0);
+    const before = storedBySourceTool();
+    expect(Object.keys(before).sort()).toEqual(['sarif/eslint', 'sarif/semgrep']);
+
+    // Semgrep now reports nothing: its findings are archived, eslint's are not.
+    const clean = { ...log, runs: [log.runs[0], { ...log.runs[1], results: [] }] };
+    const second = await runInput(Buffer.from(JSON.stringify(clean)));
+    expect(second.archived).toBe(before['sarif/semgrep']!.length);
+    const after = storedBySourceTool();
+    expect(after['sarif/eslint']).toEqual(before['sarif/eslint']);
+    expect(after['sarif/semgrep']!.every((s) => s.startsWith('ARCHIVED'))).toBe(true);
   });
 });
