@@ -83,6 +83,8 @@ function useEmulator(options: EmulatorOptions = {}): void {
 }
 
 interface RunOptions extends Partial<LifecycleOptions> {
+  /** A real scanner file or bytes instead of the scan adapter's findings. */
+  input?: string | Buffer;
   name?: string;
   at?: string;
   truncated?: boolean;
@@ -97,12 +99,12 @@ interface RunResult {
 
 /** One CI run: convert a scan with the real pipeline and import it with the real SDK client. */
 async function run(findingKeys: readonly string[], options: RunOptions = {}): Promise<RunResult> {
-  const { name = 'app', at = T1, truncated, convert: convertOptions, ...lifecycle } = options;
-  const conversion = convert(scanInput(name, findingKeys, { truncated: truncated === true }), {
+  const { name = 'app', at = T1, truncated, input, convert: convertOptions, ...lifecycle } = options;
+  const source = input ?? scanInput(name, findingKeys, { truncated: truncated === true });
+  const conversion = convert(source, {
     accountId: ACCOUNT,
     region: REGION,
-    adapters: [scanAdapter],
-    format: 'scan',
+    ...(input === undefined ? { adapters: [scanAdapter], format: 'scan' } : {}),
     now: () => new Date(at),
     ...(lifecycle.scope !== undefined ? { scope: lifecycle.scope } : {}),
     ...convertOptions,
@@ -450,27 +452,17 @@ let sourceToolClock = Date.parse('2026-03-01T10:00:00.000Z');
 
 // Real fixtures of two scanners through the real pipeline: archiving keyed by source tool (docs/lifecycle.md).
 
-/** One CI run of `input` with `--archive-missing` and the given scope, through the real pipeline and SDK. */
+/** One CI run of a real scanner file with `--archive-missing` (and `scope`), an hour after the last one. */
 async function runInput(input: string | Buffer, scope?: string): Promise<LifecycleReport> {
   sourceToolClock += 3_600_000;
-  const at = new Date(sourceToolClock);
-  const conversion = convert(input, {
-    accountId: ACCOUNT,
-    region: REGION,
-    now: () => at,
-    repository: { name: 'acme/payments-api', source: 'GITHUB_REPOSITORY' },
+  const result = await run([], {
+    input,
+    at: new Date(sourceToolClock).toISOString(),
+    convert: { repository: { name: 'acme/payments-api', source: 'GITHUB_REPOSITORY' } },
     ...(scope !== undefined ? { scope } : {}),
   });
-  return importWithLifecycle(conversion, {
-    accountId: ACCOUNT,
-    region: REGION,
-    client,
-    limiter: unlimited(),
-    getFindingsLimiter: fastGet,
-    archiveMissing: true,
-    clock: () => at,
-    ...(scope !== undefined ? { scope } : {}),
-  });
+  if (result.report === undefined) throw result.error;
+  return result.report;
 }
 
 /** Stored findings by source tool: RecordState and workflow status of each. */
