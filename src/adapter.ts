@@ -160,7 +160,7 @@ export interface Adapter {
  * How many findings the pipeline holds back for an adapter with {@link Adapter.mergeRepeat}, so that a repeat
  * can still be merged into a copy that has not been sent yet.
  */
-export const REPEAT_MERGE_WINDOW = 256;
+export const REPEAT_MERGE_WINDOW = 32;
 
 /** Identity helper that exists for type inference: `export default defineAdapter({ name, meta, detect, parse })`. */
 export function defineAdapter<T extends Adapter>(adapter: T): T {

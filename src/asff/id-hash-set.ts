@@ -90,8 +90,13 @@ export class IdHashSet {
     const old = this.table;
     this.slots *= 2;
     this.table = new Uint32Array(this.slots * WORDS);
+    const moving = new Uint32Array(WORDS);
     for (let at = 0; at < old.length; at += WORDS) {
-      if (old[at] !== 0) this.insert(old.subarray(at, at + WORDS));
+      if (old[at] === 0) continue;
+      moving[0] = old[at]!;
+      moving[1] = old[at + 1]!;
+      moving[2] = old[at + 2]!;
+      this.insert(moving);
     }
   }
 }
@@ -100,9 +105,13 @@ const scratch = new Uint32Array(WORDS);
 
 /** The hash as three words; the first is never 0 (0 marks a free slot), at the cost of one bit. */
 function words(id: string): Uint32Array {
-  const hash = idHash(id);
-  scratch[0] = (hash.readUInt32LE(0) | 1) >>> 0;
-  scratch[1] = hash.readUInt32LE(4);
-  scratch[2] = hash.readUInt32LE(8);
+  // Read straight from the digest: no 12-byte view is made per Id.
+  const digest =
+    oneShotHash !== undefined
+      ? oneShotHash('sha1', id, 'buffer')
+      : crypto.createHash('sha1').update(id).digest();
+  scratch[0] = (digest.readUInt32LE(0) | 1) >>> 0;
+  scratch[1] = digest.readUInt32LE(4);
+  scratch[2] = digest.readUInt32LE(8);
   return scratch;
 }
