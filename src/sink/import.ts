@@ -80,7 +80,9 @@ export interface ImportOptions extends ClientOptions, BatchLimits {
   /**
    * The account of the credentials. Findings with another `AwsAccountId` are dead-lettered before sending
    * (code `foreign-account`) instead of failing a whole request. When absent and the sink creates its own
-   * client, it asks STS GetCallerIdentity; with a `client` of your own and no `accountId`, nothing is checked.
+   * client, it asks STS GetCallerIdentity (at the endpoint the SDK's settings name, `AWS_ENDPOINT_URL_STS`
+   * or `AWS_ENDPOINT_URL`; never `endpoint`, which is Security Hub's); with a `client` of your own and no
+   * `accountId`, nothing is checked.
    */
   accountId?: string;
   /**
