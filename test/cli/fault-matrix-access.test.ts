@@ -115,7 +115,8 @@ describe('fault matrix: configuration and access', () => {
     expect(hub?.findings()).toHaveLength(0);
   });
 
-  // Issue 17 item 4: before the sink's error taxonomy every finding was sent and dead-lettered (exit 3).
+  // Issue 17 item 4: before the sink classified per-finding InvalidAccess, every finding was sent and
+  // dead-lettered (exit 3).
   it('hub not enabled, answered per finding (FailedFindings InvalidAccess, as documented): exit 4 after the first answer, nothing dead-lettered', async () => {
     const r = await row({ disabledAccounts: [ACCOUNT], disabledHubAnswer: 'failed-findings' }, [TRIVY]);
     expect(r.code).toBe(4);
