@@ -6,8 +6,13 @@ export interface CsvProfile {
   readonly id: string;
   /** The export it reads, in words. */
   readonly label: string;
-  /** Column names that must all be in the header (case-insensitive); the longest matching signature wins. */
-  readonly signature: readonly string[];
+  /**
+   * The key columns that recognise the export: every entry must be in the header (case-insensitive); an entry
+   * that is a list is satisfied by any one of its columns. Other columns may be missing or extra (exports let
+   * users pick their columns). When several profiles fit, the one reading most of the header's columns wins
+   * (see `matchProfile`).
+   */
+  readonly signature: readonly (string | readonly string[])[];
   readonly map: CsvMap;
 }
 

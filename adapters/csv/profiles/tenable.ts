@@ -92,7 +92,7 @@ export const TENABLE_WAS: CsvProfile = {
 export const TENABLE_VM: CsvProfile = {
   id: 'tenable-vm',
   label: 'Tenable Vulnerability Management (Tenable.io) vulnerabilities CSV export',
-  signature: ['Plugin ID', 'Host', 'Vulnerability State', 'IP Address', 'Plugin Family'],
+  signature: ['Plugin ID', 'Vulnerability State', ['Host', 'IP Address', 'FQDN']],
   map: {
     name: 'tenable-vm',
     vendor: VENDOR,
@@ -101,6 +101,7 @@ export const TENABLE_VM: CsvProfile = {
     ruleId: 'Plugin ID',
     ruleIdPrefix: PLUGIN_PREFIX,
     description: ['Description', 'Synopsis'],
+    evidence: 'Plugin Output',
     severity: ['Risk', 'Severity', 'Risk Factor'],
     severityScale: 'nessus',
     cvss: {
@@ -147,6 +148,22 @@ export const TENABLE_VM: CsvProfile = {
   },
 };
 
+/** The asset columns a person reads, most telling first: the resource Id (`asset.id` only when none of them). */
+const ASSET_NAMES = [
+  'asset.display_fqdn',
+  'asset.host_name',
+  'asset.name',
+  'asset.display_ipv4_address',
+  'asset.ipv4_addresses',
+  'asset.display_ipv6_address',
+];
+
+/**
+ * Columns that name the asset in a Tenable VM findings export, most stable first: one of them is a key column, and
+ * the first with a value identifies the asset (exports with their own column selection may lack `asset.id`).
+ */
+const ASSET_COLUMNS = ['asset.id', 'asset.uuid', ...ASSET_NAMES];
+
 /**
  * Tenable Vulnerability Management findings export with dotted column names (`asset.*`, `definition.*`),
  * usually semicolon-delimited. One real export has an empty column name where `definition.description` belongs;
@@ -155,15 +172,16 @@ export const TENABLE_VM: CsvProfile = {
 export const TENABLE_VM_FINDINGS: CsvProfile = {
   id: 'tenable-vm-findings',
   label: 'Tenable Vulnerability Management findings export (dotted column names)',
-  signature: ['definition.id', 'definition.name', 'asset.id', 'severity'],
+  signature: ['definition.id', ASSET_COLUMNS],
   map: {
     name: 'tenable-vm-findings',
     vendor: VENDOR,
     title: ['definition.name', { template: 'Tenable plugin {definition.id}' }],
-    identity: ['asset.id', 'protocol', 'port', 'definition.id'],
+    identity: [ASSET_COLUMNS, 'protocol', 'port', 'definition.id'],
     ruleId: 'definition.id',
     ruleIdPrefix: PLUGIN_PREFIX,
     description: ['definition.description', 'definition.synopsis'],
+    evidence: 'output',
     severity: ['severity', 'definition.severity'],
     severityScale: 'nessus',
     cvss: {
@@ -173,14 +191,7 @@ export const TENABLE_VM_FINDINGS: CsvProfile = {
       v2Vector: 'definition.cvss2.base_vector',
     },
     cve: 'definition.cve',
-    resourceId: [
-      'asset.display_fqdn',
-      'asset.host_name',
-      'asset.name',
-      'asset.display_ipv4_address',
-      'asset.display_ipv6_address',
-      'asset.id',
-    ],
+    resourceId: [...ASSET_NAMES, 'asset.id', 'asset.uuid'],
     port: 'port',
     remediation: 'definition.solution',
     references: 'definition.see_also',
