@@ -96,6 +96,19 @@ describe('misconfigurations of filesystem and repository scans', () => {
     expect(lookAlikeKey(container)).not.toBe(lookAlikeKey(deployment));
   });
 
+  it('a long check title gives way to the place; the title stays within 256 characters', () => {
+    const record = {
+      ...misconfiguration('vm1'),
+      Title: `Password authentication ${'really '.repeat(40)}disabled`,
+    };
+    const finding = must(mapMisconfiguration(record, REPO_SCOPE, () => undefined));
+    expect(finding.title.length).toBeLessThanOrEqual(256);
+    expect(
+      finding.title.endsWith('(azurerm_linux_virtual_machine.vm["vm1"] in ../../modules/compute/main.tf:39)'),
+    ).toBe(true);
+    expect(finding.title.startsWith('AVD-AZU-0039: Password authentication really')).toBe(true);
+  });
+
   it('a secret found by `trivy fs` is on its file', () => {
     const finding = mapSecret(
       {
