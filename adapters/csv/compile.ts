@@ -1,3 +1,4 @@
+import type { Finding } from '../../src/adapter.js';
 import { ConverterError } from '../../src/errors.js';
 import type { CsvHeader } from './header.js';
 import type { ColumnRef, ColumnRefs, CsvMap, CvssColumns, ResolvedWhen, SeverityScale } from './spec.js';
@@ -59,6 +60,25 @@ export interface CompiledMap {
   readonly cveColumns: ReadonlySet<number>;
   /** Columns no field reads, with the ProductFields key their non-blank values are kept under. */
   readonly unmapped: readonly (readonly [key: string, index: number])[];
+  /** A built-in profile's finishing step for each row's finding ({@link bindRefine}). */
+  readonly refine?: (finding: Finding, fields: readonly string[]) => void;
+}
+
+/** Binds a profile's `refine(finding, cell)` to a header: cells are read by column name, indexes looked up once. */
+export function bindRefine(
+  refine: (finding: Finding, cell: (column: string) => string) => void,
+  header: CsvHeader,
+): (finding: Finding, fields: readonly string[]) => void {
+  const indexes = new Map<string, number>();
+  return (finding, fields) =>
+    refine(finding, (column) => {
+      let index = indexes.get(column);
+      if (index === undefined) {
+        index = header.indexOf(column);
+        indexes.set(column, index);
+      }
+      return index === -1 ? '' : cellValue(fields[index]);
+    });
 }
 
 /** {@link ContainerColumns} bound to a header. */

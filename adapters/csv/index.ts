@@ -3,7 +3,7 @@ import type { AdapterContext, Finding, Issue } from '../../src/adapter.js';
 import { defineAdapter } from '../../src/adapter.js';
 import { MAX_PRODUCT_FIELD_VALUE_LENGTH, MAX_VULNERABILITIES } from '../../src/asff/limits.js';
 import { ConverterError, isConverterError } from '../../src/errors.js';
-import { type CompiledMap, compileMap } from './compile.js';
+import { bindRefine, type CompiledMap, compileMap } from './compile.js';
 import { detectCsv } from './detect.js';
 import { CsvHeader } from './header.js';
 import { loadCsvMap } from './load-map.js';
@@ -186,7 +186,13 @@ function findHeader(
     }
   } else {
     const profile = matchProfile(candidate);
-    if (profile !== undefined) return [compileMap(profile.map, candidate, false, profile.id), candidate];
+    if (profile !== undefined) {
+      const map = compileMap(profile.map, candidate, false, profile.id);
+      return [
+        profile.refine === undefined ? map : { ...map, refine: bindRefine(profile.refine, candidate) },
+        candidate,
+      ];
+    }
   }
   if (search.rows >= HEADER_SEARCH_ROWS) throw noHeaderError(search, userMap);
   return undefined;

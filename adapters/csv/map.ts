@@ -113,6 +113,7 @@ export function mapRow(map: CompiledMap, fields: readonly string[], scopeHint: s
   if (first !== undefined) finding.firstObservedAt = first;
   if (lastObservedAt !== undefined) finding.lastObservedAt = lastObservedAt;
   if (confidence !== undefined) finding.confidence = confidence;
+  map.refine?.(finding, fields);
   return { ok: true, finding, issues, evidence, details };
 }
 

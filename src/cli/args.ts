@@ -152,3 +152,18 @@ export function convertOptionsFromFlags(
     ...(scope !== undefined ? { scope } : {}),
   };
 }
+
+/**
+ * A duration flag in ms: `500ms`, `30s`, `10m`, `1h`, or a bare number of seconds. `undefined` when the flag
+ * is absent; a usage error (exit 2) when it is not a positive duration.
+ */
+export function durationFlag(flags: ParsedFlags, name: string, command: string): number | undefined {
+  const raw = stringFlag(flags, name);
+  if (raw === undefined) return undefined;
+  const match = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/.exec(raw.trim());
+  const value = match === null ? Number.NaN : Number(match[1]);
+  if (match === null || !(value > 0))
+    throw usageError(`--${name} "${raw}": expected a duration such as 500ms, 30s, 10m or 1h`, command);
+  const unitMs = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(match[2] ?? 's') as 'ms' | 's' | 'm' | 'h'];
+  return Math.round(value * unitMs);
+}

@@ -44,13 +44,40 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   core.reset();
   const { port } = server.address() as AddressInfo;
   const urlHost = host.includes(':') ? `[${host}]` : host;
+  let outageTimer: NodeJS.Timeout | undefined;
+  let endOutage: (() => void) | undefined;
 
   return {
     url: `http://${urlHost}:${port}`,
     port,
     stop: () =>
       new Promise<void>((resolve, reject) => {
+        if (!server.listening) {
+          // Stopped during an outage: the emulator does not come back.
+          if (outageTimer !== undefined) clearTimeout(outageTimer);
+          outageTimer = undefined;
+          endOutage?.();
+          resolve();
+          return;
+        }
         server.close((error) => (error === undefined ? resolve() : reject(error)));
+        server.closeAllConnections();
+      }),
+    outage: (durationMs) =>
+      new Promise<void>((resolve, reject) => {
+        // Closing the listener refuses new connections (ECONNREFUSED); open ones are cut (ECONNRESET).
+        endOutage = resolve;
+        server.close(() => {
+          outageTimer = setTimeout(() => {
+            outageTimer = undefined;
+            endOutage = undefined;
+            server.once('error', reject);
+            server.listen(port, host, () => {
+              server.off('error', reject);
+              resolve();
+            });
+          }, durationMs);
+        });
         server.closeAllConnections();
       }),
     findings: (query = {}) =>

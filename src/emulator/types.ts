@@ -191,6 +191,12 @@ export interface RunningEmulator {
    * `startThrottleStorm`, and restarts the clock that `throttleStorms` windows count from (the seed stays).
    */
   reset(): void;
+  /**
+   * An outage: closes the listening socket and every open connection now (clients see ECONNREFUSED, requests
+   * in flight ECONNRESET) and listens again on the same port after `durationMs`. Stored findings stay.
+   * Resolves when the emulator is back.
+   */
+  outage(durationMs: number): Promise<void>;
   /** Throttle every Security Hub request for the next `durationMs` milliseconds. */
   startThrottleStorm(durationMs: number): void;
   /** Replace the fault options from now on (counters restart so the sequence is reproducible). */

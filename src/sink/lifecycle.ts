@@ -239,6 +239,7 @@ export async function importWithLifecycle(
     try {
       result = await importFindings(preserved, {
         ...importOptions,
+        accountId,
         client: hubClient,
         limiter: importLimiter,
         deadLetter,

@@ -1,4 +1,8 @@
+import type { Finding } from '../../../src/adapter.js';
 import type { CsvMap } from '../spec.js';
+
+/** A row's cell by column name (case-insensitive), trimmed, `''` when blank or absent. */
+export type CellReader = (column: string) => string;
 
 /** A built-in CSV layout: recognised by its header, read with a {@link CsvMap}. */
 export interface CsvProfile {
@@ -14,6 +18,11 @@ export interface CsvProfile {
    */
   readonly signature: readonly (string | readonly string[])[];
   readonly map: CsvMap;
+  /**
+   * Finishes each row's finding where the declarative map cannot say it (e.g. the Tenable profiles' titles,
+   * evidence-first descriptions and packages, shared with the `.nessus` adapter). Runs before adjacent rows merge.
+   */
+  readonly refine?: (finding: Finding, cell: CellReader) => void;
 }
 
 /** Types for vulnerability findings without a CVE. */

@@ -30,6 +30,8 @@ const CASES: Record<string, Expected> = {
   'nessus-custom-columns.csv': { profile: 'nessus', findings: 3 },
   // Risk blank on the SSH row: severity from the CVSS v4 score (5.3 → MEDIUM).
   'nessus-newer-columns.csv': { profile: 'nessus', findings: 2 },
+  // One scan also exported as fixtures/nessus/pair-branch-office.nessus; 6 rows, the two per-CVE rows merge.
+  'nessus-pair-branch-office.csv': { profile: 'nessus', findings: 5 },
   // 3 rows, the last is all commas: skipped as empty.
   'tenable-sc.csv': { profile: 'tenable-sc', findings: 2, issues: { 'empty-row': 1 } },
   // Two per-CVE rows merge; the Fixed row is archived.
