@@ -28,7 +28,8 @@ export const CONVERT_FLAGS = {
 /** Help text for the flags in {@link CONVERT_FLAGS}. */
 export const CONVERT_FLAGS_HELP = `  --account ID          12-digit AWS account id (default: $AWS_ACCOUNT_ID)
   --region REGION       AWS Region (default: $AWS_REGION, $AWS_DEFAULT_REGION)
-  -f, --format NAME     auto (default), sarif, trivy, nessus or csv
+  -f, --format NAME     auto (default), sarif, trivy, nessus, csv, or asff (findings already in ASFF: convert
+                        output, a dead-letter file; detected by content too)
   --product-arn ARN     product ARN (default: the account's default custom-integration ARN)
   --scope NAME          scope of this run, part of every Id (default: derived from the input)
   --fail-on LABEL       exit 1 when an active finding is LABEL or higher (LOW…CRITICAL)
