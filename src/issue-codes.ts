@@ -19,6 +19,8 @@ export const ISSUE_CODES = {
   'types-capped': 'more than 50 Types; the extra ones were dropped',
   'vulnerabilities-capped': 'more vulnerabilities or packages than ASFF allows; the extra ones were dropped',
   // Import sink
+  'customer-field-dropped':
+    'library input set Note, UserDefinedFields, VerificationState or Workflow (fields of Security Hub users); dropped, the finding was sent',
   'duplicate-id': 'an Id was already sent in this run; the repeat was not sent again',
   // SARIF
   'bad-location':
