@@ -13,6 +13,7 @@
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { syntheticFindings } from './lib/synthetic-findings.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const ACCOUNT = '123456789012';
@@ -20,28 +21,6 @@ const REGION = 'us-east-1';
 
 /** @param {string} path */
 const load = (path) => import(pathToFileURL(join(ROOT, 'dist/src', path)).href);
-
-/** @param {number} count */
-async function* syntheticFindings(count) {
-  const now = new Date().toISOString();
-  const productArn = `arn:aws:securityhub:${REGION}:${ACCOUNT}:product/${ACCOUNT}/default`;
-  for (let i = 0; i < count; i++) {
-    yield {
-      SchemaVersion: '2018-10-08',
-      Id: `bench/faults/${String(i).padStart(8, '0')}`,
-      ProductArn: productArn,
-      GeneratorId: 'bench/CVE-2024-0001',
-      AwsAccountId: ACCOUNT,
-      CreatedAt: now,
-      UpdatedAt: now,
-      Title: `Benchmark finding ${i}: libexample 1.2.3 – CVE-2024-${10_000 + i}`,
-      Description: `Synthetic finding ${i} for the import fault benchmark — naïve café 路径遍历. ${'x'.repeat(600)}`,
-      Severity: { Label: 'HIGH', Original: 'HIGH' },
-      Types: ['Software and Configuration Checks/Vulnerabilities/CVE'],
-      Resources: [{ Type: 'Other', Id: `bench-resource-${i % 500}`, Partition: 'aws', Region: REGION }],
-    };
-  }
-}
 
 /** The importer, in its own process. */
 async function child(endpoint, count, budgetMs) {
@@ -53,17 +32,20 @@ async function child(endpoint, count, budgetMs) {
   const timer = setInterval(sample, 20);
   let most = 0;
   const started = performance.now();
-  const report = await importFindings(syntheticFindings(count), {
-    accountId: ACCOUNT,
-    region: REGION,
-    endpoint,
-    credentials: { accessKeyId: 'AKIDBENCH', secretAccessKey: 'bench' },
-    outageBudgetMs: budgetMs,
-    progressIntervalMs: 50,
-    onProgress: (snapshot) => {
-      most = Math.max(most, snapshot.pending);
+  const report = await importFindings(
+    syntheticFindings(count, { account: ACCOUNT, region: REGION, idPrefix: 'bench/faults/' }),
+    {
+      accountId: ACCOUNT,
+      region: REGION,
+      endpoint,
+      credentials: { accessKeyId: 'AKIDBENCH', secretAccessKey: 'bench' },
+      outageBudgetMs: budgetMs,
+      progressIntervalMs: 50,
+      onProgress: (snapshot) => {
+        most = Math.max(most, snapshot.pending);
+      },
     },
-  });
+  );
   sample();
   clearInterval(timer);
   const { deadLetterEntries: _entries, ...rest } = report;
