@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { EmulatorOptions, RunningEmulator } from './types.js';
 
@@ -26,12 +27,18 @@ export type {
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   // Loaded here, not at the top: importing the library for convert() would otherwise load the emulator's modules
   // too (~11 ms of the public entry's ~50 ms start, measured).
-  const [{ createServer }, { EmulatorCore }] = await Promise.all([
+  const [http, https, { EmulatorCore }] = await Promise.all([
     import('node:http'),
+    import('node:https'),
     import('./server.js'),
   ]);
   const core = new EmulatorCore(options);
-  const server = createServer((req, res) => core.handle(req, res));
+  const handler = (req: IncomingMessage, res: ServerResponse) => core.handle(req, res);
+  const tls = options.tls;
+  const server =
+    tls === undefined
+      ? http.createServer(handler)
+      : https.createServer({ key: tls.key, cert: tls.cert }, handler);
   server.keepAliveTimeout = 5_000;
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
@@ -48,7 +55,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   let endOutage: (() => void) | undefined;
 
   return {
-    url: `http://${urlHost}:${port}`,
+    url: `${tls === undefined ? 'http' : 'https'}://${urlHost}:${port}`,
     port,
     stop: () =>
       new Promise<void>((resolve, reject) => {

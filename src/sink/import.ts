@@ -2,7 +2,12 @@ import { createHash } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import type { AwsSecurityFinding, BatchImportFindingsResponse } from '@aws-sdk/client-securityhub';
 import type { Issue } from '../adapter.js';
-import { IMPORT_RATE_PER_SECOND, MAX_BATCH_FINDINGS, MAX_FINDING_BYTES } from '../asff/limits.js';
+import {
+  IMPORT_CONCURRENCY,
+  IMPORT_RATE_PER_SECOND,
+  MAX_BATCH_FINDINGS,
+  MAX_FINDING_BYTES,
+} from '../asff/limits.js';
 import { ConverterError, isConverterError } from '../errors.js';
 import { callerAccountId } from './account.js';
 import {
@@ -315,7 +320,7 @@ class ImportRun {
       ...(options.maxCount !== undefined ? { maxCount: options.maxCount } : {}),
       ...(options.maxBytes !== undefined ? { maxBytes: options.maxBytes } : {}),
     };
-    this.concurrency = Math.max(1, Math.floor(options.concurrency ?? 10));
+    this.concurrency = Math.max(1, Math.floor(options.concurrency ?? IMPORT_CONCURRENCY));
     this.maxRetries = options.maxRetries ?? 6;
     this.maxThrottles = options.maxThrottles ?? 50;
     this.accountId = options.accountId;

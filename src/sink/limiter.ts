@@ -1,5 +1,5 @@
 import type Bottleneck from 'bottleneck';
-import { IMPORT_BURST, IMPORT_RATE_PER_SECOND } from '../asff/limits.js';
+import { IMPORT_BURST, IMPORT_CONCURRENCY, IMPORT_RATE_PER_SECOND } from '../asff/limits.js';
 import { ConverterError } from '../errors.js';
 import { clusterBucket, connectRedis } from './redis.js';
 
@@ -83,7 +83,7 @@ export function refillStep(rate: number): RefillStep {
 export function limiterSettings(options: LimiterOptions = {}): LimiterSettings {
   const rate = options.rate ?? IMPORT_RATE_PER_SECOND;
   const burst = options.burst ?? IMPORT_BURST;
-  const concurrency = options.concurrency ?? 10;
+  const concurrency = options.concurrency ?? IMPORT_CONCURRENCY;
   for (const [name, value] of [
     ['rate', rate],
     ['burst', burst],
