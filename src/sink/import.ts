@@ -340,8 +340,11 @@ class ImportRun {
     this.adaptedRate = ceiling;
     this.circuit = new Circuit({
       baseMs: options.retryBaseMs ?? 200,
-      capMs: options.retryCapMs ?? 20_000,
+      // A probe is one request: probing every few seconds costs the service nothing and resumes sooner.
+      capMs: Math.min(options.retryCapMs ?? 20_000, MAX_PROBE_DELAY_MS),
       budgetMs: options.outageBudgetMs ?? 600_000,
+      // Never later than one backoff cap: a run with short backoffs (tests) probes soon too.
+      openAfterMs: Math.min(1000, options.retryCapMs ?? 20_000),
       now: this.now,
       random: this.random,
     });
@@ -819,7 +822,7 @@ class ImportRun {
    */
   private retryUnwell(batch: QueuedFinding[], code: string, message: string, noAnswer: boolean): void {
     this.lastUnwell = { code, message };
-    if (!this.outageExpired && this.circuit.failed()) {
+    if (!this.outageExpired && this.circuit.failed(batch === this.probe)) {
       this.tally.outages += 1;
       // Everything waiting for a backoff becomes the next probe's material; the probes set the pace now.
       for (const group of this.delayed) {
@@ -1105,6 +1108,9 @@ class ImportRun {
 const ABORTED_UNSENT = 'the run was aborted before this finding was sent';
 const ABORTED_IN_FLIGHT =
   'the run was aborted while this finding was in flight; it may or may not have been imported (importing it again is safe)';
+
+/** Longest wait between two outage probes, ms (shorter when `retryCapMs` is). */
+const MAX_PROBE_DELAY_MS = 5_000;
 
 /** Single findings rejected as a whole in a row, with nothing accepted between, that mean "the request is wrong". */
 const LONE_REJECTIONS_FOR_CONFIG = 3;
