@@ -344,11 +344,10 @@ describe('fixtures/sarif scenarios', () => {
     expect(tempFilesLeft).toEqual([]);
     for (const finding of findings)
       expect(finding.resources).toEqual([
-        containerResource(
-          'registry.example.com/shop/web',
-          'registry.example.com/shop/web:2.4.1',
-          'sha256:4b1f0b2c3d4e5f60718293a4b5c6d7e84b1f0b2c3d4e5f60718293a4b5c6d7e8',
-        ),
+        containerResource('registry.example.com/shop/web', {
+          digest: 'sha256:4b1f0b2c3d4e5f60718293a4b5c6d7e84b1f0b2c3d4e5f60718293a4b5c6d7e8',
+          tag: 'registry.example.com/shop/web:2.4.1',
+        }),
       ]);
     expect(findings.map((f) => f.title)).toEqual([
       'CVE-2023-0464 in libssl3@3.0.8-r0: openssl: Denial of service by excessive resource usage in verifying X509 policy constraints',
