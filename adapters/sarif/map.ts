@@ -436,8 +436,16 @@ export function mapResult(
   const view = rule === undefined ? NO_VIEW : viewOf(rule);
 
   const commit = asText(asObject(result.properties)?.commit);
-  const gitleaksCommit = commit !== undefined && /gitleaks/i.test(toolName) ? commit : undefined;
-  const title = scrub(titleOf(rule, ruleId, message, primary, sca?.ids[0], pkg, gitleaksCommit))!;
+  const gitleaks = /gitleaks/i.test(toolName);
+  const gitleaksCommit = commit !== undefined && gitleaks ? commit : undefined;
+  // gitleaks 8 names the commit in partialFingerprints (already part of the identity) and writes its message as
+  // `<rule> has detected secret for file <path> at commit <sha>.`: the title says rule, place and commit once.
+  const shownCommit =
+    gitleaksCommit ?? (gitleaks ? asText(asObject(result.partialFingerprints)?.commitSha) : undefined);
+  const gitleaksRule = gitleaks ? /^(\S+) has detected secret for file /.exec(message ?? '')?.[1] : undefined;
+  const title = scrub(
+    titleOf(rule, ruleId, gitleaksRule ?? message, primary, sca?.ids[0], pkg, shownCommit),
+  )!;
 
   const evidence: (string | undefined)[] = [leadOf(message, ruleId, toolName)];
   if (pkg !== undefined && (pkg.Version === undefined || !(message ?? '').includes(pkg.Version)))
