@@ -473,7 +473,10 @@ export function mapResult(
       advice ??
       `${toolName} knows no fixed version of ${pkg.Name}${pkg.Version === undefined ? '' : ` ${pkg.Version}`}; follow the advisory for mitigations, or replace the package.`;
   } else if (sca === undefined)
-    remediationText = adviceFromHelp(rule, view.helpText, description, ruleWhat(rule, ruleId, message));
+    remediationText =
+      adviceFromHelp(rule, view.helpText, description, ruleWhat(rule, ruleId, message)) ??
+      // Polyspace writes its advice into the message: `…\nRisk: …\nFix: Initialize the local variable before use.`
+      /^\s*Fix:\s*(\S.*)$/m.exec(message ?? '')?.[1];
   if (remediationText !== undefined) recommendation.Text = clip(remediationText, MAX_PART);
   const recommendationUrl = references[0] ?? helpUrl;
   if (recommendationUrl !== undefined) recommendation.Url = recommendationUrl;

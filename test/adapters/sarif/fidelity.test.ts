@@ -133,6 +133,8 @@ describe.skipIf(!HAS_CORPUS)('SARIF fidelity on the real corpus (issue 19)', () 
     const findings = await corpus('defectdojo__spotbugs.sarif');
     const encoding = findings.find((f) => f.productFields?.RuleId === 'DM_DEFAULT_ENCODING')!;
     expect(encoding.title).toBe('Reliance on default encoding at Boot.java:104');
+    const polyspace = await corpus('alex-polyspace-5__results.sarif');
+    expect(polyspace[1]!.remediation?.Recommendation?.Text).toBe('Initialize the local variable before use.');
     const [gitleaks8] = await corpus('gitleaks__sarif_simple.sarif');
     expect(gitleaks8!.title).toBe('test-rule at auth.py:1 in commit 0000000');
     expect(encoding.description.startsWith('Found reliance on default encoding in Boot.writeFrags')).toBe(
