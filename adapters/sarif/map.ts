@@ -20,7 +20,7 @@ import {
 import { identityOf } from './identity.js';
 import { hasPlace, type ResolvedLocation, resolveArtifactLocation, resolveLocation } from './locations.js';
 import { resolveMessage } from './message.js';
-import { scaPackageOf } from './packages.js';
+import { asffPackage, scaPackageOf } from './packages.js';
 import {
   adviceFromHelp,
   advisoryPage,
@@ -493,7 +493,7 @@ export function mapResult(
       }
       if (cvss !== undefined) vulnerability.Cvss = cvss;
       if (pkg !== undefined) {
-        vulnerability.VulnerablePackages = [pkg];
+        vulnerability.VulnerablePackages = [asffPackage(found!)];
         vulnerability.FixAvailable = pkg.FixedInVersion !== undefined ? 'YES' : 'NO';
       }
       vulnerabilities.push(vulnerability);

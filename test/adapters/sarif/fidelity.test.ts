@@ -31,6 +31,11 @@ describe.skipIf(!HAS_CORPUS)('SARIF fidelity on the real corpus (issue 19)', () 
     )!;
     expect(bash.severity).toEqual({ label: 'LOW', original: 'Severity:Low' });
     expect(bash.title).toBe('CVE-2019-18276 in bash@4.3-14ubuntu1.4');
+    // The title keeps the version as Anchore wrote it; the package splits it as a dpkg version.
+    expect(packagesOf(bash)).toEqual([
+      { Name: 'bash', Version: '4.3', Release: '14ubuntu1.4', PackageManager: 'dpkg', FilePath: 'pkgdb' },
+    ]);
+    expect(bash.productFields?.PackageUrl).toBe('pkg:deb/ubuntu/bash@4.3-14ubuntu1.4?distro=ubuntu-16.04');
     expect(referencesOf(bash)).toEqual(['http://people.ubuntu.com/~ubuntu-security/cve/CVE-2019-18276']);
     // No fix: advice, not the help dump.
     expect(bash.remediation?.Recommendation?.Text).not.toContain('Data Namespace');
