@@ -187,7 +187,7 @@ function titleOf(
     const subject =
       pkg?.Name === undefined
         ? primary?.path?.slice(primary.path.lastIndexOf('/') + 1)
-        : `${pkg.Name}${pkg.Version === undefined ? '' : `@${pkg.Version}`}`;
+        : `${pkg.Name}${pkg.Version === undefined ? '' : ` ${pkg.Version}`}`;
     const name = vulnerabilityName(rule, advisory);
     const what = advisory === ruleId && /\s/.test(advisory) ? shortText(advisory) : advisory;
     return clip(
@@ -466,7 +466,7 @@ export function mapResult(
     const advice =
       found?.advice ??
       (pkg.FixedInVersion !== undefined
-        ? `Upgrade ${pkg.Name} to ${pkg.FixedInVersion} or later.`
+        ? `Upgrade ${pkg.Name} to ${pkg.FixedInVersion} or later`
         : undefined);
     if (advice !== undefined) pkg.Remediation = clip(advice, 1024);
     remediationText =
