@@ -281,7 +281,7 @@ describe('fixtures/sarif scenarios', () => {
     expect(findings[0]!.identity).not.toEqual(findings[1]!.identity);
   });
 
-  it('dependency-scanners: Grype, Anchore, Snyk and dependency-check give severity word, package@version, advice and advisories', async () => {
+  it('dependency-scanners: Grype, Anchore, Snyk and dependency-check give severity word, package and version, advice and advisories', async () => {
     const { findings } = await parseFixture('dependency-scanners.sarif');
     expect(findings.map((f) => [f.title, f.severity.original, f.severity.label])).toEqual([
       [
