@@ -64,7 +64,8 @@ function startImport(hub: RunningEmulator, count: number, args: readonly string[
   const child: ChildProcess = spawn(
     process.execPath,
     [CLI, 'import', '-', '--endpoint-url', hub.url, '--dead-letter', deadLetter, '-q', ...args],
-    { cwd: ROOT, env: { ...process.env, ...CREDS, CI: 'true' } },
+    // --endpoint-url is Security Hub's alone: the account lookup (STS) is pointed at the emulator by its own setting.
+    { cwd: ROOT, env: { ...process.env, ...CREDS, AWS_ENDPOINT_URL_STS: hub.url, CI: 'true' } },
   );
   let stdout = '';
   let stderr = '';
