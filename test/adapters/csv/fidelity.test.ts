@@ -311,3 +311,19 @@ describe('Tenable VM exports read like the same plugin results in a .nessus file
     expect(finding.vulnerabilities![0]!.VulnerablePackages![0]).toMatchObject({ Name: 'openssl' });
   });
 });
+
+describe('dependency findings lead with what was found', () => {
+  it('the package, where it is installed and its fix come before the scanner text', async () => {
+    const sysdig = await parse(SYSDIG);
+    expect(sysdig.findings[0]!.description).toBe(
+      'libfoo 1.0.0 is installed at /usr/lib/libfoo.so; fixed in 1.0.1.',
+    );
+    const twistlock = await parse(TWISTLOCK);
+    expect(twistlock.findings[0]!.description).toBe(
+      'org.example:codec 1.2.3 is installed; fixed in 1.2.11.\n\nA codec bug.',
+    );
+    expect(twistlock.findings[2]!.description).toBe(
+      'openssl 3.0.1 is installed; no fixed version (affected).\n\nAn openssl bug.',
+    );
+  });
+});
