@@ -327,3 +327,12 @@ describe('dependency findings lead with what was found', () => {
     );
   });
 });
+
+describe('Prisma Cloud text', () => {
+  it("reads the export's backslash-escaped quotes as quotes", async () => {
+    // As in the corpus: `Red Hat\'s` and `\""Bad thing.\""` (a quoted cell holding \").
+    const text = PRISMA_HOST.replace('A kernel bug.', '"Red Hat\\\'s kernel is \\""affected\\""."');
+    const { findings } = await parse(text);
+    expect(findings[1]!.description).toContain('Red Hat\'s kernel is "affected".');
+  });
+});
