@@ -12,6 +12,8 @@ const CREDS = {
   AWS_SECRET_ACCESS_KEY: 'test-secret',
   AWS_REGION: 'us-east-1',
 };
+/** The credentials, with STS served by the emulator too (`--endpoint-url` is Security Hub's only). */
+const creds = () => ({ ...CREDS, AWS_ENDPOINT_URL_STS: hub.url });
 const HEADER =
   '"Plugin ID","CVE","CVSS v2.0 Base Score","Risk","Host","Protocol","Port","Name","Synopsis","Description","Solution","See Also","Plugin Output"';
 
@@ -47,7 +49,7 @@ function states(): Record<string, string | undefined> {
 
 async function importCsv(content: string, ...flags: string[]) {
   writeFileSync(file, content);
-  return runCli(['import', file, '--endpoint-url', hub.url, ...flags], { env: CREDS });
+  return runCli(['import', file, '--endpoint-url', hub.url, ...flags], { env: creds() });
 }
 
 beforeAll(async () => {
@@ -126,7 +128,7 @@ describe.skipIf(!HAS_REDIS)(
       writeFileSync(file, csv([1]));
       const closed = `redis://127.0.0.1:${await freePort()}`;
       const r = await runCli(['import', file, '--endpoint-url', hub.url], {
-        env: { ...CREDS, ASFF_STREAM_REDIS_URL: closed },
+        env: { ...creds(), ASFF_STREAM_REDIS_URL: closed },
       });
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(/cannot connect to Redis at redis:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\)/);
