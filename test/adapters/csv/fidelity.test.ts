@@ -280,36 +280,34 @@ describe('Kubernetes workloads', () => {
 describe('Tenable VM exports read like the same plugin results in a .nessus file (principle 5)', () => {
   const OUTPUT =
     '\nRemote package installed : openssl-1.0.2k-19.amzn2.0.1\nShould be                : openssl-1.0.2k-24.amzn2.0.4\n';
-  it('tenable-vm: title with port/protocol, the host as resource, synopsis and output first, packages from the output', async () => {
-    const text =
+  it.each([
+    [
+      'tenable-vm',
       'Plugin ID,CVE,CVSS,Risk,Host,Protocol,Port,Name,Synopsis,Description,Solution,See Also,Plugin Output,Vulnerability State,IP Address,Plugin Family\n' +
-      `171234,CVE-2023-0286,7.5,High,web-1.example.internal,tcp,443,Amazon Linux 2 : openssl (ALAS-2023-1),The remote host is missing a security update.,OpenSSL has a type confusion.,Run yum update openssl.,https://alas.aws.amazon.com/AL2/ALAS-2023-1.html,"${OUTPUT}",Active,10.0.0.5,Amazon Linux Local Security Checks\n`;
-    const { findings } = await parse(text);
-    const finding = findings[0]!;
-    expect(finding.title).toBe('Amazon Linux 2 : openssl (ALAS-2023-1) on 443/tcp');
-    expect(finding.resources[0]!.Id).toBe('web-1.example.internal');
-    expect(finding.description).toMatch(
-      /^The remote host is missing a security update\.\n\nOutput:\nRemote package/,
-    );
-    expect(finding.vulnerabilities![0]!.VulnerablePackages![0]).toMatchObject({
-      Name: 'openssl',
-      FixedInVersion: expect.stringContaining('1.0.2k-24'),
-    });
-  });
-
-  it('tenable-vm-findings: the same from the dotted columns', async () => {
-    const text =
+        `171234,CVE-2023-0286,7.5,High,web-1.example.internal,tcp,443,Amazon Linux 2 : openssl (ALAS-2023-1),The remote host is missing a security update.,OpenSSL has a type confusion.,Run yum update openssl.,https://alas.aws.amazon.com/AL2/ALAS-2023-1.html,"${OUTPUT}",Active,10.0.0.5,Amazon Linux Local Security Checks\n`,
+    ],
+    [
+      'tenable-vm-findings',
       'asset.name,definition.id,definition.name,definition.synopsis,definition.description,definition.cve,severity,port,protocol,output\n' +
-      `web-1.example.internal,171234,Amazon Linux 2 : openssl (ALAS-2023-1),The remote host is missing a security update.,OpenSSL has a type confusion.,CVE-2023-0286,High,443,TCP,"${OUTPUT}"\n`;
-    const { findings } = await parse(text);
-    const finding = findings[0]!;
-    expect(finding.title).toBe('Amazon Linux 2 : openssl (ALAS-2023-1) on 443/tcp');
-    expect(finding.resources[0]!.Id).toBe('web-1.example.internal');
-    expect(finding.description).toMatch(
-      /^The remote host is missing a security update\.\n\nOutput:\nRemote package/,
-    );
-    expect(finding.vulnerabilities![0]!.VulnerablePackages![0]).toMatchObject({ Name: 'openssl' });
-  });
+        `web-1.example.internal,171234,Amazon Linux 2 : openssl (ALAS-2023-1),The remote host is missing a security update.,OpenSSL has a type confusion.,CVE-2023-0286,High,443,TCP,"${OUTPUT}"\n`,
+    ],
+  ])(
+    '%s: title with port/protocol, the host as resource, synopsis and output first, packages from the output',
+    async (profile, text) => {
+      const { findings } = await parse(text);
+      const finding = findings[0]!;
+      expect(finding.productFields?.profile).toBe(profile);
+      expect(finding.title).toBe('Amazon Linux 2 : openssl (ALAS-2023-1) on 443/tcp');
+      expect(finding.resources[0]!.Id).toBe('web-1.example.internal');
+      expect(finding.description).toMatch(
+        /^The remote host is missing a security update\.\n\nOutput:\nRemote package/,
+      );
+      expect(finding.vulnerabilities![0]!.VulnerablePackages![0]).toMatchObject({
+        Name: 'openssl',
+        FixedInVersion: expect.stringContaining('1.0.2k-24'),
+      });
+    },
+  );
 });
 
 describe('dependency findings lead with what was found', () => {
