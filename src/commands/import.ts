@@ -13,6 +13,7 @@ import { EXIT, type ExitCode } from '../cli/exit-codes.js';
 import { FailOnCounter } from '../cli/fail-on.js';
 import { diagnostic, ProgressLine, reportError, usageError } from '../cli/output.js';
 import { IssueLog, summaryLine, writeSummary } from '../cli/summary.js';
+import { isConverterError } from '../errors.js';
 import { assertAccountAndRegion, assertRegion, type ConversionStats, convert } from '../pipeline.js';
 import { callerAccountId } from '../sink/account.js';
 import { type DeadLetter, lazyDeadLetterFile, openDeadLetter } from '../sink/dead-letter.js';
@@ -99,6 +100,10 @@ export interface ImportCommandReport extends ImportReport {
   input: {
     adapter: string | undefined;
     scope: string | undefined;
+    /** How the scope was chosen (docs/lifecycle.md, "Scope"). */
+    scopeSource?: string | undefined;
+    /** Each scope + source tool the run covered. */
+    sources?: ConversionStats['sources'];
     complete: boolean;
     issues: Record<string, number>;
   };
@@ -116,7 +121,14 @@ export function combineReports(
     received: stats.received,
     skipped: sink.skipped + stats.skipped,
     archived,
-    input: { adapter: stats.adapter, scope: stats.scope, complete: stats.complete, issues: stats.issues },
+    input: {
+      adapter: stats.adapter,
+      scope: stats.scope,
+      scopeSource: stats.scopeSource,
+      sources: stats.sources,
+      complete: stats.complete,
+      issues: stats.issues,
+    },
   };
   if (combined.received !== combined.imported + combined.failed + combined.skipped + combined.unknown) {
     throw new Error(
@@ -181,6 +193,8 @@ export async function runImport(argv: readonly string[], signal?: AbortSignal): 
     ...options,
     accountId,
     adapters,
+    // Archiving in a scope that other repositories share would archive their findings (docs/lifecycle.md).
+    requireIdentifiedScope: archiveMissing && options.scope === undefined,
     ...(signal !== undefined ? { signal } : {}),
     onIssue: (issue) => issues.record(issue.code, issue.message, issueWhere(issue)),
     onReject: (finding, reason) => deadLetter.write(finding, 'finding-too-large', reason),
@@ -235,8 +249,12 @@ export async function runImport(argv: readonly string[], signal?: AbortSignal): 
   }
 
   let exit: ExitCode;
-  if (failure !== undefined && sinkReport === undefined) {
-    exit = reportError(failure);
+  // A configuration error before anything was sent (e.g. --archive-missing in a scope that does not identify the
+  // source) is one line and exit 2, like a usage error.
+  const configError =
+    isConverterError(failure) && failure.code === 'E_CONFIG' && (sinkReport?.imported ?? 0) === 0;
+  if (configError || (failure !== undefined && sinkReport === undefined)) {
+    return reportError(failure);
   } else {
     exit = importExitCode(sinkReport, failure);
     // Findings that should have been archived but were not are in the dead letter too: exit 3.

@@ -1,11 +1,19 @@
 import type { AwsSecurityFinding } from '@aws-sdk/client-securityhub';
-import { defaultProductArn, SCOPE_PRODUCT_FIELD } from '../asff/build.js';
+import { defaultProductArn } from '../asff/build.js';
+import { sourceToolOf } from '../asff/source-tool.js';
 import { ConverterError, isConverterError } from '../errors.js';
 import type { ConversionStats } from '../pipeline.js';
 import { type BatchImportClient, createSecurityHubClient } from './client.js';
 import { type DeadLetter, memoryDeadLetter, openDeadLetter } from './dead-letter.js';
 import { createGetFindingsLimiter, type FetchCounters, type GetFindingsClient } from './get-findings.js';
-import { emptyScopeState, fetchScopeState, type ScopeKey, type ScopeState } from './history.js';
+import {
+  emptyScopeState,
+  fetchScopeState,
+  type ScopeKey,
+  type ScopeState,
+  scopeKeyId,
+  scopeKeyOfFinding,
+} from './history.js';
 import { type ImportOptions, type ImportResult, importFindings, importReportOf } from './import.js';
 import { createLimiter, type RequestLimiter } from './limiter.js';
 import { type HistoryCounters, preserveHistory } from './preserve-history.js';
@@ -53,7 +61,8 @@ export interface LifecycleOptions extends Omit<ImportOptions, 'client' | 'limite
    * The conversion's stats when `findings` wraps a `ConversionRun` (e.g. a counting generator): read after
    * the import to know whether the input was complete. Not needed when `findings` is the run itself.
    */
-  conversion?: Pick<ConversionStats, 'complete' | 'failed' | 'skipped' | 'issues'>;
+  conversion?: Pick<ConversionStats, 'complete' | 'failed' | 'skipped' | 'issues'> &
+    Partial<Pick<ConversionStats, 'adapter' | 'sources'>>;
   /** For input that is neither a `ConversionRun` nor has `conversion`: set when it was read completely. */
   inputComplete?: boolean;
   /** A client to use instead of creating one (not destroyed at the end). */
@@ -91,8 +100,13 @@ export interface LifecycleReport extends ImportReport {
   archived: number;
   /** Present when the scope's history was fetched. */
   history?: HistoryReport;
-  /** Present when `archiveMissing` was asked for. */
+  /**
+   * Present when `archiveMissing` was asked for: one key's report, or the sum over the keys (product + scope +
+   * source tool) the run covered, with their source tools listed.
+   */
   archive?: ArchiveReport;
+  /** Each key's archive report, when the run covered more than one (a multi-run SARIF log). */
+  archives?: ArchiveReport[];
 }
 
 /** The report plus the dead-lettered entries when no dead letter was given. */
@@ -118,7 +132,7 @@ export function lifecycleFailed(report: LifecycleReport): number {
  * One line for stderr saying which scope was reconciled and what happened, or why nothing was archived.
  */
 export function reconcileSummary(archive: ArchiveReport): string {
-  const where = `scope "${archive.scope}"`;
+  const where = `scope "${archive.scope}"${archive.sourceTool !== undefined ? ` (${archive.sourceTool})` : ''}`;
   if (archive.blocked.length > 0)
     return `archive-missing: nothing archived in ${where}: ${archive.blocked.map((b) => b.message).join('; ')}`;
   const failed = archive.failed > 0 ? `, ${archive.failed} failed (see the dead letter)` : '';
@@ -228,27 +242,40 @@ export async function importWithLifecycle(
         ...(importOptions.signal !== undefined ? { signal: importOptions.signal } : {}),
       });
 
-    let state: ScopeState | undefined;
-    // The history read starts when the first finding is in hand; if it fails, that finding is held here
+    // One state per key (product + scope + source tool) the run's findings belong to, fetched when the key's
+    // first finding arrives (docs/lifecycle.md, "Source tool").
+    const fetched: ScopeState[] = [];
+    const fallbackKey: ScopeKey = {
+      productArn: productArn ?? defaultProductArn(accountId, region),
+      scope: explicitScope ?? '',
+      accountId,
+    };
+    // A key's history read starts when its first finding is in hand; if it fails, that finding is held here
     // and accounted by `accountHeld` (it never reached the sink).
     let held: HeldFinding | undefined;
     let loading: Promise<unknown> | undefined;
     const signal = importOptions.signal;
     const preserved = preserveHistory(findings, async (first) => {
-      const key = scopeKeyOf(first, { accountId, region, productArn, scope: explicitScope });
+      const key = scopeKeyOfFinding(first, fallbackKey);
       // No scope (findings not made by the pipeline, no --scope): nothing to read, nothing to archive.
       if (key.scope.trim() === '') return emptyScopeState(key);
-      if (!fetchState) return emptyScopeState(key);
+      if (!fetchState) {
+        const empty = emptyScopeState(key);
+        fetched.push(empty);
+        return empty;
+      }
       const load = fetch(key);
       loading = load.catch(() => {});
+      let loaded: ScopeState;
       try {
-        state = await load;
+        loaded = await load;
         if (signal?.aborted === true) throw new ConverterError('E_ABORTED', HISTORY_INTERRUPTED);
       } catch (error) {
         held = { finding: first, error: historyReadError(error, wantArchive) };
         throw held.error;
       }
-      return applyHistory ? state : emptyScopeState(key);
+      fetched.push(loaded);
+      return applyHistory ? loaded : emptyScopeState(key);
     });
 
     let result: ImportResult;
@@ -267,13 +294,13 @@ export async function importWithLifecycle(
         report = {
           ...(await accountHeld(partial, held, deadLetter)),
           archived: 0,
-          ...historyOf(state, preserved.counters),
+          ...historyOf(fetched, preserved.counters),
         };
       throw error;
     }
     await loading;
     const { deadLetterEntries: _entries, ...importReport } = await accountHeld(result, held, deadLetter);
-    report = { ...importReport, archived: 0, ...historyOf(state, preserved.counters) };
+    report = { ...importReport, archived: 0, ...historyOf(fetched, preserved.counters) };
     if (!wantArchive) return withEntries(report, deadLetterOption, deadLetter);
 
     const outcome: RunOutcome = {
@@ -287,15 +314,14 @@ export async function importWithLifecycle(
       aborted: importOptions.signal?.aborted === true,
       foreign: preserved.counters.foreign,
     };
-    let archiveState = state;
-    if (archiveState === undefined) {
+    const conversionStats = outcome.conversion as LifecycleOptions['conversion'];
+    const keys = archiveKeys(fetched, conversionStats, fallbackKey);
+    if (keys.length === 0) {
       // Nothing was reported: the scope is only known if the user gave it.
       const scope = explicitScope ?? '';
-      const key: ScopeKey = {
-        productArn: productArn ?? defaultProductArn(accountId, region),
-        scope,
-        accountId,
-      };
+      const key: ScopeKey = { ...fallbackKey, scope };
+      const adapter = conversionStats?.adapter;
+      if (adapter !== undefined) key.sourceTool = sourceToolOf(adapter);
       // Without a scope nothing can be "another scope": only scope-unknown is worth saying then.
       const blocked = archiveBlockers(scope.trim() === '' ? { ...outcome, foreign: 0 } : outcome);
       if (scope.trim() === '')
@@ -308,25 +334,32 @@ export async function importWithLifecycle(
         report.archive = blockedReport(key, blocked);
         return withEntries(report, deadLetterOption, deadLetter);
       }
-      onReconcile?.(key);
-      archiveState = await fetch(key);
-    } else {
-      onReconcile?.(archiveState);
+      keys.push(key);
     }
-    report.archive = await archiveMissing({
-      ...retry,
-      client: hubClient,
-      state: archiveState,
-      reported: preserved.reported,
-      outcome,
-      getFindingsLimiter: fetchLimiter as RequestLimiter,
-      // No progress callback: the archive import's counters would restart the run's progress line.
-      importOptions: { ...withoutProgress(importOptions), limiter: importLimiter },
-      deadLetter,
-      ...(clock !== undefined ? { now: clock } : {}),
-      ...(importOptions.signal !== undefined ? { signal: importOptions.signal } : {}),
-      ...(archiveStrategy !== undefined ? { strategy: archiveStrategy } : {}),
-    });
+    const archives: ArchiveReport[] = [];
+    for (const key of keys) {
+      onReconcile?.(key);
+      const archiveState = 'findings' in key ? (key as ScopeState) : await fetch(key);
+      archives.push(
+        await archiveMissing({
+          ...retry,
+          client: hubClient,
+          state: archiveState,
+          reported: preserved.reported,
+          outcome,
+          getFindingsLimiter: fetchLimiter as RequestLimiter,
+          // No progress callback: the archive import's counters would restart the run's progress line.
+          importOptions: { ...withoutProgress(importOptions), limiter: importLimiter },
+          deadLetter,
+          ...(clock !== undefined ? { now: clock } : {}),
+          ...(importOptions.signal !== undefined ? { signal: importOptions.signal } : {}),
+          ...(archiveStrategy !== undefined ? { strategy: archiveStrategy } : {}),
+        }),
+      );
+      if (archives.at(-1)!.blocked.length > 0) break;
+    }
+    report.archive = combineArchiveReports(archives);
+    if (archives.length > 1) report.archives = archives;
     report.archived = report.archive.archived;
     return withEntries(report, deadLetterOption, deadLetter);
   } catch (error) {
@@ -412,14 +445,75 @@ function withoutProgress<T extends { onProgress?: unknown }>(options: T): Omit<T
   return rest;
 }
 
-function historyOf(state: ScopeState | undefined, counters: HistoryCounters): { history?: HistoryReport } {
-  if (state === undefined) return {};
-  return { history: { ...counters, known: state.findings.size, fetch: state.fetch } };
+function historyOf(states: readonly ScopeState[], counters: HistoryCounters): { history?: HistoryReport } {
+  if (states.length === 0) return {};
+  const fetch = sumFetch(states.map((state) => state.fetch));
+  const known = states.reduce((sum, state) => sum + state.findings.size, 0);
+  return { history: { ...counters, known, fetch } };
+}
+
+function sumFetch(counters: readonly FetchCounters[]): FetchCounters {
+  const sum = { requests: 0, throttled: 0, retries: 0 };
+  for (const c of counters) {
+    sum.requests += c.requests;
+    sum.throttled += c.throttled;
+    sum.retries += c.retries;
+  }
+  return sum;
+}
+
+/**
+ * The keys to reconcile: those whose state was fetched for the run's findings, then the sources the conversion
+ * declared without findings (a SARIF run with no results), when their scope identifies the source.
+ */
+function archiveKeys(
+  fetched: readonly ScopeState[],
+  conversion: LifecycleOptions['conversion'],
+  fallback: ScopeKey,
+): (ScopeState | ScopeKey)[] {
+  const keys: (ScopeState | ScopeKey)[] = [...fetched];
+  const ids = new Set(fetched.map(scopeKeyId));
+  for (const source of conversion?.sources ?? []) {
+    if (!source.identified) continue;
+    const key: ScopeKey = { ...fallback, scope: source.scope, sourceTool: source.sourceTool };
+    if (ids.has(scopeKeyId(key))) continue;
+    ids.add(scopeKeyId(key));
+    keys.push(key);
+  }
+  return keys;
+}
+
+/** One report for the archive steps of several keys: counts summed, scopes and source tools listed. */
+function combineArchiveReports(reports: readonly ArchiveReport[]): ArchiveReport {
+  if (reports.length === 1) return reports[0]!;
+  const first = reports[0]!;
+  const scopes = [...new Set(reports.map((r) => r.scope))];
+  const tools = [...new Set(reports.map((r) => r.sourceTool).filter((t) => t !== undefined))];
+  const combined: ArchiveReport = {
+    // reconcileSummary quotes the scope: several read `scope "a", "b"`.
+    scope: scopes.join('", "'),
+    productArn: first.productArn,
+    blocked: first.blocked,
+    candidates: 0,
+    archived: 0,
+    failed: 0,
+    gone: 0,
+    fetch: sumFetch(reports.map((r) => r.fetch)),
+  };
+  if (tools.length > 0) combined.sourceTool = tools.join(', ');
+  for (const r of reports) {
+    combined.candidates += r.candidates;
+    combined.archived += r.archived;
+    combined.failed += r.failed;
+    combined.gone += r.gone;
+  }
+  return combined;
 }
 
 function blockedReport(key: ScopeKey, blocked: ArchiveBlocker[]): ArchiveReport {
   return {
     scope: key.scope,
+    ...(key.sourceTool !== undefined ? { sourceTool: key.sourceTool } : {}),
     productArn: key.productArn,
     blocked,
     candidates: 0,
@@ -437,19 +531,6 @@ function withEntries(
 ): LifecycleResult {
   if (option !== undefined || !('entries' in deadLetter)) return report;
   return { ...report, deadLetterEntries: (deadLetter as ReturnType<typeof memoryDeadLetter>).entries };
-}
-
-/** The scope of a run, from its first finding (the pipeline puts the scope in ProductFields). */
-function scopeKeyOf(
-  first: AwsSecurityFinding,
-  context: { accountId: string; region: string; productArn: string | undefined; scope: string | undefined },
-): ScopeKey {
-  return {
-    productArn:
-      first.ProductArn ?? context.productArn ?? defaultProductArn(context.accountId, context.region),
-    scope: first.ProductFields?.[SCOPE_PRODUCT_FIELD] ?? context.scope ?? '',
-    accountId: context.accountId,
-  };
 }
 
 function isConversionRun(

@@ -1,4 +1,5 @@
 import type { AwsSecurityFinding } from '@aws-sdk/client-securityhub';
+import { IdHashSet } from '../asff/id-hash-set.js';
 import { ASFF_FORMAT } from '../asff/read-findings.js';
 import { describeViolations, validateAsff } from '../asff/validate.js';
 import type { ConversionStats } from '../pipeline.js';
@@ -11,10 +12,10 @@ import {
   type GetFindingsClient,
   pageFindings,
 } from './get-findings.js';
-import { ACTIVE_FILTER, inScope, type ScopeKey, type ScopeState, scopeFilters } from './history.js';
+import { ACTIVE_FILTER, inScope, keyOf, type ScopeState, scopeFilters } from './history.js';
 import { type ImportOptions, type ImportResult, importFindings } from './import.js';
 import type { RequestLimiter } from './limiter.js';
-import { IdDigestSet, type ReportedIds, strictlyAfter } from './preserve-history.js';
+import { type ReportedIds, strictlyAfter } from './preserve-history.js';
 import type { ImportReport } from './report.js';
 
 /** Why a run must not archive anything. */
@@ -50,8 +51,16 @@ export interface RunOutcome {
   foreign?: number;
 }
 
-/** Skip codes that are deliberate filters, not unreadable input: they do not block archiving. */
-export const DELIBERATE_SKIP_CODES = ['below-min-severity', 'resolved-skipped'] as const;
+/**
+ * Skip codes that are deliberate filters, not unreadable input: they do not block archiving. A repeated Id
+ * (`repeated-id`, `repeated-id-merged`) was sent with its first copy, so it does not stand for a missing finding.
+ */
+export const DELIBERATE_SKIP_CODES = [
+  'below-min-severity',
+  'resolved-skipped',
+  'repeated-id',
+  'repeated-id-merged',
+] as const;
 
 /**
  * Every reason the run must not archive: partial or broken input, records skipped as unreadable, any
@@ -182,6 +191,8 @@ export interface ArchiveMissingOptions extends FetchRetryOptions {
 /** What {@link archiveMissing} did. */
 export interface ArchiveReport {
   scope: string;
+  /** The source tool whose findings were reconciled (absent: the whole scope, for findings without one). */
+  sourceTool?: string;
   productArn: string;
   /** Reasons nothing was archived (empty when the step ran). */
   blocked: ArchiveBlocker[];
@@ -217,13 +228,10 @@ const PAGE_SIZE = 100;
  */
 export async function archiveMissing(options: ArchiveMissingOptions): Promise<ArchiveReport> {
   const { state, reported } = options;
-  const key: ScopeKey = {
-    productArn: state.productArn,
-    scope: state.scope,
-    ...(state.accountId !== undefined ? { accountId: state.accountId } : {}),
-  };
+  const key = keyOf(state);
   const report: ArchiveReport = {
     scope: state.scope,
+    ...(state.sourceTool !== undefined ? { sourceTool: state.sourceTool } : {}),
     productArn: state.productArn,
     blocked: archiveBlockers(options.outcome),
     candidates: 0,
@@ -250,7 +258,7 @@ export async function archiveMissing(options: ArchiveMissingOptions): Promise<Ar
   const wanted = new Set(candidates);
   const now = (options.now ?? (() => new Date()))();
   const deadLetter = options.deadLetter ?? memoryDeadLetter();
-  const sent = new IdDigestSet();
+  const sent = new IdHashSet();
   const fetchOptions = {
     client: options.client,
     limiter: options.getFindingsLimiter,
