@@ -80,7 +80,9 @@ export interface ImportOptions extends ClientOptions, BatchLimits {
   /**
    * The account of the credentials. Findings with another `AwsAccountId` are dead-lettered before sending
    * (code `foreign-account`) instead of failing a whole request. When absent and the sink creates its own
-   * client, it asks STS GetCallerIdentity; with a `client` of your own and no `accountId`, nothing is checked.
+   * client, it asks STS GetCallerIdentity (at the endpoint the SDK's settings name, `AWS_ENDPOINT_URL_STS`
+   * or `AWS_ENDPOINT_URL`; never `endpoint`, which is Security Hub's); with a `client` of your own and no
+   * `accountId`, nothing is checked.
    */
   accountId?: string;
   /**
@@ -171,7 +173,9 @@ export async function importFindings(
   let limiter: RequestLimiter | undefined;
   try {
     if (options.accountId === undefined && options.client === undefined && options.dryRun !== true) {
-      options = { ...options, accountId: await callerAccountId(options) };
+      // Not `endpoint`: that is Security Hub's. STS follows the SDK's own settings (AWS_ENDPOINT_URL_STS…).
+      const { endpoint: _securityHubOnly, ...sts } = options;
+      options = { ...options, accountId: await callerAccountId(sts) };
     }
     sender = options.dryRun === true ? dryRunSender() : await createBatchSender(options);
     limiter =

@@ -339,6 +339,15 @@ export async function importWithLifecycle(
     const archives: ArchiveReport[] = [];
     for (const key of keys) {
       onReconcile?.(key);
+      if (!('findings' in key)) {
+        // A key with no state yet (a source declared without findings) is read only when archiving may go on:
+        // after Ctrl-C or a failure the read itself would fail, and the blockers say why nothing was archived.
+        const blocked = archiveBlockers(outcome);
+        if (blocked.length > 0) {
+          archives.push(blockedReport(key, blocked));
+          break;
+        }
+      }
       const archiveState = 'findings' in key ? (key as ScopeState) : await fetch(key);
       archives.push(
         await archiveMissing({
