@@ -93,7 +93,7 @@ describe('advice and references', () => {
 });
 
 describe('imageResource', () => {
-  it('lays the image out as the Trivy JSON adapter does, with digest and tag in Details.Other', () => {
+  it('lays the image out as the Trivy JSON adapter does: ImageName the first tag, the digest in Details.Other', () => {
     const digest = `sha256:${'a'.repeat(64)}`;
     expect(
       imageResource({ name: 'img', id: 'sha256:id', tags: ['img:1'], digests: [`img@${digest}`] }),
@@ -101,12 +101,12 @@ describe('imageResource', () => {
       Type: 'Container',
       Id: 'img',
       Details: {
-        Container: { ImageName: 'img', ImageId: 'sha256:id' },
-        Other: { ImageDigest: digest, ImageTag: 'img:1' },
+        Container: { Name: 'img', ImageName: 'img:1', ImageId: 'sha256:id' },
+        Other: { ImageDigest: digest },
       },
     });
     expect(imageResource({ name: 'img.tar', tags: [], digests: [] }).Details).toEqual({
-      Container: { ImageName: 'img.tar' },
+      Container: { Name: 'img.tar', ImageName: 'img.tar' },
     });
     const long = `registry.example.com/${'x'.repeat(200)}:v1`;
     expect(imageResource({ name: long, tags: [], digests: [] }).Details?.Container?.ImageName).toBe(
