@@ -97,6 +97,13 @@ export interface ImportOptions extends ClientOptions, BatchLimits {
   progressIntervalMs?: number;
   /** Record-level problems found by the sink (`duplicate-id`). */
   onIssue?: (issue: Issue) => void;
+  /**
+   * Findings for which this returns true are not sent and count as `unchanged` (a state file knows
+   * Security Hub already has them; docs/lifecycle.md).
+   */
+  isUnchanged?: (finding: AwsSecurityFinding) => boolean;
+  /** Called with each finding Security Hub accepted (what a state file records). */
+  onImported?: (finding: AwsSecurityFinding) => void;
   /** Everything but the network: check, batch and count; no client, no limiter, no SDK loaded. */
   dryRun?: boolean;
   /** Clock in ms (tests). */
@@ -502,6 +509,10 @@ class ImportRun {
         'finding-too-large',
         `the finding is ${bytes} bytes of JSON, over the ${MAX_FINDING_BYTES}-byte limit; it was not sent`,
       );
+    if (this.options.isUnchanged?.(finding) === true) {
+      this.tally.unchanged += 1;
+      return undefined;
+    }
     const digest = createHash('sha1').update(id).digest().toString('latin1', 0, 12);
     if (this.seenIds.has(digest)) {
       this.tally.issue('duplicate-id');
@@ -556,6 +567,7 @@ class ImportRun {
       const failure = failed.get(entry.id);
       if (failure === undefined) {
         this.tally.imported += 1;
+        this.options.onImported?.(entry.finding);
         continue;
       }
       if (classifyFindingError(failure.code) === 'permanent') {

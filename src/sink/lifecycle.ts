@@ -1,13 +1,20 @@
 import type { AwsSecurityFinding } from '@aws-sdk/client-securityhub';
 import { defaultProductArn, SCOPE_PRODUCT_FIELD } from '../asff/build.js';
 import type { ConversionStats } from '../pipeline.js';
+import { IncrementalState, type StateReport } from '../state/incremental.js';
+import { openStateStore, type StateStore } from '../state/store.js';
 import type { BatchImportClient } from './client.js';
 import { type DeadLetter, memoryDeadLetter, openDeadLetter } from './dead-letter.js';
 import { createGetFindingsLimiter, type FetchCounters, type GetFindingsClient } from './get-findings.js';
 import { emptyScopeState, fetchScopeState, type ScopeKey, type ScopeState } from './history.js';
 import { type ImportOptions, type ImportResult, importFindings, importReportOf } from './import.js';
 import { createLimiter, type RequestLimiter } from './limiter.js';
-import { type HistoryCounters, preserveHistory } from './preserve-history.js';
+import {
+  type HistoryCounters,
+  IdDigestSet,
+  preserveHistory,
+  type ReportedIdSet,
+} from './preserve-history.js';
 import {
   type ArchiveBlocker,
   type ArchiveFetchStrategy,
@@ -73,6 +80,19 @@ export interface LifecycleOptions extends Omit<ImportOptions, 'client' | 'limite
   archiveStrategy?: ArchiveFetchStrategy;
   /** Called once the archive step knows its scope, before it reads anything (for a progress line). */
   onReconcile?: (scope: ScopeKey) => void;
+  /**
+   * The scope's state (`--state`): a file path or `s3://bucket/key`, or a {@link StateStore}. With a usable
+   * state, history and archive candidates come from it (no GetFindings read of the scope) and findings
+   * Security Hub already has unchanged are not sent (`unchanged`). See docs/lifecycle.md.
+   */
+  state?: string | StateStore;
+  /** S3 endpoint of an `s3://` state (a local S3-compatible server). */
+  stateEndpoint?: string;
+  /**
+   * An unchanged finding is sent again once its last copy is this old; a state older than this is not
+   * used (`--refresh-after`). @defaultValue 7 days
+   */
+  refreshAfterMs?: number;
 }
 
 /** What the history step did. */
@@ -91,6 +111,8 @@ export interface LifecycleReport extends ImportReport {
   history?: HistoryReport;
   /** Present when `archiveMissing` was asked for. */
   archive?: ArchiveReport;
+  /** Present with a state (`state`). */
+  state?: StateReport;
 }
 
 /** The report plus the dead-lettered entries when no dead letter was given. */
@@ -123,6 +145,17 @@ export function reconcileSummary(archive: ArchiveReport): string {
   return `archive-missing: ${where}: archived ${archive.archived} finding(s) no longer reported${failed}`;
 }
 
+/** One line for stderr on the state: used or why not, saved or why not. */
+export function stateSummary(state: StateReport): string {
+  const read = state.used
+    ? `${state.loaded} entries read from ${state.location}`
+    : `not used (${state.fallback}: ${state.fallbackReason})`;
+  const written = state.saved
+    ? `saved ${state.entries} entries${state.conflicts > 0 ? ` after merging ${state.conflicts} concurrent write(s)` : ''}`
+    : `NOT saved: ${state.error ?? 'the run stopped before it could be saved'}`;
+  return `state: ${read}; ${written}`;
+}
+
 /**
  * Imports a run with its lifecycle: with `preserveHistory` (default: on with `archiveMissing`), the
  * scope's findings are read from Security Hub when the first finding arrives and existing findings keep
@@ -148,6 +181,9 @@ export async function importWithLifecycle(
     clock,
     archiveStrategy,
     onReconcile,
+    state: stateOption,
+    stateEndpoint,
+    refreshAfterMs,
     client: givenClient,
     limiter: givenLimiter,
     getFindingsLimiter: givenGetLimiter,
@@ -156,7 +192,9 @@ export async function importWithLifecycle(
   } = options;
   const lifecycle = importOptions.dryRun !== true;
   const fetchState = lifecycle && (wantArchive || options.preserveHistory === true);
-  const applyHistory = options.preserveHistory ?? wantArchive;
+  // With a state, history costs nothing: on unless asked off.
+  const applyHistory = options.preserveHistory ?? (wantArchive || stateOption !== undefined);
+  const startedAt = (clock ?? (() => new Date()))();
 
   const ownsDeadLetter = typeof deadLetterOption === 'string';
   const deadLetter =
@@ -171,6 +209,7 @@ export async function importWithLifecycle(
   let getLimiter = givenGetLimiter;
   const stops: (() => Promise<void>)[] = [];
   let report: LifecycleReport | undefined;
+  let incremental: IncrementalState | undefined;
   try {
     if (!lifecycle) {
       const result = await importFindings(findings, {
@@ -226,14 +265,49 @@ export async function importWithLifecycle(
         ...(importOptions.signal !== undefined ? { signal: importOptions.signal } : {}),
       });
 
+    const store =
+      lifecycle && stateOption !== undefined
+        ? typeof stateOption === 'string'
+          ? await openStateStore(stateOption, {
+              region,
+              ...(stateEndpoint !== undefined ? { s3Endpoint: stateEndpoint } : {}),
+              ...(options.credentials !== undefined ? { credentials: options.credentials } : {}),
+            })
+          : stateOption
+        : undefined;
     let state: ScopeState | undefined;
-    const preserved = preserveHistory(findings, async (first) => {
-      const key = scopeKeyOf(first, { accountId, region, productArn, scope: explicitScope });
-      // No scope (findings not made by the pipeline, no --scope): nothing to read, nothing to archive.
-      if (key.scope.trim() === '') return emptyScopeState(key);
+    /** Loads the scope's state (or, when it cannot be used and a read is asked for, reads the scope). */
+    const loadScope = async (key: ScopeKey): Promise<void> => {
+      if (store === undefined) {
+        state = fetchState ? await fetch(key) : emptyScopeState(key);
+        return;
+      }
+      incremental = await IncrementalState.open(store, key, accountId, {
+        now: startedAt,
+        ...(refreshAfterMs !== undefined ? { refreshAfterMs } : {}),
+      });
+      if (incremental.used) {
+        state = { ...emptyScopeState(key), active: incremental.active };
+        return;
+      }
       state = fetchState ? await fetch(key) : emptyScopeState(key);
-      return applyHistory ? state : emptyScopeState(key);
-    });
+      await incremental.seed(state);
+    };
+    const reported = store !== undefined ? stateReportedIds(() => incremental) : undefined;
+    const preserved = preserveHistory(
+      findings,
+      async (first) => {
+        const key = scopeKeyOf(first, { accountId, region, productArn, scope: explicitScope });
+        // No scope (findings not made by the pipeline, no --scope): nothing to read, nothing to archive.
+        if (key.scope.trim() === '') return emptyScopeState(key);
+        await loadScope(key);
+        if (!applyHistory) return emptyScopeState(key);
+        return incremental !== undefined
+          ? { ...key, findings: incremental.history() }
+          : (state as ScopeState);
+      },
+      reported,
+    );
 
     let result: ImportResult;
     try {
@@ -242,15 +316,21 @@ export async function importWithLifecycle(
         client: hubClient,
         limiter: importLimiter,
         deadLetter,
+        ...(store !== undefined
+          ? {
+              isUnchanged: (finding: AwsSecurityFinding) => incremental?.isUnchanged(finding) === true,
+              onImported: (finding: AwsSecurityFinding) => incremental?.confirm(finding),
+            }
+          : {}),
       });
     } catch (error) {
       const partial = importReportOf(error);
       if (partial !== undefined)
-        report = { ...partial, archived: 0, ...historyOf(state, preserved.counters) };
+        report = { ...partial, archived: 0, ...historyOf(state, preserved.counters, incremental) };
       throw error;
     }
     const { deadLetterEntries: _entries, ...importReport } = result;
-    report = { ...importReport, archived: 0, ...historyOf(state, preserved.counters) };
+    report = { ...importReport, archived: 0, ...historyOf(state, preserved.counters, incremental) };
     if (!wantArchive) return withEntries(report, deadLetterOption, deadLetter);
 
     const outcome: RunOutcome = {
@@ -286,9 +366,15 @@ export async function importWithLifecycle(
         return withEntries(report, deadLetterOption, deadLetter);
       }
       onReconcile?.(key);
-      archiveState = await fetch(key);
+      await loadScope(key);
+      archiveState = state as ScopeState;
     } else {
       onReconcile?.(archiveState);
+    }
+    if (incremental !== undefined && archiveBlockers(outcome).length === 0) {
+      // Candidates from the state: only their Ids are read back (by Id), never the whole scope.
+      const candidates = await incremental.candidates();
+      archiveState = { ...archiveState, findings: candidates, active: incremental.active };
     }
     report.archive = await archiveMissing({
       ...retry,
@@ -298,7 +384,13 @@ export async function importWithLifecycle(
       outcome,
       getFindingsLimiter: fetchLimiter as RequestLimiter,
       // No progress callback: the archive import's counters would restart the run's progress line.
-      importOptions: { ...withoutProgress(importOptions), limiter: importLimiter },
+      importOptions: {
+        ...withoutProgress(importOptions),
+        limiter: importLimiter,
+        ...(incremental !== undefined
+          ? { onImported: (finding: AwsSecurityFinding) => incremental?.confirm(finding) }
+          : {}),
+      },
       deadLetter,
       ...(clock !== undefined ? { now: clock } : {}),
       ...(importOptions.signal !== undefined ? { signal: importOptions.signal } : {}),
@@ -311,10 +403,37 @@ export async function importWithLifecycle(
       reportsOfErrors.set(error, report);
     throw error;
   } finally {
+    // Whatever happened, what Security Hub confirmed is saved (a failed save leaves the previous state).
+    if (incremental !== undefined) {
+      await incremental.save((clock ?? (() => new Date()))()).catch((error: unknown) => {
+        if (incremental !== undefined)
+          incremental.report.error = error instanceof Error ? error.message : String(error);
+      });
+      await incremental.dispose();
+      if (report !== undefined) report.state = incremental.report;
+    }
     destroyClient?.();
     for (const stop of stops) await stop().catch(() => {});
     if (ownsDeadLetter) await deadLetter.close().catch(() => {});
   }
+}
+
+/** A `ReportedIdSet` that records into the run's state once it is loaded (before: an {@link IdDigestSet}). */
+function stateReportedIds(current: () => IncrementalState | undefined): ReportedIdSet {
+  const beforeState = new IdDigestSet();
+  let inState: ReportedIdSet | undefined;
+  const target = (): ReportedIdSet => {
+    const loaded = current();
+    if (loaded !== undefined) inState ??= loaded.reported();
+    return inState ?? beforeState;
+  };
+  return {
+    add: (id) => target().add(id),
+    has: (id) => target().has(id),
+    get size() {
+      return target().size;
+    },
+  };
 }
 
 function withoutProgress<T extends { onProgress?: unknown }>(options: T): Omit<T, 'onProgress'> {
@@ -322,9 +441,14 @@ function withoutProgress<T extends { onProgress?: unknown }>(options: T): Omit<T
   return rest;
 }
 
-function historyOf(state: ScopeState | undefined, counters: HistoryCounters): { history?: HistoryReport } {
+function historyOf(
+  state: ScopeState | undefined,
+  counters: HistoryCounters,
+  incremental: IncrementalState | undefined,
+): { history?: HistoryReport } {
   if (state === undefined) return {};
-  return { history: { ...counters, known: state.findings.size, fetch: state.fetch } };
+  const known = incremental?.used === true ? incremental.report.loaded : state.findings.size;
+  return { history: { ...counters, known, fetch: state.fetch } };
 }
 
 function blockedReport(key: ScopeKey, blocked: ArchiveBlocker[]): ArchiveReport {

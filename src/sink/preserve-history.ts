@@ -1,14 +1,22 @@
 import { createHash } from 'node:crypto';
 import type { AwsSecurityFinding } from '@aws-sdk/client-securityhub';
-import { inScope, type ScopeState, type StoredHistory } from './history.js';
+import { inScope, type ScopeKey, type StoredHistory } from './history.js';
+
+/** What history needs of a scope: its key and a lookup of its stored findings by Id. */
+export type HistorySource = ScopeKey & { readonly findings: { get(id: string): StoredHistory | undefined } };
 
 /** Loads the scope state when the first finding shows which scope and product the run is about. */
-export type ScopeStateLoader = (first: AwsSecurityFinding) => Promise<ScopeState>;
+export type ScopeStateLoader = (first: AwsSecurityFinding) => Promise<HistorySource>;
 
 /** The Ids a run reported, kept as 12-byte digests (the Ids themselves can be 512 characters). */
 export interface ReportedIds {
   has(id: string): boolean;
   readonly size: number;
+}
+
+/** A {@link ReportedIds} that the run adds to. */
+export interface ReportedIdSet extends ReportedIds {
+  add(id: string): void;
 }
 
 /** What {@link preserveHistory} did. */
@@ -31,11 +39,11 @@ export interface PreservedRun extends AsyncIterable<AwsSecurityFinding> {
   readonly reported: ReportedIds;
   readonly counters: HistoryCounters;
   /** The state in use; for a lazy loader, `undefined` until the first finding arrived. */
-  readonly state: ScopeState | undefined;
+  readonly state: HistorySource | undefined;
 }
 
 /** A set of Id digests: 12 bytes of SHA-1 per Id, about 60 bytes per entry in a V8 Set. */
-export class IdDigestSet implements ReportedIds {
+export class IdDigestSet implements ReportedIdSet {
   private readonly digests = new Set<string>();
 
   add(id: string): void {
@@ -95,13 +103,14 @@ export function withHistory(finding: AwsSecurityFinding, stored: StoredHistory):
  * Security Hub wants on creation). Records every Id it passes on, for `archiveMissing`.
  *
  * `state` may be a loader, called once with the first finding (whose ProductFields and ProductArn name
- * the scope): the pipeline's default scope is only known from the input.
+ * the scope): the pipeline's default scope is only known from the input. `reported` records the Ids
+ * (default: a new {@link IdDigestSet}; a run with a state file records them in the state's table).
  */
 export function preserveHistory(
   findings: AsyncIterable<AwsSecurityFinding> | Iterable<AwsSecurityFinding>,
-  state: ScopeState | ScopeStateLoader,
+  state: HistorySource | ScopeStateLoader,
+  reported: ReportedIdSet = new IdDigestSet(),
 ): PreservedRun {
-  const reported = new IdDigestSet();
   const counters: HistoryCounters = { seen: 0, preserved: 0, bumped: 0, reactivated: 0, foreign: 0 };
   let current = typeof state === 'function' ? undefined : state;
   const loader = typeof state === 'function' ? state : undefined;
@@ -109,8 +118,9 @@ export function preserveHistory(
   async function* generate(): AsyncGenerator<AwsSecurityFinding> {
     for await (const finding of findings) {
       counters.seen += 1;
-      if (typeof finding.Id === 'string') reported.add(finding.Id);
+      // The loader first: a state-backed `reported` exists only once the scope's state is loaded.
       if (current === undefined && loader !== undefined) current = await loader(finding);
+      if (typeof finding.Id === 'string') reported.add(finding.Id);
       if (current === undefined || typeof finding.Id !== 'string') {
         yield finding;
         continue;

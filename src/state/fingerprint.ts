@@ -1,0 +1,33 @@
+import { createHash } from 'node:crypto';
+import type { AwsSecurityFinding } from '@aws-sdk/client-securityhub';
+
+/**
+ * Top-level fields left out of the fingerprint: the timestamps of a run (they move on every run) and the
+ * fields Security Hub or the customer own, which a provider never sends back unchanged.
+ */
+const NOT_FINGERPRINTED = new Set([
+  'CreatedAt',
+  'UpdatedAt',
+  'FirstObservedAt',
+  'LastObservedAt',
+  'ProcessedAt',
+  'Workflow',
+  'WorkflowState',
+  'Note',
+  'UserDefinedFields',
+  'VerificationState',
+]);
+
+/**
+ * 64 bits (16 hex digits) of SHA-1 over the finding's JSON without the run's timestamps and the fields the
+ * provider does not own ({@link NOT_FINGERPRINTED}). Two runs that convert the same scanner output give
+ * the same fingerprint; any change of content the provider sends (title, severity, resources, RecordState,
+ * ProductFields…) gives another. Keys are taken in the order the finding has them, which the pipeline
+ * keeps the same from run to run.
+ */
+export function findingFingerprint(finding: AwsSecurityFinding): string {
+  const json = JSON.stringify(finding, function (this: unknown, key: string, value: unknown) {
+    return this === finding && NOT_FINGERPRINTED.has(key) ? undefined : value;
+  });
+  return createHash('sha1').update(json).digest('hex').slice(0, 16);
+}
