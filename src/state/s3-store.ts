@@ -25,6 +25,10 @@ export function s3StateStore(location: string, options: StateStoreOptions): Stat
   const client = new S3Client({
     region: options.region,
     followRegionRedirects: true,
+    // The SDK's default (a trailing checksum, aws-chunked upload) is not understood by every S3-compatible
+    // server; S3 itself checks the upload either way (Content-Length, TLS).
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
     ...(options.s3Endpoint !== undefined ? { endpoint: options.s3Endpoint, forcePathStyle: true } : {}),
     ...(options.credentials !== undefined ? { credentials: options.credentials } : {}),
   });
