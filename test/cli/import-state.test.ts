@@ -5,6 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SCOPE_PRODUCT_FIELD } from '../../src/asff/build.js';
 import { type RunningEmulator, startEmulator } from '../../src/emulator/index.js';
 import { runCli } from '../helpers/cli.js';
+import { startS3, type TestS3 } from '../helpers/s3.js';
 
 const CREDS = {
   AWS_ACCESS_KEY_ID: 'AKIDSTATECLI',
@@ -199,5 +200,99 @@ describe('asff-stream import --state (spawned binary, real SDK, local emulator)'
     const r = await importCsv(csv([1]), '--refresh-after', 'soon');
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--refresh-after "soon": expected a duration/);
+  });
+});
+
+describe('asff-stream import --state s3://… (spawned binaries, s3rver and the emulator on loopback)', () => {
+  let s3: TestS3;
+  const S3_CREDS = { ...CREDS, AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER' };
+  beforeAll(async () => {
+    s3 = await startS3();
+  });
+  afterAll(async () => s3?.stop());
+
+  function importTo(name: string, content: string, key: string, ...flags: string[]) {
+    const path = join(dir, name);
+    writeFileSync(path, content);
+    return runCli(
+      [
+        'import',
+        path,
+        '--endpoint-url',
+        hub.url,
+        '--state',
+        `s3://${s3.bucket}/${key}`,
+        '--state-endpoint-url',
+        s3.url,
+        ...flags,
+      ],
+      { env: S3_CREDS },
+    );
+  }
+
+  it('keeps the state in S3: the second run of an unchanged scan sends nothing', async () => {
+    const first = await importTo('s3-scan.csv', csv([1, 2, 3]), 'ci/scan.ndjson', '--archive-missing');
+    expect(first.code, first.stderr).toBe(0);
+    expect(lastJsonLine(first.stdout)).toMatchObject({ imported: 3, state: { saved: true, entries: 3 } });
+    countFromHere();
+    const second = await importTo('s3-scan.csv', csv([1, 2, 3]), 'ci/scan.ndjson', '--archive-missing');
+    expect(second.code, second.stderr).toBe(0);
+    expect(lastJsonLine(second.stdout)).toMatchObject({
+      imported: 0,
+      unchanged: 3,
+      state: { used: true, loaded: 3, saved: true },
+    });
+    expect(requests()).toEqual({});
+  });
+
+  it('two runs of one scope writing one key at once both keep their entries', async () => {
+    const key = 'ci/shared.ndjson';
+    const ids = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
+    const [a, b] = await Promise.all([
+      importTo('part-a.csv', csv(ids(1, 51)), key, '--scope', 'shared-scope'),
+      importTo('part-b.csv', csv(ids(51, 101)), key, '--scope', 'shared-scope'),
+    ]);
+    expect(a.code, a.stderr).toBe(0);
+    expect(b.code, b.stderr).toBe(0);
+    const reports = [lastJsonLine(a.stdout), lastJsonLine(b.stdout)] as { state: { conflicts: number } }[];
+    // Both started without a state and wrote "only if none": one lost, re-read, merged and wrote again.
+    expect(reports.map((r) => r.state.conflicts).sort()).toEqual([0, 1]);
+    expect(s3.puts.precondition).toBeGreaterThanOrEqual(1);
+
+    countFromHere();
+    const all = await importTo('all.csv', csv(ids(1, 101)), key, '--scope', 'shared-scope');
+    expect(all.code, all.stderr).toBe(0);
+    expect(lastJsonLine(all.stdout)).toMatchObject({
+      received: 100,
+      imported: 0,
+      unchanged: 100,
+      state: { used: true, loaded: 100, entries: 100 },
+    });
+    expect(requests()).toEqual({});
+  });
+
+  it('an S3 state that cannot be written is reported, with exit 4, after importing everything', async () => {
+    const path = join(dir, 'denied.csv');
+    writeFileSync(path, csv([1]));
+    const r = await runCli(
+      [
+        'import',
+        path,
+        '--endpoint-url',
+        hub.url,
+        '--state',
+        's3://no-such-bucket/state.ndjson',
+        '--state-endpoint-url',
+        s3.url,
+      ],
+      { env: S3_CREDS },
+    );
+    expect(r.code, r.stderr).toBe(4);
+    const report = lastJsonLine(r.stdout);
+    expect(report).toMatchObject({ imported: 1, failed: 0, state: { saved: false } });
+    expect((report.state as { error: string }).error).toMatch(
+      /cannot write the state s3:\/\/no-such-bucket\/state\.ndjson: NoSuchBucket/,
+    );
+    expect(r.stderr).toMatch(/state: not used \(unreadable: .*\); NOT saved: cannot write the state/);
   });
 });
