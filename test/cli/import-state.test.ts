@@ -1,10 +1,11 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SCOPE_PRODUCT_FIELD } from '../../src/asff/build.js';
 import { type RunningEmulator, startEmulator } from '../../src/emulator/index.js';
-import { runCli } from '../helpers/cli.js';
+import { CLI, ROOT, runCli } from '../helpers/cli.js';
 import { startS3, type TestS3 } from '../helpers/s3.js';
 
 const CREDS = {
@@ -194,6 +195,78 @@ describe('asff-stream import --state (spawned binary, real SDK, local emulator)'
     const next = await importCsv(csv([1, 2]));
     expect(next.code, next.stderr).toBe(0);
     expect(lastJsonLine(next.stdout)).toMatchObject({ imported: 2, unchanged: 0 });
+  });
+
+  it('Ctrl-C: exits 130 with a balanced report and saves what Security Hub confirmed, so the rerun sends the rest', async () => {
+    const vulnerabilities = Array.from({ length: 3_000 }, (_, i) => ({
+      VulnerabilityID: `CVE-2026-${i}`,
+      PkgName: `pkg${i}`,
+      InstalledVersion: '1.0',
+      Severity: 'HIGH',
+      Title: `generated ${i}`,
+    }));
+    const report = JSON.stringify({
+      SchemaVersion: 2,
+      ArtifactName: 'app:1',
+      Results: [{ Target: 'app', Class: 'os-pkgs', Type: 'debian', Vulnerabilities: vulnerabilities }],
+    });
+    const child = spawn(
+      process.execPath,
+      [
+        CLI,
+        'import',
+        '-',
+        '--endpoint-url',
+        hub.url,
+        '--state',
+        statePath,
+        '--rate',
+        '5',
+        '--burst',
+        '5',
+        '-q',
+      ],
+      { cwd: ROOT, env: { ...process.env, ...CREDS, CI: 'true' } },
+    );
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString('utf8');
+    });
+    child.stderr.resume();
+    child.stdin.end(report);
+    const deadline = Date.now() + 20_000;
+    while (hub.findings().length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code).toBe(130);
+    const interrupted = lastJsonLine(stdout) as {
+      aborted: boolean;
+      received: number;
+      imported: number;
+      unchanged: number;
+      failed: number;
+      skipped: number;
+      state: { saved: boolean; entries: number };
+    };
+    expect(interrupted.aborted).toBe(true);
+    expect(interrupted.imported).toBeGreaterThan(0);
+    expect(interrupted.imported).toBeLessThan(3_000);
+    expect(interrupted.received).toBe(
+      interrupted.imported + interrupted.unchanged + interrupted.failed + interrupted.skipped,
+    );
+    expect(interrupted.state).toMatchObject({ saved: true, entries: interrupted.imported });
+
+    const rerun = await runCli(['import', '-', '--endpoint-url', hub.url, '--state', statePath], {
+      env: CREDS,
+      stdin: report,
+    });
+    expect(rerun.code, rerun.stderr).toBe(0);
+    expect(lastJsonLine(rerun.stdout)).toMatchObject({
+      received: 3_000,
+      unchanged: interrupted.imported,
+      imported: 3_000 - interrupted.imported,
+      failed: 0,
+    });
   });
 
   it('refuses a bad --refresh-after with exit 2', async () => {
