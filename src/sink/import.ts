@@ -497,6 +497,10 @@ class ImportRun {
     };
     if (typeof id !== 'string' || id.length === 0)
       return rejected('invalid-finding', 'the finding has no Id; it was not sent');
+    if (this.options.isUnchanged?.(finding) === true) {
+      this.tally.unchanged += 1;
+      return undefined;
+    }
     let bytes: number;
     try {
       bytes = findingBytes(finding);
@@ -509,10 +513,6 @@ class ImportRun {
         'finding-too-large',
         `the finding is ${bytes} bytes of JSON, over the ${MAX_FINDING_BYTES}-byte limit; it was not sent`,
       );
-    if (this.options.isUnchanged?.(finding) === true) {
-      this.tally.unchanged += 1;
-      return undefined;
-    }
     const digest = createHash('sha1').update(id).digest().toString('latin1', 0, 12);
     if (this.seenIds.has(digest)) {
       this.tally.issue('duplicate-id');

@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import type { AwsSecurityFinding } from '@aws-sdk/client-securityhub';
+import { sha1 } from './sha1.js';
 
 /**
  * Top-level fields left out of the fingerprint: the timestamps of a run (they move on every run) and the
@@ -26,8 +26,13 @@ const NOT_FINGERPRINTED = new Set([
  * keeps the same from run to run.
  */
 export function findingFingerprint(finding: AwsSecurityFinding): string {
-  const json = JSON.stringify(finding, function (this: unknown, key: string, value: unknown) {
-    return this === finding && NOT_FINGERPRINTED.has(key) ? undefined : value;
-  });
-  return createHash('sha1').update(json).digest('hex').slice(0, 16);
+  return sha1(fingerprintedJson(finding)).toString('hex', 0, 8);
+}
+
+/** The JSON the fingerprint is taken of. A shallow copy: a replacer function would run for every nested key. */
+function fingerprintedJson(finding: AwsSecurityFinding): string {
+  const kept: Record<string, unknown> = {};
+  for (const key in finding)
+    if (!NOT_FINGERPRINTED.has(key)) kept[key] = (finding as unknown as Record<string, unknown>)[key];
+  return JSON.stringify(kept);
 }

@@ -203,11 +203,9 @@ export class IncrementalState {
         if (entry < 0 || (this.table.flagsOf(entry) & FLAG.confirmed) === 0) return undefined;
         const value = this.table.get(entry);
         return {
-          createdAt: new Date(value.createdAt).toISOString(),
-          firstObservedAt: Number.isNaN(value.firstObservedAt)
-            ? undefined
-            : new Date(value.firstObservedAt).toISOString(),
-          updatedAt: new Date(value.lastSent).toISOString(),
+          createdAt: isoTime(value.createdAt),
+          firstObservedAt: Number.isNaN(value.firstObservedAt) ? undefined : isoTime(value.firstObservedAt),
+          updatedAt: isoTime(value.lastSent),
           recordState: value.archived ? 'ARCHIVED' : 'ACTIVE',
         };
       },
@@ -471,6 +469,18 @@ async function loadTable(
       reason: `the state holds ${count} entries, its header says ${header.entries} (cut short?)`,
     };
   return { table };
+}
+
+const isoTimes = new Map<number, string>();
+/** `new Date(ms).toISOString()`, remembered: a scope's findings share a few run timestamps. */
+function isoTime(ms: number): string {
+  let iso = isoTimes.get(ms);
+  if (iso === undefined) {
+    iso = new Date(ms).toISOString();
+    if (isoTimes.size >= 4096) isoTimes.clear();
+    isoTimes.set(ms, iso);
+  }
+  return iso;
 }
 
 function describeKey(key: StateKey): string {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha1 } from './sha1.js';
 
 /** One entry of the state as the lifecycle reads it. Timestamps are epoch milliseconds. */
 export interface StateEntry {
@@ -15,10 +15,16 @@ export interface StateEntry {
 /** The 96-bit digest of an Id the table is keyed by (SHA-1, first 12 bytes), as three 32-bit words. */
 export type IdDigest = readonly [number, number, number];
 
-/** The table's key of an Id. */
+let lastId: string | undefined;
+let lastDigest: IdDigest = [0, 0, 0];
+
+/** The table's key of an Id. A run asks for one finding's Id several times in a row: the last one is kept. */
 export function idDigest(id: string): IdDigest {
-  const bytes = createHash('sha1').update(id).digest();
-  return [bytes.readUInt32LE(0), bytes.readUInt32LE(4), bytes.readUInt32LE(8)];
+  if (id === lastId) return lastDigest;
+  const bytes = sha1(id);
+  lastDigest = [bytes.readUInt32LE(0), bytes.readUInt32LE(4), bytes.readUInt32LE(8)];
+  lastId = id;
+  return lastDigest;
 }
 
 /** Entry flags. */
@@ -166,7 +172,9 @@ export class StateTable {
     const hi = this.fps[entry * 2]!;
     const lo = this.fps[entry * 2 + 1]!;
     if (hi === 0 && lo === 0) return false;
-    return hex8(hi) + hex8(lo) === fingerprint;
+    return (
+      hi === Number.parseInt(fingerprint.slice(0, 8), 16) && lo === Number.parseInt(fingerprint.slice(8), 16)
+    );
   }
 
   /** UpdatedAt of the last confirmed copy, in ms. */

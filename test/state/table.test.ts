@@ -73,9 +73,9 @@ describe('findingFingerprint', () => {
     expect(findingFingerprint(later)).toBe(findingFingerprint(base));
     expect(findingFingerprint({ ...base, Title: 'other' })).not.toBe(findingFingerprint(base));
     expect(findingFingerprint({ ...base, RecordState: 'ARCHIVED' })).not.toBe(findingFingerprint(base));
-    expect(
-      findingFingerprint({ ...base, Resources: [{ Type: 'Other', Id: 'r1', Region: 'x' }] }),
-    ).not.toBe(findingFingerprint(base));
+    expect(findingFingerprint({ ...base, Resources: [{ Type: 'Other', Id: 'r1', Region: 'x' }] })).not.toBe(
+      findingFingerprint(base),
+    );
     expect(findingFingerprint(base)).toMatch(/^[0-9a-f]{16}$/);
   });
 });
