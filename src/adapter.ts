@@ -6,6 +6,7 @@ import type {
   Vulnerability,
 } from '@aws-sdk/client-securityhub';
 import type { InputPosition } from './errors.js';
+import type { IssueCode } from './issue-codes.js';
 
 /** ASFF severity labels, lowest first. */
 export type SeverityLabel = `${AwsSeverityLabel}`;
@@ -60,8 +61,11 @@ export interface Finding {
 
 /** A record-level problem: reported and counted, never thrown. */
 export interface Issue extends InputPosition {
-  /** Short kebab-case code, e.g. `ragged-row`, `missing-rule`, `field-truncated`. */
-  code: string;
+  /**
+   * Short kebab-case code, e.g. `ragged-row`, `missing-rule`, `field-truncated`: one of {@link IssueCode} for the
+   * built-in adapters (docs/issues.md), or a code of a custom adapter's own.
+   */
+  code: IssueCode | (string & {});
   message: string;
   /** True when the problem made the record be skipped (it counts in `skipped`). */
   skipped?: boolean;
