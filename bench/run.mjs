@@ -379,7 +379,7 @@ async function main() {
     loadAfter: loadavg(),
   };
   mkdirSync(dirname(options.results), { recursive: true });
-  const stateSection = renderStateSection(stateResult, run);
+  const stateSection = renderStateSection(stateResult);
   if (options.only.size === 1 && options.only.has('state') && existsSync(options.results)) {
     // Only the state rows ran: replace their section, keep the rest of the file as it was.
     writeFileSync(options.results, spliceStateSection(readFileSync(options.results, 'utf8'), stateSection));

@@ -12,7 +12,7 @@
  *   4. without a state, the first and second import of `baseline-findings` (default 11,700: the figure of
  *      issue 18, "48 s, 120 GetFindings + 120 imports"), in another scope: today's path, for comparison.
  *
- * Each row: wall time of the CLI process, its peak RSS (/usr/bin/time), Security Hub requests by operation
+ * Each row: wall time of the CLI process, its CPU time (user + system) and peak RSS (/usr/bin/time), Security Hub requests by operation
  * (from the emulator's log; the STS call that finds the account is left out) and the report's counters.
  * Also the memory of a loaded 100,000-entry state (heap + array buffers after GC, per entry).
  * Prints one JSON line; `npm run bench -- --only state` renders it into bench/RESULTS.md's section.
@@ -20,6 +20,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createWriteStream, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -107,6 +108,7 @@ async function runCli(args, endpoint) {
   const [code] = await once(child, 'close');
   const seconds = (performance.now() - started) / 1000;
   const rss = /maxrss-kb=(\d+)/.exec(stderr);
+  const cpu = /cpu-s=([\d.]+)\+([\d.]+)/.exec(stderr);
   const line = stdout.trim().split('\n').at(-1) ?? '{}';
   let report = {};
   try {
@@ -114,7 +116,13 @@ async function runCli(args, endpoint) {
   } catch {
     report = { error: stderr.split('\n').slice(-5).join(' ') };
   }
-  return { code, seconds, peakRssMb: rss ? Number(rss[1]) / 1024 : undefined, report };
+  return {
+    code,
+    seconds,
+    cpuSeconds: cpu ? Number(cpu[1]) + Number(cpu[2]) : undefined,
+    peakRssMb: rss ? Number(rss[1]) / 1024 : undefined,
+    report,
+  };
 }
 
 /**
@@ -150,6 +158,7 @@ async function row(name, emulator, args) {
     name,
     code: run.code,
     seconds: Math.round(run.seconds * 100) / 100,
+    cpuSeconds: run.cpuSeconds === undefined ? undefined : Math.round(run.cpuSeconds * 100) / 100,
     peakRssMb: run.peakRssMb === undefined ? undefined : Math.round(run.peakRssMb),
     requests,
     totalRequests: total(requests),
@@ -255,6 +264,7 @@ async function main() {
         changedRunRequestsFraction:
           first.totalRequests > 0 ? changed.totalRequests / first.totalRequests : undefined,
         throttled: emulator.stats().throttled,
+        loadAverage: loadavg(),
       })}\n`,
     );
   } finally {

@@ -42,10 +42,9 @@ export function stateVerdicts(r) {
 
 /**
  * @param {Record<string, any> | undefined} r
- * @param {{ loadBefore?: number[]; loadAfter?: number[] }} [context]
  * @returns {string[]}
  */
-export function renderStateSection(r, context = {}) {
+export function renderStateSection(r) {
   const lines = [STATE_BEGIN, '## Incremental re-import with a state file', ''];
   if (r === undefined || r.status !== 'ok') {
     lines.push(`Not measured: ${r?.note ?? 'not run'}.`, '', STATE_END);
@@ -55,14 +54,14 @@ export function renderStateSection(r, context = {}) {
     `\`bench/state-incremental.mjs\`: the real CLI (\`import … --archive-missing\`) against the emulator with Security Hub's quotas (BatchImportFindings 10/s burst 30, GetFindings 3/s burst 6), on a generated Trivy report of ${num(r.findings)} findings. Requests are Security Hub requests from the emulator's log (the STS call that finds the account left out); seconds are the CLI process's wall time, start-up included.`,
     '',
   );
-  if (context.loadBefore !== undefined)
+  if (r.loadAverage !== undefined)
     lines.push(
-      `Load average (1 min) before ${context.loadBefore[0]?.toFixed(2)}, after ${context.loadAfter?.[0]?.toFixed(2)} (2 cores shared with other jobs).`,
+      `Load average at the end (1/5/15 min): ${r.loadAverage.map((x) => x.toFixed(2)).join(' / ')} on 2 cores shared with other jobs: wall times are inflated, CPU times much less.`,
       '',
     );
   lines.push(
-    '| run | s | peak RSS MB | GetFindings | BatchImportFindings | received | imported | unchanged | archived | state |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---|',
+    '| run | wall s | CPU s | peak RSS MB | GetFindings | BatchImportFindings | received | imported | unchanged | archived | state |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
   );
   for (const row of r.rows) {
     const state =
@@ -72,7 +71,7 @@ export function renderStateSection(r, context = {}) {
           ? `used, ${num(row.state.entries)} saved`
           : `${row.state.fallback}, ${num(row.state.entries)} saved`;
     lines.push(
-      `| ${row.name} | ${row.seconds} | ${num(row.peakRssMb)} | ${num(row.requests.GetFindings ?? 0)} | ${num(row.requests.BatchImportFindings ?? 0)} | ${num(row.received)} | ${num(row.imported)} | ${num(row.unchanged)} | ${num(row.archived)} | ${state} |`,
+      `| ${row.name}${row.attempts ? ` (fastest of ${row.attempts.join(' / ')} s)` : ''} | ${row.seconds} | ${row.cpuSeconds ?? '–'} | ${num(row.peakRssMb)} | ${num(row.requests.GetFindings ?? 0)} | ${num(row.requests.BatchImportFindings ?? 0)} | ${num(row.received)} | ${num(row.imported)} | ${num(row.unchanged)} | ${num(row.archived)} | ${state} |`,
     );
   }
   lines.push('', '| target | measured | verdict |', '|---|---|---|');

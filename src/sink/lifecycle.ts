@@ -120,6 +120,9 @@ export type LifecycleResult = LifecycleReport & { deadLetterEntries?: ImportResu
 
 const reportsOfErrors = new WeakMap<object, LifecycleReport>();
 
+/** Batch linger with a state (see the import call). The input's end still sends the last batch at once. */
+const STATE_LINGER_MS = 5_000;
+
 /** The lifecycle report of a run that ended with this error, or `undefined`. */
 export function lifecycleReportOf(error: unknown): LifecycleReport | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
@@ -312,6 +315,9 @@ export async function importWithLifecycle(
     let result: ImportResult;
     try {
       result = await importFindings(preserved, {
+        // With a state most findings are unchanged and not sent, so a batch fills slowly: let it wait
+        // longer for the changed ones (measured: 1 % changed of 100k took 23 part-filled requests at 1 s).
+        ...(store !== undefined ? { lingerMs: STATE_LINGER_MS } : {}),
         ...importOptions,
         client: hubClient,
         limiter: importLimiter,
@@ -470,7 +476,10 @@ function withEntries(
   deadLetter: DeadLetter,
 ): LifecycleResult {
   if (option !== undefined || !('entries' in deadLetter)) return report;
-  return { ...report, deadLetterEntries: (deadLetter as ReturnType<typeof memoryDeadLetter>).entries };
+  // The same object: the state's outcome is added to it once the state is saved (in `finally`).
+  return Object.assign(report, {
+    deadLetterEntries: (deadLetter as ReturnType<typeof memoryDeadLetter>).entries,
+  });
 }
 
 /** The scope of a run, from its first finding (the pipeline puts the scope in ProductFields). */

@@ -1,0 +1,141 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type AwsSecurityFinding, SecurityHubClient } from '@aws-sdk/client-securityhub';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type RunningEmulator, startEmulator } from '../../src/emulator/index.js';
+import { createGetFindingsLimiter } from '../../src/sink/get-findings.js';
+import { importWithLifecycle, type LifecycleOptions } from '../../src/sink/lifecycle.js';
+import { type RequestLimiter, unlimited } from '../../src/sink/limiter.js';
+import { ACCOUNT, finding, SCOPE } from '../state/helpers.js';
+
+const DAY = 86_400_000;
+const T0 = Date.parse('2026-12-01T10:00:00.000Z');
+
+let hub: RunningEmulator;
+let client: SecurityHubClient;
+let fastGet: RequestLimiter;
+let dir: string;
+let statePath: string;
+
+beforeAll(async () => {
+  hub = await startEmulator({ throttling: false });
+  client = new SecurityHubClient({
+    endpoint: hub.url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'AKIDSTATELIB', secretAccessKey: 'x' },
+    maxAttempts: 1,
+  });
+  fastGet = await createGetFindingsLimiter({ rate: 1000, burst: 1000 });
+  dir = mkdtempSync(join(tmpdir(), 'asff-lifecycle-state-'));
+});
+afterAll(async () => {
+  client.destroy();
+  await fastGet.stop();
+  await hub.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+beforeEach(() => {
+  hub.reset();
+  statePath = join(dir, `state-${Math.random().toString(36).slice(2)}.ndjson`);
+});
+
+/** A run at `day` days after T0 of findings `ns` (the scanner's content: `titles` override). */
+function run(
+  day: number,
+  ns: number[],
+  extra: Partial<LifecycleOptions> = {},
+  titles: Record<number, string> = {},
+) {
+  const at = new Date(T0 + day * DAY).toISOString();
+  const findings: AwsSecurityFinding[] = ns.map((n) =>
+    finding(n, { at, ...(titles[n] ? { title: titles[n] } : {}) }),
+  );
+  return importWithLifecycle(findings, {
+    accountId: ACCOUNT,
+    region: 'us-east-1',
+    client,
+    limiter: unlimited(),
+    getFindingsLimiter: fastGet,
+    inputComplete: true,
+    archiveMissing: true,
+    state: statePath,
+    clock: () => new Date(at),
+    ...extra,
+  });
+}
+
+const getFindings = () => hub.stats().byOperation.GetFindings ?? 0;
+
+describe('importWithLifecycle with a state (library, real SDK, emulator)', () => {
+  it('returns the state outcome in the report also without a dead letter, and skips unchanged findings', async () => {
+    const first = await run(0, [1, 2, 3]);
+    expect(first).toMatchObject({
+      imported: 3,
+      unchanged: 0,
+      state: { fallback: 'missing', saved: true, entries: 3 },
+    });
+    expect(first.deadLetterEntries).toEqual([]);
+
+    const reads = getFindings();
+    const second = await run(1, [1, 2, 3]);
+    expect(second).toMatchObject({
+      received: 3,
+      imported: 0,
+      unchanged: 3,
+      state: { used: true, loaded: 3, saved: true },
+      history: { known: 3 },
+    });
+    expect(getFindings()).toBe(reads);
+  });
+
+  it('re-sends unchanged findings whose last copy is older than refreshAfterMs, keeping CreatedAt', async () => {
+    await run(0, [1, 2]);
+    // Day 1: unchanged, not sent; the state is written again (its copies still date from day 0).
+    expect(await run(1, [1, 2])).toMatchObject({ imported: 0, unchanged: 2 });
+    // Day 3, window 2.5 days: the state (day 1) is fresh enough to use, the copies (day 0) are not.
+    const refreshed = await run(3, [1, 2], { refreshAfterMs: 2.5 * DAY });
+    expect(refreshed).toMatchObject({ imported: 2, unchanged: 0, state: { used: true } });
+    // Day 4: they were just refreshed.
+    expect(await run(4, [1, 2], { refreshAfterMs: 2.5 * DAY })).toMatchObject({ imported: 0, unchanged: 2 });
+    const stored = hub.findings().find((f) => f.Id === finding(1).Id);
+    expect(stored?.CreatedAt).toBe(new Date(T0).toISOString());
+    expect(stored?.UpdatedAt).toBe(new Date(T0 + 3 * DAY).toISOString());
+  });
+
+  it('sends a finding the scanner now marks resolved (RecordState ARCHIVED) once, then counts it unchanged', async () => {
+    await run(0, [1, 2]);
+    const resolve = (day: number) => {
+      const at = new Date(T0 + day * DAY).toISOString();
+      return importWithLifecycle([finding(1, { at }), { ...finding(2, { at }), RecordState: 'ARCHIVED' }], {
+        accountId: ACCOUNT,
+        region: 'us-east-1',
+        client,
+        limiter: unlimited(),
+        getFindingsLimiter: fastGet,
+        inputComplete: true,
+        state: statePath,
+        clock: () => new Date(at),
+      });
+    };
+    expect(await resolve(1)).toMatchObject({ imported: 1, unchanged: 1 });
+    expect(hub.findings().find((f) => f.Id === finding(2).Id)?.RecordState).toBe('ARCHIVED');
+    expect(await resolve(2)).toMatchObject({ imported: 0, unchanged: 2 });
+  });
+
+  it('archives from the state: only the gone finding is read back, by Id', async () => {
+    await run(0, [1, 2, 3, 4]);
+    const reads = getFindings();
+    const report = await run(1, [1, 2, 4], {}, { 4: 'changed' });
+    expect(report).toMatchObject({
+      imported: 1,
+      unchanged: 2,
+      archived: 1,
+      archive: { candidates: 1, strategy: 'by-id' },
+      state: { used: true, entries: 4 },
+    });
+    expect(getFindings() - reads).toBe(1);
+    expect(hub.findings().find((f) => f.Id === finding(3).Id)?.RecordState).toBe('ARCHIVED');
+    expect(SCOPE).toBe('payments-api');
+  });
+});
