@@ -97,9 +97,9 @@ export function archiveBlockers(outcome: RunOutcome): ArchiveBlocker[] {
 }
 
 /** Fields Security Hub fills in itself; BatchImportFindings must not (Region) or need not get them back. */
-const SERVER_FIELDS = ['ProcessedAt', 'Region', 'WorkflowState'] as const;
+export const SERVER_FIELDS = ['ProcessedAt', 'Region', 'WorkflowState'] as const;
 /** Customer-owned fields: ignored by BatchImportFindings on existing findings, never sent (asff-facts §3). */
-const CUSTOMER_FIELDS = ['Workflow', 'Note', 'UserDefinedFields', 'VerificationState'] as const;
+export const CUSTOMER_FIELDS = ['Workflow', 'Note', 'UserDefinedFields', 'VerificationState'] as const;
 /**
  * Top-level copies of FindingProviderFields members: the top-level value may be a customer's
  * BatchUpdateFindings change; the provider's value is in FindingProviderFields, which is sent.

@@ -1,21 +1,18 @@
 import type { AwsSecurityFinding } from '@aws-sdk/client-securityhub';
+import { CUSTOMER_FIELDS, SERVER_FIELDS } from '../sink/reconcile.js';
 import { sha1 } from './sha1.js';
 
 /**
  * Top-level fields left out of the fingerprint: the timestamps of a run (they move on every run) and the
  * fields Security Hub or the customer own, which a provider never sends back unchanged.
  */
-const NOT_FINGERPRINTED = new Set([
+const NOT_FINGERPRINTED = new Set<string>([
   'CreatedAt',
   'UpdatedAt',
   'FirstObservedAt',
   'LastObservedAt',
-  'ProcessedAt',
-  'Workflow',
-  'WorkflowState',
-  'Note',
-  'UserDefinedFields',
-  'VerificationState',
+  ...SERVER_FIELDS,
+  ...CUSTOMER_FIELDS,
 ]);
 
 /**

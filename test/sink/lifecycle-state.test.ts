@@ -40,17 +40,8 @@ beforeEach(() => {
   statePath = join(dir, `state-${Math.random().toString(36).slice(2)}.ndjson`);
 });
 
-/** A run at `day` days after T0 of findings `ns` (the scanner's content: `titles` override). */
-function run(
-  day: number,
-  ns: number[],
-  extra: Partial<LifecycleOptions> = {},
-  titles: Record<number, string> = {},
-) {
-  const at = new Date(T0 + day * DAY).toISOString();
-  const findings: AwsSecurityFinding[] = ns.map((n) =>
-    finding(n, { at, ...(titles[n] ? { title: titles[n] } : {}) }),
-  );
+/** Imports `findings` as a run at `at` with the test's state. */
+function importAt(at: string, findings: AwsSecurityFinding[], extra: Partial<LifecycleOptions> = {}) {
   return importWithLifecycle(findings, {
     accountId: ACCOUNT,
     region: 'us-east-1',
@@ -58,11 +49,22 @@ function run(
     limiter: unlimited(),
     getFindingsLimiter: fastGet,
     inputComplete: true,
-    archiveMissing: true,
     state: statePath,
     clock: () => new Date(at),
     ...extra,
   });
+}
+
+/** A run with archiving at `day` days after T0 of findings `ns` (`titles` change their content). */
+function run(
+  day: number,
+  ns: number[],
+  extra: Partial<LifecycleOptions> = {},
+  titles: Record<number, string> = {},
+) {
+  const at = new Date(T0 + day * DAY).toISOString();
+  const findings = ns.map((n) => finding(n, { at, ...(titles[n] ? { title: titles[n] } : {}) }));
+  return importAt(at, findings, { archiveMissing: true, ...extra });
 }
 
 const getFindings = () => hub.stats().byOperation.GetFindings ?? 0;
@@ -107,16 +109,7 @@ describe('importWithLifecycle with a state (library, real SDK, emulator)', () =>
     await run(0, [1, 2]);
     const resolve = (day: number) => {
       const at = new Date(T0 + day * DAY).toISOString();
-      return importWithLifecycle([finding(1, { at }), { ...finding(2, { at }), RecordState: 'ARCHIVED' }], {
-        accountId: ACCOUNT,
-        region: 'us-east-1',
-        client,
-        limiter: unlimited(),
-        getFindingsLimiter: fastGet,
-        inputComplete: true,
-        state: statePath,
-        clock: () => new Date(at),
-      });
+      return importAt(at, [finding(1, { at }), { ...finding(2, { at }), RecordState: 'ARCHIVED' }]);
     };
     expect(await resolve(1)).toMatchObject({ imported: 1, unchanged: 1 });
     expect(hub.findings().find((f) => f.Id === finding(2).Id)?.RecordState).toBe('ARCHIVED');
