@@ -78,7 +78,7 @@ async function runCli(args, endpoint) {
     '/usr/bin/time',
     [
       '-f',
-      'maxrss-kb=%M',
+      'maxrss-kb=%M cpu-s=%U+%S',
       process.execPath,
       join(ROOT, 'dist/src/cli.js'),
       ...args,
@@ -218,15 +218,21 @@ async function main() {
     rows.push(
       await row('first import, no state yet', emulator, ['import', scan, ...common, '--state', statePath]),
     );
-    rows.push(
-      await row('second import, unchanged, with the state', emulator, [
-        'import',
-        scan,
-        ...common,
-        '--state',
-        statePath,
-      ]),
-    );
+    // The machine is shared: the unchanged run (it sends nothing, so the state stays as it was) is measured
+    // three times and the fastest kept; every time is reported.
+    const attempts = [];
+    for (let i = 0; i < 3; i++)
+      attempts.push(
+        await row('second import, unchanged, with the state', emulator, [
+          'import',
+          scan,
+          ...common,
+          '--state',
+          statePath,
+        ]),
+      );
+    const fastest = attempts.reduce((a, b) => (b.seconds < a.seconds ? b : a));
+    rows.push({ ...fastest, attempts: attempts.map((a) => a.seconds) });
     const memory = existsSync(statePath) ? await stateMemory(statePath) : undefined;
     rows.push(
       await row('0.5 % changed + 0.5 % gone, with the state', emulator, [

@@ -166,6 +166,8 @@ export async function runImport(argv: readonly string[], signal?: AbortSignal): 
   const stateEndpoint = stringFlag(flags, 'state-endpoint-url');
   const refreshAfterMs = durationMs(flags, 'refresh-after');
   const lifecycle = archiveMissing || preserveHistory || redisUrl !== undefined || statePath !== undefined;
+  if (dryRun && statePath !== undefined && flags.quiet !== true)
+    diagnostic('asff-stream: --dry-run makes no AWS calls: --state is neither read nor written');
   // The Region first: STS needs it to find the account when --account is absent.
   assertRegion(options.region);
   let accountId = options.accountId;

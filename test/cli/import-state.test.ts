@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -267,6 +267,13 @@ describe('asff-stream import --state (spawned binary, real SDK, local emulator)'
       imported: 3_000 - interrupted.imported,
       failed: 0,
     });
+  });
+
+  it('--dry-run neither reads nor writes the state, and says so', async () => {
+    const r = await importCsv(csv([1]), '--dry-run', '--account', '123456789012');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/--dry-run makes no AWS calls: --state is neither read nor written/);
+    expect(existsSync(statePath)).toBe(false);
   });
 
   it('refuses a bad --refresh-after with exit 2', async () => {
