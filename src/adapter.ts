@@ -91,6 +91,24 @@ export interface DetectSample {
   filename?: string;
 }
 
+/**
+ * An option an adapter reads from `ctx.options`, declared so that the CLI offers it as a flag (and lists it in
+ * `--help`) for built-in adapters and for custom ones loaded with `--adapter`. Library callers pass the same option
+ * by `name` in `adapterOptions`.
+ */
+export interface AdapterOption {
+  /** The key in `ctx.options`, e.g. `trivyLicenses`. */
+  name: string;
+  /** `boolean`: a flag without a value; `string` or `number`: a flag with one value. */
+  type: 'boolean' | 'string' | 'number';
+  /** One line for `--help`. */
+  description: string;
+  /** The CLI flag without its dashes, e.g. `trivy-licenses`. @defaultValue `name` in kebab-case */
+  flag?: string;
+  /** What `--help` calls the value, e.g. `FILE`. @defaultValue `VALUE` */
+  valueName?: string;
+}
+
 /** Descriptive facts about an adapter, shown in `--help` and README. */
 export interface AdapterMeta {
   description: string;
@@ -108,6 +126,8 @@ export interface AdapterMeta {
    * @defaultValue false
    */
   releasesChunks?: boolean;
+  /** The options `parse` reads from `ctx.options`; the CLI makes a flag of each. */
+  options?: readonly AdapterOption[];
 }
 
 /**

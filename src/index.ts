@@ -6,6 +6,7 @@ export type {
   Adapter,
   AdapterContext,
   AdapterMeta,
+  AdapterOption,
   DetectSample,
   Finding,
   FindingSeverity,

@@ -76,6 +76,36 @@ describe('the example adapters through the CLI (--adapter)', () => {
     ]);
   });
 
+  it('ZAP: its declared option is a CLI flag, listed by --help and passed to the adapter', async () => {
+    const help = await runCli(['convert', '--help', '--adapter', 'examples/zap/adapter.mjs']);
+    expect(help.stdout).toMatch(/--zap-min-confidence N +zap: skip alerts below this ZAP confidence/);
+    const result = await runCli([
+      'convert',
+      `${dir('zap')}report.xml`,
+      '--adapter',
+      'examples/zap/adapter.mjs',
+      '--zap-min-confidence',
+      '3',
+      '--account',
+      '123456789012',
+      '--region',
+      'eu-west-1',
+    ]);
+    expect(result.code).toBe(0);
+    // Only the CSP alert has confidence 3; the two others are skipped with their reason.
+    expect(result.stdout.trim().split('\n')).toHaveLength(2);
+    expect(result.stderr).toMatch(/below-min-confidence/);
+    const bad = await runCli([
+      'convert',
+      '--adapter',
+      'examples/zap/adapter.mjs',
+      '--zap-min-confidence',
+      'high',
+    ]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--zap-min-confidence "high": expected a number/);
+  });
+
   it('ZAP: a report declaring entities is refused with exit 2 and one line', async () => {
     const result = await runCli([
       'convert',

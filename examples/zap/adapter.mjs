@@ -28,9 +28,20 @@ export default defineAdapter({
     extensions: ['xml'],
     docsUrl: 'https://www.zaproxy.org/docs/desktop/addons/report-generation/',
     identity: 'site + alert reference + method + URL + parameter',
+    // Declared options become CLI flags: `--zap-min-confidence 3`, listed by `asff-stream convert --help --adapter …`.
+    options: [
+      {
+        name: 'zapMinConfidence',
+        flag: 'zap-min-confidence',
+        type: 'number',
+        valueName: 'N',
+        description: 'skip alerts below this ZAP confidence (0 false positive … 4 confirmed; default 1)',
+      },
+    ],
   },
   detect: ({ head }) => (head.includes('<OWASPZAPReport') ? 0.95 : 0),
   async *parse(input, ctx) {
+    const minConfidence = typeof ctx.options.zapMinConfidence === 'number' ? ctx.options.zapMinConfidence : 1;
     for await (const { element, ancestors, line, index } of xmlElements(input, {
       element: 'alertitem',
       adapter: NAME,
@@ -44,6 +55,17 @@ export default defineAdapter({
         ctx.onIssue({
           code: 'no-instances',
           message: `alert ${ref} lists no URL`,
+          line,
+          recordIndex: index,
+          skipped: true,
+        });
+        continue;
+      }
+      const confidence = Number(child(element, 'confidence') || '2');
+      if (confidence < minConfidence) {
+        ctx.onIssue({
+          code: 'below-min-confidence',
+          message: `alert ${ref} has ZAP confidence ${confidence}, below ${minConfidence}`,
           line,
           recordIndex: index,
           skipped: true,
@@ -90,6 +112,7 @@ export default defineAdapter({
             pluginId: child(element, 'pluginid'),
             cwe: cwe && cwe !== '-1' ? `CWE-${cwe}` : undefined,
           },
+          confidence: Math.min(100, Math.max(0, confidence * 25)),
           state: 'active',
         };
       }

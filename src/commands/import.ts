@@ -1,10 +1,10 @@
 import type { AwsSecurityFinding } from '@aws-sdk/client-securityhub';
+import { withAdapterHelp } from '../cli/adapter-flags.js';
 import {
   CONVERT_FLAGS,
   CONVERT_FLAGS_HELP,
   convertOptionsFromFlags,
-  loadAdapterModules,
-  parseFlags,
+  parseCommandLine,
   stringFlag,
 } from '../cli/args.js';
 import { EXIT, type ExitCode } from '../cli/exit-codes.js';
@@ -144,14 +144,18 @@ export function combineReports(
 
 /** Runs `asff-stream import`; returns the exit code. */
 export async function runImport(argv: readonly string[], signal?: AbortSignal): Promise<ExitCode> {
-  const { flags, positionals } = parseFlags('import', argv, IMPORT_FLAGS);
+  const { flags, positionals, adapters, adapterOptions, adapterHelp } = await parseCommandLine(
+    'import',
+    argv,
+    IMPORT_FLAGS,
+  );
   if (flags.help === true) {
-    process.stdout.write(`${IMPORT_HELP}\n`);
+    process.stdout.write(`${withAdapterHelp(IMPORT_HELP, adapterHelp)}\n`);
     return EXIT.OK;
   }
   if (positionals.length > 1) throw usageError('import takes one input (a file or -)', 'import');
   const input = positionals[0] ?? '-';
-  const { failOn, ...options } = convertOptionsFromFlags('import', flags);
+  const { failOn, ...options } = convertOptionsFromFlags('import', flags, process.env, adapterOptions);
   const endpoint = stringFlag(flags, 'endpoint-url');
   const dryRun = flags['dry-run'] === true;
   const rate = positiveNumber(flags, 'rate', false);
@@ -189,7 +193,6 @@ export async function runImport(argv: readonly string[], signal?: AbortSignal): 
     deadLetterPath !== undefined
       ? await openDeadLetter(deadLetterPath)
       : lazyDeadLetterFile(DEFAULT_DEAD_LETTER);
-  const adapters = await loadAdapterModules(flags);
   const failing = new FailOnCounter(failOn);
   const run = convert(input, {
     ...options,

@@ -81,10 +81,11 @@ describe('asff-stream import --archive-missing (spawned binary, real SDK, local 
       history: { known: 3, preserved: 2 },
       archive: { scope: 'scan.csv', candidates: 1, archived: 1, blocked: [] },
     });
+    // Nessus CSV titles name the port (issue 19).
     expect(states()).toEqual({
-      'Plugin 1': 'ACTIVE',
-      'Plugin 2': 'ARCHIVED',
-      'Plugin 3': 'ACTIVE',
+      'Plugin 1 on 22/tcp': 'ACTIVE',
+      'Plugin 2 on 22/tcp': 'ARCHIVED',
+      'Plugin 3 on 22/tcp': 'ACTIVE',
     });
   });
 
