@@ -39,7 +39,7 @@ function states(): Record<string, string | undefined> {
     hub
       .findings()
       .filter((f) => f.ProductFields?.[SCOPE_PRODUCT_FIELD] === 'scan.csv')
-      .map((f) => [f.Title, f.RecordState]),
+      .map((f) => [f.Title?.replace(/ on .*$/, ''), f.RecordState]),
   );
 }
 
@@ -129,8 +129,8 @@ describe('asff-stream import --state (spawned binary, real SDK, local emulator)'
       'Plugin 4': 'ARCHIVED',
       'Plugin 5': 'ACTIVE',
     });
-    const changed = hub.findings().find((f) => f.Title === 'Plugin 2');
-    const kept = hub.findings().find((f) => f.Title === 'Plugin 1');
+    const changed = hub.findings().find((f) => f.Title?.startsWith('Plugin 2 '));
+    const kept = hub.findings().find((f) => f.Title?.startsWith('Plugin 1 '));
     // History from the state: the changed finding keeps its CreatedAt, the unchanged one was not touched.
     expect(changed?.CreatedAt).toBe(kept?.CreatedAt);
     expect(changed?.UpdatedAt).not.toBe(kept?.UpdatedAt);
@@ -328,12 +328,52 @@ describe('asff-stream import --state s3://… (spawned binaries, s3rver and the 
   it('two runs of one scope writing one key at once both keep their entries', async () => {
     const key = 'ci/shared.ndjson';
     const ids = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
-    const [a, b] = await Promise.all([
-      importTo('part-a.csv', csv(ids(1, 51)), key, '--scope', 'shared-scope'),
-      importTo('part-b.csv', csv(ids(51, 101)), key, '--scope', 'shared-scope'),
-    ]);
-    expect(a.code, a.stderr).toBe(0);
-    expect(b.code, b.stderr).toBe(0);
+    // Each run reads its scan from stdin, held open until both have imported their findings (so both have
+    // loaded the state, which happens before the first import); then both end and save at once.
+    const start = (rows: number[]) => {
+      const child = spawn(
+        process.execPath,
+        [
+          CLI,
+          'import',
+          '-',
+          '--format',
+          'csv',
+          '--scope',
+          'shared-scope',
+          '--endpoint-url',
+          hub.url,
+          '--state',
+          `s3://${s3.bucket}/${key}`,
+          '--state-endpoint-url',
+          s3.url,
+        ],
+        { cwd: ROOT, env: { ...process.env, ...S3_CREDS, CI: 'true' } },
+      );
+      let stdout = '';
+      child.stdout.on('data', (d: Buffer) => {
+        stdout += d.toString('utf8');
+      });
+      child.stderr.resume();
+      child.stdin.write(csv(rows));
+      const done = new Promise<{ code: number | null; stdout: string }>((resolve) =>
+        child.on('close', (code) => resolve({ code, stdout })),
+      );
+      return { child, done };
+    };
+    const runA = start(ids(1, 51));
+    const runB = start(ids(51, 101));
+    const deadline = Date.now() + 30_000;
+    const storedBoth = () => {
+      const titles = hub.findings().map((f) => f.Title ?? '');
+      return titles.some((t) => t.startsWith('Plugin 1 ')) && titles.some((t) => t.startsWith('Plugin 51 '));
+    };
+    while (!storedBoth() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    runA.child.stdin.end();
+    runB.child.stdin.end();
+    const [a, b] = await Promise.all([runA.done, runB.done]);
+    expect(a.code).toBe(0);
+    expect(b.code).toBe(0);
     const reports = [lastJsonLine(a.stdout), lastJsonLine(b.stdout)] as { state: { conflicts: number } }[];
     // Both started without a state and wrote "only if none": one lost, re-read, merged and wrote again.
     expect(reports.map((r) => r.state.conflicts).sort()).toEqual([0, 1]);
