@@ -2,6 +2,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   GetObjectCommand,
   type GetObjectCommandOutput,
@@ -9,7 +10,7 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { ConverterError } from '../errors.js';
-import { errorCodeOf, redactSecrets } from '../sink/retry.js';
+import { classifyRequestError, errorCodeOf, redactSecrets, retryDelay } from '../sink/retry.js';
 import type { StateStore, StateStoreOptions } from './store.js';
 
 /**
@@ -29,6 +30,9 @@ export function s3StateStore(location: string, options: StateStoreOptions): Stat
     // server; S3 itself checks the upload either way (Content-Length, TLS).
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
+    // The SDK does not retry a streamed upload and would print a warning of its own on each refusal (412
+    // is an expected answer here): retries are ours (see `put`), messages are the report's.
+    logger: SILENT_LOGGER,
     ...(options.s3Endpoint !== undefined ? { endpoint: options.s3Endpoint, forcePathStyle: true } : {}),
     ...(options.credentials !== undefined ? { credentials: options.credentials } : {}),
   });
@@ -52,28 +56,41 @@ export function s3StateStore(location: string, options: StateStoreOptions): Stat
     },
     async put(localPath, expected) {
       const { size } = await stat(localPath);
-      try {
-        const response = await client.send(
-          new PutObjectCommand({
-            Bucket: bucket,
-            Key: key,
-            Body: createReadStream(localPath),
-            ContentLength: size,
-            ContentType: 'application/x-ndjson',
-            ...(expected !== undefined ? { IfMatch: expected } : { IfNoneMatch: '*' }),
-          }),
-        );
-        return { ok: true, version: response.ETag ?? '' };
-      } catch (error) {
-        const code = errorCodeOf(error);
-        const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-        if (code === 'PreconditionFailed' || code === 'ConditionalRequestConflict' || status === 412)
-          return { ok: false };
-        throw s3Error('write', location, error);
+      for (let attempt = 0; ; attempt++) {
+        try {
+          const response = await client.send(
+            new PutObjectCommand({
+              Bucket: bucket,
+              Key: key,
+              Body: createReadStream(localPath),
+              ContentLength: size,
+              ContentType: 'application/x-ndjson',
+              ...(expected !== undefined ? { IfMatch: expected } : { IfNoneMatch: '*' }),
+            }),
+          );
+          return { ok: true, version: response.ETag ?? '' };
+        } catch (error) {
+          const code = errorCodeOf(error);
+          const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+          if (code === 'PreconditionFailed' || code === 'ConditionalRequestConflict' || status === 412)
+            return { ok: false };
+          const kind = classifyRequestError(error);
+          // 5xx, SlowDown, resets: a conditional write is safe to repeat (it cannot overwrite a newer state).
+          if ((kind === 'transient' || kind === 'throttled') && attempt < PUT_RETRIES) {
+            await sleep(retryDelay(attempt, { baseMs: 200, capMs: 5_000 }));
+            continue;
+          }
+          throw s3Error('write', location, error);
+        }
       }
     },
   };
 }
+
+/** Retries of a PutObject that failed for a transient reason. */
+const PUT_RETRIES = 4;
+
+const SILENT_LOGGER = { debug() {}, info() {}, warn() {}, error() {} };
 
 function s3Error(action: 'read' | 'write', location: string, error: unknown): ConverterError {
   const detail = redactSecrets(error instanceof Error ? error.message : String(error)).split('\n')[0];

@@ -11,8 +11,10 @@ export interface TestS3 {
   bucket: string;
   /** Credentials s3rver accepts (it checks signatures). */
   credentials: { accessKeyId: string; secretAccessKey: string };
-  /** PutObject requests by answer: `ok` (200) and `precondition` (412). */
-  puts: { ok: number; precondition: number };
+  /** PutObject requests by answer: `ok` (200), `precondition` (412) and `failed` (injected 503). */
+  puts: { ok: number; precondition: number; failed: number };
+  /** The next this-many PutObject requests are answered 503 SlowDown (a fault S3 does send). */
+  failNextPuts: number;
   stop(): Promise<void>;
 }
 
@@ -33,11 +35,21 @@ export async function startS3(): Promise<TestS3> {
     directory,
     configureBuckets: [{ name: bucket, configs: [] }],
   });
-  const puts = { ok: 0, precondition: 0 };
+  const puts = { ok: 0, precondition: 0, failed: 0 };
+  const faults = { failNextPuts: 0 };
   const queues = new Map<string, Promise<unknown>>();
   const conditional = async (ctx: Context, next: Next) => {
     const ifMatch = ctx.get('if-match');
     const ifNoneMatch = ctx.get('if-none-match');
+    if (ctx.method === 'PUT' && faults.failNextPuts > 0) {
+      faults.failNextPuts -= 1;
+      puts.failed += 1;
+      ctx.status = 503;
+      ctx.type = 'application/xml';
+      ctx.body =
+        '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>';
+      return;
+    }
     if (ctx.method !== 'PUT' || (ifMatch === '' && ifNoneMatch === '')) return next();
     const [, bucketName = '', ...rest] = ctx.path.split('/');
     const key = decodeURIComponent(rest.join('/'));
@@ -74,6 +86,12 @@ export async function startS3(): Promise<TestS3> {
     bucket,
     credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
     puts,
+    get failNextPuts() {
+      return faults.failNextPuts;
+    },
+    set failNextPuts(n: number) {
+      faults.failNextPuts = n;
+    },
     async stop() {
       await server.close();
       rmSync(directory, { recursive: true, force: true });

@@ -106,6 +106,21 @@ describe.each([
   });
 });
 
+describe('s3 store faults', () => {
+  it('retries a write answered 503 SlowDown, and reports one that keeps failing', async () => {
+    const store = s3Store(`faults/state-${Math.random().toString(36).slice(2)}.ndjson`);
+    const local = join(dir, 'fault-local.ndjson');
+    await writeStateFile(local, 2);
+    s3.failNextPuts = 2;
+    const failedBefore = s3.puts.failed;
+    expect((await store.put(local, undefined)).ok).toBe(true);
+    expect(s3.puts.failed - failedBefore).toBe(2);
+    s3.failNextPuts = 100;
+    await expect(store.put(local, 'any')).rejects.toThrow(/cannot write the state s3:\/\/.*: SlowDown/);
+    s3.failNextPuts = 0;
+  });
+});
+
 describe('file store crash safety', () => {
   it('a writer killed mid-write leaves the previous state loadable, and the next save takes over its lock', async () => {
     const target = join(dir, 'crash.ndjson');
