@@ -287,13 +287,19 @@ export async function importWithLifecycle(
       }
       incremental = await IncrementalState.open(store, key, accountId, {
         now: startedAt,
+        needsScope: fetchState,
         ...(refreshAfterMs !== undefined ? { refreshAfterMs } : {}),
       });
       if (incremental.used) {
         state = { ...emptyScopeState(key), active: incremental.active };
         return;
       }
-      state = fetchState ? await fetch(key) : emptyScopeState(key);
+      if (!fetchState) {
+        // No read: the state will hold what this run sends, not the whole scope (it stays incomplete).
+        state = emptyScopeState(key);
+        return;
+      }
+      state = await fetch(key);
       await incremental.seed(state);
     };
     const reported = store !== undefined ? stateReportedIds(() => incremental) : undefined;

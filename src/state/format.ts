@@ -30,6 +30,12 @@ export interface StateHeader {
   entries: number;
   /** A new random token on every write: the version a conditional write of the file store checks. */
   revision: string;
+  /**
+   * True when the entries cover every finding Security Hub had for the key: the state started from a read
+   * of the scope (or from such a state). A state written by runs that never read the scope holds only what
+   * they sent, so it is not used where the whole scope matters (history, archiving).
+   */
+  complete: boolean;
 }
 
 /** One entry line: `[Id, fingerprint, CreatedAt ms, FirstObservedAt ms | null, last sent ms, "A" | "R"]`. */
@@ -111,6 +117,7 @@ export function decodeHeader(text: string): StateHeader | undefined {
     !Number.isInteger(header.entries) ||
     header.entries < 0 ||
     typeof header.revision !== 'string' ||
+    typeof header.complete !== 'boolean' ||
     typeof key !== 'object' ||
     key === null ||
     typeof key.accountId !== 'string' ||

@@ -30,7 +30,7 @@ export const DEFAULT_REFRESH_AFTER_MS = 7 * 24 * 3600 * 1000;
 const MAX_SAVE_ATTEMPTS = 8;
 
 /** Why a state was not used (the run then reads the scope from Security Hub, as without a state). */
-export type StateFallback = 'missing' | 'unreadable' | 'other-scope' | 'stale';
+export type StateFallback = 'missing' | 'unreadable' | 'other-scope' | 'stale' | 'incomplete';
 
 /** What the state did in a run (the report's `state`). */
 export interface StateReport {
@@ -70,6 +70,11 @@ export interface OpenStateOptions {
   now: Date;
   /** `--refresh-after` in ms. @defaultValue {@link DEFAULT_REFRESH_AFTER_MS} */
   refreshAfterMs?: number;
+  /**
+   * The run needs the whole scope (history, archive candidates): a state that is not `complete` is then
+   * not used. @defaultValue false
+   */
+  needsScope?: boolean;
 }
 
 /**
@@ -88,6 +93,8 @@ export class IncrementalState {
   private spool: WriteStream | undefined;
   private spoolError: unknown;
   private readonly fingerprints = new WeakMap<AwsSecurityFinding, string>();
+  /** The entries cover the whole scope (see `StateHeader.complete`). */
+  private complete: boolean;
   private readonly nowMs: number;
   private readonly refreshAfterMs: number;
 
@@ -101,7 +108,13 @@ export class IncrementalState {
     key: StateKey,
     scopeKey: ScopeKey,
     workDir: string,
-    init: { table: StateTable; sources: string[]; version: string | undefined; report: StateReport },
+    init: {
+      table: StateTable;
+      sources: string[];
+      version: string | undefined;
+      report: StateReport;
+      complete: boolean;
+    },
     options: OpenStateOptions,
   ) {
     this.store = store;
@@ -112,6 +125,7 @@ export class IncrementalState {
     this.sources = init.sources;
     this.version = init.version;
     this.report = init.report;
+    this.complete = init.complete;
     this.nowMs = options.now.getTime();
     this.refreshAfterMs = options.refreshAfterMs ?? DEFAULT_REFRESH_AFTER_MS;
   }
@@ -138,12 +152,19 @@ export class IncrementalState {
       entries: 0,
       conflicts: 0,
     };
-    const make = (table: StateTable, sources: string[], version: string | undefined) =>
-      new IncrementalState(store, key, scopeKey, workDir, { table, sources, version, report }, options);
+    const make = (table: StateTable, sources: string[], version: string | undefined, complete: boolean) =>
+      new IncrementalState(
+        store,
+        key,
+        scopeKey,
+        workDir,
+        { table, sources, version, report, complete },
+        options,
+      );
     const fallback = (reason: StateFallback, text: string, version: string | undefined) => {
       report.fallback = reason;
       report.fallbackReason = text;
-      return make(new StateTable(), [], version);
+      return make(new StateTable(), [], version, false);
     };
     let version: string | undefined;
     try {
@@ -156,7 +177,7 @@ export class IncrementalState {
     if ('fallback' in loaded) return fallback(loaded.fallback, loaded.reason, version);
     report.used = true;
     report.loaded = loaded.table.size;
-    return make(loaded.table, [base], version);
+    return make(loaded.table, [base], version, true);
   }
 
   /** True when history, candidates and unchanged findings come from the state. */
@@ -193,6 +214,7 @@ export class IncrementalState {
     const path = join(this.workDir, 'seed.ndjson');
     await writeLines(path, seedLines(this.table, state));
     this.sources.push(path);
+    this.complete = true;
   }
 
   /** History lookups for `preserveHistory` (confirmed entries only). */
@@ -346,6 +368,8 @@ export class IncrementalState {
         header = decodeHeader(line);
         // Another scope's state (or garbage) replaced ours: nothing to keep from it.
         if (header === undefined || !sameKey(header.key, this.key)) return;
+        // A complete picture plus more confirmed entries is still complete.
+        if (header.complete) this.complete = true;
         continue;
       }
       const decoded = decodeEntry(line);
@@ -374,6 +398,7 @@ export class IncrementalState {
       writtenAt: now.toISOString(),
       entries: expected,
       revision: randomBytes(12).toString('hex'),
+      complete: this.complete,
     };
     const table = this.table;
     const sources = this.sources;
@@ -442,6 +467,12 @@ async function loadTable(
         return {
           fallback: 'other-scope',
           reason: `the state is for ${describeKey(header.key)}, this run is ${describeKey(key)}`,
+        };
+      if (options.needsScope === true && !header.complete)
+        return {
+          fallback: 'incomplete',
+          reason:
+            'the state was written by runs that never read the scope, so it may lack findings this run must know',
         };
       const age = options.now.getTime() - Date.parse(header.writtenAt);
       const window = options.refreshAfterMs ?? DEFAULT_REFRESH_AFTER_MS;

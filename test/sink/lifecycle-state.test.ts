@@ -131,4 +131,25 @@ describe('importWithLifecycle with a state (library, real SDK, emulator)', () =>
     expect(hub.findings().find((f) => f.Id === finding(3).Id)?.RecordState).toBe('ARCHIVED');
     expect(SCOPE).toBe('payments-api');
   });
+
+  it('does not archive from a state that never saw the whole scope: it reads the scope instead', async () => {
+    // Findings 1 and 2 were imported without the state; then a run with the state (no archiving, so no read
+    // of the scope) sends 3: the state knows only 3.
+    await importAt(new Date(T0).toISOString(), [finding(1), finding(2)], { state: undefined });
+    expect(await run(1, [3], { archiveMissing: false })).toMatchObject({
+      imported: 1,
+      state: { fallback: 'missing', saved: true, entries: 1 },
+    });
+    // Archiving now must know 1 and 2: the incomplete state is not used, the scope is read, 1 and 2 archived.
+    const reads = getFindings();
+    const report = await run(2, [3]);
+    expect(report).toMatchObject({
+      archived: 2,
+      state: { used: false, fallback: 'incomplete', saved: true, entries: 3 },
+    });
+    expect(getFindings()).toBeGreaterThan(reads);
+    expect(hub.findings().find((f) => f.Id === finding(1).Id)?.RecordState).toBe('ARCHIVED');
+    // The state written after that read is complete: the next run uses it.
+    expect(await run(3, [3])).toMatchObject({ unchanged: 1, state: { used: true, loaded: 3 } });
+  });
 });

@@ -34,7 +34,7 @@ export function finding(n: number, options: { title?: string; at?: string } = {}
 export async function writeStateFile(
   path: string,
   count: number,
-  options: { first?: number; writtenAt?: string; revision?: string } = {},
+  options: { first?: number; writtenAt?: string; revision?: string; complete?: boolean } = {},
 ): Promise<void> {
   const header: StateHeader = {
     format: STATE_FORMAT,
@@ -43,6 +43,7 @@ export async function writeStateFile(
     writtenAt: options.writtenAt ?? new Date().toISOString(),
     entries: count,
     revision: options.revision ?? `rev-${count}-${Math.random()}`,
+    complete: options.complete ?? true,
   };
   const out = createWriteStream(path);
   out.write(`${JSON.stringify(header)}\n`);
