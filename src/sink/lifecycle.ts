@@ -407,6 +407,7 @@ export async function importWithLifecycle(
       ...(clock !== undefined ? { now: clock } : {}),
       ...(importOptions.signal !== undefined ? { signal: importOptions.signal } : {}),
       ...(archiveStrategy !== undefined ? { strategy: archiveStrategy } : {}),
+      ...(incremental !== undefined ? { onGone: (id: string) => incremental?.markGone(id) } : {}),
     });
     report.archived = report.archive.archived;
     return withEntries(report, deadLetterOption, deadLetter);

@@ -159,6 +159,11 @@ export interface ArchiveMissingOptions extends FetchRetryOptions {
   deadLetter?: DeadLetter;
   /** The time of the archive (its UpdatedAt). @defaultValue `() => new Date()` */
   now?: () => Date;
+  /**
+   * Called with each candidate that was read back and found no longer ACTIVE, or not there at all (`gone`):
+   * a state file records it, so that it stops being a candidate.
+   */
+  onGone?: (id: string) => void;
   signal?: AbortSignal;
   /**
    * `by-id` reads the candidates back 20 Ids per GetFindings request; `page` pages through the scope's
@@ -303,6 +308,7 @@ export async function archiveMissing(options: ArchiveMissingOptions): Promise<Ar
   report.archived = importReport.imported;
   report.failed = importReport.failed;
   report.gone = report.candidates - sent.size;
+  if (options.onGone !== undefined) for (const id of candidates) if (!sent.has(id)) options.onGone(id);
   if (options.deadLetter === undefined && 'entries' in deadLetter)
     report.deadLetterEntries = (deadLetter as ReturnType<typeof memoryDeadLetter>).entries;
   return report;

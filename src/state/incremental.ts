@@ -303,6 +303,17 @@ export class IncrementalState {
   }
 
   /**
+   * Records that Security Hub no longer has this finding ACTIVE (an archive candidate read back and not
+   * found ACTIVE): it is kept as ARCHIVED, so it is no candidate any more, and keeps its history if it
+   * comes back.
+   */
+  markGone(id: string): void {
+    const entry = this.table.find(idDigest(id));
+    if (entry >= 0 && (this.table.flagsOf(entry) & FLAG.confirmed) !== 0)
+      this.table.setFlags(entry, FLAG.archived);
+  }
+
+  /**
    * The archive candidates: confirmed ACTIVE entries the run did not report, with their Ids read back
    * from the local files (one streaming pass). Memory grows with the candidates, not the scope.
    */

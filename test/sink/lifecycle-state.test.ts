@@ -152,4 +152,21 @@ describe('importWithLifecycle with a state (library, real SDK, emulator)', () =>
     // The state written after that read is complete: the next run uses it.
     expect(await run(3, [3])).toMatchObject({ unchanged: 1, state: { used: true, loaded: 3 } });
   });
+
+  it('a candidate found no longer ACTIVE is recorded, so it is not read back on every run', async () => {
+    await run(0, [1, 2]);
+    // Finding 2 is archived behind the state's back (another tool, or a run without this state).
+    const at = new Date(T0 + DAY).toISOString();
+    await importAt(at, [{ ...finding(2, { at }), RecordState: 'ARCHIVED' }], { state: undefined });
+    const reads = getFindings();
+    expect(await run(2, [1])).toMatchObject({ archived: 0, archive: { candidates: 1, gone: 1 } });
+    expect(getFindings() - reads).toBe(1);
+    // Recorded as gone: no candidate, no read.
+    expect(await run(3, [1])).toMatchObject({ archive: { candidates: 0 }, state: { used: true } });
+    expect(getFindings() - reads).toBe(1);
+    // It comes back: it is sent (re-activated) with its first CreatedAt.
+    expect(await run(4, [1, 2])).toMatchObject({ imported: 1, unchanged: 1 });
+    const back = hub.findings().find((f) => f.Id === finding(2).Id);
+    expect(back).toMatchObject({ RecordState: 'ACTIVE', CreatedAt: new Date(T0).toISOString() });
+  });
 });
