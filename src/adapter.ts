@@ -7,6 +7,9 @@ import type {
 } from '@aws-sdk/client-securityhub';
 import type { InputPosition } from './errors.js';
 import type { IssueCode } from './issue-codes.js';
+import type { ScopeHintKind } from './scope.js';
+
+export type { ScopeHintKind } from './scope.js';
 
 /** ASFF severity labels, lowest first. */
 export type SeverityLabel = `${AwsSeverityLabel}`;
@@ -55,9 +58,27 @@ export interface Finding {
    * `RecordState: ARCHIVED` (or skipped with `resolved: 'skip'`).
    */
   state: 'active' | 'resolved';
-  /** A suggestion for the default scope (e.g. Trivy artifact name, SARIF tool + repository). */
+  /**
+   * A suggestion for the default scope (e.g. Trivy artifact name, SARIF tool + repository). Each finding's own hint
+   * counts: a log of several sources (a multi-run SARIF file) gives each run's findings that run's hint.
+   */
   scopeHint?: string;
+  /**
+   * What `scopeHint` is (see {@link ScopeHintKind}): a `path` (`trivy fs .` reports `.`) or a bare `tool` name is
+   * combined with the repository identity; a `name` is used as it is. Default: `.`/`..`/`./…`/`../…` are paths,
+   * anything else a name.
+   */
+  scopeHintKind?: ScopeHintKind;
+  /**
+   * The tool inside the adapter that produced the finding, when one adapter reads several tools' output (the SARIF
+   * driver name, the CSV profile). With the adapter name it forms the source tool (`sarif/Semgrep`) that archiving
+   * is keyed by, so two tools never archive each other's findings (docs/lifecycle.md, "Source tool").
+   */
+  sourceTool?: string;
 }
+
+/** What a finding, or an input part without findings, says about its source (see {@link AdapterContext.onSource}). */
+export type FindingSource = Pick<Finding, 'scopeHint' | 'scopeHintKind' | 'sourceTool'>;
 
 /** A record-level problem: reported and counted, never thrown. */
 export interface Issue extends InputPosition {
@@ -75,6 +96,11 @@ export interface Issue extends InputPosition {
 export interface AdapterContext {
   /** Report a record-level problem. Set `skipped: true` when a record is dropped because of it. */
   onIssue(issue: Issue): void;
+  /**
+   * Declare a source the input covers that reported no findings (a SARIF run with no results): with
+   * `--archive-missing`, that tool's earlier findings in that scope are archived. Optional for the caller.
+   */
+  onSource?(source: FindingSource): void;
   /** File name of the input (a hint only; may be absent for stdin). */
   filename?: string;
   /** Adapter-specific options (e.g. `trivyLicenses`, `minSeverity`, `csvMap`), passed through from the caller. */
@@ -143,7 +169,22 @@ export interface Adapter {
   detect(sample: DetectSample): boolean | number;
   /** Stream the input into findings. Throws `ConverterError` only for input that is not the format, corrupt, truncated or unsafe. */
   parse(input: AsyncIterable<Uint8Array>, ctx: AdapterContext): AsyncIterable<Finding>;
+  /**
+   * Optional: combines two findings of one run that have the same identity (so the same Id), e.g. CSV rows of one
+   * host, port and plugin that Nessus writes once per CVE. Returns the finding to send instead of both (it may
+   * change and return `earlier`). The pipeline calls it for a repeat that comes within
+   * {@link REPEAT_MERGE_WINDOW} findings of the first copy; further apart, and for adapters without this hook,
+   * the first copy is sent and the repeat is skipped with issue `repeated-id` (docs/lifecycle.md, "One Id per
+   * finding").
+   */
+  mergeRepeat?(earlier: Finding, repeat: Finding): Finding;
 }
+
+/**
+ * How many findings the pipeline holds back for an adapter with {@link Adapter.mergeRepeat}, so that a repeat
+ * can still be merged into a copy that has not been sent yet.
+ */
+export const REPEAT_MERGE_WINDOW = 32;
 
 /** Identity helper that exists for type inference: `export default defineAdapter({ name, meta, detect, parse })`. */
 export function defineAdapter<T extends Adapter>(adapter: T): T {

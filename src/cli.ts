@@ -10,6 +10,7 @@ AWS Security Hub at the API's rate limit, in constant memory, losing nothing.
 Commands:
   convert [INPUT|-]   convert to ASFF NDJSON (offline, no AWS needed)
   import [INPUT|-]    convert and import into Security Hub (BatchImportFindings, paced 10 req/s burst 30)
+  scope [INPUT|-]     print the scope and source tool an import would use, and where the scope came from
   validate [FILE|-]   check ASFF findings (NDJSON, JSON array or {"Findings":[…]}) against Security Hub's rules
   hub                 run the local Security Hub emulator (for tests and demos)
   demo                import the bundled samples into an in-process emulator and print the report
@@ -25,6 +26,7 @@ type Command = (argv: readonly string[], signal: AbortSignal) => Promise<ExitCod
 const COMMANDS: Record<string, () => Promise<Command>> = {
   convert: async () => (await import('./commands/convert.js')).runConvert,
   validate: async () => (await import('./commands/validate.js')).runValidate,
+  scope: async () => (await import('./commands/scope.js')).runScope,
   hub: async () => (await import('./commands/hub.js')).runHubCommand,
   import: async () => (await import('./commands/import.js')).runImport,
   demo: async () => (await import('./commands/demo.js')).runDemo,

@@ -11,9 +11,10 @@ export type {
   Finding,
   FindingSeverity,
   Issue,
+  ScopeHintKind,
   SeverityLabel,
 } from './adapter.js';
-export { defineAdapter } from './adapter.js';
+export { defineAdapter, REPEAT_MERGE_WINDOW } from './adapter.js';
 export type { AsffBuildResult, AsffContext } from './asff/build.js';
 export {
   ADAPTER_PRODUCT_FIELD,
@@ -23,7 +24,9 @@ export {
   toAsff,
 } from './asff/build.js';
 export { findingId, generatorId } from './asff/id.js';
+export { ID_HASH_BYTES, IdHashSet, idHash } from './asff/id-hash-set.js';
 export * as limits from './asff/limits.js';
+export { SOURCE_TOOL_PRODUCT_FIELD, sourceToolOf } from './asff/source-tool.js';
 export type { AsffViolation } from './asff/validate.js';
 export { describeViolations, validateAsff } from './asff/validate.js';
 export { detectAdapter, scoreAdapters } from './detect.js';
@@ -46,6 +49,16 @@ export type { ConversionRun, ConversionStats, ConvertOptions, InputSource } from
 export { convert } from './pipeline.js';
 export type { AdapterName } from './registry.js';
 export { ADAPTER_NAMES, builtinAdapters, getAdapter } from './registry.js';
+export {
+  findRepository,
+  REPOSITORY_ENV,
+  type RepositoryIdentity,
+  type RepositoryLookup,
+  type ResolvedScope,
+  repositoryName,
+  resolveScope,
+  type ScopeInput,
+} from './scope.js';
 export {
   isAtLeast,
   labelFromCvss,

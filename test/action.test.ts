@@ -43,6 +43,8 @@ async function runAction(inputs: Record<string, string>) {
       ASFF_FORMAT: 'auto',
       ASFF_DEAD_LETTER: join(dir, 'dead.ndjson'),
       ASFF_ENDPOINT_URL: hub.url,
+      // endpoint-url is Security Hub's only: the account lookup reaches the emulator through the SDK's setting.
+      AWS_ENDPOINT_URL_STS: hub.url,
       ASFF_VERSION: 'latest',
       ASFF_INPUT: '',
       ASFF_COMMAND: '',
@@ -118,6 +120,39 @@ describe('the GitHub Action step (action.yml), run by bash against the emulator'
     expect(second.outputs).toMatch(/^imported=0$/m);
     expect(second.outputs).toMatch(/^unchanged=4$/m);
     expect(second.summary).toMatch(/\| unchanged \| 4 \|/);
+  });
+
+  it('defaults the scope to the repository: `trivy fs .` with archive-missing and no scope input', async () => {
+    hub.reset();
+    const trivyFsDot = join(mkdtempSync(join(tmpdir(), 'asff-action-in-')), 'trivy.json');
+    const report = JSON.parse(readFileSync(join(ROOT, 'fixtures/demo/trivy-image.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    writeFileSync(trivyFsDot, JSON.stringify({ ...report, ArtifactName: '.', ArtifactType: 'filesystem' }));
+    // What GitHub sets, and what the `repository` input's default expands to.
+    const github = {
+      GITHUB_REPOSITORY: 'acme/payments',
+      ASFF_REPOSITORY: 'https://github.com/acme/payments',
+      ASFF_ARCHIVE_MISSING: 'true',
+    };
+    const r = await runAction({ ...github, ASFF_COMMAND: `cat ${trivyFsDot}` });
+    expect(r.status).toBe(0);
+    expect(r.outputs).toMatch(/^scope=acme\/payments$/m);
+    expect(new Set(hub.findings().map((f) => f.ProductFields?.['asff-stream/scope']))).toEqual(
+      new Set(['acme/payments']),
+    );
+    // Another repository's `trivy fs .` gets its own scope and Ids: nothing of acme/payments is touched.
+    const other = await runAction({
+      ...github,
+      GITHUB_REPOSITORY: 'acme/billing',
+      ASFF_REPOSITORY: 'https://github.com/acme/billing',
+      ASFF_COMMAND: `cat ${trivyFsDot}`,
+    });
+    expect(other.status).toBe(0);
+    expect(other.outputs).toMatch(/^archived=0$/m);
+    expect(hub.findings().filter((f) => f.RecordState === 'ARCHIVED')).toEqual([]);
+    expect(hub.findings()).toHaveLength(12);
   });
 
   it('refuses to run without input or command', async () => {

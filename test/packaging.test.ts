@@ -20,10 +20,16 @@ const npmEnv = {
   AWS_REGION: 'us-east-1',
 };
 
-function run(command: string, args: string[], cwd: string, input?: string): string {
+function run(
+  command: string,
+  args: string[],
+  cwd: string,
+  input?: string,
+  env: NodeJS.ProcessEnv = npmEnv,
+): string {
   return execFileSync(command, args, {
     cwd,
-    env: npmEnv,
+    env,
     input,
     encoding: 'utf8',
     stdio: ['pipe', 'pipe', 'pipe'],
@@ -184,6 +190,9 @@ describe('the packed npm package', () => {
           '-q',
         ],
         consumer,
+        undefined,
+        // --endpoint-url is Security Hub's only; the STS account lookup follows the SDK's own setting.
+        { ...npmEnv, AWS_ENDPOINT_URL_STS: url },
       );
       expect(JSON.parse(report.trim().split('\n').pop() ?? '{}')).toMatchObject({
         received: 4,

@@ -46,6 +46,7 @@ export default defineAdapter({
   },
   detect: detectCsv,
   parse: parseCsv,
+  mergeRepeat,
 });
 
 /** A finding waiting for the next row: Nessus repeats a result once per CVE on adjacent rows. */
@@ -123,6 +124,10 @@ async function* parseCsv(input: AsyncIterable<Uint8Array>, ctx: AdapterContext):
       }
       for (const rowIssue of result.issues)
         ctx.onIssue({ ...rowIssue, line: record.line, recordIndex: record.index });
+      // The file name is a path (put under the repository); without one, the profile name is the tool's.
+      result.finding.scopeHintKind = fileHint !== undefined ? 'path' : 'tool';
+      // Several scanners' CSV exports come through this adapter: the profile tells them apart when archiving.
+      result.finding.sourceTool = map.name;
       if (pending !== undefined && sameIdentity(pending.finding, result.finding)) {
         mergeInto(pending, result.finding, record, map, header, ctx);
         if (
@@ -231,33 +236,7 @@ function mergeInto(
   header: CsvHeader,
   ctx: AdapterContext,
 ): void {
-  const list = pending.finding.vulnerabilities ?? [];
-  const known = new Set(list.map((v) => v.Id));
-  for (const vulnerability of next.vulnerabilities ?? []) {
-    if (known.has(vulnerability.Id)) continue;
-    if (known.size >= MAX_MERGED_VULNERABILITIES) {
-      pending.capped = true;
-      break;
-    }
-    known.add(vulnerability.Id);
-    list.push(vulnerability);
-  }
-  if (list.length > 0) pending.finding.vulnerabilities = list;
-  const fields = pending.finding.productFields ?? {};
-  const added = next.productFields ?? {};
-  for (const key in added) {
-    const value = added[key];
-    const current = fields[key];
-    if (value === undefined || current === value) continue;
-    const text = String(value);
-    if (current === undefined) fields[key] = text;
-    else if (
-      !String(current).split('\n---\n').includes(text) &&
-      String(current).length < MAX_PRODUCT_FIELD_VALUE_LENGTH
-    )
-      fields[key] = `${current}\n---\n${text}`;
-  }
-  pending.finding.productFields = fields;
+  if (mergeValues(pending.finding, next)) pending.capped = true;
   const differing: string[] = [];
   for (let i = 0; i < record.fields.length; i++) {
     if (map.cveColumns.has(i) || record.fields[i] === pending.fields[i]) continue;
@@ -277,10 +256,60 @@ function mergeInto(
   }
 }
 
+/**
+ * Adds `next`'s vulnerabilities and differing ProductFields values to `into` (see {@link mergeInto}); true when
+ * vulnerability ids beyond {@link MAX_MERGED_VULNERABILITIES} were dropped.
+ */
+function mergeValues(into: Finding, next: Finding): boolean {
+  let capped = false;
+  const list = into.vulnerabilities ?? [];
+  const known = new Set(list.map((v) => v.Id));
+  for (const vulnerability of next.vulnerabilities ?? []) {
+    if (known.has(vulnerability.Id)) continue;
+    if (known.size >= MAX_MERGED_VULNERABILITIES) {
+      capped = true;
+      break;
+    }
+    known.add(vulnerability.Id);
+    list.push(vulnerability);
+  }
+  if (list.length > 0) into.vulnerabilities = list;
+  const fields = into.productFields ?? {};
+  const added = next.productFields ?? {};
+  for (const key in added) {
+    const value = added[key];
+    const current = fields[key];
+    if (value === undefined || current === value) continue;
+    const text = String(value);
+    if (current === undefined) fields[key] = text;
+    else if (
+      !String(current).split('\n---\n').includes(text) &&
+      String(current).length < MAX_PRODUCT_FIELD_VALUE_LENGTH
+    )
+      fields[key] = `${current}\n---\n${text}`;
+  }
+  into.productFields = fields;
+  return capped;
+}
+
+/**
+ * The pipeline's hook for rows of one identity that are not adjacent (an export sorted by plugin, not by host):
+ * the same merge as for adjacent rows, on two finished findings.
+ */
+function mergeRepeat(earlier: Finding, repeat: Finding): Finding {
+  const capped =
+    mergeValues(earlier, repeat) || String(earlier.productFields?.vulnerabilityIds ?? '').endsWith(', …');
+  return finish({ finding: earlier, capped });
+}
+
 /** Final touches once no more rows will merge: CVE type, and every id when there are more than ASFF keeps. */
-function finish(pending: Pending): Finding {
+function finish(
+  pending: Pick<Pending, 'finding' | 'capped'> &
+    Partial<Pick<Pending, 'evidence' | 'evidenceGrew' | 'details'>>,
+): Finding {
   const finding = pending.finding;
-  if (pending.evidenceGrew) finding.description = composeDescription(pending.evidence, pending.details);
+  if (pending.evidenceGrew === true && pending.evidence !== undefined && pending.details !== undefined)
+    finding.description = composeDescription(pending.evidence, pending.details);
   const vulnerabilities = finding.vulnerabilities ?? [];
   if (vulnerabilities.length > 0) finding.types = [CVE_TYPE];
   if (vulnerabilities.length > MAX_VULNERABILITIES || pending.capped) {

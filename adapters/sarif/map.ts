@@ -5,7 +5,7 @@ import type {
   SoftwarePackage,
   Vulnerability,
 } from '@aws-sdk/client-securityhub';
-import type { Finding, Issue } from '../../src/adapter.js';
+import type { Finding, FindingSource, Issue } from '../../src/adapter.js';
 import { MAX_RESOURCE_TYPE_LENGTH } from '../../src/asff/limits.js';
 import { distinct } from '../../src/internal/distinct.js';
 import {
@@ -330,12 +330,22 @@ function copyProperties(result: JsonObject, into: NonNullable<Finding['productFi
 
 /**
  * The suggested scope of a run: its tool name, plus `@<project>` when its repository is known (the first
- * `versionControlProvenance` entry, or the `repository` option), e.g. `CodeQL@acme/shop`.
+ * `versionControlProvenance` entry, or the `repository` option), e.g. `CodeQL@acme/shop`. A bare tool name is
+ * qualified by the pipeline with the repository identity of the CI environment or git remote.
  */
 export function scopeHintOf(run: RunContext): string {
   const repository = repositoryFor(run, undefined);
   const tool = toolNameOf(run);
   return repository === undefined ? tool : `${tool}@${projectName(repository.uri)}`;
+}
+
+/** What a run is, for the scope and source tool of its findings: hint, kind of hint, tool. */
+export function sourceOf(run: RunContext): Required<FindingSource> {
+  return {
+    scopeHint: scopeHintOf(run),
+    scopeHintKind: repositoryFor(run, undefined) === undefined ? 'tool' : 'name',
+    sourceTool: toolNameOf(run),
+  };
 }
 
 /**
@@ -539,6 +549,7 @@ export function mapResult(
       ? blobUrl(repository, primary.path, primary.startLine, primary.endLine)
       : undefined);
 
+  const source = sourceOf(run);
   const finding: Finding = {
     identity: identityOf({ toolName, ruleId, result, primary, analysisTarget, message, hints }),
     ruleId: `${toolName}/${ruleId ?? 'unknown-rule'}`,
@@ -561,7 +572,9 @@ export function mapResult(
     ],
     productFields,
     state: reason === undefined ? 'active' : 'resolved',
-    scopeHint: scopeHintOf(run),
+    scopeHint: source.scopeHint,
+    scopeHintKind: source.scopeHintKind,
+    sourceTool: source.sourceTool,
   };
   if (vulnerabilities.length > 0) finding.vulnerabilities = vulnerabilities;
   if (recommendation.Text !== undefined || recommendation.Url !== undefined)

@@ -19,7 +19,7 @@ import {
 } from './context.js';
 import { DuplicateCounter } from './identity.js';
 import { lateNeeds, readArtifact, readLogical, readUriBases } from './locations.js';
-import { mapResult, type RunReports, scopeHintOf } from './map.js';
+import { mapResult, type RunReports, sourceOf } from './map.js';
 import { distinguish } from './presentation.js';
 import {
   addRule,
@@ -221,9 +221,8 @@ export async function* parseSarif(
   const rootKeys: string[] = [];
   let sawRuns = false;
   let resultCount = 0;
+  let runResultsFrom = 0;
   let state: RunState | undefined;
-  let firstRun: RunContext | undefined;
-  let scopeHint: string | undefined;
 
   // The run whose `tool` the splitter has reached. `select` runs ahead of the events, but in document order: a
   // result selected while its run's tool has not begun comes before the tool in the input, so it will be
@@ -246,10 +245,8 @@ export async function* parseSarif(
 
   function finish(finding: Finding | undefined, where: Omit<Issue, 'code' | 'message'>): Finding | undefined {
     if (finding === undefined) return undefined;
-    // One scope for the whole log, from its first run whether or not that run has results, so that the scope
-    // (and with it reconciliation) does not change when the first run happens to report nothing.
-    scopeHint ??= firstRun === undefined ? finding.scopeHint : scopeHintOf(firstRun);
-    if (scopeHint !== undefined) finding.scopeHint = scopeHint;
+    // Each result keeps its own run's scope hint and tool: the scope of a multi-run log does not depend on the
+    // order of its runs (docs/lifecycle.md, "Scope").
     const seen = duplicates.seen(finding.identity);
     if (seen > 0) {
       finding.identity = [...finding.identity, `occurrence:${seen + 1}`];
@@ -373,7 +370,7 @@ export async function* parseSarif(
       if (depth === 2) {
         if (event.type === 'enter') {
           state = newRun(runIndex, options);
-          firstRun ??= state.context;
+          runResultsFrom = resultCount;
         } else if (event.type === 'value')
           ctx.onIssue({
             code: 'invalid-run',
@@ -383,6 +380,8 @@ export async function* parseSarif(
           });
         else if (state !== undefined) {
           yield* endRun(state, position(event));
+          // A run without results still says which tool ran on what: its earlier findings can be archived.
+          if (resultCount === runResultsFrom) ctx.onSource?.(sourceOf(state.context));
           state = undefined;
         }
         continue;

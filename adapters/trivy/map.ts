@@ -1,5 +1,5 @@
 import type { Compliance, SoftwarePackage, Vulnerability } from '@aws-sdk/client-securityhub';
-import type { Finding, Issue } from '../../src/adapter.js';
+import type { Finding, Issue, ScopeHintKind } from '../../src/adapter.js';
 import { MAX_REFERENCE_URLS, MAX_TITLE_LENGTH } from '../../src/asff/limits.js';
 import { splitPackageVersion, versionSchemeOfPurl } from '../../src/asff/package-version.js';
 import { truncateText } from '../../src/asff/text.js';
@@ -101,6 +101,21 @@ function scopeIdentity(kind: TrivyRecordKind, scope: RecordScope): (string | und
 function scopeHintOf(scope: RecordScope): string | undefined {
   const { report } = scope;
   return str(report.kubernetes === true ? report.clusterName : report.artifactName);
+}
+
+/**
+ * A `trivy fs` / `trivy repo` artifact named by a relative path (`.`, `services/api`) is a `path`: the pipeline puts
+ * it under the repository identity, since every repository's `trivy fs .` reports `.`. Anything else (an image, a
+ * URL, an absolute path, a cluster) names the artifact by itself.
+ */
+function scopeHintKindOf(scope: RecordScope): ScopeHintKind {
+  const { report } = scope;
+  if (report.kubernetes === true) return 'name';
+  const name = str(report.artifactName);
+  const local = report.artifactType === 'filesystem' || report.artifactType === 'repository';
+  return local && name !== undefined && !/^([a-z][a-z0-9+.-]*:\/\/|[\\/]|[A-Za-z]:[\\/])/i.test(name)
+    ? 'path'
+    : 'name';
 }
 
 function timestamp(value: unknown): string | undefined {
@@ -273,6 +288,7 @@ export function mapVulnerability(
     sourceUrl: primaryUrl,
     state: status !== undefined && RESOLVED_VULNERABILITY_STATUSES.has(status) ? 'resolved' : 'active',
     scopeHint: scopeHintOf(scope),
+    scopeHintKind: scopeHintKindOf(scope),
     productFields: Object.assign(scopeFields(scope), {
       PkgName: pkgName,
       PkgID: pkgId,
@@ -421,6 +437,7 @@ export function mapMisconfiguration(
     sourceUrl: primaryUrl,
     state: status !== undefined && RESOLVED_MISCONFIGURATION_STATUSES.has(status) ? 'resolved' : 'active',
     scopeHint: scopeHintOf(scope),
+    scopeHintKind: scopeHintKindOf(scope),
     productFields: Object.assign(scopeFields(scope), {
       CheckID: str(misconfiguration.ID),
       AVDID: str(misconfiguration.AVDID),
@@ -487,6 +504,7 @@ export function mapSecret(secret: JsonObject, scope: RecordScope, onIssue: Issue
     },
     state: 'active',
     scopeHint: scopeHintOf(scope),
+    scopeHintKind: scopeHintKindOf(scope),
     productFields: Object.assign(scopeFields(scope), {
       RuleID: ruleId,
       Category: category,
@@ -519,6 +537,7 @@ export function mapLicense(license: JsonObject, scope: RecordScope): Finding {
     sourceUrl: str(license.Link),
     state: 'active',
     scopeHint: scopeHintOf(scope),
+    scopeHintKind: scopeHintKindOf(scope),
     productFields: Object.assign(scopeFields(scope), {
       LicenseName: name,
       LicenseCategory: category,

@@ -26,6 +26,7 @@ import {
   MAX_VULNERABLE_PACKAGES,
   TYPE_PATTERN,
 } from './limits.js';
+import { SOURCE_TOOL_PRODUCT_FIELD, sourceToolOf } from './source-tool.js';
 import {
   hasCredentials,
   isNonBlank,
@@ -62,6 +63,7 @@ export const PRODUCT_FIELD_PREFIX = 'asff-stream';
 export const SCOPE_PRODUCT_FIELD = `${PRODUCT_FIELD_PREFIX}/scope`;
 /** ProductFields key holding the adapter name. */
 export const ADAPTER_PRODUCT_FIELD = `${PRODUCT_FIELD_PREFIX}/adapter`;
+export { SOURCE_TOOL_PRODUCT_FIELD } from './source-tool.js';
 
 const DEFAULT_TYPE = 'Software and Configuration Checks';
 
@@ -82,13 +84,15 @@ export function defaultProductArn(accountId: string, region: string): string {
 /**
  * Turns a scanner-neutral {@link Finding} into an ASFF finding that obeys every Security Hub limit:
  * required fields, FindingProviderFields Severity/Types (plus top-level copies), truncation with a visible marker,
- * ProductFields with scope and adapter, credential redaction, and the 240 KB guard (shrinks details, reference
+ * ProductFields with scope, adapter and source tool, credential redaction, and the 240 KB guard (shrinks details, reference
  * lists and long text before giving up with `ok: false`).
+ *
+ * `id` is the finding's Id when the caller computed it already (`findingId(ctx.scope, ctx.adapter, identity)`).
  *
  * This runs once per finding on the hot path: objects are built by assignment (no object spread into wide
  * literals, which V8 handles slowly) and only adapter-supplied nested data is pruned.
  */
-export function toAsff(finding: Finding, ctx: AsffContext): AsffBuildResult {
+export function toAsff(finding: Finding, ctx: AsffContext, id?: string): AsffBuildResult {
   const issues: Issue[] = [];
   const text = (field: string, value: string, max: number): string => {
     const out = truncateText(value, max);
@@ -124,7 +128,7 @@ export function toAsff(finding: Finding, ctx: AsffContext): AsffBuildResult {
 
   const asff: AwsSecurityFinding = {
     SchemaVersion: ASFF_SCHEMA_VERSION,
-    Id: findingId(ctx.scope, ctx.adapter, finding.identity),
+    Id: id ?? findingId(ctx.scope, ctx.adapter, finding.identity),
     ProductArn: derived.productArn,
     GeneratorId: generatorId(ctx.adapter, ruleId),
     AwsAccountId: ctx.accountId,
@@ -266,6 +270,8 @@ interface DerivedContext {
   productFieldPrefix: string;
   /** Adapter key → full, length-capped ProductFields key (adapters reuse a handful of keys). */
   productFieldKeys: Map<string, string>;
+  /** The last finding's source tool. */
+  lastSourceTool?: { tool: string | undefined; key: string };
 }
 
 // toAsff runs once per finding with the same context: derive its strings once per context object
@@ -458,10 +464,11 @@ function productFields(finding: Finding, ctx: AsffContext, issues: Issue[]): Rec
   const fields: Record<string, string> = {};
   fields[SCOPE_PRODUCT_FIELD] = truncateText(ctx.scope, MAX_PRODUCT_FIELD_VALUE_LENGTH);
   fields[ADAPTER_PRODUCT_FIELD] = ctx.adapter;
+  const derived = derivedOf(ctx);
+  fields[SOURCE_TOOL_PRODUCT_FIELD] = sourceToolCached(derived, ctx.adapter, finding.sourceTool);
   const extra = finding.productFields;
   if (extra === undefined) return fields;
-  const derived = derivedOf(ctx);
-  let count = 2;
+  let count = 3;
   for (const key in extra) {
     const value = extra[key];
     if (value === undefined) continue;
@@ -485,6 +492,13 @@ function productFields(finding: Finding, ctx: AsffContext, issues: Issue[]): Rec
     count++;
   }
   return fields;
+}
+
+/** {@link sourceToolOf}, remembered for the last tool (a run has one, or one per SARIF run). */
+function sourceToolCached(derived: DerivedContext, adapter: string, tool: string | undefined): string {
+  if (derived.lastSourceTool === undefined || derived.lastSourceTool.tool !== tool)
+    derived.lastSourceTool = { tool, key: sourceToolOf(adapter, tool) };
+  return derived.lastSourceTool.key;
 }
 
 function productFieldKey(derived: DerivedContext, key: string): string {

@@ -28,7 +28,8 @@ export const CONVERT_FLAGS = {
 /** Help text for the flags in {@link CONVERT_FLAGS}. */
 export const CONVERT_FLAGS_HELP = `  --account ID          12-digit AWS account id (default: $AWS_ACCOUNT_ID)
   --region REGION       AWS Region (default: $AWS_REGION, $AWS_DEFAULT_REGION)
-  -f, --format NAME     auto (default), sarif, trivy, nessus or csv
+  -f, --format NAME     auto (default), sarif, trivy, nessus, csv, or asff (findings already in ASFF: convert
+                        output, a dead-letter file; detected by content too)
   --product-arn ARN     product ARN (default: the account's default custom-integration ARN)
   --scope NAME          scope of this run, part of every Id (default: derived from the input)
   --fail-on LABEL       exit 1 when an active finding is LABEL or higher (LOW…CRITICAL)
@@ -151,4 +152,19 @@ export function convertOptionsFromFlags(
     ...(productArn !== undefined ? { productArn } : {}),
     ...(scope !== undefined ? { scope } : {}),
   };
+}
+
+/**
+ * A duration flag in ms: `500ms`, `30s`, `10m`, `1h`, or a bare number of seconds. `undefined` when the flag
+ * is absent; a usage error (exit 2) when it is not a positive duration.
+ */
+export function durationFlag(flags: ParsedFlags, name: string, command: string): number | undefined {
+  const raw = stringFlag(flags, name);
+  if (raw === undefined) return undefined;
+  const match = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/.exec(raw.trim());
+  const value = match === null ? Number.NaN : Number(match[1]);
+  if (match === null || !(value > 0))
+    throw usageError(`--${name} "${raw}": expected a duration such as 500ms, 30s, 10m or 1h`, command);
+  const unitMs = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(match[2] ?? 's') as 'ms' | 's' | 'm' | 'h'];
+  return Math.round(value * unitMs);
 }

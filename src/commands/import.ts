@@ -1,9 +1,11 @@
 import type { AwsSecurityFinding } from '@aws-sdk/client-securityhub';
+import { IMPORT_BURST, IMPORT_CONCURRENCY, IMPORT_RATE_PER_SECOND } from '../asff/limits.js';
 import { withAdapterHelp } from '../cli/adapter-flags.js';
 import {
   CONVERT_FLAGS,
   CONVERT_FLAGS_HELP,
   convertOptionsFromFlags,
+  durationFlag,
   parseCommandLine,
   stringFlag,
 } from '../cli/args.js';
@@ -11,6 +13,7 @@ import { EXIT, type ExitCode } from '../cli/exit-codes.js';
 import { FailOnCounter } from '../cli/fail-on.js';
 import { diagnostic, ProgressLine, reportError, usageError } from '../cli/output.js';
 import { IssueLog, summaryLine, writeSummary } from '../cli/summary.js';
+import { isConverterError } from '../errors.js';
 import { assertAccountAndRegion, assertRegion, type ConversionStats, convert } from '../pipeline.js';
 import { callerAccountId } from '../sink/account.js';
 import { type DeadLetter, lazyDeadLetterFile, openDeadLetter } from '../sink/dead-letter.js';
@@ -22,6 +25,7 @@ import {
   reconcileSummary,
   stateSummary,
 } from '../sink/lifecycle.js';
+import { checkProductArn } from '../sink/preflight.js';
 import { REDIS_URL_ENV, resolveRedisUrl } from '../sink/redis.js';
 import type { ImportReport } from '../sink/report.js';
 import { issueWhere } from './convert.js';
@@ -40,15 +44,20 @@ Credentials and Region come from the standard AWS chain (environment, profile, S
 Prints the JSON report as the last line on stdout.
 
 Options:
-  --endpoint-url URL    Security Hub (and STS) endpoint, e.g. the local emulator http://127.0.0.1:4566
+  --endpoint-url URL    Security Hub endpoint, e.g. the local emulator http://127.0.0.1:4566 (Security Hub only;
+                        without it, and for STS, the SDK's settings apply: AWS_ENDPOINT_URL_SECURITYHUB,
+                        AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL, the shared config file's services section)
   --dead-letter FILE    NDJSON file for findings not imported, with the reason (default: ${DEFAULT_DEAD_LETTER},
                         created only when something fails)
   --report FILE         write the JSON report to FILE too
   --dry-run             everything but the network: convert, validate, batch, report
-  --rate N              requests per second (default 10)
-  --burst N             burst size (default 30)
-  --concurrency N       requests in flight at once (default 5)
+  --rate N              requests per second (default ${IMPORT_RATE_PER_SECOND})
+  --burst N             burst size (default ${IMPORT_BURST})
+  --concurrency N       requests in flight at once (default ${IMPORT_CONCURRENCY})
   --max-retries N       retries of a failing finding before it is dead-lettered (default 6)
+  --outage-budget TIME  how long Security Hub may stay unreachable or answer only 5xx before the findings in
+                        hand are dead-lettered (outage) and the run stops reading, e.g. 90s, 10m (default 10m)
+  --backoff-cap TIME    longest wait between retries and between outage probes (default 20s)
   --archive-missing     after a complete run with no failure, archive the ACTIVE findings of this product and
                         scope that the run no longer reports (needs securityhub:GetFindings; see docs/lifecycle.md)
   --preserve-history    keep CreatedAt/FirstObservedAt of findings that already exist (on with --archive-missing)
@@ -74,6 +83,8 @@ const IMPORT_FLAGS = {
   burst: { type: 'string' },
   concurrency: { type: 'string' },
   'max-retries': { type: 'string' },
+  'outage-budget': { type: 'string' },
+  'backoff-cap': { type: 'string' },
   'archive-missing': { type: 'boolean' },
   'preserve-history': { type: 'boolean' },
   redis: { type: 'string' },
@@ -112,14 +123,18 @@ export interface ImportCommandReport extends ImportReport {
   input: {
     adapter: string | undefined;
     scope: string | undefined;
+    /** How the scope was chosen (docs/lifecycle.md, "Scope"). */
+    scopeSource?: string | undefined;
+    /** Each scope + source tool the run covered. */
+    sources?: ConversionStats['sources'];
     complete: boolean;
     issues: Record<string, number>;
   };
 }
 
 /**
- * Folds conversion counts into the sink report so that `received = imported + unchanged + failed + skipped`
- * holds end to end.
+ * Folds conversion counts into the sink report so that
+ * `received = imported + unchanged + failed + skipped + unknown` holds end to end.
  */
 export function combineReports(
   stats: ConversionStats,
@@ -132,11 +147,21 @@ export function combineReports(
     received: stats.received,
     skipped: sink.skipped + stats.skipped,
     archived,
-    input: { adapter: stats.adapter, scope: stats.scope, complete: stats.complete, issues: stats.issues },
+    input: {
+      adapter: stats.adapter,
+      scope: stats.scope,
+      scopeSource: stats.scopeSource,
+      sources: stats.sources,
+      complete: stats.complete,
+      issues: stats.issues,
+    },
   };
-  if (combined.received !== combined.imported + combined.unchanged + combined.failed + combined.skipped) {
+  if (
+    combined.received !==
+    combined.imported + combined.unchanged + combined.failed + combined.skipped + combined.unknown
+  ) {
     throw new Error(
-      `report does not balance: received ${combined.received} ≠ imported ${combined.imported} + unchanged ${combined.unchanged} + failed ${combined.failed} + skipped ${combined.skipped}`,
+      `report does not balance: received ${combined.received} ≠ imported ${combined.imported} + unchanged ${combined.unchanged} + failed ${combined.failed} + skipped ${combined.skipped} + unknown ${combined.unknown}`,
     );
   }
   return combined;
@@ -162,6 +187,8 @@ export async function runImport(argv: readonly string[], signal?: AbortSignal): 
   const burst = positiveNumber(flags, 'burst', true);
   const concurrency = positiveNumber(flags, 'concurrency', true);
   const maxRetries = positiveNumber(flags, 'max-retries', true);
+  const outageBudgetMs = durationFlag(flags, 'outage-budget', 'import');
+  const retryCapMs = durationFlag(flags, 'backoff-cap', 'import');
   // Lifecycle (docs/lifecycle.md): archiving, history, and the Redis-shared budget.
   const archiveMissing = flags['archive-missing'] === true;
   const preserveHistory = flags['preserve-history'] === true;
@@ -178,12 +205,14 @@ export async function runImport(argv: readonly string[], signal?: AbortSignal): 
   if (accountId === undefined || accountId === '') {
     if (dryRun)
       throw usageError('--dry-run needs --account (or AWS_ACCOUNT_ID): it makes no AWS calls', 'import');
-    accountId = await callerAccountId({
-      region: options.region,
-      ...(endpoint !== undefined ? { endpoint } : {}),
-    });
+    // Not --endpoint-url: that is Security Hub's. STS is found by the SDK's own settings
+    // (AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL, the shared config file's services section).
+    accountId = await callerAccountId({ region: options.region });
   }
   assertAccountAndRegion(accountId, options.region);
+  // Preflight: a product ARN of another Region, partition or account would fail every finding.
+  if (options.productArn !== undefined)
+    checkProductArn(options.productArn, { accountId, region: options.region });
 
   const quiet = flags.quiet === true;
   const issues = new IssueLog();
@@ -198,6 +227,8 @@ export async function runImport(argv: readonly string[], signal?: AbortSignal): 
     ...options,
     accountId,
     adapters,
+    // Archiving in a scope that other repositories share would archive their findings (docs/lifecycle.md).
+    requireIdentifiedScope: archiveMissing && options.scope === undefined,
     ...(signal !== undefined ? { signal } : {}),
     onIssue: (issue) => issues.record(issue.code, issue.message, issueWhere(issue)),
     onReject: (finding, reason) => deadLetter.write(finding, 'finding-too-large', reason),
@@ -221,6 +252,9 @@ export async function runImport(argv: readonly string[], signal?: AbortSignal): 
       ...(burst !== undefined ? { burst } : {}),
       ...(concurrency !== undefined ? { concurrency } : {}),
       ...(maxRetries !== undefined ? { maxRetries } : {}),
+      ...(outageBudgetMs !== undefined ? { outageBudgetMs } : {}),
+      ...(retryCapMs !== undefined ? { retryCapMs } : {}),
+      accountId,
       ...(signal !== undefined ? { signal } : {}),
       onIssue: (issue) => issues.record(issue.code, issue.message, issueWhere(issue)),
       onProgress: (snapshot) => progress.update(() => `asff-stream: ${formatImportProgress(snapshot)}`),
@@ -252,8 +286,12 @@ export async function runImport(argv: readonly string[], signal?: AbortSignal): 
   }
 
   let exit: ExitCode;
-  if (failure !== undefined && sinkReport === undefined) {
-    exit = reportError(failure);
+  // A configuration error before anything was sent (e.g. --archive-missing in a scope that does not identify the
+  // source) is one line and exit 2, like a usage error.
+  const configError =
+    isConverterError(failure) && failure.code === 'E_CONFIG' && (sinkReport?.imported ?? 0) === 0;
+  if (configError || (failure !== undefined && sinkReport === undefined)) {
+    return reportError(failure);
   } else {
     exit = importExitCode(sinkReport, failure);
     // Findings that should have been archived but were not are in the dead letter too: exit 3.
@@ -296,9 +334,13 @@ export function importSummaryLine(report: ImportCommandReport): string {
   }
   if (report.unchanged > 0) details.push(`${report.unchanged} unchanged, not sent`);
   if (report.skipped > 0) details.push(`${report.skipped} skipped`);
+  if (report.unknown > 0)
+    details.push(`${report.unknown} in flight when interrupted, may have been imported (in the dead letter)`);
   if (details.length > 0) parts.push(`(${details.join(', ')})`);
   parts.push(`in ${seconds.toFixed(1)} s, ${report.requests} requests`);
   if (report.throttled > 0) parts.push(`${report.throttled} throttled`);
+  if (report.outageMs > 0)
+    parts.push(`Security Hub unreachable for ${(report.outageMs / 1000).toFixed(1)} s`);
   if (report.archived > 0) parts.push(`${report.archived} archived`);
   return parts.join(' ');
 }

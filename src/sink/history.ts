@@ -1,6 +1,7 @@
 import type { AwsSecurityFinding, AwsSecurityFindingFilters } from '@aws-sdk/client-securityhub';
 import { SCOPE_PRODUCT_FIELD } from '../asff/build.js';
 import { MAX_PRODUCT_FIELD_VALUE_LENGTH } from '../asff/limits.js';
+import { SOURCE_TOOL_PRODUCT_FIELD } from '../asff/source-tool.js';
 import { truncateText } from '../asff/text.js';
 import {
   type FetchCounters,
@@ -11,12 +12,21 @@ import {
 } from './get-findings.js';
 import type { RequestLimiter } from './limiter.js';
 
-/** Which findings a scope covers: one product, one scope value, optionally one account. */
+/**
+ * Which findings one kind of run owns: one product, one scope value, one source tool, optionally one account.
+ * A state or cache of a run should be keyed by all of these ({@link scopeKeyId}).
+ */
 export interface ScopeKey {
   /** The findings' `ProductArn`. */
   productArn: string;
   /** The scope, as the pipeline stores it in `ProductFields['asff-stream/scope']`. */
   scope: string;
+  /**
+   * The source tool (`sourceToolOf`: `trivy`, `sarif/Semgrep`), as stored in
+   * `ProductFields['asff-stream/source-tool']`. Absent only for findings that do not carry one (made outside the
+   * pipeline, or by asff-stream before source tools): then the key covers the whole scope.
+   */
+  sourceTool?: string;
   /** The findings' `AwsAccountId`; when given, it is filtered on and checked too. */
   accountId?: string;
 }
@@ -65,20 +75,50 @@ export function storedScopeValue(scope: string): string {
 
 /**
  * The GetFindings filters of one scope: ProductArn EQUALS, `ProductFields['asff-stream/scope']` EQUALS,
- * and AwsAccountId EQUALS when known. Findings of other scopes, products or accounts never match.
+ * `ProductFields['asff-stream/source-tool']` EQUALS when the key has a source tool (map filters on different keys
+ * are ANDed), and AwsAccountId EQUALS when known. Findings of other scopes, source tools, products or accounts
+ * never match.
  */
 export function scopeFilters(
   key: ScopeKey,
   extra: AwsSecurityFindingFilters = {},
 ): AwsSecurityFindingFilters {
+  const productFields = [
+    { Key: SCOPE_PRODUCT_FIELD, Value: storedScopeValue(key.scope), Comparison: 'EQUALS' as const },
+  ];
+  if (key.sourceTool !== undefined)
+    productFields.push({ Key: SOURCE_TOOL_PRODUCT_FIELD, Value: key.sourceTool, Comparison: 'EQUALS' });
   return {
     ProductArn: [{ Value: key.productArn, Comparison: 'EQUALS' }],
-    ProductFields: [{ Key: SCOPE_PRODUCT_FIELD, Value: storedScopeValue(key.scope), Comparison: 'EQUALS' }],
+    ProductFields: productFields,
     ...(key.accountId !== undefined
       ? { AwsAccountId: [{ Value: key.accountId, Comparison: 'EQUALS' }] }
       : {}),
     ...extra,
   };
+}
+
+/** One string naming a key (product, account, scope, source tool): equal keys, equal strings. */
+export function scopeKeyId(key: ScopeKey): string {
+  return JSON.stringify([
+    key.productArn,
+    key.accountId ?? null,
+    storedScopeValue(key.scope),
+    key.sourceTool ?? null,
+  ]);
+}
+
+/** The key a finding made by the pipeline belongs to (its ProductArn, scope and source tool fields). */
+export function scopeKeyOfFinding(finding: AwsSecurityFinding, fallback: ScopeKey): ScopeKey {
+  const sourceTool = finding.ProductFields?.[SOURCE_TOOL_PRODUCT_FIELD];
+  const key: ScopeKey = {
+    productArn: finding.ProductArn ?? fallback.productArn,
+    scope: finding.ProductFields?.[SCOPE_PRODUCT_FIELD] ?? fallback.scope,
+  };
+  if (sourceTool !== undefined) key.sourceTool = sourceTool;
+  else if (fallback.sourceTool !== undefined) key.sourceTool = fallback.sourceTool;
+  if (fallback.accountId !== undefined) key.accountId = fallback.accountId;
+  return key;
 }
 
 /**
@@ -89,6 +129,7 @@ export function inScope(finding: AwsSecurityFinding, key: ScopeKey): boolean {
   return (
     finding.ProductArn === key.productArn &&
     finding.ProductFields?.[SCOPE_PRODUCT_FIELD] === storedScopeValue(key.scope) &&
+    (key.sourceTool === undefined || finding.ProductFields?.[SOURCE_TOOL_PRODUCT_FIELD] === key.sourceTool) &&
     (key.accountId === undefined || finding.AwsAccountId === key.accountId)
   );
 }
@@ -100,11 +141,7 @@ export function inScope(finding: AwsSecurityFinding, key: ScopeKey): boolean {
  * ARCHIVED findings that come back keep their CreatedAt too.
  */
 export async function fetchScopeState(options: FetchScopeStateOptions): Promise<ScopeState> {
-  const key: ScopeKey = {
-    productArn: options.productArn,
-    scope: options.scope,
-    ...(options.accountId !== undefined ? { accountId: options.accountId } : {}),
-  };
+  const key = keyOf(options);
   const counters = fetchCounters();
   const findings = new Map<string, StoredHistory>();
   const shared = new Map<string, string>();
@@ -156,4 +193,12 @@ export const ACTIVE_FILTER: AwsSecurityFindingFilters = {
 /** An empty state for a scope that has no findings yet (or when the fetch is skipped). */
 export function emptyScopeState(key: ScopeKey): ScopeState {
   return { ...key, findings: new Map(), active: 0, foreign: 0, fetch: fetchCounters() };
+}
+
+/** Just the key of an object that extends {@link ScopeKey} (a state, options). */
+export function keyOf(value: ScopeKey): ScopeKey {
+  const key: ScopeKey = { productArn: value.productArn, scope: value.scope };
+  if (value.sourceTool !== undefined) key.sourceTool = value.sourceTool;
+  if (value.accountId !== undefined) key.accountId = value.accountId;
+  return key;
 }

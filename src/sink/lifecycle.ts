@@ -1,20 +1,26 @@
 import type { AwsSecurityFinding } from '@aws-sdk/client-securityhub';
-import { defaultProductArn, SCOPE_PRODUCT_FIELD } from '../asff/build.js';
+import { defaultProductArn } from '../asff/build.js';
+import { IdHashSet } from '../asff/id-hash-set.js';
+import { sourceToolOf } from '../asff/source-tool.js';
+import { ConverterError, isConverterError } from '../errors.js';
 import type { ConversionStats } from '../pipeline.js';
 import { IncrementalState, type StateReport } from '../state/incremental.js';
 import { openStateStore, type StateStore } from '../state/store.js';
-import type { BatchImportClient } from './client.js';
+import { type BatchImportClient, createSecurityHubClient } from './client.js';
 import { type DeadLetter, memoryDeadLetter, openDeadLetter } from './dead-letter.js';
 import { createGetFindingsLimiter, type FetchCounters, type GetFindingsClient } from './get-findings.js';
-import { emptyScopeState, fetchScopeState, type ScopeKey, type ScopeState } from './history.js';
+import {
+  emptyScopeState,
+  fetchScopeState,
+  type ScopeKey,
+  type ScopeState,
+  type StoredHistory,
+  scopeKeyId,
+  scopeKeyOfFinding,
+} from './history.js';
 import { type ImportOptions, type ImportResult, importFindings, importReportOf } from './import.js';
 import { createLimiter, type RequestLimiter } from './limiter.js';
-import {
-  type HistoryCounters,
-  IdDigestSet,
-  preserveHistory,
-  type ReportedIdSet,
-} from './preserve-history.js';
+import { type HistoryCounters, preserveHistory, type ReportedIdSet } from './preserve-history.js';
 import {
   type ArchiveBlocker,
   type ArchiveFetchStrategy,
@@ -24,7 +30,8 @@ import {
   type RunOutcome,
 } from './reconcile.js';
 import { limiterClusterId } from './redis.js';
-import type { ImportReport } from './report.js';
+import { assertBalanced, type ImportReport } from './report.js';
+import { accessHint, classifyRequestError, errorCodeOf } from './retry.js';
 
 /** A client for both operations the lifecycle uses; `SecurityHubClient` fits. */
 export type SecurityHubLikeClient = GetFindingsClient & BatchImportClient;
@@ -58,7 +65,8 @@ export interface LifecycleOptions extends Omit<ImportOptions, 'client' | 'limite
    * The conversion's stats when `findings` wraps a `ConversionRun` (e.g. a counting generator): read after
    * the import to know whether the input was complete. Not needed when `findings` is the run itself.
    */
-  conversion?: Pick<ConversionStats, 'complete' | 'failed' | 'skipped' | 'issues'>;
+  conversion?: Pick<ConversionStats, 'complete' | 'failed' | 'skipped' | 'issues'> &
+    Partial<Pick<ConversionStats, 'adapter' | 'sources'>>;
   /** For input that is neither a `ConversionRun` nor has `conversion`: set when it was read completely. */
   inputComplete?: boolean;
   /** A client to use instead of creating one (not destroyed at the end). */
@@ -83,7 +91,8 @@ export interface LifecycleOptions extends Omit<ImportOptions, 'client' | 'limite
   /**
    * The scope's state (`--state`): a file path or `s3://bucket/key`, or a {@link StateStore}. With a usable
    * state, history and archive candidates come from it (no GetFindings read of the scope) and findings
-   * Security Hub already has unchanged are not sent (`unchanged`). See docs/lifecycle.md.
+   * Security Hub already has unchanged are not sent (`unchanged`). It is kept for the run's first key
+   * (product + scope + source tool); further keys of the run are read as without a state. See docs/lifecycle.md.
    */
   state?: string | StateStore;
   /** S3 endpoint of an `s3://` state (a local S3-compatible server). */
@@ -109,8 +118,13 @@ export interface LifecycleReport extends ImportReport {
   archived: number;
   /** Present when the scope's history was fetched. */
   history?: HistoryReport;
-  /** Present when `archiveMissing` was asked for. */
+  /**
+   * Present when `archiveMissing` was asked for: one key's report, or the sum over the keys (product + scope +
+   * source tool) the run covered, with their source tools listed.
+   */
   archive?: ArchiveReport;
+  /** Each key's archive report, when the run covered more than one (a multi-run SARIF log). */
+  archives?: ArchiveReport[];
   /** Present with a state (`state`). */
   state?: StateReport;
 }
@@ -141,22 +155,11 @@ export function lifecycleFailed(report: LifecycleReport): number {
  * One line for stderr saying which scope was reconciled and what happened, or why nothing was archived.
  */
 export function reconcileSummary(archive: ArchiveReport): string {
-  const where = `scope "${archive.scope}"`;
+  const where = `scope "${archive.scope}"${archive.sourceTool !== undefined ? ` (${archive.sourceTool})` : ''}`;
   if (archive.blocked.length > 0)
     return `archive-missing: nothing archived in ${where}: ${archive.blocked.map((b) => b.message).join('; ')}`;
   const failed = archive.failed > 0 ? `, ${archive.failed} failed (see the dead letter)` : '';
   return `archive-missing: ${where}: archived ${archive.archived} finding(s) no longer reported${failed}`;
-}
-
-/** One line for stderr on the state: used or why not, saved or why not. */
-export function stateSummary(state: StateReport): string {
-  const read = state.used
-    ? `${state.loaded} entries read from ${state.location}`
-    : `not used (${state.fallback}: ${state.fallbackReason})`;
-  const written = state.saved
-    ? `saved ${state.entries} entries${state.conflicts > 0 ? ` after merging ${state.conflicts} concurrent write(s)` : ''}`
-    : `NOT saved: ${state.error ?? 'the run stopped before it could be saved'}`;
-  return `state: ${read}; ${written}`;
 }
 
 /**
@@ -268,52 +271,75 @@ export async function importWithLifecycle(
         ...(importOptions.signal !== undefined ? { signal: importOptions.signal } : {}),
       });
 
+    // One state per key (product + scope + source tool) the run's findings belong to, fetched when the key's
+    // first finding arrives (docs/lifecycle.md, "Source tool").
+    const fetched: ScopeState[] = [];
+    const fallbackKey: ScopeKey = {
+      productArn: productArn ?? defaultProductArn(accountId, region),
+      scope: explicitScope ?? '',
+      accountId,
+    };
+    // A key's history read starts when its first finding is in hand; if it fails, that finding is held here
+    // and accounted by `accountHeld` (it never reached the sink).
+    let held: HeldFinding | undefined;
+    let loading: Promise<unknown> | undefined;
+    const signal = importOptions.signal;
     const store =
-      lifecycle && stateOption !== undefined
-        ? typeof stateOption === 'string'
+      stateOption === undefined
+        ? undefined
+        : typeof stateOption === 'string'
           ? await openStateStore(stateOption, {
               region,
               ...(stateEndpoint !== undefined ? { s3Endpoint: stateEndpoint } : {}),
               ...(options.credentials !== undefined ? { credentials: options.credentials } : {}),
             })
-          : stateOption
-        : undefined;
-    let state: ScopeState | undefined;
-    /** Loads the scope's state (or, when it cannot be used and a read is asked for, reads the scope). */
-    const loadScope = async (key: ScopeKey): Promise<void> => {
-      if (store === undefined) {
-        state = fetchState ? await fetch(key) : emptyScopeState(key);
-        return;
-      }
-      incremental = await IncrementalState.open(store, key, accountId, {
+          : stateOption;
+    /** Opens the state for the run's first key; the state when it is usable (else the key is read as without one). */
+    const openState = async (key: ScopeKey): Promise<IncrementalState | undefined> => {
+      if (store === undefined || incremental !== undefined) return undefined;
+      const opened = await IncrementalState.open(store, key, accountId, {
         now: startedAt,
         needsScope: fetchState,
         ...(refreshAfterMs !== undefined ? { refreshAfterMs } : {}),
       });
-      if (incremental.used) {
-        state = { ...emptyScopeState(key), active: incremental.active };
-        return;
-      }
-      if (!fetchState) {
-        // No read: the state will hold what this run sends, not the whole scope (it stays incomplete).
-        state = emptyScopeState(key);
-        return;
-      }
-      state = await fetch(key);
-      await incremental.seed(state);
+      incremental = opened;
+      return opened.used ? opened : undefined;
     };
+    const stateKey = (key: ScopeKey) =>
+      incremental?.used === true && scopeKeyId(key) === scopeKeyId(incremental.scopeKey);
     const reported = store !== undefined ? stateReportedIds(() => incremental) : undefined;
     const preserved = preserveHistory(
       findings,
       async (first) => {
-        const key = scopeKeyOf(first, { accountId, region, productArn, scope: explicitScope });
+        const key = scopeKeyOfFinding(first, fallbackKey);
         // No scope (findings not made by the pipeline, no --scope): nothing to read, nothing to archive.
         if (key.scope.trim() === '') return emptyScopeState(key);
-        await loadScope(key);
-        if (!applyHistory) return emptyScopeState(key);
-        return incremental !== undefined
-          ? { ...key, findings: incremental.history() }
-          : (state as ScopeState);
+        const firstKey = store !== undefined && incremental === undefined;
+        const usable = firstKey ? await openState(key) : undefined;
+        if (usable !== undefined) {
+          // History from the state's table; its `size` (entries loaded) is what the history report counts.
+          const fromState = withLookup({ ...emptyScopeState(key), active: usable.active }, usable.history());
+          fetched.push(fromState);
+          return applyHistory ? fromState : emptyScopeState(key);
+        }
+        if (!fetchState) {
+          const empty = emptyScopeState(key);
+          fetched.push(empty);
+          return empty;
+        }
+        const load = fetch(key);
+        loading = load.catch(() => {});
+        let loaded: ScopeState;
+        try {
+          loaded = await load;
+          if (signal?.aborted === true) throw new ConverterError('E_ABORTED', HISTORY_INTERRUPTED);
+        } catch (error) {
+          held = { finding: first, error: historyReadError(error, wantArchive) };
+          throw held.error;
+        }
+        if (firstKey) await incremental?.seed(loaded);
+        fetched.push(loaded);
+        return applyHistory ? loaded : emptyScopeState(key);
       },
       reported,
     );
@@ -325,24 +351,31 @@ export async function importWithLifecycle(
         // longer for the changed ones (measured: 1 % changed of 100k took 23 part-filled requests at 1 s).
         ...(store !== undefined ? { lingerMs: STATE_LINGER_MS } : {}),
         ...importOptions,
-        client: hubClient,
-        limiter: importLimiter,
-        deadLetter,
         ...(store !== undefined
           ? {
               isUnchanged: (finding: AwsSecurityFinding) => incremental?.isUnchanged(finding) === true,
               onImported: (finding: AwsSecurityFinding) => incremental?.confirm(finding),
             }
           : {}),
+        accountId,
+        client: hubClient,
+        limiter: importLimiter,
+        deadLetter,
       });
     } catch (error) {
+      await loading;
       const partial = importReportOf(error);
       if (partial !== undefined)
-        report = { ...partial, archived: 0, ...historyOf(state, preserved.counters, incremental) };
+        report = {
+          ...(await accountHeld(partial, held, deadLetter)),
+          archived: 0,
+          ...historyOf(fetched, preserved.counters),
+        };
       throw error;
     }
-    const { deadLetterEntries: _entries, ...importReport } = result;
-    report = { ...importReport, archived: 0, ...historyOf(state, preserved.counters, incremental) };
+    await loading;
+    const { deadLetterEntries: _entries, ...importReport } = await accountHeld(result, held, deadLetter);
+    report = { ...importReport, archived: 0, ...historyOf(fetched, preserved.counters) };
     if (!wantArchive) return withEntries(report, deadLetterOption, deadLetter);
 
     const outcome: RunOutcome = {
@@ -356,15 +389,14 @@ export async function importWithLifecycle(
       aborted: importOptions.signal?.aborted === true,
       foreign: preserved.counters.foreign,
     };
-    let archiveState = state;
-    if (archiveState === undefined) {
+    const conversionStats = outcome.conversion as LifecycleOptions['conversion'];
+    const keys = archiveKeys(fetched, conversionStats, fallbackKey);
+    if (keys.length === 0) {
       // Nothing was reported: the scope is only known if the user gave it.
       const scope = explicitScope ?? '';
-      const key: ScopeKey = {
-        productArn: productArn ?? defaultProductArn(accountId, region),
-        scope,
-        accountId,
-      };
+      const key: ScopeKey = { ...fallbackKey, scope };
+      const adapter = conversionStats?.adapter;
+      if (adapter !== undefined) key.sourceTool = sourceToolOf(adapter);
       // Without a scope nothing can be "another scope": only scope-unknown is worth saying then.
       const blocked = archiveBlockers(scope.trim() === '' ? { ...outcome, foreign: 0 } : outcome);
       if (scope.trim() === '')
@@ -377,38 +409,55 @@ export async function importWithLifecycle(
         report.archive = blockedReport(key, blocked);
         return withEntries(report, deadLetterOption, deadLetter);
       }
+      keys.push(key);
+    }
+    const archives: ArchiveReport[] = [];
+    for (const key of keys) {
       onReconcile?.(key);
-      await loadScope(key);
-      archiveState = state as ScopeState;
-    } else {
-      onReconcile?.(archiveState);
+      let archiveState: ScopeState;
+      if ('findings' in key) archiveState = key as ScopeState;
+      else {
+        // Nothing was reported: the state of the given scope may still know its findings.
+        const firstKey = store !== undefined && incremental === undefined;
+        const usable = firstKey ? await openState(key) : undefined;
+        if (usable !== undefined) archiveState = { ...emptyScopeState(key), active: usable.active };
+        else {
+          archiveState = await fetch(key);
+          if (firstKey) await incremental?.seed(archiveState);
+        }
+      }
+      const state = incremental;
+      if (state !== undefined && stateKey(archiveState) && archiveBlockers(outcome).length === 0) {
+        // Candidates from the state: only their Ids are read back (by Id), never the whole scope.
+        archiveState = { ...archiveState, findings: await state.candidates(), active: state.active };
+      }
+      archives.push(
+        await archiveMissing({
+          ...retry,
+          client: hubClient,
+          state: archiveState,
+          reported: preserved.reported,
+          outcome,
+          getFindingsLimiter: fetchLimiter as RequestLimiter,
+          // No progress callback: the archive import's counters would restart the run's progress line.
+          importOptions: {
+            ...withoutProgress(importOptions),
+            limiter: importLimiter,
+            ...(incremental !== undefined
+              ? { onImported: (finding: AwsSecurityFinding) => incremental?.confirm(finding) }
+              : {}),
+          },
+          deadLetter,
+          ...(clock !== undefined ? { now: clock } : {}),
+          ...(importOptions.signal !== undefined ? { signal: importOptions.signal } : {}),
+          ...(archiveStrategy !== undefined ? { strategy: archiveStrategy } : {}),
+          ...(incremental !== undefined ? { onGone: (id: string) => incremental?.markGone(id) } : {}),
+        }),
+      );
+      if (archives.at(-1)!.blocked.length > 0) break;
     }
-    if (incremental !== undefined && archiveBlockers(outcome).length === 0) {
-      // Candidates from the state: only their Ids are read back (by Id), never the whole scope.
-      const candidates = await incremental.candidates();
-      archiveState = { ...archiveState, findings: candidates, active: incremental.active };
-    }
-    report.archive = await archiveMissing({
-      ...retry,
-      client: hubClient,
-      state: archiveState,
-      reported: preserved.reported,
-      outcome,
-      getFindingsLimiter: fetchLimiter as RequestLimiter,
-      // No progress callback: the archive import's counters would restart the run's progress line.
-      importOptions: {
-        ...withoutProgress(importOptions),
-        limiter: importLimiter,
-        ...(incremental !== undefined
-          ? { onImported: (finding: AwsSecurityFinding) => incremental?.confirm(finding) }
-          : {}),
-      },
-      deadLetter,
-      ...(clock !== undefined ? { now: clock } : {}),
-      ...(importOptions.signal !== undefined ? { signal: importOptions.signal } : {}),
-      ...(archiveStrategy !== undefined ? { strategy: archiveStrategy } : {}),
-      ...(incremental !== undefined ? { onGone: (id: string) => incremental?.markGone(id) } : {}),
-    });
+    report.archive = combineArchiveReports(archives);
+    if (archives.length > 1) report.archives = archives;
     report.archived = report.archive.archived;
     return withEntries(report, deadLetterOption, deadLetter);
   } catch (error) {
@@ -417,13 +466,13 @@ export async function importWithLifecycle(
     throw error;
   } finally {
     // Whatever happened, what Security Hub confirmed is saved (a failed save leaves the previous state).
-    if (incremental !== undefined) {
-      await incremental.save((clock ?? (() => new Date()))()).catch((error: unknown) => {
-        if (incremental !== undefined)
-          incremental.report.error = error instanceof Error ? error.message : String(error);
+    const state = incremental;
+    if (state !== undefined) {
+      await state.save((clock ?? (() => new Date()))()).catch((error: unknown) => {
+        state.report.error = error instanceof Error ? error.message : String(error);
       });
-      await incremental.dispose();
-      if (report !== undefined) report.state = incremental.report;
+      await state.dispose();
+      if (report !== undefined) report.state = state.report;
     }
     destroyClient?.();
     for (const stop of stops) await stop().catch(() => {});
@@ -431,22 +480,115 @@ export async function importWithLifecycle(
   }
 }
 
-/** A `ReportedIdSet` that records into the run's state once it is loaded (before: an {@link IdDigestSet}). */
+/** The first finding of a run whose history read failed: pulled from the input, never given to the sink. */
+interface HeldFinding {
+  finding: AwsSecurityFinding;
+  error: unknown;
+}
+
+const HISTORY_INTERRUPTED = "interrupted while reading the scope's findings from Security Hub";
+
+/**
+ * The error a failed history read stops the run with: access errors name the IAM action and the flag that
+ * needs it (one line), an interruption stays `E_ABORTED`; anything else as it was.
+ */
+function historyReadError(error: unknown, archive: boolean): unknown {
+  if (!isConverterError(error) || error.code !== 'E_AWS_ACCESS') return error;
+  const cause = error.cause;
+  if (cause === undefined || classifyRequestError(cause) !== 'access') return error;
+  // Not a missing permission (no hub, bad credentials): the sink's hint for that error says the fix.
+  if (!/^AccessDenied/.test(errorCodeOf(cause)))
+    return new ConverterError('E_AWS_ACCESS', `${accessHint(cause)} Nothing was imported.`, { cause });
+  const flag = archive ? '--archive-missing' : '--preserve-history';
+  const what = archive
+    ? 'to know which findings to archive'
+    : 'to keep the CreatedAt of findings that already exist';
+  return new ConverterError(
+    'E_AWS_ACCESS',
+    `${errorCodeOf(cause)}: ${flag} reads this scope's findings first (${what}) and needs securityhub:GetFindings, which these credentials lack: grant securityhub:GetFindings, or run without ${flag}. Nothing was imported.`,
+    { cause },
+  );
+}
+
+/**
+ * The report with the held finding accounted: after an interruption it is dead-lettered (code `aborted`,
+ * so replaying the dead letter sends it), after an access error it counts as failed and unsent under the
+ * error's code, like every finding an access error leaves unsent. `received = imported + failed + skipped`
+ * holds again, and the conversion's count (which saw that finding) matches.
+ */
+async function accountHeld<T extends ImportReport>(
+  report: T,
+  held: HeldFinding | undefined,
+  deadLetter: DeadLetter,
+): Promise<T> {
+  if (held === undefined) return report;
+  const interrupted = isConverterError(held.error) && held.error.code === 'E_ABORTED';
+  const code = interrupted
+    ? 'aborted'
+    : errorCodeOf(isConverterError(held.error) ? (held.error.cause ?? held.error) : held.error);
+  if (interrupted) {
+    deadLetter.write(
+      held.finding,
+      'aborted',
+      `${HISTORY_INTERRUPTED}, before this finding was sent (importing it again is safe)`,
+    );
+    await deadLetter.flush();
+  }
+  const adjusted: T = {
+    ...report,
+    received: report.received + 1,
+    failed: report.failed + 1,
+    failures: { ...report.failures, [code]: (report.failures[code] ?? 0) + 1 },
+    ...(interrupted
+      ? { deadLettered: report.deadLettered + 1, aborted: true }
+      : { unsent: report.unsent + 1 }),
+  };
+  assertBalanced(adjusted);
+  return adjusted;
+}
+
+/**
+ * A `ReportedIdSet` that records into the run's state once it is loaded (before that, and for Ids added
+ * before it, an {@link IdHashSet}).
+ */
 function stateReportedIds(current: () => IncrementalState | undefined): ReportedIdSet {
-  const beforeState = new IdDigestSet();
+  const beforeState = new IdHashSet();
   let inState: ReportedIdSet | undefined;
-  const target = (): ReportedIdSet => {
-    const loaded = current();
-    if (loaded !== undefined) inState ??= loaded.reported();
-    return inState ?? beforeState;
+  const loaded = (): ReportedIdSet | undefined => {
+    const state = current();
+    if (state !== undefined) inState ??= state.reported();
+    return inState;
   };
   return {
-    add: (id) => target().add(id),
-    has: (id) => target().has(id),
+    add: (id) => {
+      const target = loaded();
+      if (target !== undefined) target.add(id);
+      else beforeState.add(id);
+    },
+    has: (id) => loaded()?.has(id) === true || beforeState.has(id),
     get size() {
-      return target().size;
+      return (loaded()?.size ?? 0) + beforeState.size;
     },
   };
+}
+
+/** A scope state whose history lookups go to a state file's table (no Map of the scope in memory). */
+function withLookup(
+  state: ScopeState,
+  lookup: { get(id: string): StoredHistory | undefined; readonly size: number },
+): ScopeState {
+  return { ...state, findings: lookup as unknown as ReadonlyMap<string, StoredHistory> };
+}
+
+/** One line for stderr on the state: used or why not, saved or why not. */
+export function stateSummary(state: StateReport): string {
+  const read = state.used
+    ? `${state.loaded} entries read from ${state.location}`
+    : `not used (${state.fallback}: ${state.fallbackReason})`;
+  const written = state.saved
+    ? `saved ${state.entries} entries${state.conflicts > 0 ? ` after merging ${state.conflicts} concurrent write(s)` : ''}`
+    : `NOT saved: ${state.error ?? 'the run stopped before it could be saved'}`;
+  return `state: ${read}; ${written}`;
 }
 
 function withoutProgress<T extends { onProgress?: unknown }>(options: T): Omit<T, 'onProgress'> {
@@ -454,19 +596,75 @@ function withoutProgress<T extends { onProgress?: unknown }>(options: T): Omit<T
   return rest;
 }
 
-function historyOf(
-  state: ScopeState | undefined,
-  counters: HistoryCounters,
-  incremental: IncrementalState | undefined,
-): { history?: HistoryReport } {
-  if (state === undefined) return {};
-  const known = incremental?.used === true ? incremental.report.loaded : state.findings.size;
-  return { history: { ...counters, known, fetch: state.fetch } };
+function historyOf(states: readonly ScopeState[], counters: HistoryCounters): { history?: HistoryReport } {
+  if (states.length === 0) return {};
+  const fetch = sumFetch(states.map((state) => state.fetch));
+  const known = states.reduce((sum, state) => sum + state.findings.size, 0);
+  return { history: { ...counters, known, fetch } };
+}
+
+function sumFetch(counters: readonly FetchCounters[]): FetchCounters {
+  const sum = { requests: 0, throttled: 0, retries: 0 };
+  for (const c of counters) {
+    sum.requests += c.requests;
+    sum.throttled += c.throttled;
+    sum.retries += c.retries;
+  }
+  return sum;
+}
+
+/**
+ * The keys to reconcile: those whose state was fetched for the run's findings, then the sources the conversion
+ * declared without findings (a SARIF run with no results), when their scope identifies the source.
+ */
+function archiveKeys(
+  fetched: readonly ScopeState[],
+  conversion: LifecycleOptions['conversion'],
+  fallback: ScopeKey,
+): (ScopeState | ScopeKey)[] {
+  const keys: (ScopeState | ScopeKey)[] = [...fetched];
+  const ids = new Set(fetched.map(scopeKeyId));
+  for (const source of conversion?.sources ?? []) {
+    if (!source.identified) continue;
+    const key: ScopeKey = { ...fallback, scope: source.scope, sourceTool: source.sourceTool };
+    if (ids.has(scopeKeyId(key))) continue;
+    ids.add(scopeKeyId(key));
+    keys.push(key);
+  }
+  return keys;
+}
+
+/** One report for the archive steps of several keys: counts summed, scopes and source tools listed. */
+function combineArchiveReports(reports: readonly ArchiveReport[]): ArchiveReport {
+  if (reports.length === 1) return reports[0]!;
+  const first = reports[0]!;
+  const scopes = [...new Set(reports.map((r) => r.scope))];
+  const tools = [...new Set(reports.map((r) => r.sourceTool).filter((t) => t !== undefined))];
+  const combined: ArchiveReport = {
+    // reconcileSummary quotes the scope: several read `scope "a", "b"`.
+    scope: scopes.join('", "'),
+    productArn: first.productArn,
+    blocked: first.blocked,
+    candidates: 0,
+    archived: 0,
+    failed: 0,
+    gone: 0,
+    fetch: sumFetch(reports.map((r) => r.fetch)),
+  };
+  if (tools.length > 0) combined.sourceTool = tools.join(', ');
+  for (const r of reports) {
+    combined.candidates += r.candidates;
+    combined.archived += r.archived;
+    combined.failed += r.failed;
+    combined.gone += r.gone;
+  }
+  return combined;
 }
 
 function blockedReport(key: ScopeKey, blocked: ArchiveBlocker[]): ArchiveReport {
   return {
     scope: key.scope,
+    ...(key.sourceTool !== undefined ? { sourceTool: key.sourceTool } : {}),
     productArn: key.productArn,
     blocked,
     candidates: 0,
@@ -489,19 +687,6 @@ function withEntries(
   });
 }
 
-/** The scope of a run, from its first finding (the pipeline puts the scope in ProductFields). */
-function scopeKeyOf(
-  first: AwsSecurityFinding,
-  context: { accountId: string; region: string; productArn: string | undefined; scope: string | undefined },
-): ScopeKey {
-  return {
-    productArn:
-      first.ProductArn ?? context.productArn ?? defaultProductArn(context.accountId, context.region),
-    scope: first.ProductFields?.[SCOPE_PRODUCT_FIELD] ?? context.scope ?? '',
-    accountId: context.accountId,
-  };
-}
-
 function isConversionRun(
   input: unknown,
 ): input is { stats: Pick<ConversionStats, 'complete' | 'failed' | 'skipped' | 'issues'> } {
@@ -511,13 +696,6 @@ function isConversionRun(
 }
 
 async function createClient(options: LifecycleOptions): Promise<SecurityHubLikeClient & { destroy(): void }> {
-  const sdk = await import('@aws-sdk/client-securityhub');
   // maxAttempts 1: every attempt goes through our limiters, which pace and count it (see client.ts).
-  return new sdk.SecurityHubClient({
-    region: options.region,
-    ...(options.endpoint !== undefined ? { endpoint: options.endpoint } : {}),
-    ...(options.credentials !== undefined ? { credentials: options.credentials } : {}),
-    maxAttempts: 1,
-    requestHandler: { requestTimeout: options.requestTimeoutMs ?? 30_000, connectionTimeout: 10_000 },
-  });
+  return createSecurityHubClient(options);
 }

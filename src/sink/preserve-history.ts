@@ -1,14 +1,12 @@
-import { createHash } from 'node:crypto';
 import type { AwsSecurityFinding } from '@aws-sdk/client-securityhub';
-import { inScope, type ScopeKey, type StoredHistory } from './history.js';
+import { IdHashSet } from '../asff/id-hash-set.js';
+import { MAX_RUN_SOURCES } from '../scope.js';
+import { inScope, type ScopeState, type StoredHistory, scopeKeyId } from './history.js';
 
-/** What history needs of a scope: its key and a lookup of its stored findings by Id. */
-export type HistorySource = ScopeKey & { readonly findings: { get(id: string): StoredHistory | undefined } };
+/** Loads the state of the key (product, scope, source tool) that a finding shows, when its first finding arrives. */
+export type ScopeStateLoader = (first: AwsSecurityFinding) => Promise<ScopeState>;
 
-/** Loads the scope state when the first finding shows which scope and product the run is about. */
-export type ScopeStateLoader = (first: AwsSecurityFinding) => Promise<HistorySource>;
-
-/** The Ids a run reported, kept as 12-byte digests (the Ids themselves can be 512 characters). */
+/** The Ids a run reported, kept as 12-byte hashes ({@link IdHashSet}; the Ids themselves can be 512 characters). */
 export interface ReportedIds {
   has(id: string): boolean;
   readonly size: number;
@@ -29,7 +27,7 @@ export interface HistoryCounters {
   bumped: number;
   /** Findings stored as ARCHIVED that this run reports again: they are sent ACTIVE. */
   reactivated: number;
-  /** Findings of another scope, product or account than the state's: passed on unchanged. */
+  /** Findings of no loaded state (another scope, product or account; past the state limit): passed on unchanged. */
   foreign: number;
 }
 
@@ -38,29 +36,13 @@ export interface PreservedRun extends AsyncIterable<AwsSecurityFinding> {
   /** Every Id this run sent on (grows while iterating). */
   readonly reported: ReportedIds;
   readonly counters: HistoryCounters;
-  /** The state in use; for a lazy loader, `undefined` until the first finding arrived. */
-  readonly state: HistorySource | undefined;
-}
-
-/** A set of Id digests: 12 bytes of SHA-1 per Id, about 60 bytes per entry in a V8 Set. */
-export class IdDigestSet implements ReportedIdSet {
-  private readonly digests = new Set<string>();
-
-  add(id: string): void {
-    this.digests.add(digest(id));
-  }
-
-  has(id: string): boolean {
-    return this.digests.has(digest(id));
-  }
-
-  get size(): number {
-    return this.digests.size;
-  }
-}
-
-function digest(id: string): string {
-  return createHash('sha1').update(id).digest().toString('latin1', 0, 12);
+  /** The first state in use; for a lazy loader, `undefined` until the first finding arrived. */
+  readonly state: ScopeState | undefined;
+  /**
+   * Every state in use: one per key (product + scope + source tool) the run's findings belong to, loaded when the
+   * key's first finding arrives; at most {@link MAX_RUN_SOURCES} (findings of further keys count as `foreign`).
+   */
+  readonly states: readonly ScopeState[];
 }
 
 /**
@@ -102,30 +84,46 @@ export function withHistory(finding: AwsSecurityFinding, stored: StoredHistory):
  * later than the stored one; new findings pass unchanged (CreatedAt = UpdatedAt = the run's time, as
  * Security Hub wants on creation). Records every Id it passes on, for `archiveMissing`.
  *
- * `state` may be a loader, called once with the first finding (whose ProductFields and ProductArn name
- * the scope): the pipeline's default scope is only known from the input. `reported` records the Ids
- * (default: a new {@link IdDigestSet}; a run with a state file records them in the state's table).
+ * `state` may be a loader, called with the first finding of each key (its ProductArn and the scope and
+ * source-tool ProductFields name it): the pipeline's default scope is only known from the input, and a multi-run
+ * SARIF log covers one key per run. `reported` records the Ids (default: a new {@link IdHashSet}; a run with
+ * a state file records them in the state's table).
  */
 export function preserveHistory(
   findings: AsyncIterable<AwsSecurityFinding> | Iterable<AwsSecurityFinding>,
-  state: HistorySource | ScopeStateLoader,
-  reported: ReportedIdSet = new IdDigestSet(),
+  state: ScopeState | ScopeStateLoader,
+  reported: ReportedIdSet = new IdHashSet(),
 ): PreservedRun {
   const counters: HistoryCounters = { seen: 0, preserved: 0, bumped: 0, reactivated: 0, foreign: 0 };
-  let current = typeof state === 'function' ? undefined : state;
+  const states: ScopeState[] = typeof state === 'function' ? [] : [state];
   const loader = typeof state === 'function' ? state : undefined;
+
+  /** The state `finding` belongs to: the last one used, a loaded one, or a new one from the loader. */
+  let last: ScopeState | undefined;
+  async function stateOf(finding: AwsSecurityFinding): Promise<ScopeState | undefined> {
+    if (last !== undefined && inScope(finding, last)) return last;
+    let found = states.find((s) => inScope(finding, s));
+    if (found === undefined && loader !== undefined && states.length < MAX_RUN_SOURCES) {
+      const loaded = await loader(finding);
+      const id = scopeKeyId(loaded);
+      if (!states.some((s) => scopeKeyId(s) === id)) states.push(loaded);
+      if (inScope(finding, loaded)) found = loaded;
+    }
+    if (found !== undefined) last = found;
+    return found;
+  }
 
   async function* generate(): AsyncGenerator<AwsSecurityFinding> {
     for await (const finding of findings) {
       counters.seen += 1;
-      // The loader first: a state-backed `reported` exists only once the scope's state is loaded.
-      if (current === undefined && loader !== undefined) current = await loader(finding);
-      if (typeof finding.Id === 'string') reported.add(finding.Id);
-      if (current === undefined || typeof finding.Id !== 'string') {
+      if (typeof finding.Id !== 'string') {
         yield finding;
         continue;
       }
-      if (!inScope(finding, current)) {
+      // The state first: a state file's `reported` records into its table once it is loaded.
+      const current = await stateOf(finding);
+      reported.add(finding.Id);
+      if (current === undefined) {
         counters.foreign += 1;
         yield finding;
         continue;
@@ -146,8 +144,9 @@ export function preserveHistory(
   return {
     reported,
     counters,
+    states,
     get state() {
-      return current;
+      return states[0];
     },
     [Symbol.asyncIterator]: () => generate()[Symbol.asyncIterator](),
   };

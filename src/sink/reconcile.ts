@@ -1,4 +1,6 @@
 import type { AwsSecurityFinding } from '@aws-sdk/client-securityhub';
+import { IdHashSet } from '../asff/id-hash-set.js';
+import { ASFF_FORMAT } from '../asff/read-findings.js';
 import { describeViolations, validateAsff } from '../asff/validate.js';
 import type { ConversionStats } from '../pipeline.js';
 import type { BatchImportClient } from './client.js';
@@ -10,10 +12,10 @@ import {
   type GetFindingsClient,
   pageFindings,
 } from './get-findings.js';
-import { ACTIVE_FILTER, inScope, type ScopeKey, type ScopeState, scopeFilters } from './history.js';
+import { ACTIVE_FILTER, inScope, keyOf, type ScopeState, scopeFilters } from './history.js';
 import { type ImportOptions, type ImportResult, importFindings } from './import.js';
 import type { RequestLimiter } from './limiter.js';
-import { IdDigestSet, type ReportedIds, strictlyAfter } from './preserve-history.js';
+import { type ReportedIds, strictlyAfter } from './preserve-history.js';
 import type { ImportReport } from './report.js';
 
 /** Why a run must not archive anything. */
@@ -27,14 +29,16 @@ export interface ArchiveBlocker {
     | 'import-failed'
     | 'aborted'
     | 'mixed-scopes'
-    | 'scope-unknown';
+    | 'scope-unknown'
+    | 'asff-input';
   message: string;
 }
 
 /** What happened in the run before reconciling: the facts {@link archiveBlockers} judges. */
 export interface RunOutcome {
   /** The conversion's stats (`ConversionRun.stats`). */
-  conversion?: Pick<ConversionStats, 'complete' | 'failed' | 'skipped' | 'issues'>;
+  conversion?: Pick<ConversionStats, 'complete' | 'failed' | 'skipped' | 'issues'> &
+    Partial<Pick<ConversionStats, 'adapter'>>;
   /** For input that is not a `ConversionRun`: the caller vouches that it was read completely. */
   inputComplete?: boolean;
   /** The import's report. */
@@ -47,8 +51,16 @@ export interface RunOutcome {
   foreign?: number;
 }
 
-/** Skip codes that are deliberate filters, not unreadable input: they do not block archiving. */
-export const DELIBERATE_SKIP_CODES = ['below-min-severity', 'resolved-skipped'] as const;
+/**
+ * Skip codes that are deliberate filters, not unreadable input: they do not block archiving. A repeated Id
+ * (`repeated-id`, `repeated-id-merged`) was sent with its first copy, so it does not stand for a missing finding.
+ */
+export const DELIBERATE_SKIP_CODES = [
+  'below-min-severity',
+  'resolved-skipped',
+  'repeated-id',
+  'repeated-id-merged',
+] as const;
 
 /**
  * Every reason the run must not archive: partial or broken input, records skipped as unreadable, any
@@ -88,6 +100,12 @@ export function archiveBlockers(outcome: RunOutcome): ArchiveBlocker[] {
     });
   if (outcome.aborted === true || outcome.import?.aborted === true)
     blockers.push({ code: 'aborted', message: 'the run was interrupted' });
+  if (conversion?.adapter === ASFF_FORMAT)
+    blockers.push({
+      code: 'asff-input',
+      message:
+        "the input is ASFF (e.g. a dead-letter replay), not a scanner's full report, so it cannot tell which findings are gone",
+    });
   if ((outcome.foreign ?? 0) > 0)
     blockers.push({
       code: 'mixed-scopes',
@@ -166,8 +184,10 @@ export interface ArchiveMissingOptions extends FetchRetryOptions {
   onGone?: (id: string) => void;
   signal?: AbortSignal;
   /**
-   * `by-id` reads the candidates back 20 Ids per GetFindings request; `page` pages through the scope's
-   * ACTIVE findings 100 at a time; `auto` picks whichever needs fewer requests.
+   * `by-id` reads the candidates back 20 Ids per GetFindings request (each request stands alone, so
+   * archiving cannot shift it); `page` pages through all the scope's findings 100 at a time (ACTIVE and
+   * ARCHIVED: a list that archiving does not change, so neither cursor- nor offset-style NextTokens skip
+   * any); `auto` picks whichever needs fewer requests.
    * @defaultValue 'auto'
    */
   strategy?: ArchiveFetchStrategy;
@@ -176,6 +196,8 @@ export interface ArchiveMissingOptions extends FetchRetryOptions {
 /** What {@link archiveMissing} did. */
 export interface ArchiveReport {
   scope: string;
+  /** The source tool whose findings were reconciled (absent: the whole scope, for findings without one). */
+  sourceTool?: string;
   productArn: string;
   /** Reasons nothing was archived (empty when the step ran). */
   blocked: ArchiveBlocker[];
@@ -211,13 +233,10 @@ const PAGE_SIZE = 100;
  */
 export async function archiveMissing(options: ArchiveMissingOptions): Promise<ArchiveReport> {
   const { state, reported } = options;
-  const key: ScopeKey = {
-    productArn: state.productArn,
-    scope: state.scope,
-    ...(state.accountId !== undefined ? { accountId: state.accountId } : {}),
-  };
+  const key = keyOf(state);
   const report: ArchiveReport = {
     scope: state.scope,
+    ...(state.sourceTool !== undefined ? { sourceTool: state.sourceTool } : {}),
     productArn: state.productArn,
     blocked: archiveBlockers(options.outcome),
     candidates: 0,
@@ -234,16 +253,17 @@ export async function archiveMissing(options: ArchiveMissingOptions): Promise<Ar
   report.candidates = candidates.length;
   if (candidates.length === 0) return report;
 
+  // Paging reads the whole scope: everything known before the run plus what the run may have added.
   const strategy = chooseStrategy(
     options.strategy ?? 'auto',
     candidates.length,
-    state.active + reported.size,
+    state.findings.size + reported.size,
   );
   report.strategy = strategy;
   const wanted = new Set(candidates);
   const now = (options.now ?? (() => new Date()))();
   const deadLetter = options.deadLetter ?? memoryDeadLetter();
-  const sent = new IdDigestSet();
+  const sent = new IdHashSet();
   const fetchOptions = {
     client: options.client,
     limiter: options.getFindingsLimiter,
@@ -257,11 +277,9 @@ export async function archiveMissing(options: ArchiveMissingOptions): Promise<Ar
 
   async function* pages(): AsyncGenerator<AwsSecurityFinding[]> {
     if (strategy === 'page') {
-      yield* pageFindings({
-        ...fetchOptions,
-        filters: scopeFilters(key, ACTIVE_FILTER),
-        pageSize: PAGE_SIZE,
-      });
+      // The whole scope, not only its ACTIVE findings: archiving while paging must not change the result
+      // list, or offset-style NextTokens would skip one finding for each one archived before them.
+      yield* pageFindings({ ...fetchOptions, filters: scopeFilters(key), pageSize: PAGE_SIZE });
       return;
     }
     for (let i = 0; i < candidates.length; i += IDS_PER_REQUEST) {

@@ -100,7 +100,8 @@ export class IncrementalState {
 
   private readonly store: StateStore;
   readonly key: StateKey;
-  private readonly scopeKey: ScopeKey;
+  /** The lifecycle key the state is for. */
+  readonly scopeKey: ScopeKey;
   private readonly workDir: string;
 
   private constructor(
@@ -218,8 +219,9 @@ export class IncrementalState {
   }
 
   /** History lookups for `preserveHistory` (confirmed entries only). */
-  history(): { get(id: string): StoredHistory | undefined } {
+  history(): { get(id: string): StoredHistory | undefined; readonly size: number } {
     return {
+      size: this.report.loaded,
       get: (id) => {
         const entry = this.table.find(idDigest(id));
         if (entry < 0 || (this.table.flagsOf(entry) & FLAG.confirmed) === 0) return undefined;

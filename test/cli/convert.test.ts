@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
+import { corpusFile, HAS_CORPUS } from '../helpers/corpus.js';
 
 const ACCOUNT = ['--account', '123456789012', '--region', 'us-east-1'];
 const CUSTOM = ['--adapter', 'fixtures/custom/lines-adapter.mjs'];
@@ -112,6 +113,18 @@ describe('asff-stream convert (spawned binary)', () => {
       resources.every((res) => res?.Type === 'CodeRepository' && res.Id === 'https://github.com/acme/other'),
     ).toBe(true);
   });
+
+  it.skipIf(!HAS_CORPUS)(
+    'never writes one Id twice (darkreporter__nessus.csv: 26 non-adjacent repeats)',
+    async () => {
+      const r = await runCli(['convert', ...ACCOUNT, corpusFile('csv', 'darkreporter__nessus.csv')]);
+      expect(r.code, r.stderr).toBe(0);
+      const ids = ndjson(r.stdout).map((f) => f.Id);
+      expect(ids).toHaveLength(697);
+      expect(new Set(ids).size).toBe(ids.length);
+      expect(r.stderr).toMatch(/csv: converted 697 findings .*, 26 skipped, 0 failed/);
+    },
+  );
 
   it('refuses input no adapter claims, naming the formats tried', async () => {
     const r = await runCli(['convert', ...ACCOUNT], { stdin: '{"hello": "world"}' });

@@ -11,7 +11,12 @@ const CREDS = {
   AWS_ACCESS_KEY_ID: 'AKIDLIFECYCLECLI',
   AWS_SECRET_ACCESS_KEY: 'test-secret',
   AWS_REGION: 'us-east-1',
+  // As in a GitHub Actions job: the repository qualifies the file-name scope (global setup turns detection off).
+  ASFF_STREAM_REPOSITORY: '',
+  GITHUB_REPOSITORY: 'acme/shop',
 };
+/** The default scope of scan.csv in that job. */
+const SCOPE = 'acme/shop/scan.csv';
 const HEADER =
   '"Plugin ID","CVE","CVSS v2.0 Base Score","Risk","Host","Protocol","Port","Name","Synopsis","Description","Solution","See Also","Plugin Output"';
 
@@ -40,14 +45,21 @@ function states(): Record<string, string | undefined> {
   return Object.fromEntries(
     hub
       .findings()
-      .filter((f) => f.ProductFields?.[SCOPE_PRODUCT_FIELD] === 'scan.csv')
+      .filter((f) => f.ProductFields?.[SCOPE_PRODUCT_FIELD] === SCOPE)
       .map((f) => [f.Title, f.RecordState]),
   );
 }
 
 async function importCsv(content: string, ...flags: string[]) {
+  return importCsvWith(CREDS, content, ...flags);
+}
+
+async function importCsvWith(env: Record<string, string>, content: string, ...flags: string[]) {
   writeFileSync(file, content);
-  return runCli(['import', file, '--endpoint-url', hub.url, ...flags], { env: CREDS });
+  // STS is served by the emulator too (`--endpoint-url` is Security Hub's only).
+  return runCli(['import', file, '--endpoint-url', hub.url, ...flags], {
+    env: { ...env, AWS_ENDPOINT_URL_STS: hub.url },
+  });
 }
 
 beforeAll(async () => {
@@ -62,7 +74,7 @@ afterAll(async () => {
 beforeEach(() => hub.reset());
 
 describe('asff-stream import --archive-missing (spawned binary, real SDK, local emulator)', () => {
-  it('archives what the next complete run no longer reports, in the file-name scope, and says so', async () => {
+  it('archives what the next complete run no longer reports, in the repository + file-name scope, and says so', async () => {
     const first = await importCsv(csv([1, 2, 3]), '--archive-missing');
     expect(first.code, first.stderr).toBe(0);
     expect(lastJsonLine(first.stdout)).toMatchObject({ imported: 3, archived: 0 });
@@ -70,7 +82,7 @@ describe('asff-stream import --archive-missing (spawned binary, real SDK, local 
     const second = await importCsv(csv([1, 3]), '--archive-missing');
     expect(second.code, second.stderr).toBe(0);
     expect(second.stderr).toMatch(
-      /archive-missing: scope "scan\.csv": archived 1 finding\(s\) no longer reported/,
+      /archive-missing: scope "acme\/shop\/scan\.csv" \(csv\/[a-z-]+\): archived 1 finding\(s\) no longer reported/,
     );
     expect(second.stderr).toMatch(/imported 2 of 2 .* 1 archived/);
     expect(lastJsonLine(second.stdout)).toMatchObject({
@@ -79,7 +91,7 @@ describe('asff-stream import --archive-missing (spawned binary, real SDK, local 
       failed: 0,
       archived: 1,
       history: { known: 3, preserved: 2 },
-      archive: { scope: 'scan.csv', candidates: 1, archived: 1, blocked: [] },
+      archive: { scope: SCOPE, candidates: 1, archived: 1, blocked: [] },
     });
     // Nessus CSV titles name the port (issue 19).
     expect(states()).toEqual({
@@ -87,6 +99,29 @@ describe('asff-stream import --archive-missing (spawned binary, real SDK, local 
       'Plugin 2 on 22/tcp': 'ARCHIVED',
       'Plugin 3 on 22/tcp': 'ACTIVE',
     });
+  });
+
+  it('refuses --archive-missing without --scope outside any repository: one line, exit 2, nothing sent', async () => {
+    const outside = { ...CREDS, ASFF_STREAM_REPOSITORY: 'none' };
+    const r = await importCsvWith(outside, csv([1, 2]), '--archive-missing');
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(
+        /^asff-stream: error: --archive-missing needs --scope: the default scope "scan\.csv"/,
+      ),
+    ]);
+    expect(hub.findings()).toEqual([]);
+    // With --scope it runs.
+    const scoped = await importCsvWith(outside, csv([1, 2]), '--archive-missing', '--scope', 'weekly-scan');
+    expect(scoped.code, scoped.stderr).toBe(0);
+    expect(hub.findings()).toHaveLength(2);
+  });
+
+  it('warns, and imports, when the default scope does not identify the source', async () => {
+    const r = await importCsvWith({ ...CREDS, ASFF_STREAM_REPOSITORY: 'none' }, csv([1]));
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/warning: scope-unidentified .*scope "scan\.csv"/);
+    expect(hub.findings()).toHaveLength(1);
   });
 
   it('archives nothing after a truncated input and exits 2', async () => {
@@ -126,7 +161,7 @@ describe.skipIf(!HAS_REDIS)(
       writeFileSync(file, csv([1]));
       const closed = `redis://127.0.0.1:${await freePort()}`;
       const r = await runCli(['import', file, '--endpoint-url', hub.url], {
-        env: { ...CREDS, ASFF_STREAM_REDIS_URL: closed },
+        env: { ...CREDS, AWS_ENDPOINT_URL_STS: hub.url, ASFF_STREAM_REDIS_URL: closed },
       });
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(/cannot connect to Redis at redis:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\)/);

@@ -60,7 +60,9 @@ function requests(): Record<string, number> {
 
 async function importCsv(content: string, ...flags: string[]) {
   writeFileSync(file, content);
-  return runCli(['import', file, '--endpoint-url', hub.url, '--state', statePath, ...flags], { env: CREDS });
+  return runCli(['import', file, '--endpoint-url', hub.url, '--state', statePath, ...flags], {
+    env: { ...CREDS, AWS_ENDPOINT_URL_STS: hub.url },
+  });
 }
 
 beforeAll(async () => {
@@ -80,7 +82,7 @@ beforeEach(() => {
 
 describe('asff-stream import --state (spawned binary, real SDK, local emulator)', () => {
   it('second run of an unchanged scan sends nothing and reads nothing; a change sends only the change', async () => {
-    const first = await importCsv(csv([1, 2, 3, 4]), '--archive-missing');
+    const first = await importCsv(csv([1, 2, 3, 4]), '--scope', 'scan.csv', '--archive-missing');
     expect(first.code, first.stderr).toBe(0);
     expect(lastJsonLine(first.stdout)).toMatchObject({
       received: 4,
@@ -93,7 +95,7 @@ describe('asff-stream import --state (spawned binary, real SDK, local emulator)'
     expect(readFileSync(statePath, 'utf8').trim().split('\n')).toHaveLength(5);
 
     countFromHere();
-    const second = await importCsv(csv([1, 2, 3, 4]), '--archive-missing');
+    const second = await importCsv(csv([1, 2, 3, 4]), '--scope', 'scan.csv', '--archive-missing');
     expect(second.code, second.stderr).toBe(0);
     expect(lastJsonLine(second.stdout)).toMatchObject({
       received: 4,
@@ -110,7 +112,7 @@ describe('asff-stream import --state (spawned binary, real SDK, local emulator)'
 
     countFromHere();
     // Plugin 2 changed, plugin 4 is gone, plugin 5 is new.
-    const third = await importCsv(csv([1, 2, 3, 5], [2]), '--archive-missing');
+    const third = await importCsv(csv([1, 2, 3, 5], [2]), '--scope', 'scan.csv', '--archive-missing');
     expect(third.code, third.stderr).toBe(0);
     expect(lastJsonLine(third.stdout)).toMatchObject({
       received: 4,
@@ -137,7 +139,7 @@ describe('asff-stream import --state (spawned binary, real SDK, local emulator)'
 
     countFromHere();
     // The archived finding comes back: it is sent (re-activated), nothing else is.
-    const fourth = await importCsv(csv([1, 2, 3, 4, 5], [2]), '--archive-missing');
+    const fourth = await importCsv(csv([1, 2, 3, 4, 5], [2]), '--scope', 'scan.csv', '--archive-missing');
     expect(fourth.code, fourth.stderr).toBe(0);
     expect(lastJsonLine(fourth.stdout)).toMatchObject({ imported: 1, unchanged: 4, archived: 0 });
   });
@@ -172,7 +174,7 @@ describe('asff-stream import --state (spawned binary, real SDK, local emulator)'
 
   it('falls back to the read when the state is unreadable, and replaces it', async () => {
     writeFileSync(statePath, 'this is not a state\n');
-    const r = await importCsv(csv([1]), '--archive-missing');
+    const r = await importCsv(csv([1]), '--scope', 'scan.csv', '--archive-missing');
     expect(r.code, r.stderr).toBe(0);
     expect(lastJsonLine(r.stdout)).toMatchObject({
       imported: 1,
@@ -226,7 +228,7 @@ describe('asff-stream import --state (spawned binary, real SDK, local emulator)'
         '5',
         '-q',
       ],
-      { cwd: ROOT, env: { ...process.env, ...CREDS, CI: 'true' } },
+      { cwd: ROOT, env: { ...process.env, ...CREDS, AWS_ENDPOINT_URL_STS: hub.url, CI: 'true' } },
     );
     let stdout = '';
     child.stdout.on('data', (d: Buffer) => {
@@ -257,7 +259,7 @@ describe('asff-stream import --state (spawned binary, real SDK, local emulator)'
     expect(interrupted.state).toMatchObject({ saved: true, entries: interrupted.imported });
 
     const rerun = await runCli(['import', '-', '--endpoint-url', hub.url, '--state', statePath], {
-      env: CREDS,
+      env: { ...CREDS, AWS_ENDPOINT_URL_STS: hub.url },
       stdin: report,
     });
     expect(rerun.code, rerun.stderr).toBe(0);
@@ -306,16 +308,30 @@ describe('asff-stream import --state s3://… (spawned binaries, s3rver and the 
         s3.url,
         ...flags,
       ],
-      { env: S3_CREDS },
+      { env: { ...S3_CREDS, AWS_ENDPOINT_URL_STS: hub.url } },
     );
   }
 
   it('keeps the state in S3: the second run of an unchanged scan sends nothing', async () => {
-    const first = await importTo('s3-scan.csv', csv([1, 2, 3]), 'ci/scan.ndjson', '--archive-missing');
+    const first = await importTo(
+      's3-scan.csv',
+      csv([1, 2, 3]),
+      'ci/scan.ndjson',
+      '--scope',
+      's3-scan.csv',
+      '--archive-missing',
+    );
     expect(first.code, first.stderr).toBe(0);
     expect(lastJsonLine(first.stdout)).toMatchObject({ imported: 3, state: { saved: true, entries: 3 } });
     countFromHere();
-    const second = await importTo('s3-scan.csv', csv([1, 2, 3]), 'ci/scan.ndjson', '--archive-missing');
+    const second = await importTo(
+      's3-scan.csv',
+      csv([1, 2, 3]),
+      'ci/scan.ndjson',
+      '--scope',
+      's3-scan.csv',
+      '--archive-missing',
+    );
     expect(second.code, second.stderr).toBe(0);
     expect(lastJsonLine(second.stdout)).toMatchObject({
       imported: 0,
@@ -348,7 +364,7 @@ describe('asff-stream import --state s3://… (spawned binaries, s3rver and the 
           '--state-endpoint-url',
           s3.url,
         ],
-        { cwd: ROOT, env: { ...process.env, ...S3_CREDS, CI: 'true' } },
+        { cwd: ROOT, env: { ...process.env, ...S3_CREDS, AWS_ENDPOINT_URL_STS: hub.url, CI: 'true' } },
       );
       let stdout = '';
       child.stdout.on('data', (d: Buffer) => {
@@ -405,7 +421,7 @@ describe('asff-stream import --state s3://… (spawned binaries, s3rver and the 
         '--state-endpoint-url',
         s3.url,
       ],
-      { env: S3_CREDS },
+      { env: { ...S3_CREDS, AWS_ENDPOINT_URL_STS: hub.url } },
     );
     expect(r.code, r.stderr).toBe(4);
     const report = lastJsonLine(r.stdout);

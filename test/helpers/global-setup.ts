@@ -16,6 +16,9 @@ function newestMtime(dir: string): number {
 
 /** CLI and packaging tests spawn the built binary: rebuild `dist/` when any source is newer than it. */
 export default function setup(): void {
+  // Default scopes take the repository from the CI environment or the git remote (src/scope.ts): tests must not
+  // depend on where they run. Tests of that lookup pass their own env and cwd.
+  process.env.ASFF_STREAM_REPOSITORY = 'none';
   const cli = join(ROOT, 'dist/src/cli.js');
   const sources = Math.max(newestMtime(join(ROOT, 'src')), newestMtime(join(ROOT, 'adapters')));
   if (existsSync(cli) && statSync(cli).mtimeMs >= sources) return;

@@ -1,10 +1,13 @@
+import { readFileSync } from 'node:fs';
 import {
   type AwsSecurityFinding,
   BatchUpdateFindingsCommand,
+  GetFindingsCommand,
   SecurityHubClient,
 } from '@aws-sdk/client-securityhub';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SCOPE_PRODUCT_FIELD } from '../../src/asff/build.js';
+import { SOURCE_TOOL_PRODUCT_FIELD } from '../../src/asff/source-tool.js';
 import { validateAsff } from '../../src/asff/validate.js';
 import { EXIT } from '../../src/cli/exit-codes.js';
 import { importExitCode } from '../../src/commands/import-exit.js';
@@ -17,6 +20,7 @@ import {
 import { isConverterError } from '../../src/errors.js';
 import { type ConvertOptions, convert } from '../../src/pipeline.js';
 import { createGetFindingsLimiter } from '../../src/sink/get-findings.js';
+import { scopeFilters } from '../../src/sink/history.js';
 import {
   importWithLifecycle,
   type LifecycleOptions,
@@ -79,6 +83,8 @@ function useEmulator(options: EmulatorOptions = {}): void {
 }
 
 interface RunOptions extends Partial<LifecycleOptions> {
+  /** A real scanner file or bytes instead of the scan adapter's findings. */
+  input?: string | Buffer;
   name?: string;
   at?: string;
   truncated?: boolean;
@@ -93,12 +99,12 @@ interface RunResult {
 
 /** One CI run: convert a scan with the real pipeline and import it with the real SDK client. */
 async function run(findingKeys: readonly string[], options: RunOptions = {}): Promise<RunResult> {
-  const { name = 'app', at = T1, truncated, convert: convertOptions, ...lifecycle } = options;
-  const conversion = convert(scanInput(name, findingKeys, { truncated: truncated === true }), {
+  const { name = 'app', at = T1, truncated, input, convert: convertOptions, ...lifecycle } = options;
+  const source = input ?? scanInput(name, findingKeys, { truncated: truncated === true });
+  const conversion = convert(source, {
     accountId: ACCOUNT,
     region: REGION,
-    adapters: [scanAdapter],
-    format: 'scan',
+    ...(input === undefined ? { adapters: [scanAdapter], format: 'scan' } : {}),
     now: () => new Date(at),
     ...(lifecycle.scope !== undefined ? { scope: lifecycle.scope } : {}),
     ...convertOptions,
@@ -158,7 +164,7 @@ describe('archive missing: run 1 reports A,B,C; run 2 reports A,C', () => {
     });
     expect(second.report?.history).toMatchObject({ known: 3, preserved: 2, reactivated: 0 });
     expect(reconcileSummary(second.report!.archive!)).toBe(
-      'archive-missing: scope "app": archived 1 finding(s) no longer reported',
+      'archive-missing: scope "app" (scan): archived 1 finding(s) no longer reported',
     );
 
     const after = stored();
@@ -249,7 +255,7 @@ describe('archive missing: never after a run that went wrong', () => {
     const skipped = await run(['A', '!'], { at: T2 });
     expect(skipped.report?.archive?.blocked.map((b) => b.code)).toEqual(['records-skipped']);
     expect(reconcileSummary(skipped.report!.archive!)).toMatch(
-      /^archive-missing: nothing archived in scope "app": 1 record\(s\) were skipped as unreadable/,
+      /^archive-missing: nothing archived in scope "app" \(scan\): 1 record\(s\) were skipped as unreadable/,
     );
     expect(states()).toEqual({ A: 'ACTIVE', B: 'ACTIVE' });
   });
@@ -439,5 +445,113 @@ describe('archive missing at scale: more than 100 findings, real pacing', () => 
     // 3 pages of history, then one request for the 5 candidates by Id.
     expect(gets).toHaveLength(4);
     expect(second.report?.archive?.fetch.requests).toBe(1);
+  });
+});
+
+let sourceToolClock = Date.parse('2026-03-01T10:00:00.000Z');
+
+// Real fixtures of two scanners through the real pipeline: archiving keyed by source tool (docs/lifecycle.md).
+
+/** One CI run of a real scanner file with `--archive-missing` (and `scope`), an hour after the last one. */
+async function runInput(input: string | Buffer, scope?: string): Promise<LifecycleReport> {
+  sourceToolClock += 3_600_000;
+  const result = await run([], {
+    input,
+    at: new Date(sourceToolClock).toISOString(),
+    convert: { repository: { name: 'acme/payments-api', source: 'GITHUB_REPOSITORY' } },
+    ...(scope !== undefined ? { scope } : {}),
+  });
+  if (result.report === undefined) throw result.error;
+  return result.report;
+}
+
+/** Stored findings by source tool: RecordState and workflow status of each. */
+function storedBySourceTool(): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const f of hub.findings()) {
+    const tool = f.ProductFields?.[SOURCE_TOOL_PRODUCT_FIELD] ?? '(none)';
+    const list = out[tool] ?? [];
+    list.push(`${f.RecordState}/${f.Workflow?.Status ?? '-'}`);
+    out[tool] = list;
+  }
+  for (const list of Object.values(out)) list.sort();
+  return out;
+}
+
+describe('archive missing: keyed by product + scope + source tool', () => {
+  useEmulator();
+
+  it('a Trivy run and a SARIF run that share --scope never archive each other, and keep the workflow', async () => {
+    const trivy = await runInput('fixtures/trivy/v2-image.json', 'payments-api');
+    expect(trivy.imported).toBe(4);
+    // One of the image's vulnerabilities is fixed: the scanner says so, and it is sent ARCHIVED.
+    const trivyStates = ['ACTIVE/NEW', 'ACTIVE/NEW', 'ACTIVE/NEW', 'ARCHIVED/NEW'];
+    expect(storedBySourceTool()).toEqual({ trivy: trivyStates });
+    const sarif = await runInput('fixtures/sarif/cwe.sarif', 'payments-api');
+    expect(sarif.imported).toBe(2);
+    expect(sarif.archive).toMatchObject({
+      sourceTool: 'sarif/KICS',
+      candidates: 0,
+      archived: 0,
+      blocked: [],
+    });
+    expect(storedBySourceTool()).toEqual({ trivy: trivyStates, 'sarif/KICS': ['ACTIVE/NEW', 'ACTIVE/NEW'] });
+
+    // An analyst takes one Trivy finding in hand; the next Trivy and SARIF runs leave it as it is.
+    const one = hub
+      .findings()
+      .find((f) => f.ProductFields?.[SOURCE_TOOL_PRODUCT_FIELD] === 'trivy' && f.RecordState === 'ACTIVE')!;
+    await client.send(
+      new BatchUpdateFindingsCommand({
+        FindingIdentifiers: [{ Id: one.Id!, ProductArn: one.ProductArn! }],
+        Workflow: { Status: 'NOTIFIED' },
+      }),
+    );
+    expect((await runInput('fixtures/trivy/v2-image.json', 'payments-api')).archive?.candidates).toBe(0);
+    expect((await runInput('fixtures/sarif/cwe.sarif', 'payments-api')).archive?.candidates).toBe(0);
+    expect(storedBySourceTool()).toEqual({
+      trivy: ['ACTIVE/NEW', 'ACTIVE/NEW', 'ACTIVE/NOTIFIED', 'ARCHIVED/NEW'],
+      'sarif/KICS': ['ACTIVE/NEW', 'ACTIVE/NEW'],
+    });
+  });
+
+  it('filters GetFindings on the source tool (the emulator ANDs map filters of two keys)', async () => {
+    await runInput('fixtures/trivy/v2-image.json', 'payments-api');
+    await runInput('fixtures/sarif/cwe.sarif', 'payments-api');
+    const page = await client.send(
+      new GetFindingsCommand({
+        Filters: {
+          ProductFields: [
+            { Key: 'asff-stream/scope', Value: 'payments-api', Comparison: 'EQUALS' },
+            { Key: SOURCE_TOOL_PRODUCT_FIELD, Value: 'trivy', Comparison: 'EQUALS' },
+          ],
+        },
+      }),
+    );
+    expect(page.Findings).toHaveLength(4);
+    expect(
+      scopeFilters({ productArn: 'arn:p', scope: 'payments-api', sourceTool: 'trivy' }).ProductFields,
+    ).toEqual([
+      { Key: 'asff-stream/scope', Value: 'payments-api', Comparison: 'EQUALS' },
+      { Key: SOURCE_TOOL_PRODUCT_FIELD, Value: 'trivy', Comparison: 'EQUALS' },
+    ]);
+  });
+
+  it('a multi-run SARIF log archives each tool in its own key; a run without results archives its tool', async () => {
+    const log = JSON.parse(readFileSync('fixtures/sarif/multi-run.sarif', 'utf8')) as {
+      runs: { results: unknown[] }[];
+    };
+    const first = await runInput(Buffer.from(JSON.stringify(log)));
+    expect(first.failed).toBe(0);
+    const before = storedBySourceTool();
+    expect(Object.keys(before).sort()).toEqual(['sarif/eslint', 'sarif/semgrep']);
+
+    // Semgrep now reports nothing: its findings are archived, eslint's are not.
+    const clean = { ...log, runs: [log.runs[0], { ...log.runs[1], results: [] }] };
+    const second = await runInput(Buffer.from(JSON.stringify(clean)));
+    expect(second.archived).toBe(before['sarif/semgrep']!.length);
+    const after = storedBySourceTool();
+    expect(after['sarif/eslint']).toEqual(before['sarif/eslint']);
+    expect(after['sarif/semgrep']!.every((s) => s.startsWith('ARCHIVED'))).toBe(true);
   });
 });

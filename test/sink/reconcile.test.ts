@@ -6,11 +6,11 @@ import {
 } from '@aws-sdk/client-securityhub';
 import { describe, expect, it } from 'vitest';
 import { SCOPE_PRODUCT_FIELD } from '../../src/asff/build.js';
+import { IdHashSet } from '../../src/asff/id-hash-set.js';
 import { validateAsff } from '../../src/asff/validate.js';
 import { memoryDeadLetter } from '../../src/sink/dead-letter.js';
 import { emptyScopeState, type ScopeState, type StoredHistory } from '../../src/sink/history.js';
 import { unlimited } from '../../src/sink/limiter.js';
-import { IdDigestSet } from '../../src/sink/preserve-history.js';
 import { archiveBlockers, archiveMissing, type RunOutcome, toArchived } from '../../src/sink/reconcile.js';
 import { finding as baseFinding } from '../helpers/fake-security-hub.js';
 
@@ -150,6 +150,18 @@ describe('archiveBlockers', () => {
       [],
     ],
     [
+      'repeats of an Id that was sent (dropped or merged)',
+      {
+        ...good,
+        conversion: {
+          ...good.conversion!,
+          skipped: 3,
+          issues: { 'repeated-id': 1, 'repeated-id-merged': 2 },
+        },
+      },
+      [],
+    ],
+    [
       'filtered records plus one unreadable',
       {
         ...good,
@@ -224,7 +236,7 @@ describe('archiveMissing', () => {
       storedFinding('kept'),
       storedFinding('not-a-candidate'),
     ]);
-    const reported = new IdDigestSet();
+    const reported = new IdHashSet();
     reported.add('kept');
     const report = await archiveMissing({
       client: hub,
@@ -253,7 +265,7 @@ describe('archiveMissing', () => {
     const report = await archiveMissing({
       client: hub,
       state: stateOf(ids),
-      reported: new IdDigestSet(),
+      reported: new IdHashSet(),
       outcome: clean,
       getFindingsLimiter: unlimited(),
       importOptions: { limiter: unlimited() },
@@ -278,7 +290,7 @@ describe('archiveMissing', () => {
     const report = await archiveMissing({
       client: hub,
       state: stateOf({ broken: 'ACTIVE' }),
-      reported: new IdDigestSet(),
+      reported: new IdHashSet(),
       outcome: clean,
       getFindingsLimiter: unlimited(),
       importOptions: { limiter: unlimited() },
@@ -295,7 +307,7 @@ describe('archiveMissing', () => {
     const report = await archiveMissing({
       client: hub,
       state: stateOf({ a: 'ACTIVE' }),
-      reported: new IdDigestSet(),
+      reported: new IdHashSet(),
       outcome: { ...clean, import: { failed: 2, aborted: false, failures: { InvalidInput: 2 } } },
       getFindingsLimiter: unlimited(),
     });

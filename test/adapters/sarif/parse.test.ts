@@ -126,23 +126,29 @@ describe('parseSarif: runs and keys in any order', () => {
 });
 
 describe('parseSarif: scope hint', () => {
-  it('takes one scope for the whole log from its first run, even when that run has no results', async () => {
-    const { findings } = await parseWith({
-      version: '2.1.0',
-      runs: [
-        {
-          tool: driver('first'),
-          results: [],
-          versionControlProvenance: [{ repositoryUri: 'https://github.com/o/app' }],
-        },
-        { tool: driver('second'), results: [result('a')] },
-        { tool: driver('third'), results: [result('b')] },
-      ],
-    });
-    expect(findings.map((f) => [f.ruleId, f.scopeHint])).toEqual([
-      ['second/R1', 'first@o/app'],
-      ['third/R1', 'first@o/app'],
+  it("gives each run's results that run's hint and tool, so the order of the runs changes nothing", async () => {
+    const runs = [
+      {
+        tool: driver('first'),
+        results: [],
+        versionControlProvenance: [{ repositoryUri: 'https://github.com/o/app' }],
+      },
+      { tool: driver('second'), results: [result('a')] },
+      {
+        tool: driver('third'),
+        versionControlProvenance: [{ repositoryUri: 'https://github.com/o/app' }],
+        results: [result('b')],
+      },
+    ];
+    const summary = (findings: Finding[]) =>
+      findings.map((f) => [f.ruleId, f.scopeHint, f.scopeHintKind, f.sourceTool]);
+    const forward = await parseWith({ version: '2.1.0', runs });
+    const backward = await parseWith({ version: '2.1.0', runs: [...runs].reverse() });
+    expect(summary(forward.findings)).toEqual([
+      ['second/R1', 'second', 'tool', 'second'],
+      ['third/R1', 'third@o/app', 'name', 'third'],
     ]);
+    expect(summary(backward.findings)).toEqual(summary(forward.findings).reverse());
   });
 });
 
