@@ -7,7 +7,7 @@
  *   --formats a,b         cases: sarif, sarif-semgrep, trivy, nessus, csv, and the stress mixes sarif-multibyte,
  *                         trivy-multibyte (run at the smallest size only) (default: all)
  *   --sizes 100,1000      input sizes in MB (default 100,1000; --quick: 20)
- *   --only convert,import,cli   parts to run (default: all)
+ *   --only convert,import,faults,cli   parts to run (default: all; faults = import under injected faults)
  *   --approaches ours,saxes     convert approaches to run (default: io, ours, ours-ndjson and every reference)
  *   --seed S              generator seed (default 1)
  *   --repeat N            run each measurement N times and keep the fastest (default 1)
@@ -85,7 +85,7 @@ function parseOptions() {
   const sizes = list(values.sizes, values.quick ? ['20'] : ['100', '1000']).map(Number);
   if (sizes.some((s) => !Number.isFinite(s) || s <= 0))
     throw new Error(`--sizes must be positive numbers (MB), got ${values.sizes}`);
-  const only = new Set(list(values.only, ['convert', 'import', 'cli', 'state']));
+  const only = new Set(list(values.only, ['convert', 'import', 'faults', 'cli', 'state']));
   const approaches = values.approaches === undefined ? undefined : list(values.approaches, []);
   return {
     ...values,
@@ -331,6 +331,13 @@ async function main() {
       String(options.stateFindings),
     ]);
   }
+  /** @type {Record<string, any> | undefined} */
+  let faultsResult;
+  if (options.only.has('faults')) {
+    process.stderr.write('bench: import under faults (1 req/s quota, outage, 85 % 5xx) …\n');
+    faultsResult = await runChild(['bench/import-faults.mjs']);
+    process.stderr.write(`  ${JSON.stringify(faultsResult).slice(0, 400)}\n`);
+  }
   /** @type {import('./lib/cli-start.mjs').StartResult[] | undefined} */
   let startup;
   if (options.only.has('cli')) {
@@ -370,6 +377,7 @@ async function main() {
     sizes: options.sizes,
     importResult,
     stateResult,
+    faultsResult,
     startup,
     machine: info,
     mode: options.quick ? 'quick mode: 20 MB inputs' : `sizes ${options.sizes.join(', ')} MB`,

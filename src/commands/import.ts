@@ -57,7 +57,7 @@ Options:
   --max-retries N       retries of a failing finding before it is dead-lettered (default 6)
   --outage-budget TIME  how long Security Hub may stay unreachable or answer only 5xx before the findings in
                         hand are dead-lettered (outage) and the run stops reading, e.g. 90s, 10m (default 10m)
-  --backoff-cap TIME    longest wait between retries and between outage probes (default 20s)
+  --backoff-cap TIME    longest wait between retries (default 20s) and between outage probes (at most 5s)
   --archive-missing     after a complete run with no failure, archive the ACTIVE findings of this product and
                         scope that the run no longer reports (needs securityhub:GetFindings; see docs/lifecycle.md)
   --preserve-history    keep CreatedAt/FirstObservedAt of findings that already exist (on with --archive-missing)

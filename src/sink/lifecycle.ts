@@ -414,10 +414,19 @@ export async function importWithLifecycle(
     const archives: ArchiveReport[] = [];
     for (const key of keys) {
       onReconcile?.(key);
+      if (!('findings' in key)) {
+        // A key with no state yet (a source declared without findings) is read only when archiving may go on:
+        // after Ctrl-C or a failure the read itself would fail, and the blockers say why nothing was archived.
+        const blocked = archiveBlockers(outcome);
+        if (blocked.length > 0) {
+          archives.push(blockedReport(key, blocked));
+          break;
+        }
+      }
       let archiveState: ScopeState;
       if ('findings' in key) archiveState = key as ScopeState;
       else {
-        // Nothing was reported: the state of the given scope may still know its findings.
+        // Nothing was reported for this key: the state of the given scope may still know its findings.
         const firstKey = store !== undefined && incremental === undefined;
         const usable = firstKey ? await openState(key) : undefined;
         if (usable !== undefined) archiveState = { ...emptyScopeState(key), active: usable.active };

@@ -214,11 +214,17 @@ describe('fault matrix: service rows (real CLI, emulator)', () => {
     const input = Array.from({ length: 250 }, (_, i) =>
       finding(`lib-${i}`, i === 120 ? { AwsAccountId: '999999999999' } : {}),
     );
-    // No accountId option: the sink asks STS whose account the credentials are.
+    // No accountId option: the sink asks STS whose account the credentials are. `endpoint` is Security Hub's
+    // only; STS follows the SDK's own setting, here AWS_ENDPOINT_URL_STS.
+    const previous = process.env.AWS_ENDPOINT_URL_STS;
+    process.env.AWS_ENDPOINT_URL_STS = hub.url;
     const result = await importFindings(input, {
       region: 'us-east-1',
       endpoint: hub.url,
       credentials: { accessKeyId: CREDS.AWS_ACCESS_KEY_ID, secretAccessKey: 'x' },
+    }).finally(() => {
+      if (previous === undefined) delete process.env.AWS_ENDPOINT_URL_STS;
+      else process.env.AWS_ENDPOINT_URL_STS = previous;
     });
     assertBalanced(result);
     expect(result).toMatchObject({ imported: 249, failed: 1, failures: { 'foreign-account': 1 } });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../../src/adapter.js';
+import { convertAll } from '../../helpers/asff.js';
 import { corpusFile, HAS_CORPUS } from '../../helpers/corpus.js';
 import { containerResource, fileChunks, parseWith } from './helpers.js';
 
@@ -30,7 +31,12 @@ describe.skipIf(!HAS_CORPUS)('SARIF fidelity on the real corpus (issue 19)', () 
       (f) => f.productFields?.RuleId === 'ANCHOREVULN_CVE-2019-18276_dpkg_bash-4.3-14ubuntu1.4',
     )!;
     expect(bash.severity).toEqual({ label: 'LOW', original: 'Severity:Low' });
-    expect(bash.title).toBe('CVE-2019-18276 in bash@4.3-14ubuntu1.4');
+    expect(bash.title).toBe('CVE-2019-18276 in bash 4.3-14ubuntu1.4');
+    // The title keeps the version as Anchore wrote it; the package splits it as a dpkg version.
+    expect(packagesOf(bash)).toEqual([
+      { Name: 'bash', Version: '4.3', Release: '14ubuntu1.4', PackageManager: 'dpkg', FilePath: 'pkgdb' },
+    ]);
+    expect(bash.productFields?.PackageUrl).toBe('pkg:deb/ubuntu/bash@4.3-14ubuntu1.4?distro=ubuntu-16.04');
     expect(referencesOf(bash)).toEqual(['http://people.ubuntu.com/~ubuntu-security/cve/CVE-2019-18276']);
     // No fix: advice, not the help dump.
     expect(bash.remediation?.Recommendation?.Text).not.toContain('Data Namespace');
@@ -55,7 +61,7 @@ describe.skipIf(!HAS_CORPUS)('SARIF fidelity on the real corpus (issue 19)', () 
       'Upgrade commons-fileupload:commons-fileupload to version 1.3.2 or higher.',
     );
     expect(dos.title).toBe(
-      'CVE-2016-3092 in commons-fileupload:commons-fileupload@1.3.1: Denial of Service (DoS)',
+      'CVE-2016-3092 in commons-fileupload:commons-fileupload 1.3.1: Denial of Service (DoS)',
     );
     expect(dos.severity).toEqual({ label: 'HIGH', original: 'shortDescription:High' });
     expect(dos.productFields?.PackageUrl).toBe('pkg:maven/commons-fileupload/commons-fileupload@1.3.1');
@@ -74,7 +80,7 @@ describe.skipIf(!HAS_CORPUS)('SARIF fidelity on the real corpus (issue 19)', () 
     const first = findings[0]!;
     expect(referencesOf(first)).toEqual(['https://nvd.nist.gov/vuln/detail/CVE-2008-0732']);
     expect(first.severity).toEqual({ label: 'LOW', original: 'Severity:low' });
-    expect(first.title).toBe('CVE-2008-0732 in geronimo-j2ee-management_1.1_spec@1.0.1');
+    expect(first.title).toBe('CVE-2008-0732 in geronimo-j2ee-management_1.1_spec 1.0.1');
   });
 
   it('dependency-check: titles name the advisory and the library, and differ from the description', async () => {
@@ -84,7 +90,7 @@ describe.skipIf(!HAS_CORPUS)('SARIF fidelity on the real corpus (issue 19)', () 
       expect(f.title).not.toBe(f.description);
     }
     const jquery = findings.find((f) => f.productFields?.RuleId === 'CVE-2012-6708')!;
-    expect(jquery.title).toBe('CVE-2012-6708 in jquery@1.8.0');
+    expect(jquery.title).toBe('CVE-2012-6708 in jquery 1.8.0');
     expect(packagesOf(jquery)).toEqual([
       {
         Name: 'jquery',
@@ -95,7 +101,7 @@ describe.skipIf(!HAS_CORPUS)('SARIF fidelity on the real corpus (issue 19)', () 
     ]);
     expect(jquery.severity).toEqual({ label: 'MEDIUM', original: 'cvssv3_baseSeverity:MEDIUM' });
     const retire = findings.find((f) => f.productFields?.RuleId === 'Prototype pollution')!;
-    expect(retire.title).toBe('Prototype pollution in handlebars@1.0.0');
+    expect(retire.title).toBe('Prototype pollution in handlebars 1.0.0');
     expect(lookAlikes(findings)).toEqual([]);
   });
 
@@ -103,16 +109,26 @@ describe.skipIf(!HAS_CORPUS)('SARIF fidelity on the real corpus (issue 19)', () 
     const findings = await corpus('trivy__alpine-310.sarif.golden');
     for (const f of findings)
       expect(f.resources).toEqual([
-        containerResource(
-          'testdata/fixtures/images/alpine-310.tar.gz',
-          'ghcr.io/aquasecurity/trivy-test-images:alpine-310',
-          'sha256:961769676411f082461f9ef46626dd7a2d1e2b2a38e6a44364bcbecf51e66dd4',
-        ),
+        // As the Trivy JSON adapter lays out the same scan (trivy__alpine-310.json.golden).
+        containerResource('testdata/fixtures/images/alpine-310.tar.gz', {
+          id: 'sha256:961769676411f082461f9ef46626dd7a2d1e2b2a38e6a44364bcbecf51e66dd4',
+          tag: 'ghcr.io/aquasecurity/trivy-test-images:alpine-310',
+        }),
       ]);
     expect(findings[0]!.title).toBe(
-      'CVE-2019-1549 in libcrypto1.1@1.1.1c-r0: openssl: information disclosure in fork()',
+      'CVE-2019-1549 in libcrypto1.1 1.1.1c-r0: openssl: information disclosure in fork()',
     );
     expect(findings[0]!.severity).toEqual({ label: 'MEDIUM', original: 'Severity:MEDIUM' });
+  });
+
+  it('one scan, one mapping: Trivy SARIF and Trivy JSON of the same image give the same titles, severities and resource', async () => {
+    const shown = async (path: string) =>
+      (await convertAll(path)).findings
+        .map((f) => [f.Title, f.Severity?.Label, f.Resources?.[0]?.Type, f.Resources?.[0]?.Id].join(' | '))
+        .sort();
+    expect(await shown(corpusFile('sarif', 'trivy__alpine-310.sarif.golden'))).toEqual(
+      await shown(corpusFile('trivy', 'trivy__alpine-310.json.golden')),
+    );
   });
 
   it.each([
@@ -133,6 +149,10 @@ describe.skipIf(!HAS_CORPUS)('SARIF fidelity on the real corpus (issue 19)', () 
     const findings = await corpus('defectdojo__spotbugs.sarif');
     const encoding = findings.find((f) => f.productFields?.RuleId === 'DM_DEFAULT_ENCODING')!;
     expect(encoding.title).toBe('Reliance on default encoding at Boot.java:104');
+    const polyspace = await corpus('alex-polyspace-5__results.sarif');
+    expect(polyspace[1]!.remediation?.Recommendation?.Text).toBe('Initialize the local variable before use.');
+    const [gitleaks8] = await corpus('gitleaks__sarif_simple.sarif');
+    expect(gitleaks8!.title).toBe('test-rule at auth.py:1 in commit 0000000');
     expect(encoding.description.startsWith('Found reliance on default encoding in Boot.writeFrags')).toBe(
       true,
     );

@@ -156,7 +156,7 @@ describe('fixtures/sarif scenarios', () => {
             Name: 'libssl1.1',
             Version: '1.1.1d-r2',
             FixedInVersion: '1.1.1g-r0',
-            Remediation: 'Upgrade libssl1.1 to 1.1.1g-r0 or later.',
+            Remediation: 'Upgrade libssl1.1 to 1.1.1g-r0 or later',
             PackageManager: 'APKG',
             FilePath: 'pkgdb',
           },
@@ -170,7 +170,7 @@ describe('fixtures/sarif scenarios', () => {
             Name: 'libssl1.1',
             Version: '1.1.1d-r2',
             FixedInVersion: '1.1.1g-r0',
-            Remediation: 'Upgrade libssl1.1 to 1.1.1g-r0 or later.',
+            Remediation: 'Upgrade libssl1.1 to 1.1.1g-r0 or later',
             PackageManager: 'APKG',
             FilePath: 'pkgdb',
           },
@@ -238,7 +238,7 @@ describe('fixtures/sarif scenarios', () => {
         Version: '2.14.1',
         FixedInVersion: '2.15.0',
         FilePath: 'Dockerfile',
-        Remediation: 'Upgrade log4j-core to 2.15.0 or later.',
+        Remediation: 'Upgrade log4j-core to 2.15.0 or later',
       },
     ]);
   });
@@ -249,17 +249,17 @@ describe('fixtures/sarif scenarios', () => {
       [
         'Software and Configuration Checks/Vulnerabilities/CVE',
         ['CVE-2019-1549'],
-        'CVE-2019-1549 in libcrypto1.1@1.1.1c-r0: openssl: information disclosure in fork()',
+        'CVE-2019-1549 in libcrypto1.1 1.1.1c-r0: openssl: information disclosure in fork()',
       ],
       [
         'Software and Configuration Checks/Vulnerabilities/CVE',
         ['CVE-2019-1549'],
-        'CVE-2019-1549 in libssl1.1@1.1.1c-r0: openssl: information disclosure in fork()',
+        'CVE-2019-1549 in libssl1.1 1.1.1c-r0: openssl: information disclosure in fork()',
       ],
       [
         'Software and Configuration Checks/Vulnerabilities/CVE',
         ['CVE-2022-1471'],
-        'CVE-2022-1471 in org.yaml:snakeyaml@1.33: Arbitrary Code Execution',
+        'CVE-2022-1471 in org.yaml:snakeyaml 1.33: Arbitrary Code Execution',
       ],
       [
         'Software and Configuration Checks/Vulnerabilities/CVE',
@@ -281,19 +281,19 @@ describe('fixtures/sarif scenarios', () => {
     expect(findings[0]!.identity).not.toEqual(findings[1]!.identity);
   });
 
-  it('dependency-scanners: Grype, Anchore, Snyk and dependency-check give severity word, package@version, advice and advisories', async () => {
+  it('dependency-scanners: Grype, Anchore, Snyk and dependency-check give severity word, package and version, advice and advisories', async () => {
     const { findings } = await parseFixture('dependency-scanners.sarif');
     expect(findings.map((f) => [f.title, f.severity.original, f.severity.label])).toEqual([
       [
-        'CVE-2022-42889 in commons-text@1.9: Variable interpolation in Apache Commons Text can run arbitrary code',
+        'CVE-2022-42889 in commons-text 1.9: Variable interpolation in Apache Commons Text can run arbitrary code',
         'Severity:critical',
         'CRITICAL',
       ],
-      ['CVE-2022-0001 in zlib1g@1.2.11', 'Severity:Negligible', 'INFORMATIONAL'],
-      ['CVE-2021-23337 in lodash@4.17.15: Command Injection', 'shortDescription:Medium', 'MEDIUM'],
-      ['CVE-2020-11023 in jquery@3.4.1', 'cvssv3_baseSeverity:MEDIUM', 'MEDIUM'],
+      ['CVE-2022-0001 in zlib1g 1.2.11', 'Severity:Negligible', 'INFORMATIONAL'],
+      ['CVE-2021-23337 in lodash 4.17.15: Command Injection', 'shortDescription:Medium', 'MEDIUM'],
+      ['CVE-2020-11023 in jquery 3.4.1', 'cvssv3_baseSeverity:MEDIUM', 'MEDIUM'],
       [
-        'Regex in its jQuery.htmlPrefilter sometimes may introduce XSS in jquery@3.4.1',
+        'Regex in its jQuery.htmlPrefilter sometimes may introduce XSS in jquery 3.4.1',
         'severity:medium',
         'MEDIUM',
       ],
@@ -306,7 +306,7 @@ describe('fixtures/sarif scenarios', () => {
       undefined,
     ]);
     expect(findings.map((f) => f.remediation?.Recommendation?.Text)).toEqual([
-      'Upgrade commons-text to 1.10.0 or later.',
+      'Upgrade commons-text to 1.10.0 or later',
       'Anchore Container Vulnerability Report knows no fixed version of zlib1g 1.2.11; follow the advisory for mitigations, or replace the package.',
       'Upgrade lodash to version 4.17.21 or higher.',
       'dependency-check knows no fixed version of jquery 3.4.1; follow the advisory for mitigations, or replace the package.',
@@ -344,15 +344,14 @@ describe('fixtures/sarif scenarios', () => {
     expect(tempFilesLeft).toEqual([]);
     for (const finding of findings)
       expect(finding.resources).toEqual([
-        containerResource(
-          'registry.example.com/shop/web',
-          'registry.example.com/shop/web:2.4.1',
-          'sha256:4b1f0b2c3d4e5f60718293a4b5c6d7e84b1f0b2c3d4e5f60718293a4b5c6d7e8',
-        ),
+        containerResource('registry.example.com/shop/web', {
+          digest: 'sha256:4b1f0b2c3d4e5f60718293a4b5c6d7e84b1f0b2c3d4e5f60718293a4b5c6d7e8',
+          tag: 'registry.example.com/shop/web:2.4.1',
+        }),
       ]);
     expect(findings.map((f) => f.title)).toEqual([
-      'CVE-2023-0464 in libssl3@3.0.8-r0: openssl: Denial of service by excessive resource usage in verifying X509 policy constraints',
-      'CVE-2023-0464 in libcrypto3@3.0.8-r0: openssl: Denial of service by excessive resource usage in verifying X509 policy constraints',
+      'CVE-2023-0464 in libssl3 3.0.8-r0: openssl: Denial of service by excessive resource usage in verifying X509 policy constraints',
+      'CVE-2023-0464 in libcrypto3 3.0.8-r0: openssl: Denial of service by excessive resource usage in verifying X509 policy constraints',
     ]);
     // The image is the resource, not the package's file.
     expect(findings[0]!.vulnerabilities![0]!.VulnerablePackages![0]!.FilePath).toBeUndefined();
