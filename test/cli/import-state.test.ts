@@ -43,6 +43,9 @@ function states(): Record<string, string | undefined> {
   );
 }
 
+/** A dead-letter file in the test's directory (the CLI's default would land in the project root). */
+const deadLetterPath = () => join(dir, 'dead-letter.ndjson');
+
 let baseline: Record<string, number> = {};
 /** Starts counting requests from now (the emulator keeps its findings). */
 function countFromHere(): void {
@@ -60,9 +63,22 @@ function requests(): Record<string, number> {
 
 async function importCsv(content: string, ...flags: string[]) {
   writeFileSync(file, content);
-  return runCli(['import', file, '--endpoint-url', hub.url, '--state', statePath, ...flags], {
-    env: { ...CREDS, AWS_ENDPOINT_URL_STS: hub.url },
-  });
+  return runCli(
+    [
+      'import',
+      file,
+      '--endpoint-url',
+      hub.url,
+      '--state',
+      statePath,
+      '--dead-letter',
+      deadLetterPath(),
+      ...flags,
+    ],
+    {
+      env: { ...CREDS, AWS_ENDPOINT_URL_STS: hub.url },
+    },
+  );
 }
 
 beforeAll(async () => {
@@ -222,6 +238,8 @@ describe('asff-stream import --state (spawned binary, real SDK, local emulator)'
         hub.url,
         '--state',
         statePath,
+        '--dead-letter',
+        deadLetterPath(),
         '--rate',
         '5',
         '--burst',
