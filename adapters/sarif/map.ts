@@ -187,7 +187,7 @@ function titleOf(
     const subject =
       pkg?.Name === undefined
         ? primary?.path?.slice(primary.path.lastIndexOf('/') + 1)
-        : `${pkg.Name}${pkg.Version === undefined ? '' : ` ${pkg.Version}`}`;
+        : `${pkg.Name}${pkg.Version === undefined ? '' : `@${pkg.Version}`}`;
     const name = vulnerabilityName(rule, advisory);
     const what = advisory === ruleId && /\s/.test(advisory) ? shortText(advisory) : advisory;
     return clip(

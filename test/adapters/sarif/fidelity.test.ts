@@ -31,7 +31,7 @@ describe.skipIf(!HAS_CORPUS)('SARIF fidelity on the real corpus (issue 19)', () 
       (f) => f.productFields?.RuleId === 'ANCHOREVULN_CVE-2019-18276_dpkg_bash-4.3-14ubuntu1.4',
     )!;
     expect(bash.severity).toEqual({ label: 'LOW', original: 'Severity:Low' });
-    expect(bash.title).toBe('CVE-2019-18276 in bash 4.3-14ubuntu1.4');
+    expect(bash.title).toBe('CVE-2019-18276 in bash@4.3-14ubuntu1.4');
     // The title keeps the version as Anchore wrote it; the package splits it as a dpkg version.
     expect(packagesOf(bash)).toEqual([
       { Name: 'bash', Version: '4.3', Release: '14ubuntu1.4', PackageManager: 'dpkg', FilePath: 'pkgdb' },
@@ -61,7 +61,7 @@ describe.skipIf(!HAS_CORPUS)('SARIF fidelity on the real corpus (issue 19)', () 
       'Upgrade commons-fileupload:commons-fileupload to version 1.3.2 or higher.',
     );
     expect(dos.title).toBe(
-      'CVE-2016-3092 in commons-fileupload:commons-fileupload 1.3.1: Denial of Service (DoS)',
+      'CVE-2016-3092 in commons-fileupload:commons-fileupload@1.3.1: Denial of Service (DoS)',
     );
     expect(dos.severity).toEqual({ label: 'HIGH', original: 'shortDescription:High' });
     expect(dos.productFields?.PackageUrl).toBe('pkg:maven/commons-fileupload/commons-fileupload@1.3.1');
@@ -80,7 +80,7 @@ describe.skipIf(!HAS_CORPUS)('SARIF fidelity on the real corpus (issue 19)', () 
     const first = findings[0]!;
     expect(referencesOf(first)).toEqual(['https://nvd.nist.gov/vuln/detail/CVE-2008-0732']);
     expect(first.severity).toEqual({ label: 'LOW', original: 'Severity:low' });
-    expect(first.title).toBe('CVE-2008-0732 in geronimo-j2ee-management_1.1_spec 1.0.1');
+    expect(first.title).toBe('CVE-2008-0732 in geronimo-j2ee-management_1.1_spec@1.0.1');
   });
 
   it('dependency-check: titles name the advisory and the library, and differ from the description', async () => {
@@ -90,7 +90,7 @@ describe.skipIf(!HAS_CORPUS)('SARIF fidelity on the real corpus (issue 19)', () 
       expect(f.title).not.toBe(f.description);
     }
     const jquery = findings.find((f) => f.productFields?.RuleId === 'CVE-2012-6708')!;
-    expect(jquery.title).toBe('CVE-2012-6708 in jquery 1.8.0');
+    expect(jquery.title).toBe('CVE-2012-6708 in jquery@1.8.0');
     expect(packagesOf(jquery)).toEqual([
       {
         Name: 'jquery',
@@ -101,7 +101,7 @@ describe.skipIf(!HAS_CORPUS)('SARIF fidelity on the real corpus (issue 19)', () 
     ]);
     expect(jquery.severity).toEqual({ label: 'MEDIUM', original: 'cvssv3_baseSeverity:MEDIUM' });
     const retire = findings.find((f) => f.productFields?.RuleId === 'Prototype pollution')!;
-    expect(retire.title).toBe('Prototype pollution in handlebars 1.0.0');
+    expect(retire.title).toBe('Prototype pollution in handlebars@1.0.0');
     expect(lookAlikes(findings)).toEqual([]);
   });
 
@@ -116,7 +116,7 @@ describe.skipIf(!HAS_CORPUS)('SARIF fidelity on the real corpus (issue 19)', () 
         }),
       ]);
     expect(findings[0]!.title).toBe(
-      'CVE-2019-1549 in libcrypto1.1 1.1.1c-r0: openssl: information disclosure in fork()',
+      'CVE-2019-1549 in libcrypto1.1@1.1.1c-r0: openssl: information disclosure in fork()',
     );
     expect(findings[0]!.severity).toEqual({ label: 'MEDIUM', original: 'Severity:MEDIUM' });
   });

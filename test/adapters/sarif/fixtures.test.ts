@@ -249,17 +249,17 @@ describe('fixtures/sarif scenarios', () => {
       [
         'Software and Configuration Checks/Vulnerabilities/CVE',
         ['CVE-2019-1549'],
-        'CVE-2019-1549 in libcrypto1.1 1.1.1c-r0: openssl: information disclosure in fork()',
+        'CVE-2019-1549 in libcrypto1.1@1.1.1c-r0: openssl: information disclosure in fork()',
       ],
       [
         'Software and Configuration Checks/Vulnerabilities/CVE',
         ['CVE-2019-1549'],
-        'CVE-2019-1549 in libssl1.1 1.1.1c-r0: openssl: information disclosure in fork()',
+        'CVE-2019-1549 in libssl1.1@1.1.1c-r0: openssl: information disclosure in fork()',
       ],
       [
         'Software and Configuration Checks/Vulnerabilities/CVE',
         ['CVE-2022-1471'],
-        'CVE-2022-1471 in org.yaml:snakeyaml 1.33: Arbitrary Code Execution',
+        'CVE-2022-1471 in org.yaml:snakeyaml@1.33: Arbitrary Code Execution',
       ],
       [
         'Software and Configuration Checks/Vulnerabilities/CVE',
@@ -285,15 +285,15 @@ describe('fixtures/sarif scenarios', () => {
     const { findings } = await parseFixture('dependency-scanners.sarif');
     expect(findings.map((f) => [f.title, f.severity.original, f.severity.label])).toEqual([
       [
-        'CVE-2022-42889 in commons-text 1.9: Variable interpolation in Apache Commons Text can run arbitrary code',
+        'CVE-2022-42889 in commons-text@1.9: Variable interpolation in Apache Commons Text can run arbitrary code',
         'Severity:critical',
         'CRITICAL',
       ],
-      ['CVE-2022-0001 in zlib1g 1.2.11', 'Severity:Negligible', 'INFORMATIONAL'],
-      ['CVE-2021-23337 in lodash 4.17.15: Command Injection', 'shortDescription:Medium', 'MEDIUM'],
-      ['CVE-2020-11023 in jquery 3.4.1', 'cvssv3_baseSeverity:MEDIUM', 'MEDIUM'],
+      ['CVE-2022-0001 in zlib1g@1.2.11', 'Severity:Negligible', 'INFORMATIONAL'],
+      ['CVE-2021-23337 in lodash@4.17.15: Command Injection', 'shortDescription:Medium', 'MEDIUM'],
+      ['CVE-2020-11023 in jquery@3.4.1', 'cvssv3_baseSeverity:MEDIUM', 'MEDIUM'],
       [
-        'Regex in its jQuery.htmlPrefilter sometimes may introduce XSS in jquery 3.4.1',
+        'Regex in its jQuery.htmlPrefilter sometimes may introduce XSS in jquery@3.4.1',
         'severity:medium',
         'MEDIUM',
       ],
@@ -350,8 +350,8 @@ describe('fixtures/sarif scenarios', () => {
         }),
       ]);
     expect(findings.map((f) => f.title)).toEqual([
-      'CVE-2023-0464 in libssl3 3.0.8-r0: openssl: Denial of service by excessive resource usage in verifying X509 policy constraints',
-      'CVE-2023-0464 in libcrypto3 3.0.8-r0: openssl: Denial of service by excessive resource usage in verifying X509 policy constraints',
+      'CVE-2023-0464 in libssl3@3.0.8-r0: openssl: Denial of service by excessive resource usage in verifying X509 policy constraints',
+      'CVE-2023-0464 in libcrypto3@3.0.8-r0: openssl: Denial of service by excessive resource usage in verifying X509 policy constraints',
     ]);
     // The image is the resource, not the package's file.
     expect(findings[0]!.vulnerabilities![0]!.VulnerablePackages![0]!.FilePath).toBeUndefined();

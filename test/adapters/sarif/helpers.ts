@@ -71,16 +71,16 @@ export function fileChunks(path: string): AsyncIterable<Uint8Array> {
 
 /** The `Container` resource the adapter gives every result of a run that names its scanned image. */
 export function containerResource(name: string, image: { id?: string; digest?: string; tag?: string }) {
-  const other = {
-    ...(image.digest !== undefined && { ImageDigest: image.digest }),
-    ...(image.tag !== undefined && { ImageTag: image.tag }),
-  };
   return {
     Type: 'Container',
     Id: name,
     Details: {
-      Container: { ImageName: name, ...(image.id !== undefined && { ImageId: image.id }) },
-      ...(Object.keys(other).length > 0 && { Other: other }),
+      Container: {
+        Name: name,
+        ImageName: image.tag ?? name,
+        ...(image.id !== undefined && { ImageId: image.id }),
+      },
+      ...(image.digest !== undefined && { Other: { ImageDigest: image.digest } }),
     },
   };
 }

@@ -286,7 +286,7 @@ describe('mapResult: vulnerabilities', () => {
     )!;
     expect(finding.types).toEqual(['Software and Configuration Checks/Vulnerabilities/CVE']);
     expect(finding.title).toBe(
-      'CVE-2019-1549 in libcrypto1.1 1.1.1c-r0: openssl: information disclosure in fork()',
+      'CVE-2019-1549 in libcrypto1.1@1.1.1c-r0: openssl: information disclosure in fork()',
     );
     expect(finding.vulnerabilities).toEqual([
       {

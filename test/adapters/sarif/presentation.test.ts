@@ -93,20 +93,20 @@ describe('advice and references', () => {
 });
 
 describe('imageResource', () => {
-  it('lays the image out as the Trivy JSON adapter does, with digest and tag in Details.Other', () => {
+  it('lays the image out as the Trivy JSON adapter does: name, first tag, image id, digest in Details.Other', () => {
     const digest = `sha256:${'a'.repeat(64)}`;
     expect(
-      imageResource({ name: 'img', id: 'sha256:id', tags: ['img:1'], digests: [`img@${digest}`] }),
+      imageResource({ name: 'img.tar', id: 'sha256:id', tags: ['img:1'], digests: [`img@${digest}`] }),
     ).toEqual({
       Type: 'Container',
-      Id: 'img',
+      Id: 'img.tar',
       Details: {
-        Container: { ImageName: 'img', ImageId: 'sha256:id' },
-        Other: { ImageDigest: digest, ImageTag: 'img:1' },
+        Container: { Name: 'img.tar', ImageName: 'img:1', ImageId: 'sha256:id' },
+        Other: { ImageDigest: digest },
       },
     });
     expect(imageResource({ name: 'img.tar', tags: [], digests: [] }).Details).toEqual({
-      Container: { ImageName: 'img.tar' },
+      Container: { Name: 'img.tar', ImageName: 'img.tar' },
     });
     const long = `registry.example.com/${'x'.repeat(200)}:v1`;
     expect(imageResource({ name: long, tags: [], digests: [] }).Details?.Container?.ImageName).toBe(
