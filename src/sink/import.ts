@@ -127,6 +127,13 @@ export interface ImportOptions extends ClientOptions, BatchLimits {
   progressIntervalMs?: number;
   /** Record-level problems found by the sink (`duplicate-id`, `customer-field-dropped`). */
   onIssue?: (issue: Issue) => void;
+  /**
+   * Findings for which this returns true are not sent and count as `unchanged` (a state file knows
+   * Security Hub already has them; docs/lifecycle.md).
+   */
+  isUnchanged?: (finding: AwsSecurityFinding) => boolean;
+  /** Called with each finding Security Hub accepted (what a state file records). */
+  onImported?: (finding: AwsSecurityFinding) => void;
   /** Everything but the network: check, batch and count; no client, no limiter, no SDK loaded. */
   dryRun?: boolean;
   /** Clock in ms (tests). */
@@ -663,6 +670,10 @@ class ImportRun {
         recordIndex: seq,
       });
     }
+    if (this.options.isUnchanged?.(finding) === true) {
+      this.tally.unchanged += 1;
+      return undefined;
+    }
     let bytes: number;
     try {
       bytes = findingBytes(finding);
@@ -736,6 +747,7 @@ class ImportRun {
       const failure = failed.get(entry.id);
       if (failure === undefined) {
         this.tally.imported += 1;
+        this.options.onImported?.(entry.finding);
         continue;
       }
       const kind = classifyFindingError(failure.code);

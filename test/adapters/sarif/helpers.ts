@@ -71,6 +71,7 @@ export function fileChunks(path: string): AsyncIterable<Uint8Array> {
 
 /** The `Container` resource the adapter gives every result of a run that names its scanned image. */
 export function containerResource(name: string, image: { id?: string; digest?: string; tag?: string }) {
+  const other = { ...(image.digest !== undefined && { ImageDigest: image.digest }) };
   return {
     Type: 'Container',
     Id: name,
@@ -80,7 +81,7 @@ export function containerResource(name: string, image: { id?: string; digest?: s
         ImageName: image.tag ?? name,
         ...(image.id !== undefined && { ImageId: image.id }),
       },
-      ...(image.digest !== undefined && { Other: { ImageDigest: image.digest } }),
+      ...(Object.keys(other).length > 0 && { Other: other }),
     },
   };
 }

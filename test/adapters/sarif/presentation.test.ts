@@ -93,15 +93,15 @@ describe('advice and references', () => {
 });
 
 describe('imageResource', () => {
-  it('lays the image out as the Trivy JSON adapter does: name, first tag, image id, digest in Details.Other', () => {
+  it('lays the image out as the Trivy JSON adapter does: ImageName the first tag, the digest in Details.Other', () => {
     const digest = `sha256:${'a'.repeat(64)}`;
     expect(
-      imageResource({ name: 'img.tar', id: 'sha256:id', tags: ['img:1'], digests: [`img@${digest}`] }),
+      imageResource({ name: 'img', id: 'sha256:id', tags: ['img:1'], digests: [`img@${digest}`] }),
     ).toEqual({
       Type: 'Container',
-      Id: 'img.tar',
+      Id: 'img',
       Details: {
-        Container: { Name: 'img.tar', ImageName: 'img:1', ImageId: 'sha256:id' },
+        Container: { Name: 'img', ImageName: 'img:1', ImageId: 'sha256:id' },
         Other: { ImageDigest: digest },
       },
     });
