@@ -6,6 +6,7 @@ import type {
   Vulnerability,
 } from '@aws-sdk/client-securityhub';
 import type { InputPosition } from './errors.js';
+import type { IssueCode } from './issue-codes.js';
 import type { ScopeHintKind } from './scope.js';
 
 export type { ScopeHintKind } from './scope.js';
@@ -81,8 +82,11 @@ export type FindingSource = Pick<Finding, 'scopeHint' | 'scopeHintKind' | 'sourc
 
 /** A record-level problem: reported and counted, never thrown. */
 export interface Issue extends InputPosition {
-  /** Short kebab-case code, e.g. `ragged-row`, `missing-rule`, `field-truncated`. */
-  code: string;
+  /**
+   * Short kebab-case code, e.g. `ragged-row`, `missing-rule`, `field-truncated`: one of {@link IssueCode} for the
+   * built-in adapters (docs/issues.md), or a code of a custom adapter's own.
+   */
+  code: IssueCode | (string & {});
   message: string;
   /** True when the problem made the record be skipped (it counts in `skipped`). */
   skipped?: boolean;
@@ -113,6 +117,24 @@ export interface DetectSample {
   filename?: string;
 }
 
+/**
+ * An option an adapter reads from `ctx.options`, declared so that the CLI offers it as a flag (and lists it in
+ * `--help`) for built-in adapters and for custom ones loaded with `--adapter`. Library callers pass the same option
+ * by `name` in `adapterOptions`.
+ */
+export interface AdapterOption {
+  /** The key in `ctx.options`, e.g. `trivyLicenses`. */
+  name: string;
+  /** `boolean`: a flag without a value; `string` or `number`: a flag with one value. */
+  type: 'boolean' | 'string' | 'number';
+  /** One line for `--help`. */
+  description: string;
+  /** The CLI flag without its dashes, e.g. `trivy-licenses`. @defaultValue `name` in kebab-case */
+  flag?: string;
+  /** What `--help` calls the value, e.g. `FILE`. @defaultValue `VALUE` */
+  valueName?: string;
+}
+
 /** Descriptive facts about an adapter, shown in `--help` and README. */
 export interface AdapterMeta {
   description: string;
@@ -130,6 +152,8 @@ export interface AdapterMeta {
    * @defaultValue false
    */
   releasesChunks?: boolean;
+  /** The options `parse` reads from `ctx.options`; the CLI makes a flag of each. */
+  options?: readonly AdapterOption[];
 }
 
 /**

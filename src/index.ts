@@ -6,6 +6,7 @@ export type {
   Adapter,
   AdapterContext,
   AdapterMeta,
+  AdapterOption,
   DetectSample,
   Finding,
   FindingSeverity,
@@ -42,6 +43,8 @@ export type {
 export { DEFAULT_RATES, startEmulator } from './emulator/index.js';
 export type { ConverterErrorOptions, ErrorCode, InputPosition } from './errors.js';
 export { ConverterError, isConverterError } from './errors.js';
+export type { IssueCode } from './issue-codes.js';
+export { ISSUE_CODES, isIssueCode } from './issue-codes.js';
 export type { ConversionRun, ConversionStats, ConvertOptions, InputSource } from './pipeline.js';
 export { convert } from './pipeline.js';
 export type { AdapterName } from './registry.js';

@@ -11,13 +11,19 @@ import {
   REPEAT_MERGE_WINDOW,
   type SeverityLabel,
 } from './adapter.js';
-import { type AsffContext, toAsff } from './asff/build.js';
+import { type AsffContext, SCOPE_PRODUCT_FIELD, toAsff } from './asff/build.js';
 import { findingId } from './asff/id.js';
 import { IdHashSet } from './asff/id-hash-set.js';
+import {
+  ASFF_FORMAT,
+  looksLikeAsff,
+  readOpenedFindings,
+  unwrapDeadLetterEntry,
+} from './asff/read-findings.js';
 import { sourceToolOf } from './asff/source-tool.js';
 import { detectAdapter } from './detect.js';
 import { ConverterError } from './errors.js';
-import { type InputSource, openInput } from './internal/input.js';
+import { type InputSource, type OpenedInput, openInput } from './internal/input.js';
 import { ADAPTER_NAMES, builtinAdapters, getAdapter } from './registry.js';
 import {
   findRepository,
@@ -27,7 +33,7 @@ import {
   resolveScope,
   type ScopeInput,
 } from './scope.js';
-import { isAtLeast, parseSeverityOption } from './severity.js';
+import { isAtLeast, parseSeverityOption, SEVERITY_LABELS } from './severity.js';
 
 export type { InputSource } from './internal/input.js';
 
@@ -197,6 +203,10 @@ async function* run(
   // Closes the input on every path: a format nobody detects, an adapter that stops early, a failure.
   try {
     const filename = options.filename ?? opened.filename;
+    if (format === ASFF_FORMAT || (format === 'auto' && looksLikeAsff(opened.head))) {
+      yield* passAsff(opened, options, stats, countIssue);
+      return;
+    }
     const adapter =
       format === 'auto'
         ? detectAdapter(
@@ -299,10 +309,7 @@ async function* run(
             continue;
           }
           if (!sentIds.add(id)) {
-            repeat(
-              'repeated-id',
-              'a finding repeats the Id of an earlier one of this run; the first copy is sent, this one skipped',
-            );
+            repeat('repeated-id', REPEATED_ID_MESSAGE);
             continue;
           }
           const entry: HeldFinding = { finding, scope, id };
@@ -340,6 +347,9 @@ async function* run(
     await opened.close();
   }
 }
+
+const REPEATED_ID_MESSAGE =
+  'a finding repeats the Id of an earlier one of this run; the first copy is sent, this one skipped';
 
 /** A finding on its way out, with the scope and Id it was given. */
 interface HeldFinding {
@@ -480,6 +490,51 @@ class RunScopes {
     }
     return this.repository;
   }
+}
+
+/**
+ * ASFF input passes through as it is: the findings already carry their Id, account, product and times, so
+ * nothing is mapped and `--scope`, `--product-arn` and the adapter options do not apply; `--min-severity`
+ * does (on `Severity.Label`). A dead-letter line gives its `finding`. A finding Security Hub would refuse is
+ * refused by the sink (no Id: `invalid-finding`) or by Security Hub (`InvalidInput`), and dead-lettered
+ * with the reason like any other; a line that is not JSON stops the run (`E_PARSE` with its line, exit 2).
+ */
+async function* passAsff(
+  opened: OpenedInput,
+  options: ConvertOptions,
+  stats: ConversionStats,
+  countIssue: (issue: Issue) => void,
+): AsyncGenerator<AwsSecurityFinding> {
+  stats.adapter = ASFF_FORMAT;
+  const minSeverity = options.minSeverity;
+  // One Id per run here too (a dead letter written twice, two files concatenated): the first copy is sent.
+  const sentIds = new IdHashSet();
+  for await (const { value } of readOpenedFindings(opened)) {
+    if (options.signal?.aborted === true) throw new ConverterError('E_ABORTED', 'interrupted');
+    stats.received++;
+    const finding = unwrapDeadLetterEntry(value) as AwsSecurityFinding;
+    if (typeof finding?.Id === 'string' && !sentIds.add(finding.Id)) {
+      stats.skipped++;
+      countIssue({ code: 'repeated-id', message: REPEATED_ID_MESSAGE, skipped: true });
+      continue;
+    }
+    const label = severityLabelOf(finding);
+    stats.scope ??= finding?.ProductFields?.[SCOPE_PRODUCT_FIELD] ?? options.scope;
+    if (minSeverity !== undefined && label !== undefined && !isAtLeast(label, minSeverity)) {
+      stats.skipped++;
+      countIssue({ code: 'below-min-severity', message: `${label} is below ${minSeverity}`, skipped: true });
+      continue;
+    }
+    stats.emitted++;
+    if (label !== undefined) stats.bySeverity[label]++;
+    yield finding;
+  }
+  stats.complete = options.signal?.aborted !== true;
+}
+
+function severityLabelOf(finding: AwsSecurityFinding | undefined): SeverityLabel | undefined {
+  const label = finding?.FindingProviderFields?.Severity?.Label ?? finding?.Severity?.Label;
+  return SEVERITY_LABELS.find((known) => known === label);
 }
 
 /** Parses `--min-severity`/`--fail-on` values; throws `E_CONFIG` for unknown labels. */

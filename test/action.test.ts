@@ -43,6 +43,8 @@ async function runAction(inputs: Record<string, string>) {
       ASFF_FORMAT: 'auto',
       ASFF_DEAD_LETTER: join(dir, 'dead.ndjson'),
       ASFF_ENDPOINT_URL: hub.url,
+      // endpoint-url is Security Hub's only: the account lookup reaches the emulator through the SDK's setting.
+      AWS_ENDPOINT_URL_STS: hub.url,
       ASFF_VERSION: 'latest',
       ASFF_INPUT: '',
       ASFF_COMMAND: '',

@@ -20,10 +20,16 @@ const npmEnv = {
   AWS_REGION: 'us-east-1',
 };
 
-function run(command: string, args: string[], cwd: string, input?: string): string {
+function run(
+  command: string,
+  args: string[],
+  cwd: string,
+  input?: string,
+  env: NodeJS.ProcessEnv = npmEnv,
+): string {
   return execFileSync(command, args, {
     cwd,
-    env: npmEnv,
+    env,
     input,
     encoding: 'utf8',
     stdio: ['pipe', 'pipe', 'pipe'],
@@ -120,6 +126,41 @@ describe('the packed npm package', () => {
     expect(JSON.parse(out.trim()).GeneratorId).toBe('lines/R1');
   });
 
+  it('converts with the example adapters (examples/), copied into the consumer and resolving the installed package', () => {
+    for (const [example, fixture, count] of [
+      ['npm-audit', 'audit.json', 3],
+      ['zap', 'report.xml', 4],
+    ] as const) {
+      const dir = join(consumer, 'examples', example);
+      execFileSync('mkdir', ['-p', dir]);
+      copyFileSync(join(ROOT, 'examples', example, 'adapter.mjs'), join(dir, 'adapter.mjs'));
+      copyFileSync(join(ROOT, 'examples', example, 'fixtures', fixture), join(dir, fixture));
+      const out = run(
+        'npx',
+        [
+          '--no-install',
+          'asff-stream',
+          'convert',
+          '-q',
+          join(dir, fixture),
+          '--account',
+          '123456789012',
+          '--region',
+          'us-east-1',
+          '--adapter',
+          join(dir, 'adapter.mjs'),
+        ],
+        consumer,
+      );
+      const findings = out
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { GeneratorId: string });
+      expect(findings, example).toHaveLength(count);
+      expect(findings.every((f) => f.GeneratorId.startsWith(`${example}/`))).toBe(true);
+    }
+  });
+
   it('imports with --endpoint-url into the emulator started from the installed package', async () => {
     // The installed bin, run directly so that stopping it stops the server (npx would sit in between).
     const installedCli = join(consumer, 'node_modules/asff-stream/dist/src/cli.js');
@@ -149,6 +190,9 @@ describe('the packed npm package', () => {
           '-q',
         ],
         consumer,
+        undefined,
+        // --endpoint-url is Security Hub's only; the STS account lookup follows the SDK's own setting.
+        { ...npmEnv, AWS_ENDPOINT_URL_STS: url },
       );
       expect(JSON.parse(report.trim().split('\n').pop() ?? '{}')).toMatchObject({
         received: 4,
@@ -160,11 +204,13 @@ describe('the packed npm package', () => {
     }
   });
 
-  it('resolves "." and "./adapters/*" and compiles a strict TypeScript consumer against the types', () => {
+  it('resolves ".", "./toolkit" and "./adapters/*" and compiles a strict TypeScript consumer against the types', () => {
     writeFileSync(
       join(consumer, 'main.ts'),
       `import { convert, defineAdapter, validateAsff, type Finding } from 'asff-stream';
 import sarif from 'asff-stream/adapters/sarif';
+import { jsonRecords, lines, xmlElements } from 'asff-stream/toolkit';
+const blocks: unknown[] = [jsonRecords, lines, xmlElements];
 const custom = defineAdapter({
   name: 'x',
   meta: { description: 'x', extensions: [], identity: 'x' },
@@ -174,7 +220,7 @@ const custom = defineAdapter({
 const run = convert(new Uint8Array(), { accountId: '123456789012', region: 'us-east-1', adapters: [custom, sarif] });
 const received: number = run.stats.received;
 const violations: number = validateAsff({}).length;
-console.log(received, violations, sarif.name);
+console.log(received, violations, sarif.name, blocks.length);
 `,
     );
     writeFileSync(

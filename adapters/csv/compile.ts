@@ -1,6 +1,7 @@
+import type { Finding } from '../../src/adapter.js';
 import { ConverterError } from '../../src/errors.js';
 import type { CsvHeader } from './header.js';
-import type { ColumnRef, ColumnRefs, CsvMap, CvssColumns, SeverityScale } from './spec.js';
+import type { ColumnRef, ColumnRefs, CsvMap, CvssColumns, ResolvedWhen, SeverityScale } from './spec.js';
 import { cellValue } from './values.js';
 
 /** Reads one value from a row: trimmed, `''` when blank. */
@@ -24,6 +25,7 @@ export interface CompiledMap {
   readonly ruleId: Getter | undefined;
   readonly ruleIdPrefix: string;
   readonly description: Getter | undefined;
+  readonly evidence: Getter | undefined;
   readonly severity: Getter | undefined;
   readonly severityScale: SeverityScale;
   /** In order of preference for the severity fallback: v4, v3, v2, then a score of unknown version. */
@@ -39,6 +41,7 @@ export interface CompiledMap {
   readonly packageManager: Getter | undefined;
   readonly resourceId: Getter | undefined;
   readonly resourceType: Getter | undefined;
+  readonly container: CompiledContainer | undefined;
   readonly port: Getter | undefined;
   readonly remediation: Getter | undefined;
   /** Every one of these cells is scanned for URLs. */
@@ -47,14 +50,61 @@ export interface CompiledMap {
   readonly firstSeen: Getter | undefined;
   readonly lastSeen: Getter | undefined;
   readonly confidence: Getter | undefined;
-  readonly resolved: { column: Getter; values: ReadonlySet<string> } | undefined;
+  readonly resolved: CompiledCondition | undefined;
+  readonly compliance: CompiledCompliance | undefined;
   readonly types: readonly string[] | undefined;
   readonly vendor: string;
   readonly details: readonly (readonly [string, Getter])[];
   readonly productFields: readonly (readonly [string, Getter])[];
   /** Columns read by `cve` (rows that differ only there are merged silently). */
   readonly cveColumns: ReadonlySet<number>;
+  /** Columns no field reads, with the ProductFields key their non-blank values are kept under. */
+  readonly unmapped: readonly (readonly [key: string, index: number])[];
+  /** A built-in profile's finishing step for each row's finding ({@link bindRefine}). */
+  readonly refine?: (finding: Finding, fields: readonly string[]) => void;
 }
+
+/** Binds a profile's `refine(finding, cell)` to a header: cells are read by column name, indexes looked up once. */
+export function bindRefine(
+  refine: (finding: Finding, cell: (column: string) => string) => void,
+  header: CsvHeader,
+): (finding: Finding, fields: readonly string[]) => void {
+  const indexes = new Map<string, number>();
+  return (finding, fields) =>
+    refine(finding, (column) => {
+      let index = indexes.get(column);
+      if (index === undefined) {
+        index = header.indexOf(column);
+        indexes.set(column, index);
+      }
+      return index === -1 ? '' : cellValue(fields[index]);
+    });
+}
+
+/** {@link ContainerColumns} bound to a header. */
+export interface CompiledContainer {
+  readonly when: CompiledCondition | undefined;
+  readonly image: Getter | undefined;
+  readonly imageId: Getter | undefined;
+  readonly name: Getter | undefined;
+}
+
+/** A `{column, values}` condition bound to a header: values lower-cased. */
+export interface CompiledCondition {
+  readonly column: Getter;
+  readonly values: ReadonlySet<string>;
+}
+
+/** {@link ComplianceColumns} bound to a header. */
+export interface CompiledCompliance {
+  /** Compliance rows are those where this is blank; `undefined`: every row. */
+  readonly whenBlank: Getter | undefined;
+  readonly status: Getter | undefined;
+  readonly types: readonly string[];
+}
+
+/** Types of compliance rows unless the map says otherwise. */
+export const COMPLIANCE_TYPES = ['Software and Configuration Checks/Industry and Regulatory Standards'];
 
 /**
  * Binds a map to a header. In `strict` mode (a user's `--csv-map`) every field must find at least one of its
@@ -69,7 +119,7 @@ export function compileMap(
   defaultName = 'csv-map',
 ): CompiledMap {
   const cveColumns = new Set<number>();
-  const ctx: CompileContext = { header, strict };
+  const ctx: CompileContext = { header, strict, used: new Set() };
   const first = (path: string, refs: ColumnRefs | undefined): Getter | undefined =>
     refs === undefined ? undefined : firstOf(path, refs, ctx);
   const all = (path: string, refs: ColumnRefs | undefined, columns?: Set<number>): Getter[] => {
@@ -82,24 +132,29 @@ export function compileMap(
   };
   const title = first('title', map.title);
   if (title === undefined) missing('title', map.title, ctx);
-  const identity = map.identity.map((ref, i) => {
-    const getter = compileRef(ref, ctx);
-    if (getter === undefined && strict) missing(`identity[${i}]`, ref, ctx);
-    return getter ?? blank;
-  });
+  const identity = map.identity.map((refs, i) => first(`identity[${i}]`, refs) ?? blank);
   const pairs = (path: string, record: Readonly<Record<string, ColumnRefs>> | undefined) =>
     Object.entries(record ?? {}).flatMap(([key, refs]) => {
       const getter = first(`${path}.${key}`, refs);
       return getter === undefined ? [] : [[key, getter] as const];
     });
+  const condition = (path: string, when: ResolvedWhen | undefined): CompiledCondition | undefined => {
+    const column = when === undefined ? undefined : first(`${path}.column`, when.column);
+    return column === undefined
+      ? undefined
+      : { column, values: new Set(when!.values.map((v) => v.trim().toLowerCase())) };
+  };
   const pkg = map.package ?? {};
-  return {
+  const container = map.container;
+  const compliance = map.compliance;
+  const compiled: Omit<CompiledMap, 'unmapped'> = {
     name: map.name ?? defaultName,
     title: title!,
     identity,
     ruleId: first('ruleId', map.ruleId),
     ruleIdPrefix: map.ruleIdPrefix ?? '',
     description: first('description', map.description),
+    evidence: first('evidence', map.evidence),
     severity: first('severity', map.severity),
     severityScale: map.severityScale ?? 'label',
     cvss: compileCvss(map.cvss, ctx),
@@ -113,6 +168,15 @@ export function compileMap(
     packageManager: first('package.manager', pkg.manager),
     resourceId: first('resourceId', map.resourceId),
     resourceType: first('resourceType', map.resourceType),
+    container:
+      container === undefined
+        ? undefined
+        : {
+            when: condition('container.when', container.when),
+            image: first('container.image', container.image),
+            imageId: first('container.imageId', container.imageId),
+            name: first('container.name', container.name),
+          },
     port: first('port', map.port),
     remediation: first('remediation', map.remediation),
     references: all('references', map.references),
@@ -120,26 +184,56 @@ export function compileMap(
     firstSeen: first('firstSeen', map.firstSeen),
     lastSeen: first('lastSeen', map.lastSeen),
     confidence: first('confidence', map.confidence),
-    resolved:
-      map.resolved === undefined
+    resolved: condition('resolved', map.resolved),
+    compliance:
+      compliance === undefined
         ? undefined
-        : (() => {
-            const column = first('resolved.column', map.resolved.column);
-            return column === undefined
-              ? undefined
-              : { column, values: new Set(map.resolved.values.map((v) => v.trim().toLowerCase())) };
-          })(),
+        : {
+            whenBlank: first('compliance.whenBlank', compliance.whenBlank),
+            status: first('compliance.status', compliance.status),
+            types: compliance.types ?? COMPLIANCE_TYPES,
+          },
     types: map.types,
     vendor: map.vendor ?? map.name ?? defaultName,
     details: pairs('details', map.details),
     productFields: pairs('productFields', map.productFields),
     cveColumns,
   };
+  return { ...compiled, unmapped: unmappedColumns(header, ctx.used, compiled.productFields) };
 }
 
 interface CompileContext {
   header: CsvHeader;
   strict: boolean;
+  /** Every column some field reads. */
+  used: Set<number>;
+}
+
+/**
+ * The columns no field reads, each with a ProductFields key: its name as written (`column 7` when the name is
+ * empty), made unique against the map's own keys and each other.
+ */
+function unmappedColumns(
+  header: CsvHeader,
+  used: ReadonlySet<number>,
+  productFields: readonly (readonly [string, Getter])[],
+): [string, number][] {
+  const keys = new Set(productFields.map(([key]) => key));
+  const out: [string, number][] = [];
+  header.names.forEach((name, index) => {
+    if (used.has(index)) return;
+    const trimmed = name
+      .replace(/\uFEFF/g, '')
+      .trim()
+      .replace(/\s+/g, ' ');
+    let key = trimmed === '' ? `column ${index + 1}` : trimmed;
+    // A repeated name (Twistlock's two `Type` columns) says which column it is.
+    if (keys.has(key) || (trimmed !== '' && header.indexOf(name) !== index))
+      key = `${key} (column ${index + 1})`;
+    keys.add(key);
+    out.push([key, index]);
+  });
+  return out;
 }
 
 const blank: Getter = () => '';
@@ -177,6 +271,7 @@ function compileRef(ref: ColumnRef, ctx: CompileContext, columns?: Set<number>):
     const index = columnIndex(ref, ctx.header);
     if (index === -1) return undefined;
     columns?.add(index);
+    ctx.used.add(index);
     return (fields) => cellValue(fields[index]);
   }
   if ('value' in ref) {
@@ -204,6 +299,7 @@ function compileTemplate(template: string, ctx: CompileContext, columns?: Set<nu
     if (index !== -1) {
       found++;
       columns?.add(index);
+      ctx.used.add(index);
     }
     indexes.push(index);
     last = match.index + match[0].length;
@@ -219,7 +315,13 @@ function compileTemplate(template: string, ctx: CompileContext, columns?: Set<nu
       if (value !== '') any = true;
       out += value + literals[i + 1]!;
     }
-    return any ? out.replace(/[ \t]{2,}/g, ' ').trim() : '';
+    // Parentheses around blank placeholders go: `{Title} ({Resource Name})` with no name is just the title.
+    return any
+      ? out
+          .replace(/\s*\(\s*\)/g, '')
+          .replace(/[ \t]{2,}/g, ' ')
+          .trim()
+      : '';
   };
 }
 

@@ -36,11 +36,6 @@ export class CsvHeader {
     return this.#byName.get(normalizeColumnName(name)) ?? -1;
   }
 
-  /** True when every name is a column. */
-  hasAll(names: readonly string[]): boolean {
-    return names.every((name) => this.#byName.has(normalizeColumnName(name)));
-  }
-
   /** The header for messages: the first `max` names, quoted. */
   describe(max = 12): string {
     const shown = this.names.slice(0, max).map((name) => JSON.stringify(name));

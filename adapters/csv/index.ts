@@ -3,11 +3,11 @@ import type { AdapterContext, Finding, Issue } from '../../src/adapter.js';
 import { defineAdapter } from '../../src/adapter.js';
 import { MAX_PRODUCT_FIELD_VALUE_LENGTH, MAX_VULNERABILITIES } from '../../src/asff/limits.js';
 import { ConverterError, isConverterError } from '../../src/errors.js';
-import { type CompiledMap, compileMap } from './compile.js';
+import { bindRefine, type CompiledMap, compileMap } from './compile.js';
 import { detectCsv } from './detect.js';
 import { CsvHeader } from './header.js';
 import { loadCsvMap } from './load-map.js';
-import { CVE_TYPE, mapRow } from './map.js';
+import { CVE_TYPE, composeDescription, mapRow } from './map.js';
 import { matchProfile, PROFILES } from './profiles/index.js';
 import { type CsvRecord, MAX_RECORD_BYTES, readCsvRecords } from './records.js';
 import type { CsvMap } from './spec.js';
@@ -18,6 +18,8 @@ const NAME = 'csv';
 export const HEADER_SEARCH_ROWS = 32;
 /** Distinct vulnerabilities kept while merging the repeated rows of one finding (toAsff keeps the first 20). */
 export const MAX_MERGED_VULNERABILITIES = 1000;
+/** Evidence pieces kept while merging repeated rows (the description keeps what fits its 1,024 characters). */
+const MAX_MERGED_EVIDENCE = 32;
 
 /**
  * Scanner CSV exports: a built-in profile is picked from the header (Nessus, Tenable, OpenVAS, Qualys and
@@ -28,6 +30,15 @@ export default defineAdapter({
   meta: {
     description: `CSV exports of vulnerability scanners (${PROFILES.map((p) => p.id).join(', ')}), or any CSV with --csv-map`,
     extensions: ['csv', 'tsv'],
+    options: [
+      {
+        name: 'csvMap',
+        flag: 'csv-map',
+        type: 'string',
+        valueName: 'FILE',
+        description: 'JSON column mapping for CSV files no built-in profile knows (docs/csv.md)',
+      },
+    ],
     identity:
       "the profile's identity columns (Nessus-like: host, protocol, port, plugin id); see docs/csv.md",
     // The splitter/decoder is done with a chunk (the unfinished part copied) before it asks for the next.
@@ -45,6 +56,11 @@ interface Pending {
   line: number;
   /** Vulnerability ids beyond {@link MAX_MERGED_VULNERABILITIES} were dropped. */
   capped: boolean;
+  /** The evidence of every merged row (a check failing for several causes), and the description after it. */
+  evidence: string[];
+  /** A merged row brought evidence the description does not show yet. */
+  evidenceGrew: boolean;
+  details: string;
 }
 
 async function* parseCsv(input: AsyncIterable<Uint8Array>, ctx: AdapterContext): AsyncGenerator<Finding> {
@@ -114,10 +130,26 @@ async function* parseCsv(input: AsyncIterable<Uint8Array>, ctx: AdapterContext):
       result.finding.sourceTool = map.name;
       if (pending !== undefined && sameIdentity(pending.finding, result.finding)) {
         mergeInto(pending, result.finding, record, map, header, ctx);
+        if (
+          result.evidence !== '' &&
+          pending.evidence.length < MAX_MERGED_EVIDENCE &&
+          !pending.evidence.includes(result.evidence)
+        ) {
+          pending.evidence.push(result.evidence);
+          pending.evidenceGrew = true;
+        }
         continue;
       }
       if (pending !== undefined) yield finish(pending);
-      pending = { finding: result.finding, fields: record.fields, line: record.line, capped: false };
+      pending = {
+        finding: result.finding,
+        fields: record.fields,
+        line: record.line,
+        capped: false,
+        evidence: result.evidence === '' ? [] : [result.evidence],
+        evidenceGrew: false,
+        details: result.details,
+      };
     }
   } catch (error) {
     // The finding before a fatal error is complete: emit it, then fail.
@@ -159,7 +191,13 @@ function findHeader(
     }
   } else {
     const profile = matchProfile(candidate);
-    if (profile !== undefined) return [compileMap(profile.map, candidate, false, profile.id), candidate];
+    if (profile !== undefined) {
+      const map = compileMap(profile.map, candidate, false, profile.id);
+      return [
+        profile.refine === undefined ? map : { ...map, refine: bindRefine(profile.refine, candidate) },
+        candidate,
+      ];
+    }
   }
   if (search.rows >= HEADER_SEARCH_ROWS) throw noHeaderError(search, userMap);
   return undefined;
@@ -261,12 +299,16 @@ function mergeValues(into: Finding, next: Finding): boolean {
 function mergeRepeat(earlier: Finding, repeat: Finding): Finding {
   const capped =
     mergeValues(earlier, repeat) || String(earlier.productFields?.vulnerabilityIds ?? '').endsWith(', …');
-  return finish({ finding: earlier, capped });
+  // The rows' evidence is already in each finding's description: the earlier one's is kept.
+  return finish({ finding: earlier, capped, evidence: [], evidenceGrew: false, details: '' });
 }
 
 /** Final touches once no more rows will merge: CVE type, and every id when there are more than ASFF keeps. */
-function finish(pending: Pick<Pending, 'finding' | 'capped'>): Finding {
+function finish(
+  pending: Pick<Pending, 'finding' | 'capped' | 'evidence' | 'evidenceGrew' | 'details'>,
+): Finding {
   const finding = pending.finding;
+  if (pending.evidenceGrew) finding.description = composeDescription(pending.evidence, pending.details);
   const vulnerabilities = finding.vulnerabilities ?? [];
   if (vulnerabilities.length > 0) finding.types = [CVE_TYPE];
   if (vulnerabilities.length > MAX_VULNERABILITIES || pending.capped) {

@@ -1,4 +1,5 @@
 import type {
+  ContainerDetails,
   Cvss,
   Recommendation,
   Resource,
@@ -6,11 +7,14 @@ import type {
   Vulnerability,
 } from '@aws-sdk/client-securityhub';
 import type { Finding, FindingSeverity, Issue } from '../../src/adapter.js';
-import { MAX_REFERENCE_URLS } from '../../src/asff/limits.js';
+import { MAX_OWN_PRODUCT_FIELDS, MAX_REFERENCE_URLS } from '../../src/asff/limits.js';
 import { distinct } from '../../src/internal/distinct.js';
 import { labelFromCvss, severity } from '../../src/severity.js';
-import type { CompiledMap, Getter } from './compile.js';
+import type { CompiledCondition, CompiledMap, Getter } from './compile.js';
 import {
+  cellValue,
+  complianceStatus,
+  parseFixedVersion,
   parseIsoTimestamp,
   parsePort,
   parseScore,
@@ -25,9 +29,9 @@ import {
 export const CVE_TYPE = 'Software and Configuration Checks/Vulnerabilities/CVE';
 const DEFAULT_TYPES = ['Software and Configuration Checks/Vulnerabilities'];
 
-/** A row turned into a finding, or the reason it was skipped. */
+/** A row turned into a finding (with the evidence and description its description is made of), or why it was skipped. */
 export type RowResult =
-  | { ok: true; finding: Finding; issues: Issue[] }
+  | { ok: true; finding: Finding; issues: Issue[]; evidence: string; details: string }
   | { ok: false; code: 'missing-title' | 'missing-identity'; message: string };
 
 /**
@@ -51,7 +55,14 @@ export function mapRow(map: CompiledMap, fields: readonly string[], scopeHint: s
   const cvss = cvssEntries(map, fields);
   const sev = rowSeverity(map, fields, cvss, issues);
   const references = extractAll(map.references, fields, urlsIn).slice(0, MAX_REFERENCE_URLS);
-  const vulnerabilities = rowVulnerabilities(map, fields, sev, cvss, references);
+  const compliance =
+    map.compliance !== undefined &&
+    (map.compliance.whenBlank === undefined || map.compliance.whenBlank(fields) === '')
+      ? map.compliance
+      : undefined;
+  const pkg = rowPackage(map, fields);
+  const vulnerabilities =
+    compliance === undefined ? rowVulnerabilities(map, fields, sev, cvss, references, pkg) : [];
 
   const productFields: Record<string, string> = {};
   for (const [key, get] of map.productFields) {
@@ -61,26 +72,35 @@ export function mapRow(map: CompiledMap, fields: readonly string[], scopeHint: s
   const firstObservedAt = observed(map.firstSeen, fields, 'firstSeen', productFields);
   const lastObservedAt = observed(map.lastSeen, fields, 'lastSeen', productFields);
   productFields.profile = map.name;
+  if (map.unmapped.length > 0) keepUnmapped(map, fields, productFields);
 
   const ruleValue = read(map.ruleId, fields);
-  const remediationText = read(map.remediation, fields);
+  const remediationText = read(map.remediation, fields) || (pkg?.Remediation ?? '');
+  const evidence = read(map.evidence, fields);
+  const details = read(map.description, fields);
   const sourceUrl = read(map.url, fields);
   const confidence = parseScore(read(map.confidence, fields), 100);
-  const resolvedCell = read(map.resolved?.column, fields).toLowerCase();
 
   const finding: Finding = {
     identity: [map.name, ...identityValues],
     ruleId: ruleValue !== '' ? `${map.ruleIdPrefix}${ruleValue}` : title,
     title,
-    description: read(map.description, fields),
+    description: evidence === '' ? details : details === '' ? evidence : `${evidence}\n\n${details}`,
     severity: sev,
-    types: vulnerabilities.length > 0 ? [CVE_TYPE] : [...(map.types ?? DEFAULT_TYPES)],
+    types:
+      compliance !== undefined
+        ? [...compliance.types]
+        : vulnerabilities.length > 0
+          ? [CVE_TYPE]
+          : [...(map.types ?? DEFAULT_TYPES)],
     resources: [rowResource(map, fields, scopeHint)],
-    state: resolvedCell !== '' && map.resolved?.values.has(resolvedCell) === true ? 'resolved' : 'active',
+    state: holds(map.resolved, fields) ? 'resolved' : 'active',
     productFields,
     scopeHint,
   };
   if (vulnerabilities.length > 0) finding.vulnerabilities = vulnerabilities;
+  if (compliance !== undefined)
+    finding.compliance = { Status: complianceStatus(read(compliance.status, fields)) ?? 'FAILED' };
   if (remediationText !== '' || references.length > 0) {
     const recommendation: Recommendation = {};
     if (remediationText !== '') recommendation.Text = remediationText;
@@ -93,11 +113,50 @@ export function mapRow(map: CompiledMap, fields: readonly string[], scopeHint: s
   if (first !== undefined) finding.firstObservedAt = first;
   if (lastObservedAt !== undefined) finding.lastObservedAt = lastObservedAt;
   if (confidence !== undefined) finding.confidence = confidence;
-  return { ok: true, finding, issues };
+  map.refine?.(finding, fields);
+  return { ok: true, finding, issues, evidence, details };
+}
+
+/** The evidence first (each distinct piece, in order), then the scanner's description. */
+export function composeDescription(evidence: readonly string[], details: string): string {
+  const pieces = distinct(evidence.filter((piece) => piece !== ''));
+  if (pieces.length === 0) return details;
+  const lead = pieces.join('\n---\n');
+  return details === '' ? lead : `${lead}\n\n${details}`;
+}
+
+/**
+ * Keeps the cells of columns no field reads (nothing the export shows is dropped): one ProductFields entry per
+ * column while there is room below ASFF's limit, the rest together in `otherColumns` as `Name: value` lines.
+ */
+function keepUnmapped(
+  map: CompiledMap,
+  fields: readonly string[],
+  productFields: Record<string, string>,
+): void {
+  // Room left: the limit, minus scope and adapter (toAsff), vulnerabilityIds (finish) and what is already here.
+  let room = MAX_OWN_PRODUCT_FIELDS - 3 - Object.keys(productFields).length;
+  let rest = '';
+  for (const [key, index] of map.unmapped) {
+    const value = cellValue(fields[index]);
+    if (value === '') continue;
+    if (room > 1) {
+      productFields[key] = value;
+      room--;
+    } else rest += `${rest === '' ? '' : '\n'}${key}: ${value}`;
+  }
+  if (rest !== '') productFields.otherColumns = rest;
 }
 
 function read(get: Getter | undefined, fields: readonly string[]): string {
   return get === undefined ? '' : get(fields);
+}
+
+/** True when the condition's column holds one of its values (case-insensitive). */
+function holds(condition: CompiledCondition | undefined, fields: readonly string[]): boolean {
+  if (condition === undefined) return false;
+  const cell = condition.column(fields);
+  return cell !== '' && condition.values.has(cell.toLowerCase());
 }
 
 /** The distinct values `extract` finds in the cells `getters` read, in order of appearance. */
@@ -181,12 +240,13 @@ function rowVulnerabilities(
   sev: FindingSeverity,
   cvss: readonly Cvss[],
   references: readonly string[],
+  pkg: SoftwarePackage | undefined,
 ): Vulnerability[] {
   const ids = extractAll(map.cve, fields, vulnerabilityIds);
   if (ids.length === 0) return [];
   const epss = parseScore(read(map.epss, fields), 1);
   const exploit = parseYesNo(read(map.exploitAvailable, fields));
-  const pkg = rowPackage(map, fields);
+  const fixStatus = pkg === undefined ? '' : read(map.packageFixedIn, fields);
   return ids.map((id) => {
     // Keys in this order (the NDJSON output follows it); each vulnerability gets its own copies.
     const vulnerability: Vulnerability = {
@@ -198,7 +258,11 @@ function rowVulnerabilities(
     if (epss !== undefined) vulnerability.EpssScore = epss;
     if (exploit !== undefined) vulnerability.ExploitAvailable = exploit;
     if (pkg !== undefined) vulnerability.VulnerablePackages = [{ ...pkg }];
+    // asff-facts §2.7: YES when the package has FixedInVersion and Remediation (both or neither here); NO only
+    // when the fix cell says something without a version (`affected`, `will not fix`): a blank cell may just be a
+    // column the export leaves empty.
     if (pkg?.FixedInVersion !== undefined) vulnerability.FixAvailable = 'YES';
+    else if (fixStatus !== '') vulnerability.FixAvailable = 'NO';
     return vulnerability;
   });
 }
@@ -208,30 +272,60 @@ function rowPackage(map: CompiledMap, fields: readonly string[]): SoftwarePackag
   if (name === '') return undefined;
   const pkg: SoftwarePackage = { Name: name };
   const version = read(map.packageVersion, fields);
-  const fixedIn = read(map.packageFixedIn, fields);
+  const fixedIn = parseFixedVersion(read(map.packageFixedIn, fields));
   const path = read(map.packagePath, fields);
   const manager = read(map.packageManager, fields);
   if (version !== '') pkg.Version = version;
-  if (fixedIn !== '') pkg.FixedInVersion = fixedIn;
+  if (fixedIn !== undefined) pkg.FixedInVersion = fixedIn;
   if (path !== '') pkg.FilePath = path;
   if (manager !== '') pkg.PackageManager = manager;
+  if (fixedIn !== undefined) pkg.Remediation = `Upgrade ${name} to ${fixedIn}`;
   return pkg;
 }
 
-/** `host[:port]` (port left out when blank or 0), falling back to the scope hint; details go to `Details.Other`. */
+/**
+ * The container image when the row names one (`Container`); else `host[:port]` (port left out when blank or 0),
+ * falling back to the scope hint, typed `AzureResource` for Azure resource ids. Details go to `Details.Other`.
+ */
 function rowResource(map: CompiledMap, fields: readonly string[], scopeHint: string): Resource {
-  const host = read(map.resourceId, fields);
-  const port = parsePort(read(map.port, fields));
   const other: Record<string, string> = {};
   for (const [key, get] of map.details) {
     const value = get(fields);
     if (value !== '') other[key] = value;
   }
+  const hasOther = Object.keys(other).length > 0;
+  const host = read(map.resourceId, fields);
+  const container = map.container === undefined ? undefined : containerDetails(map.container, fields);
+  if (container !== undefined) {
+    return {
+      Type: 'Container',
+      Id: container.ImageName ?? container.ImageId ?? (host === '' ? scopeHint : host),
+      Details: hasOther ? { Container: container, Other: other } : { Container: container },
+    };
+  }
+  const port = parsePort(read(map.port, fields));
+  const id = host === '' ? scopeHint : port !== undefined ? `${host}:${port}` : host;
   return {
-    Type: read(map.resourceType, fields) || 'Other',
-    Id: host === '' ? scopeHint : port !== undefined ? `${host}:${port}` : host,
-    ...(Object.keys(other).length > 0 ? { Details: { Other: other } } : {}),
+    Type: read(map.resourceType, fields) || (id.startsWith('/subscriptions/') ? 'AzureResource' : 'Other'),
+    Id: id,
+    ...(hasOther ? { Details: { Other: other } } : {}),
   };
+}
+
+/** `Details.Container` of a row naming an image (by reference or id) or a container kind, else `undefined`. */
+function containerDetails(
+  container: NonNullable<CompiledMap['container']>,
+  fields: readonly string[],
+): ContainerDetails | undefined {
+  const imageName = read(container.image, fields);
+  const imageId = read(container.imageId, fields);
+  if (imageName === '' && imageId === '' && !holds(container.when, fields)) return undefined;
+  const name = read(container.name, fields);
+  const details: ContainerDetails = {};
+  if (name !== '') details.Name = name;
+  if (imageName !== '') details.ImageName = imageName;
+  if (imageId !== '') details.ImageId = imageId;
+  return details;
 }
 
 /** An ISO timestamp for First/LastObservedAt; any other date text is kept in ProductFields under `key`. */

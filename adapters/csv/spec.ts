@@ -38,6 +38,40 @@ export interface PackageColumns {
   readonly manager?: ColumnRefs;
 }
 
+/**
+ * Columns of a container (ASFF `Container`). A row whose `image` or `imageId` cell holds something, or whose `when`
+ * column holds one of its values (a Kubernetes workload kind), gets a `Container` resource (`Details.Container`:
+ * `ImageName`, `ImageId`, `Name`), named after the image, else after the row's `resourceId`; other rows keep the
+ * ordinary resource (a host, …).
+ */
+export interface ContainerColumns {
+  /** Rows that are containers without naming an image, e.g. `{"column": "Resource Type", "values": ["Pod"]}`. */
+  readonly when?: ResolvedWhen;
+  /** The image reference, e.g. `registry/repository:tag` (a template can build it from several columns). */
+  readonly image?: ColumnRefs;
+  /** The image id or digest (`sha256:…`). */
+  readonly imageId?: ColumnRefs;
+  /** The running container's name, when the row names one. */
+  readonly name?: ColumnRefs;
+}
+
+/**
+ * Rows that are compliance (configuration) check results rather than vulnerabilities: they get `Compliance.Status`
+ * and the compliance types, never vulnerability entries.
+ */
+export interface ComplianceColumns {
+  /** Rows are compliance results only when this column is blank (Prisma: `CVE ID`); without it, every row. */
+  readonly whenBlank?: ColumnRefs;
+  /**
+   * The check's status: `pass`/`passed`/`healthy`/`compliant` → PASSED, `fail`/`failed`/`unhealthy`/
+   * `noncompliant` → FAILED, `warning`/`warn` → WARNING, `notapplicable`/`not applicable`/`skipped`/`error` →
+   * NOT_AVAILABLE. Blank or without this column: FAILED (an export that lists the check failed it).
+   */
+  readonly status?: ColumnRefs;
+  /** ASFF Types of compliance rows. @defaultValue `["Software and Configuration Checks/Industry and Regulatory Standards"]` */
+  readonly types?: readonly string[];
+}
+
 /** Marks a row resolved (`RecordState: ARCHIVED`) when `column` holds one of `values` (case-insensitive). */
 export interface ResolvedWhen {
   readonly column: ColumnRefs;
@@ -52,12 +86,14 @@ export interface CsvMap {
   /** Short name; namespaces the Ids and is the default scope. @defaultValue `csv-map` */
   readonly name?: string;
   readonly title: ColumnRefs;
-  /** Columns whose values identify a finding (hashed into the ASFF Id). */
-  readonly identity: readonly ColumnRef[];
+  /** Columns whose values identify a finding (hashed into the ASFF Id); a list is a fallback (first non-blank). */
+  readonly identity: readonly ColumnRefs[];
   readonly ruleId?: ColumnRefs;
   /** Put before the rule id in the GeneratorId, e.g. `qualys-qid/`. */
   readonly ruleIdPrefix?: string;
   readonly description?: ColumnRefs;
+  /** What the scanner saw (plugin output, a check's cause): it leads the description, before `description`. */
+  readonly evidence?: ColumnRefs;
   readonly severity?: ColumnRefs;
   /** @defaultValue `label` */
   readonly severityScale?: SeverityScale;
@@ -70,8 +106,10 @@ export interface CsvMap {
   readonly exploitAvailable?: ColumnRefs;
   readonly package?: PackageColumns;
   readonly resourceId?: ColumnRefs;
-  /** ASFF resource type; default `Other`. */
+  /** ASFF resource type; default `AzureResource` for Azure resource ids (`/subscriptions/…`), else `Other`. */
   readonly resourceType?: ColumnRefs;
+  /** When the row names a container image, the resource is that image (`Container`). */
+  readonly container?: ContainerColumns;
   /** Appended to the resource Id as `host:port` unless blank or 0. */
   readonly port?: ColumnRefs;
   readonly remediation?: ColumnRefs;
@@ -85,6 +123,7 @@ export interface CsvMap {
   /** 0–100. */
   readonly confidence?: ColumnRefs;
   readonly resolved?: ResolvedWhen;
+  readonly compliance?: ComplianceColumns;
   /** ASFF Types for findings without a CVE; those with one get `Software and Configuration Checks/Vulnerabilities/CVE`. */
   readonly types?: readonly string[];
   /** `Vulnerabilities[].Vendor.Name`. */
@@ -99,6 +138,7 @@ const REF_FIELDS = [
   'title',
   'ruleId',
   'description',
+  'evidence',
   'severity',
   'cve',
   'epss',
@@ -125,6 +165,8 @@ const CVSS_KEYS = [
   'version',
 ] as const;
 const PACKAGE_KEYS = ['name', 'version', 'fixedIn', 'path', 'manager'] as const;
+const CONTAINER_KEYS = ['image', 'imageId', 'name', 'when'] as const;
+const COMPLIANCE_KEYS = ['whenBlank', 'status', 'types'] as const;
 const OTHER_KEYS = [
   'name',
   'identity',
@@ -132,6 +174,8 @@ const OTHER_KEYS = [
   'severityScale',
   'cvss',
   'package',
+  'container',
+  'compliance',
   'resolved',
   'types',
   'vendor',
@@ -199,6 +243,17 @@ export function parseCsvMap(value: unknown, where = ''): CsvMap {
   const text = (path: string, item: unknown): void => {
     if (typeof item !== 'string' || item.trim() === '') fail(path, 'must be a non-empty string');
   };
+  const rowCondition = (path: string, condition: unknown): void => {
+    if (!isJsonObject(condition)) {
+      fail(path, 'must be {"column": …, "values": […]}');
+      return;
+    }
+    known(`${path}.`, condition, ['column', 'values']);
+    refs(`${path}.column`, condition.column);
+    if (!Array.isArray(condition.values) || condition.values.length === 0)
+      fail(`${path}.values`, 'must be a non-empty list');
+    for (const [i, entry] of (condition.values as unknown[]).entries()) text(`${path}.values[${i}]`, entry);
+  };
 
   if (!isJsonObject(value)) return fail('', 'must be a JSON object');
   const map = value as Record<string, unknown>;
@@ -211,7 +266,7 @@ export function parseCsvMap(value: unknown, where = ''): CsvMap {
     );
   }
   for (const key of REF_FIELDS) if (map[key] !== undefined) refs(key, map[key]);
-  for (const [i, entry] of (map.identity as unknown[]).entries()) ref(`identity[${i}]`, entry);
+  for (const [i, entry] of (map.identity as unknown[]).entries()) refs(`identity[${i}]`, entry);
   for (const key of ['name', 'ruleIdPrefix', 'vendor'] as const)
     if (map[key] !== undefined) text(key, map[key]);
   if (
@@ -233,15 +288,30 @@ export function parseCsvMap(value: unknown, where = ''): CsvMap {
     for (const [key, entry] of Object.entries(map.package as Record<string, unknown>))
       refs(`package.${key}`, entry);
   }
-  if (map.resolved !== undefined) {
-    const resolved = map.resolved;
-    if (!isJsonObject(resolved)) return fail('resolved', 'must be {"column": …, "values": […]}');
-    known('resolved.', resolved, ['column', 'values']);
-    refs('resolved.column', resolved.column);
-    if (!Array.isArray(resolved.values) || resolved.values.length === 0)
-      fail('resolved.values', 'must be a non-empty list');
-    for (const [i, entry] of (resolved.values as unknown[]).entries()) text(`resolved.values[${i}]`, entry);
+  if (map.container !== undefined) {
+    if (!isJsonObject(map.container))
+      fail('container', `must be an object with ${CONTAINER_KEYS.join(', ')}`);
+    known('container.', map.container as Record<string, unknown>, CONTAINER_KEYS);
+    for (const [key, entry] of Object.entries(map.container as Record<string, unknown>)) {
+      if (key === 'when') rowCondition('container.when', entry);
+      else refs(`container.${key}`, entry);
+    }
   }
+  if (map.compliance !== undefined) {
+    const compliance = map.compliance;
+    if (!isJsonObject(compliance))
+      return fail('compliance', `must be an object with ${COMPLIANCE_KEYS.join(', ')}`);
+    known('compliance.', compliance, COMPLIANCE_KEYS);
+    if (compliance.whenBlank !== undefined) refs('compliance.whenBlank', compliance.whenBlank);
+    if (compliance.status !== undefined) refs('compliance.status', compliance.status);
+    if (compliance.types !== undefined) {
+      if (!Array.isArray(compliance.types) || compliance.types.length === 0)
+        fail('compliance.types', 'must be a non-empty list of strings');
+      for (const [i, entry] of (compliance.types as unknown[]).entries())
+        text(`compliance.types[${i}]`, entry);
+    }
+  }
+  if (map.resolved !== undefined) rowCondition('resolved', map.resolved);
   if (map.types !== undefined) {
     if (!Array.isArray(map.types) || map.types.length === 0)
       fail('types', 'must be a non-empty list of strings');

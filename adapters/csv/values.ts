@@ -112,3 +112,52 @@ export function severityFromCell(cell: string, scale: SeverityScale): SeverityLa
       return labelFromCvss(parseScore(cell, 10));
   }
 }
+
+/** Words before the version in fix cells: `fixed in 1.2.11`, `Upgrade to version 4.1.2`, `Fixed in: 2.3`. */
+const FIX_PHRASE =
+  /^(?:fix(?:ed)?(?:\s+version)?(?:\s+in)?|upgrade(?:\s+to)?|update(?:\s+to)?|patched(?:\s+in)?|resolved(?:\s+in)?)(?:\s+version)?\s*:?\s*/i;
+/** A version token: optional comparison, optional `v`, then a digit and the usual version characters. */
+const VERSION_TOKEN = /(?:[<>]=?|[=~^]=?)?v?\d[\w.+:~-]*/gi;
+
+/**
+ * The fixed version(s) in a fix cell: `1.2.11` from `fixed in 1.2.11`, `2.3, 2.4` from `fixed in 2.3, 2.4` or
+ * `fixed in 2.3 and 2.4`, `4.1.2` from `Upgrade to version 4.1.2 or later`. A cell without such words is the
+ * version itself (`v1.1.2`, `1:2.41-5`). Statuses without a version (`affected`, `will not fix`, `fixed`) give
+ * `undefined`.
+ */
+export function parseFixedVersion(cell: string): string | undefined {
+  const value = cell.trim();
+  if (!/\d/.test(value)) return undefined;
+  const phrase = FIX_PHRASE.exec(value);
+  if (phrase === null || phrase[0] === '') return value;
+  const versions = value
+    .slice(phrase[0].length)
+    .match(VERSION_TOKEN)
+    ?.map((token) => token.replace(/[.:~+-]+$/, ''));
+  return versions === undefined || versions.length === 0 ? undefined : versions.join(', ');
+}
+
+const COMPLIANCE_WORDS: Readonly<Record<string, 'PASSED' | 'FAILED' | 'WARNING' | 'NOT_AVAILABLE'>> = {
+  pass: 'PASSED',
+  passed: 'PASSED',
+  healthy: 'PASSED',
+  compliant: 'PASSED',
+  fail: 'FAILED',
+  failed: 'FAILED',
+  unhealthy: 'FAILED',
+  noncompliant: 'FAILED',
+  'non-compliant': 'FAILED',
+  warn: 'WARNING',
+  warning: 'WARNING',
+  notapplicable: 'NOT_AVAILABLE',
+  'not applicable': 'NOT_AVAILABLE',
+  skipped: 'NOT_AVAILABLE',
+  error: 'NOT_AVAILABLE',
+};
+
+/** ASFF `Compliance.Status` from a check's status word (`Unhealthy`, `passed`, `NotApplicable` …). */
+export function complianceStatus(
+  cell: string,
+): 'PASSED' | 'FAILED' | 'WARNING' | 'NOT_AVAILABLE' | undefined {
+  return COMPLIANCE_WORDS[cell.trim().toLowerCase()];
+}

@@ -69,7 +69,11 @@ export class FindingQueue implements ReaderSink {
     const identity = itemIdentity(this.hostKeyValue, item);
     const ordinal = this.ordinal(identity, host);
     if (ordinal > 1) identity.push(`#${ordinal}`);
-    this.queue.push(mapItem(item, context, identity, this.report));
+    const finding = mapItem(item, context, identity, this.report);
+    // The same plugin twice on one port (e.g. Service Detection once per TLS layer): the title says which.
+    // WAS titles name the URL instead, which already tells the results of one plugin apart.
+    if (ordinal > 1 && host.report.type !== 'was') finding.title = `${finding.title} (result ${ordinal})`;
+    this.queue.push(finding);
   }
 
   issue(issue: Issue): void {

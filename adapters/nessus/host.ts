@@ -57,8 +57,9 @@ function detailsOther(host: HostRecord): Record<string, string> | undefined {
 
 /**
  * The host as an ASFF resource: `AwsEc2Instance` when Nessus recorded an EC2 instance id (Id = the instance ARN
- * when its Region and account are known too, else the bare instance id), otherwise `Other` with the FQDN, IP or
- * host name as Id. Host facts go to `Details.Other` in both cases.
+ * when its Region and account are known too, else the bare instance id), otherwise `Other` named as Nessus names
+ * the host (`ReportHost@name`, the CSV export's `Host`; else the FQDN, else the IP). Host facts (IP, FQDN …) go
+ * to `Details.Other` in both cases.
  */
 export function hostResource(host: HostRecord): Resource {
   const other = detailsOther(host);
@@ -66,7 +67,7 @@ export function hostResource(host: HostRecord): Resource {
   if (instanceId === undefined) {
     return {
       Type: 'Other',
-      Id: property(host, 'host-fqdn') ?? property(host, 'host-ip') ?? hostName(host),
+      Id: tidy(host.name) ?? property(host, 'host-fqdn') ?? property(host, 'host-ip') ?? hostName(host),
       ...(other !== undefined ? { Details: { Other: other } } : {}),
     };
   }

@@ -16,6 +16,14 @@ import {
 } from '../../src/asff/limits.js';
 import { distinct } from '../../src/internal/distinct.js';
 import { labelFromNessusSeverity, normalizeLabel, severity } from '../../src/severity.js';
+import {
+  cpeProduct,
+  packagesInPluginOutput,
+  pluginDescription,
+  pluginTitle,
+  prefixedV3Vector,
+  productInPluginName,
+} from '../../src/tenable.js';
 import type { HostRecord, ItemRecord } from './reader.js';
 import { clip, tidy } from './text.js';
 
@@ -148,8 +156,8 @@ function cvssEntries(item: ItemRecord, report: (issue: Issue) => void): Cvss[] {
     field(item, 'cvss4_vector') ?? field(item, 'cvss4_base_vector'),
   );
   const v3Name = item.fields.has('cvss3_base_score') ? 'cvss3_base_score' : 'cvssv3';
-  const v3Vector = field(item, 'cvss3_vector') ?? field(item, 'cvssv3_vector');
   // Nessus often writes v3 vectors without their `CVSS:3.x/` prefix; its v3 scores are CVSS 3.0 then.
+  const v3Vector = prefixedV3Vector(field(item, 'cvss3_vector') ?? field(item, 'cvssv3_vector'));
   const v3Version = /^CVSS:(3\.[01])\//.exec(v3Vector ?? '')?.[1] ?? '3.0';
   add(v3Version, cvssScore(field(item, v3Name), v3Name, item, report), v3Vector);
   const v2Name = item.fields.has('cvss_base_score') ? 'cvss_base_score' : 'cvss';
@@ -290,16 +298,26 @@ export function mapItem(
   const openPort = pluginId === '0';
   const portWords = `${port}/${protocol.toLowerCase()}${service !== undefined ? ` (${service})` : ''}`;
 
-  const title =
+  const name =
     (compliance ? field(item, 'cm:compliance-check-name') : undefined) ??
     pluginName ??
-    field(item, 'plugin_name') ??
-    (openPort ? `Open port ${portWords}` : `Nessus plugin ${pluginId}`);
+    field(item, 'plugin_name');
+  const output =
+    field(item, 'plugin_output') ?? (compliance ? field(item, 'cm:compliance-output') : undefined);
+  const title =
+    name !== undefined
+      ? pluginTitle(name, host.report.type === 'was' ? { wasOutput: output ?? '' } : { port, protocol })
+      : openPort
+        ? `Open port ${portWords}`
+        : pluginTitle(`Nessus plugin ${pluginId}`, { port, protocol });
   const lead = compliance ? field(item, 'cm:compliance-info') : field(item, 'synopsis');
   const body = field(item, 'description');
   const description =
-    (lead !== undefined && body !== undefined ? `${lead}\n\n${body}` : (lead ?? body)) ??
-    (openPort ? `Nessus found port ${portWords} open.` : title);
+    lead !== undefined || body !== undefined || output !== undefined
+      ? pluginDescription({ synopsis: lead, output, description: body })
+      : openPort
+        ? `Nessus found port ${portWords} open.`
+        : title;
 
   const xrefs = fields(item, 'xref');
   const cves = cveIds(fields(item, 'cve'));
@@ -327,10 +345,20 @@ export function mapItem(
   const patched = field(item, 'patch_publication_date') !== undefined;
   const unsupported = flag(field(item, 'unsupported_by_vendor')) === true;
 
+  // Informational items (inventory, detections) name no vulnerable package, so their outputs are not read.
+  const informational =
+    (labelFromNessusSeverity(severityAttribute) ?? normalizeLabel(riskFactor) ?? 'INFORMATIONAL') ===
+    'INFORMATIONAL';
+  const packages = informational
+    ? []
+    : packagesInPluginOutput(
+        output,
+        cpeProduct(fields(item, 'cpe')) ?? productInPluginName(pluginName ?? field(item, 'plugin_name')),
+      );
   const vulnerabilityIds =
     cves.length > 0
       ? cves.slice(0, MAX_VULNERABILITIES)
-      : cvss.length > 0 || epssScore !== undefined || exploitAvailable !== undefined
+      : cvss.length > 0 || epssScore !== undefined || exploitAvailable !== undefined || packages.length > 0
         ? [`${host.report.type === 'was' ? 'WAS' : 'NESSUS'}-${pluginId}`]
         : [];
   if (cves.length > MAX_VULNERABILITIES) {
@@ -350,11 +378,12 @@ export function mapItem(
   const vendorUpdatedAt = nessusDate(field(item, 'plugin_modification_date'));
   if (vendorUpdatedAt !== undefined) vendor.VendorUpdatedAt = vendorUpdatedAt;
   const references = urls.length > 0 ? urls.slice(0, MAX_REFERENCE_URLS) : undefined;
-  const fixAvailable = patched ? 'YES' : unsupported ? 'NO' : undefined;
+  const fixAvailable = patched || packages.length > 0 ? 'YES' : unsupported ? 'NO' : undefined;
   const vulnerabilities = vulnerabilityIds.map((id) => {
     const vulnerability: Vulnerability = { Id: id };
     if (cvss.length > 0) vulnerability.Cvss = cvss;
     vulnerability.Vendor = vendor;
+    if (packages.length > 0) vulnerability.VulnerablePackages = packages;
     if (references !== undefined) vulnerability.ReferenceUrls = references;
     if (fixAvailable !== undefined) vulnerability.FixAvailable = fixAvailable;
     if (epssScore !== undefined) vulnerability.EpssScore = epssScore;
@@ -392,8 +421,6 @@ export function mapItem(
       }
     : undefined;
 
-  const output =
-    field(item, 'plugin_output') ?? (compliance ? field(item, 'cm:compliance-output') : undefined);
   const productFields: Record<string, string> = {};
   const put = (key: string, value: string | undefined): void => {
     if (value !== undefined) productFields[key] = value;

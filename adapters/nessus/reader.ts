@@ -1,6 +1,13 @@
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import type { Issue } from '../../src/adapter.js';
 import { ConverterError } from '../../src/errors.js';
+import {
+  cutAt,
+  declaresEntities,
+  type SaxesBuffers,
+  saxesBuffers,
+  sizeWords,
+} from '../../src/xml/saxes-internals.js';
 import { isWantedHostTag, wantedItemFieldName } from './fields.js';
 import { NESSUS_LIMITS, type NessusReaderLimits } from './limits.js';
 import { tidy } from './text.js';
@@ -69,34 +76,6 @@ const NODE = {
 } as const;
 type Node = (typeof NODE)[keyof typeof NODE];
 
-/**
- * The private buffers of saxes 6 that grow with a single token (text node, comment, CDATA, attribute value,
- * name, entity reference, attribute list). saxes has no option to bound them, so the reader checks their size
- * after every piece it writes and truncates or refuses (see {@link NessusReader.guardBuffers}).
- * `saxes` is pinned to 6.0.0 in package.json; the hostile-XML tests fail if these fields ever move.
- */
-interface SaxesBuffers {
-  text: string;
-  name: string;
-  entity: string;
-  piTarget: string;
-  attribList: unknown[];
-}
-
-function saxesBuffers(parser: SaxesParser): SaxesBuffers {
-  const candidate = parser as unknown as Partial<SaxesBuffers>;
-  if (
-    typeof candidate.text !== 'string' ||
-    typeof candidate.name !== 'string' ||
-    typeof candidate.entity !== 'string' ||
-    typeof candidate.piTarget !== 'string' ||
-    !Array.isArray(candidate.attribList)
-  ) {
-    throw new Error('saxes internals changed: the nessus reader needs saxes 6.0.x to bound its buffers');
-  }
-  return candidate as SaxesBuffers;
-}
-
 /** The text of the element being captured. */
 interface Capture {
   node: Node;
@@ -128,20 +107,6 @@ interface ItemState {
   chars: number;
   values: number;
   droppedValues: number;
-}
-
-/** Drops a trailing lone high surrogate left by cutting a string at an arbitrary index. */
-function cutAt(text: string, length: number): string {
-  if (text.length <= length) return text;
-  const end = length > 0 && /[\uD800-\uDBFF]/.test(text.charAt(length - 1)) ? length - 1 : length;
-  return text.slice(0, end);
-}
-
-/** Formats a character count for messages (`1 MiB`, `64 KiB`, `512`). */
-function sizeWords(chars: number): string {
-  if (chars % 1_048_576 === 0) return `${chars / 1_048_576} MiB`;
-  if (chars % 1024 === 0) return `${chars / 1024} KiB`;
-  return String(chars);
 }
 
 /**
@@ -488,7 +453,7 @@ export class NessusReader {
   }
 
   private doctype(text: string): void {
-    if (/<!ENTITY/i.test(text)) {
+    if (declaresEntities(text)) {
       throw this.error(
         'E_UNSAFE',
         'the DOCTYPE declares entities (<!ENTITY …>); entity expansion and external entities are refused',

@@ -21,6 +21,14 @@ export interface SarifOptions {
   target?: string;
 }
 
+/** The container image a run scanned, from `run.properties` (Trivy: `imageName`, `imageID`, `repoTags`, `repoDigests`). */
+export interface ImageInfo {
+  name?: string;
+  id?: string;
+  tags: string[];
+  digests: string[];
+}
+
 /** Everything about a run that its results refer to. */
 export interface RunContext extends LocationTables {
   /** 0-based position of the run in the log (messages only, never identity). */
@@ -29,7 +37,23 @@ export interface RunContext extends LocationTables {
   taxonomies: TaxonomyInfo[];
   repositories: RepositoryInfo[];
   automationId?: string;
+  /** The scanned container image, when the run names one. */
+  image?: ImageInfo;
   options: SarifOptions;
+}
+
+/** Reads one key of `run.properties` that names the scanned image (others are never selected). */
+export function setImageProperty(run: RunContext, key: string, value: unknown): void {
+  run.image ??= { tags: [], digests: [] };
+  const image = run.image;
+  const texts = asArray(value)
+    .map(asText)
+    .filter((text): text is string => text !== undefined)
+    .slice(0, 16);
+  if (key === 'imageName') image.name = asText(value)?.trim();
+  else if (key === 'imageID') image.id = asText(value)?.trim();
+  else if (key === 'repoTags') image.tags = texts;
+  else if (key === 'repoDigests') image.digests = texts;
 }
 
 /** An empty run context, filled as the stream delivers the run's sections. */

@@ -12,6 +12,20 @@ export default defineAdapter({
     description: 'SARIF 2.1.0 logs from any static-analysis, IaC, secret or dependency scanner',
     extensions: ['sarif', 'json'],
     docsUrl: 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html',
+    options: [
+      {
+        name: 'repository',
+        type: 'string',
+        valueName: 'URL',
+        description: 'the repository the code findings belong to, when the log does not say',
+      },
+      {
+        name: 'target',
+        type: 'string',
+        valueName: 'NAME',
+        description: 'the resource for results without a location (an image, a host)',
+      },
+    ],
     identity:
       'tool + rule id + primary file, then: all `fingerprints`; or GitHub `partialFingerprints` + message; or start line/column + logical location + message (+ other partial fingerprints)',
   },

@@ -7,6 +7,7 @@ import type {
 } from '@aws-sdk/client-securityhub';
 import type { Finding, FindingSource, Issue } from '../../src/adapter.js';
 import { MAX_RESOURCE_TYPE_LENGTH } from '../../src/asff/limits.js';
+import { distinct } from '../../src/internal/distinct.js';
 import {
   blobUrl,
   projectName,
@@ -18,7 +19,20 @@ import {
 } from './context.js';
 import { identityOf } from './identity.js';
 import { hasPlace, type ResolvedLocation, resolveArtifactLocation, resolveLocation } from './locations.js';
-import { firstLine, resolveMessage } from './message.js';
+import { resolveMessage } from './message.js';
+import { scaPackageOf } from './packages.js';
+import {
+  adviceFromHelp,
+  advisoryPage,
+  guidelineUrl,
+  helpLinks,
+  imageResource,
+  isToolHomepage,
+  ruleWhat,
+  shortText,
+  titlePlace,
+  vulnerabilityName,
+} from './presentation.js';
 import { findRule, type RuleInfo, readTaxonReferences } from './rules.js';
 import { isSecretFinding, redactSecrets, scrubAwsKeys, secretCandidates } from './secrets.js';
 import { resolveSeverity, SARIF_KINDS } from './severity.js';
@@ -123,48 +137,6 @@ function resolvedReason(result: JsonObject, kind: string): string | undefined {
   return undefined;
 }
 
-/** `Key: value` lines (Trivy, Grype and Anchore write package facts this way in messages and rule help). */
-function keyValueLines(text: string | undefined): Map<string, string> {
-  const fields = new Map<string, string>();
-  for (const line of (text ?? '').split('\n')) {
-    const match = /^\s*([A-Za-z][A-Za-z ]{0,30}?)\s*:\s*(.*?)\s*$/.exec(line);
-    if (match && !fields.has(match[1]!.toLowerCase())) fields.set(match[1]!.toLowerCase(), match[2]!);
-  }
-  return fields;
-}
-
-const meaningful = (value: string | undefined): string | undefined =>
-  value === undefined || value === '' || /^(none|n\/a|-)$/i.test(value) ? undefined : clip(value, 256);
-
-/** The vulnerable package named in the message (per result) or the rule help (per rule), if any. */
-function packageOf(message: string | undefined, rule: RuleInfo | undefined): SoftwarePackage | undefined {
-  const fromMessage = keyValueLines(message);
-  const fromHelp = keyValueLines(rule?.helpText);
-  const get = (...keys: string[]) => {
-    for (const fields of [fromMessage, fromHelp])
-      for (const key of keys) {
-        const value = meaningful(fields.get(key));
-        if (value !== undefined) return value;
-      }
-    return undefined;
-  };
-  const name = get('package');
-  if (name === undefined) return undefined;
-  const pkg: SoftwarePackage = { Name: name };
-  const version = get('installed version', 'version');
-  if (version !== undefined) pkg.Version = version;
-  const fixed = get('fixed version', 'fix version');
-  if (fixed !== undefined) {
-    pkg.FixedInVersion = fixed;
-    pkg.Remediation = `Upgrade ${name} to ${fixed} or later.`;
-  }
-  const manager = get('type', 'package manager');
-  if (manager !== undefined) pkg.PackageManager = manager;
-  const path = get('location', 'path');
-  if (path !== undefined) pkg.FilePath = path;
-  return pkg;
-}
-
 /** CVSS entries from Trivy / dependency-check style properties (`cvssv3_baseScore`, `cvssv3_vector` …). */
 function cvssOf(result: JsonObject, rule: RuleInfo | undefined, source: string): Vulnerability['Cvss'] {
   const entries: NonNullable<Vulnerability['Cvss']> = [];
@@ -194,20 +166,79 @@ function cvssOf(result: JsonObject, rule: RuleInfo | undefined, source: string):
 const httpUrl = (text: string | undefined): string | undefined =>
   text !== undefined && /^https?:\/\/\S+$/i.test(text.trim()) ? text.trim() : undefined;
 
+/** Tools whose every result is about a dependency, with or without a CVE id. */
+const DEPENDENCY_SCANNER = /^(?:snyk open source|dependency-check)$/i;
+
+/**
+ * The title: what and where, so findings of one file can be told apart. Dependency findings:
+ * `<advisory> in <package>@<version>[: <vulnerability name>]`; code findings: `<rule> at <path>:<line>`
+ * (plus `in commit <sha>` for gitleaks 7, which reports one secret once per commit).
+ */
 function titleOf(
   rule: RuleInfo | undefined,
   ruleId: string | undefined,
   message: string | undefined,
+  primary: ResolvedLocation | undefined,
+  advisory: string | undefined,
+  pkg: SoftwarePackage | undefined,
+  commit: string | undefined,
 ): string {
-  const prose = (text: string | undefined) =>
-    text !== undefined && /\s/.test(text.trim()) ? text : undefined;
-  const fromMessage = () => (message === undefined ? undefined : firstLine(message) || undefined);
-  return clip(
-    firstLine(
-      rule?.shortDescription ?? prose(rule?.name) ?? fromMessage() ?? rule?.name ?? ruleId ?? 'SARIF result',
-    ),
-    MAX_PART,
-  );
+  if (advisory !== undefined) {
+    const subject =
+      pkg?.Name === undefined
+        ? primary?.path?.slice(primary.path.lastIndexOf('/') + 1)
+        : `${pkg.Name}${pkg.Version === undefined ? '' : `@${pkg.Version}`}`;
+    const name = vulnerabilityName(rule, advisory);
+    const what = advisory === ruleId && /\s/.test(advisory) ? shortText(advisory) : advisory;
+    return clip(
+      `${what}${subject === undefined ? '' : ` in ${subject}`}${name === undefined ? '' : `: ${name}`}`,
+      MAX_PART,
+    );
+  }
+  const what = ruleWhat(rule, ruleId, message);
+  const place = titlePlace(primary);
+  const where = place === undefined ? '' : ` at ${place}`;
+  return clip(`${what}${where}${commit === undefined ? '' : ` in commit ${commit.slice(0, 7)}`}`, MAX_PART);
+}
+
+/**
+ * The message as the evidence it is: dependency-check writes `<rule id> - <description>` (and, for RetireJS,
+ * `<rule id> - <rule id>`), so the repeated id is dropped.
+ */
+function leadOf(
+  message: string | undefined,
+  ruleId: string | undefined,
+  toolName: string,
+): string | undefined {
+  if (message === undefined || ruleId === undefined || !/dependency-check/i.test(toolName)) return message;
+  const prefix = `${ruleId} - `;
+  return message.startsWith(prefix) ? message.slice(prefix.length) : message;
+}
+
+/** `Vulnerable package: jquery 1.8.0 (maven) at /path/jquery-1.8.0.min.js; fixed in 3.5.0`. */
+function packageLine(pkg: SoftwarePackage): string {
+  const parts = [`Vulnerable package: ${pkg.Name}${pkg.Version === undefined ? '' : ` ${pkg.Version}`}`];
+  if (pkg.PackageManager !== undefined) parts.push(` (${pkg.PackageManager})`);
+  if (pkg.FilePath !== undefined) parts.push(` at ${pkg.FilePath}`);
+  if (pkg.FixedInVersion !== undefined) parts.push(`; fixed in ${pkg.FixedInVersion}`);
+  return parts.join('');
+}
+
+/**
+ * Advisory pages of a dependency finding, best first: the `Link:` of the rule help (Trivy, Grype, Anchore), the
+ * rule's `helpUri` unless it is the tool's homepage (Grype's), then the canonical page of each id (NVD, GitHub
+ * advisories, Snyk).
+ */
+function advisoryUrls(ids: readonly string[], rule: RuleInfo | undefined, view: RuleView, run: RunContext) {
+  const urls = [...helpLinks(rule?.helpText)];
+  if (view.helpUrl !== undefined && !isToolHomepage(view.helpUrl, run)) urls.push(view.helpUrl);
+  if (rule?.id !== undefined && /^SNYK-/.test(rule.id)) urls.push(advisoryPage(rule.id)!);
+  if (urls.length === 0)
+    for (const id of ids) {
+      const page = advisoryPage(id);
+      if (page !== undefined) urls.push(page);
+    }
+  return distinct(urls.filter((url) => !isToolHomepage(url, run)));
 }
 
 function descriptionOf(parts: readonly (string | undefined)[], fallback: string): string {
@@ -401,30 +432,63 @@ export function mapResult(
   const advisory = secret
     ? undefined
     : vulnerabilityIdsOf(ruleId, rule, result, taxa, run.taxonomies, message);
-  const pkg = advisory !== undefined ? packageOf(message, rule) : undefined;
-
-  let title = scrub(titleOf(rule, ruleId, message))!;
-  if (pkg?.Name !== undefined && !title.includes(pkg.Name))
-    title = `${title} (${pkg.Name}${pkg.Version !== undefined ? ` ${pkg.Version}` : ''})`;
+  // Dependency scanners report a package even where no CVE/GHSA id exists (Snyk ids, RetireJS advisories).
+  const sca =
+    advisory !== undefined || (!secret && DEPENDENCY_SCANNER.test(toolName))
+      ? { ids: advisory?.ids ?? [clip(ruleId ?? 'unknown', 256)] }
+      : undefined;
+  const image = run.image?.name !== undefined ? { ...run.image, name: run.image.name } : undefined;
+  const found =
+    sca === undefined
+      ? undefined
+      : scaPackageOf(toolName, message, rule, image !== undefined ? undefined : primary?.path);
+  const pkg = found?.pkg;
   const view = rule === undefined ? NO_VIEW : viewOf(rule);
+
+  const commit = asText(asObject(result.properties)?.commit);
+  const gitleaksCommit = commit !== undefined && /gitleaks/i.test(toolName) ? commit : undefined;
+  const title = scrub(titleOf(rule, ruleId, message, primary, sca?.ids[0], pkg, gitleaksCommit))!;
+
+  const evidence: (string | undefined)[] = [leadOf(message, ruleId, toolName)];
+  if (pkg !== undefined && (pkg.Version === undefined || !(message ?? '').includes(pkg.Version)))
+    evidence.push(packageLine(pkg));
+  if (found?.details !== undefined) evidence.push(...found.details);
+  if (!secret && primary?.snippet !== undefined) evidence.push(scrub(primary.snippet));
   const description = secret
     ? descriptionOf([message, 'The secret value is not copied into this finding.'], title)
-    : descriptionOf([message, view.fullDescription], title);
+    : descriptionOf([...evidence, view.fullDescription], title);
 
-  const helpUrl = view.helpUrl;
+  const references = sca === undefined ? [] : advisoryUrls(sca.ids, rule, view, run);
+  const ruleUrl = view.helpUrl ?? guidelineUrl(view.helpText);
+  const helpUrl = ruleUrl !== undefined && !isToolHomepage(ruleUrl, run) ? ruleUrl : undefined;
   const recommendation: NonNullable<Remediation['Recommendation']> = {};
-  const remediationText = secret ? REMEDIATE_SECRET : (pkg?.Remediation ?? view.helpText);
+  let remediationText: string | undefined;
+  if (secret) remediationText = REMEDIATE_SECRET;
+  else if (pkg !== undefined) {
+    const advice =
+      found?.advice ??
+      (pkg.FixedInVersion !== undefined
+        ? `Upgrade ${pkg.Name} to ${pkg.FixedInVersion} or later.`
+        : undefined);
+    if (advice !== undefined) pkg.Remediation = clip(advice, 1024);
+    remediationText =
+      advice ??
+      `${toolName} knows no fixed version of ${pkg.Name}${pkg.Version === undefined ? '' : ` ${pkg.Version}`}; follow the advisory for mitigations, or replace the package.`;
+  } else if (sca === undefined)
+    remediationText = adviceFromHelp(rule, view.helpText, description, ruleWhat(rule, ruleId, message));
   if (remediationText !== undefined) recommendation.Text = clip(remediationText, MAX_PART);
-  if (helpUrl !== undefined) recommendation.Url = helpUrl;
+  const recommendationUrl = references[0] ?? helpUrl;
+  if (recommendationUrl !== undefined) recommendation.Url = recommendationUrl;
 
   const vulnerabilities: Vulnerability[] = [];
-  if (advisory !== undefined) {
+  if (sca !== undefined) {
     const cvss = cvssOf(result, rule, toolName);
-    for (const id of advisory.ids) {
+    for (const id of sca.ids) {
       const vulnerability: Vulnerability = { Id: id, Vendor: { Name: toolName } };
-      if (helpUrl !== undefined) {
-        vulnerability.Vendor!.Url = helpUrl;
-        vulnerability.ReferenceUrls = [helpUrl];
+      const urls = references.slice(0, 10);
+      if (urls.length > 0) {
+        vulnerability.Vendor!.Url = urls[0];
+        vulnerability.ReferenceUrls = urls;
       }
       if (cvss !== undefined) vulnerability.Cvss = cvss;
       if (pkg !== undefined) {
@@ -443,8 +507,7 @@ export function mapResult(
   }
 
   const hints: string[] = [];
-  const commit = asText(asObject(result.properties)?.commit);
-  if (commit !== undefined && /gitleaks/i.test(toolName)) hints.push(`commit=${commit}`);
+  if (gitleaksCommit !== undefined) hints.push(`commit=${gitleaksCommit}`);
 
   const suppression = asObject(asArray(result.suppressions)[0]);
   const precision = view.precision ?? asText(asObject(result.properties)?.issue_confidence);
@@ -476,6 +539,7 @@ export function mapResult(
     Cwes: cwes.length > 0 ? cwes.join(', ') : undefined,
     Tags: view.tags,
     Secret: secret || undefined,
+    PackageUrl: found?.purl,
   };
   if (!secret) copyProperties(result, productFields);
 
@@ -497,12 +561,14 @@ export function mapResult(
         ? 'Sensitive Data Identifications/Passwords'
         : advisory?.kind === 'CVE'
           ? 'Software and Configuration Checks/Vulnerabilities/CVE'
-          : advisory?.kind === 'GHSA'
+          : sca !== undefined
             ? 'Software and Configuration Checks/Vulnerabilities'
             : 'Software and Configuration Checks',
     ],
     resources: [
-      resourceOf(run, repository, primary, analysisTarget, secret ? undefined : scrub(primary?.snippet)),
+      image !== undefined
+        ? imageResource(image)
+        : resourceOf(run, repository, primary, analysisTarget, secret ? undefined : scrub(primary?.snippet)),
     ],
     productFields,
     state: reason === undefined ? 'active' : 'resolved',

@@ -14,11 +14,13 @@ import {
   readOptions,
   readRepositories,
   type SarifOptions,
+  setImageProperty,
   toolNameOf,
 } from './context.js';
 import { DuplicateCounter } from './identity.js';
 import { lateNeeds, readArtifact, readLogical, readUriBases } from './locations.js';
 import { mapResult, type RunReports, sourceOf } from './map.js';
+import { distinguish } from './presentation.js';
 import {
   addRule,
   COMPONENT_FIELDS,
@@ -54,6 +56,9 @@ const RUN_ARRAYS: ReadonlySet<string> = new Set([
   'invocations',
 ]);
 
+/** The keys of `run.properties` read (Trivy writes the scanned image there); the rest of the bag is skipped. */
+const IMAGE_PROPERTIES: ReadonlySet<string> = new Set(['imageName', 'imageID', 'repoTags', 'repoDigests']);
+
 /**
  * What the SARIF adapter reads from the document, by path. Results, rules, artifacts' locations, logical
  * locations and taxa are captured one by one; the root, `runs`, each run, `tool` and the arrays above are walked;
@@ -76,6 +81,7 @@ export function selectSarif(path: readonly JsonPathSegment[], kind: JsonKind): J
   if (depth === 3) {
     if (section === 'tool') return kind === 'object' ? 'descend' : 'value';
     if (RUN_ARRAYS.has(section)) return kind === 'array' ? 'descend' : 'value';
+    if (section === 'properties') return kind === 'object' ? 'descend' : 'skip';
     return RUN_VALUES.has(section) ? 'value' : 'skip';
   }
   const key = path[3];
@@ -101,6 +107,8 @@ export function selectSarif(path: readonly JsonPathSegment[], kind: JsonKind): J
             ? 'value'
             : 'skip';
       return depth === 6 ? 'value' : 'skip';
+    case 'properties':
+      return depth === 4 && IMAGE_PROPERTIES.has(key as string) ? 'value' : 'skip';
     case 'tool':
       if (key === 'driver') return selectComponent(path, 4, kind);
       if (key !== 'extensions') return 'skip';
@@ -132,6 +140,8 @@ interface RunState {
   artifactsDone: boolean;
   logicalDone: boolean;
   taxonomiesDone: boolean;
+  /** `run.properties` read (or absent): Trivy names the scanned image there, after its results. */
+  propertiesDone: boolean;
   /** Results converted as they arrived (before a later section could have changed them). */
   converted: number;
   /** `uriBaseId`s used by converted results while `originalUriBaseIds` had not arrived. */
@@ -148,6 +158,7 @@ function newRun(index: number, options: SarifOptions): RunState {
     artifactsDone: false,
     logicalDone: false,
     taxonomiesDone: false,
+    propertiesDone: false,
     converted: 0,
     basesUsed: new Set(),
     basesDone: false,
@@ -166,6 +177,8 @@ function describe(value: unknown): string {
 /** True when the result must wait for a section of its run that has not arrived yet. */
 function mustWait(state: RunState, result: unknown): boolean {
   if (!state.toolDone) return true;
+  // Trivy writes `run.properties.imageName` (the resource of every result) after the results.
+  if (!state.propertiesDone && /^trivy$/i.test(toolNameOf(state.context))) return true;
   if (!isObject(result)) return false;
   const needs = lateNeeds(result);
   if ((needs.artifacts && !state.artifactsDone) || (needs.logicalLocations && !state.logicalDone))
@@ -202,6 +215,8 @@ export async function* parseSarif(
 ): AsyncGenerator<Finding> {
   const options = readOptions(ctx.options);
   const duplicates = new DuplicateCounter();
+  // Titles + resources seen so far: a finding a reader could not tell from an earlier one gets a detail.
+  const shown = new DuplicateCounter();
   const spools: ResultSpool[] = [];
   const rootKeys: string[] = [];
   let sawRuns = false;
@@ -241,6 +256,7 @@ export async function* parseSarif(
         message: `a result repeats the identity (tool, rule, place, message or fingerprints) of an earlier one; it is kept as occurrence ${seen + 1} with its own Id`,
       });
     }
+    distinguish(finding, shown, seen > 0 ? seen + 1 : undefined);
     return finding;
   }
 
@@ -429,6 +445,11 @@ export async function* parseSarif(
           break;
         case 'taxonomies':
           readTaxonomyEvent(run, event);
+          break;
+        case 'properties':
+          if (depth === 3 && event.type !== 'enter') run.propertiesDone = true;
+          else if (depth === 4 && event.type === 'value')
+            setImageProperty(run.context, path[3] as string, event.value);
           break;
         case 'originalUriBaseIds':
           if (event.type === 'value') {

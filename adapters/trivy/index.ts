@@ -12,6 +12,14 @@ export default defineAdapter({
       'Trivy JSON: image, filesystem, repository, VM, rootfs and SBOM scans (schema v2 and v1) and trivy k8s reports',
     extensions: ['json'],
     docsUrl: 'https://trivy.dev/latest/docs/configuration/reporting/#json',
+    options: [
+      {
+        name: 'trivyLicenses',
+        flag: 'trivy-licenses',
+        type: 'boolean',
+        description: 'include Trivy license findings (off by default)',
+      },
+    ],
     identity:
       'artifact (or cluster + namespace/kind/name), target, class, then per kind — vulnerability: package (PURL, PkgID or name), installed version, PkgPath, vulnerability id; misconfiguration: result type, check id, cause resource, lines, occurrence chain; secret: rule, lines, offset; license: package, file, license name',
   },

@@ -1,7 +1,10 @@
 import type { Compliance, SoftwarePackage, Vulnerability } from '@aws-sdk/client-securityhub';
 import type { Finding, Issue, ScopeHintKind } from '../../src/adapter.js';
-import { MAX_REFERENCE_URLS } from '../../src/asff/limits.js';
+import { MAX_REFERENCE_URLS, MAX_TITLE_LENGTH } from '../../src/asff/limits.js';
+import { splitPackageVersion, versionSchemeOfPurl } from '../../src/asff/package-version.js';
+import { truncateText } from '../../src/asff/text.js';
 import { distinct } from '../../src/internal/distinct.js';
+import { osVersionScheme } from './os.js';
 import { resourcesOf } from './resource.js';
 import { cvssList, recordSeverity, vendorSeverityWord, vulnerabilitySeverity } from './severity.js';
 import {
@@ -159,9 +162,29 @@ function remediationFor(
   if (fixed === undefined) {
     return `No fixed version of ${packageLabel} is available yet (Trivy status: ${status ?? 'unknown'}).`;
   }
-  // Trivy lists one fixed version per supported branch, e.g. "11.0.14, 10.1.49, 9.0.112".
-  const target = fixed.includes(',') ? `one of ${fixed}` : `${fixed} or later`;
-  return `Upgrade ${packageLabel} from${installedText || ' the installed version'} to ${target}.`;
+  return `Upgrade ${packageLabel} from${installedText || ' the installed version'} to ${upgradeTarget(fixed)}.`;
+}
+
+/**
+ * What to upgrade to, as advice: `1.2.4 or later`; `one of 11.0.14, 10.1.49` when Trivy lists one fixed version
+ * per supported branch; `a version >=4.17.11` when (old Trivy) the fixed version is a range.
+ */
+function upgradeTarget(fixed: string): string {
+  if (fixed.includes(',')) return `one of ${fixed}`;
+  return /^[<>=~^]/.test(fixed) ? `a version ${fixed}` : `${fixed} or later`;
+}
+
+/** `libssl3 3.0.11-1 is installed at usr/lib/x.so; fixed in 3.0.13-1.` — what Trivy found, in one line. */
+function evidenceOf(
+  packageLabel: string,
+  installedText: string,
+  pkgPath: string | undefined,
+  fixed: string | undefined,
+  status: string | undefined,
+): string {
+  const where = pkgPath === undefined ? '' : ` at ${pkgPath}`;
+  const fix = fixed === undefined ? `no fixed version (status: ${status ?? 'unknown'})` : `fixed in ${fixed}`;
+  return `${packageLabel}${installedText} is installed${where}; ${fix}.`;
 }
 
 /** Maps one Trivy vulnerability; `undefined` (after an issue) when it has no VulnerabilityID. */
@@ -200,19 +223,28 @@ export function mapVulnerability(
   const dataSource = obj(vulnerability.DataSource);
   const vendorKey = str(dataSource?.ID) ?? str(vulnerability.SeveritySource);
   const vendorName = str(dataSource?.Name) ?? vendorKey;
-  const references = capped(strList(vulnerability.References), MAX_REFERENCE_URLS);
+  // The advisories: Trivy's page for the vulnerability first, then the references it lists.
+  const referenceList = strList(vulnerability.References);
+  if (primaryUrl !== undefined) referenceList.unshift(primaryUrl);
+  const references = capped(referenceList, MAX_REFERENCE_URLS);
   const related = capped(strList(vulnerability.VendorIDs), MAX_REFERENCE_URLS);
   const layer = obj(vulnerability.Layer);
   const epss = num(vulnerability.EpssScore) ?? num(vulnerability.EPSS) ?? num(obj(vulnerability.EPSS)?.Score);
 
+  const version =
+    installed === undefined
+      ? undefined
+      : splitPackageVersion(installed, versionSchemeOfPurl(purl) ?? osVersionScheme(scope.result));
   const pkg: SoftwarePackage = compact({
     Name: packageLabel,
-    Version: installed,
+    Epoch: version?.Epoch,
+    Version: version?.Version,
+    Release: version?.Release,
     Architecture: purlArchitecture(purl),
     PackageManager: scope.result.type,
     FilePath: pkgPath,
     FixedInVersion: fixed,
-    Remediation: fixed === undefined ? undefined : `Upgrade ${packageLabel} to ${fixed}`,
+    Remediation: fixed === undefined ? undefined : `Upgrade ${packageLabel} to ${upgradeTarget(fixed)}`,
     SourceLayerHash: str(layer?.Digest) ?? str(layer?.DiffID),
   });
   const cvss = cvssList(vulnerability);
@@ -227,8 +259,8 @@ export function mapVulnerability(
         : compact({
             Name: vendorName,
             Url: str(dataSource?.URL),
-            VendorSeverity:
-              vendorSeverityWord(obj(vulnerability.VendorSeverity)?.[vendorKey ?? '']) ?? severity.original,
+            // Only the vendor's own word: Trivy's label may come from another source (SeveritySource).
+            VendorSeverity: vendorSeverityWord(obj(vulnerability.VendorSeverity)?.[vendorKey ?? '']),
             VendorCreatedAt: timestamp(vulnerability.PublishedDate),
             VendorUpdatedAt: timestamp(vulnerability.LastModifiedDate),
           }),
@@ -244,11 +276,13 @@ export function mapVulnerability(
     identity: [...scopeIdentity('vulnerability', scope), packageIdentity, installed, pkgPath, id],
     ruleId: id,
     title: `${id} in ${packageLabel}${installedText}${trivyTitle === undefined ? '' : `: ${trivyTitle}`}`,
-    description:
-      str(vulnerability.Description) ?? trivyTitle ?? `${id} affects ${packageLabel}${installedText}.`,
+    // The evidence first (what is installed where, and the fix), then the advisory's text.
+    description: `${evidenceOf(packageLabel, installedText, pkgPath, fixed, status)}\n\n${
+      str(vulnerability.Description) ?? trivyTitle ?? `${id} affects ${packageLabel}${installedText}.`
+    }`,
     severity,
     types: [TRIVY_TYPES.vulnerability],
-    resources: resourcesOf(scope),
+    resources: resourcesOf(scope, pkgPath),
     vulnerabilities: [asffVulnerability],
     remediation: { Recommendation: compact({ Text: remediationText, Url: primaryUrl }) },
     sourceUrl: primaryUrl,
@@ -301,6 +335,51 @@ function occurrencesOf(cause: JsonObject | undefined): string[] {
     });
 }
 
+/** `start-end`, or `start` when both are equal or there is no end; '' without a start line. */
+function lineRange(startLine: number | undefined, endLine: number | undefined): string {
+  if (startLine === undefined) return '';
+  return endLine === undefined || endLine === startLine ? `${startLine}` : `${startLine}-${endLine}`;
+}
+
+/** Blocks Trivy lists among the occurrences that name no resource instance (`content`, `dynamic.<block>`). */
+const BLOCK_OCCURRENCE = /^(?:content$|dynamic\.)/;
+
+/**
+ * The resource instance a misconfiguration is about: the innermost occurrence that names a resource (Terraform
+ * `azurerm_linux_virtual_machine.vm["vm1"]` inside `module.compute`), else the cause's `Resource`. Two
+ * instances of one module share check, file and lines; only this tells them apart.
+ */
+function instanceOf(resource: string | undefined, cause: JsonObject | undefined): string | undefined {
+  for (const occurrence of list(cause?.Occurrences)) {
+    const name = str(obj(occurrence)?.Resource);
+    if (name !== undefined && !BLOCK_OCCURRENCE.test(name)) return name;
+  }
+  return resource;
+}
+
+/** `<instance> in <file>:<lines>`, or the parts of it that are known; '' when none is. */
+function placeOf(
+  instance: string | undefined,
+  target: string,
+  startLine: number | undefined,
+  endLine: number | undefined,
+): string {
+  const lines = lineRange(startLine, endLine);
+  const file = target === '' ? '' : lines === '' ? target : `${target}:${lines}`;
+  if (instance === undefined) return file;
+  return file === '' ? instance : `${instance} in ${file}`;
+}
+
+/** Longest place kept whole in a title; the check's title gives way first. */
+const MAX_PLACE_LENGTH = 160;
+
+/** `<head> (<place>)` within the ASFF title limit: the head is shortened first, then the place. */
+function titleWithPlace(head: string, place: string): string {
+  if (place === '') return head;
+  const where = truncateText(place, MAX_PLACE_LENGTH);
+  return `${truncateText(head, MAX_TITLE_LENGTH - where.length - 3)} (${where})`;
+}
+
 /** Maps one Trivy misconfiguration; `undefined` (after an issue) when it has neither ID nor AVDID. */
 export function mapMisconfiguration(
   misconfiguration: JsonObject,
@@ -329,6 +408,7 @@ export function mapMisconfiguration(
   const where = [scope.result.target, startLine === undefined ? undefined : String(startLine)]
     .filter((part) => part)
     .join(':');
+  const instance = instanceOf(resource, cause);
   return {
     identity: [
       ...scopeIdentity('misconfiguration', scope),
@@ -341,7 +421,7 @@ export function mapMisconfiguration(
       occurrences.join(' > '),
     ],
     ruleId: checkId,
-    title: `${checkId}: ${title}`,
+    title: titleWithPlace(`${checkId}: ${title}`, placeOf(instance, scope.result.target, startLine, endLine)),
     description:
       [message, str(misconfiguration.Description), where === '' ? undefined : `Location: ${where}`]
         .filter((part) => part !== undefined)
@@ -404,12 +484,7 @@ export function mapSecret(secret: JsonObject, scope: RecordScope, onIssue: Issue
   const endLine = num(safe.EndLine);
   const offset = num(safe.Offset);
   const target = scope.result.target;
-  const lines =
-    startLine === undefined
-      ? ''
-      : endLine === undefined || endLine === startLine
-        ? `${startLine}`
-        : `${startLine}-${endLine}`;
+  const lines = lineRange(startLine, endLine);
   const where = lines === '' ? target : `${target}:${lines}`;
   return {
     // Offset tells apart two matches of one rule on one line; it is absent in older reports.
@@ -458,7 +533,7 @@ export function mapLicense(license: JsonObject, scope: RecordScope): Finding {
       `(severity ${severity.original}${confidence === undefined ? '' : `, confidence ${confidence}`}).`,
     severity,
     types: [TRIVY_TYPES.license],
-    resources: resourcesOf(scope),
+    resources: resourcesOf(scope, filePath),
     sourceUrl: str(license.Link),
     state: 'active',
     scopeHint: scopeHintOf(scope),

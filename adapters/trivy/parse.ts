@@ -13,6 +13,7 @@ import {
 import { type IssueSink, mapRecord, safeSecretRecord } from './map.js';
 import { NdjsonSpool } from './spool.js';
 import {
+  type ImageMetadata,
   isObject,
   isRecordListKey,
   type KubernetesContext,
@@ -41,6 +42,12 @@ const REPORT_KEYS: ReadonlySet<string> = new Set([
 const METADATA_KEYS: ReadonlySet<string> = new Set(['ImageID', 'RepoTags', 'RepoDigests']);
 const RESULT_KEYS: ReadonlySet<string> = new Set(['Target', 'Class', 'Type']);
 const KUBERNETES_KEYS: ReadonlySet<string> = new Set(['Namespace', 'Kind', 'Name']);
+/**
+ * What a k8s resource's records wait for: its identity and the images it runs (`Metadata`, an object or — newer
+ * Trivy — an array, written before `Results`). A resource without one of them (cluster-scoped: no Namespace;
+ * older reports: no Metadata) is complete when it ends.
+ */
+const KUBERNETES_HEADER = [...KUBERNETES_KEYS, 'Metadata'];
 /** Top-level lists of `trivy k8s` resources. */
 const KUBERNETES_LISTS: ReadonlySet<string> = new Set(['Resources', 'Vulnerabilities', 'Misconfigurations']);
 /** Unknown top-level keys remembered for the E_FORMAT message. */
@@ -56,6 +63,7 @@ type PathRole =
   | { role: 'list'; key: string }
   | { role: 'kubernetes' }
   | { role: 'kubernetes-key'; key: string }
+  | { role: 'kubernetes-metadata' }
   | { role: 'kubernetes-results' }
   | { role: 'result' }
   | { role: 'result-key'; key: string }
@@ -106,6 +114,7 @@ function classifyPath(rootKind: JsonKind | undefined, path: readonly JsonPathSeg
   const key = path[2];
   if (path.length === 3) {
     if (typeof key === 'string' && KUBERNETES_KEYS.has(key)) return { role: 'kubernetes-key', key };
+    if (key === 'Metadata') return { role: 'kubernetes-metadata' };
     return key === 'Results' ? { role: 'kubernetes-results' } : IGNORED;
   }
   return key === 'Results' ? resultRole(path, 3) : IGNORED;
@@ -209,6 +218,7 @@ class TrivyParser {
       case 'metadata-key':
       case 'image-architecture':
       case 'kubernetes-key':
+      case 'kubernetes-metadata':
       case 'result-key':
         return 'value';
       case 'metadata':
@@ -311,6 +321,9 @@ class TrivyParser {
         case 'result-key':
         case 'kubernetes-key':
           yield* this.#levelHeader(role.key, value);
+          break;
+        case 'kubernetes-metadata':
+          yield* this.#levelHeader('Metadata', value);
           break;
         default:
           this.#unexpectedScalar(role, value, line, byte);
@@ -416,7 +429,7 @@ class TrivyParser {
     const complete =
       frame.level === 'result'
         ? isResultHeaderComplete(this.#rootKind === 'array', frame.seen, frame.header.Class)
-        : [...KUBERNETES_KEYS].every((name) => frame.seen.has(name));
+        : KUBERNETES_HEADER.every((name) => frame.seen.has(name));
     if (complete) yield* this.#settle(index);
   }
 
@@ -519,20 +532,20 @@ class TrivyParser {
   }
 
   #kubernetesContext(frame: Frame): KubernetesContext {
-    const { Namespace, Kind, Name } = frame.header;
+    const { Namespace, Kind, Name, Metadata } = frame.header;
+    const images = (Array.isArray(Metadata) ? Metadata : [Metadata])
+      .map((metadata) => imageMetadataOf(isObject(metadata) ? metadata : {}))
+      .filter((image) => image.imageId !== undefined || image.repoTags !== undefined);
     return {
       ...(str(Namespace) !== undefined ? { namespace: Namespace as string } : {}),
       ...(str(Kind) !== undefined ? { kind: Kind as string } : {}),
       ...(str(Name) !== undefined ? { name: Name as string } : {}),
+      ...(images.length > 0 ? { images } : {}),
     };
   }
 
   #reportContext(): ReportContext {
     const { header } = this.#top();
-    const architecture = str(header.architecture);
-    const imageId = str(header.ImageID);
-    const repoTags = strList(header.RepoTags);
-    const repoDigests = strList(header.RepoDigests);
     const filename = this.#ctx.filename;
     const clusterName = header.ClusterName;
     return {
@@ -540,12 +553,12 @@ class TrivyParser {
       ...(str(header.ArtifactType) !== undefined ? { artifactType: header.ArtifactType as string } : {}),
       ...(typeof clusterName === 'string' ? { clusterName } : {}),
       ...(isKubernetesLayout(this.#layout) ? { kubernetes: true } : {}),
-      image: {
-        ...(imageId !== undefined ? { imageId } : {}),
-        ...(repoTags.length > 0 ? { repoTags } : {}),
-        ...(repoDigests.length > 0 ? { repoDigests } : {}),
-        ...(architecture !== undefined ? { architecture } : {}),
-      },
+      image: imageMetadataOf({
+        ImageID: header.ImageID,
+        RepoTags: header.RepoTags,
+        RepoDigests: header.RepoDigests,
+        ImageConfig: { architecture: header.architecture },
+      }),
       ...(filename !== undefined && filename !== '-' ? { fallbackName: basename(filename) } : {}),
     };
   }
@@ -573,6 +586,21 @@ class TrivyParser {
   async discardSpools(): Promise<void> {
     await Promise.all(this.#frames.map((frame) => frame.spool?.discard()));
   }
+}
+
+/** The image facts findings use, from a Trivy `Metadata` object (report level, or one of a k8s resource's). */
+function imageMetadataOf(metadata: Record<string, unknown>): ImageMetadata {
+  const imageId = str(metadata.ImageID);
+  const repoTags = strList(metadata.RepoTags);
+  const repoDigests = strList(metadata.RepoDigests);
+  const config = metadata.ImageConfig;
+  const architecture = isObject(config) ? str(config.architecture) : undefined;
+  return {
+    ...(imageId !== undefined ? { imageId } : {}),
+    ...(repoTags.length > 0 ? { repoTags } : {}),
+    ...(repoDigests.length > 0 ? { repoDigests } : {}),
+    ...(architecture !== undefined ? { architecture } : {}),
+  };
 }
 
 function kindOf(value: unknown): string {

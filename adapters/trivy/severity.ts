@@ -34,17 +34,28 @@ export function recordSeverity(value: unknown): DecidedSeverity {
 
 /**
  * Severity of a vulnerability. Trivy's own `Severity` wins (it already applies the vendor precedence, see
- * https://trivy.dev/latest/docs/scanner/vulnerability/#severity-selection). When it is `UNKNOWN` or missing,
- * the CVSS base score of the `SeveritySource` vendor decides, then NVD's (v4.0 before v3.x before v2 in each);
- * with no score at all the label is INFORMATIONAL. `Original` always keeps Trivy's word.
+ * https://trivy.dev/latest/docs/scanner/vulnerability/#severity-selection). When it is `UNKNOWN` or missing:
+ * the `VendorSeverity` word of the vendor `SeveritySource` names, then the CVSS base score of that vendor, then
+ * NVD's (v4.0 before v3.x before v2 in each); with no score at all the label is INFORMATIONAL. `Original`
+ * always keeps Trivy's word.
  */
 export function vulnerabilitySeverity(vulnerability: JsonObject): DecidedSeverity {
   const original = str(vulnerability.Severity) ?? 'UNKNOWN';
   const direct = TRIVY_SEVERITY_LABELS[original.trim().toUpperCase()];
   if (direct !== undefined) return { severity: { label: direct, original }, basis: 'trivy' };
 
+  // The vendor Trivy says it took the severity from, in its own word (Trivy's VendorSeverity numbers).
+  const severitySource = str(vulnerability.SeveritySource);
+  const vendorWord =
+    severitySource === undefined
+      ? undefined
+      : vendorSeverityWord(obj(vulnerability.VendorSeverity)?.[severitySource]);
+  const vendorLabel = vendorWord === undefined ? undefined : TRIVY_SEVERITY_LABELS[vendorWord];
+  if (vendorLabel !== undefined) {
+    return { severity: { label: vendorLabel, original }, basis: `vendor:${severitySource}` };
+  }
   const cvss = obj(vulnerability.CVSS);
-  const sources = [str(vulnerability.SeveritySource), 'nvd'].filter(
+  const sources = [severitySource, 'nvd'].filter(
     (source, index, all): source is string => source !== undefined && all.indexOf(source) === index,
   );
   for (const source of sources) {

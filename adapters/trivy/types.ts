@@ -47,6 +47,8 @@ export interface KubernetesContext {
   namespace?: string;
   kind?: string;
   name?: string;
+  /** The images the resource runs, from its `Metadata` (one object, or an array in newer Trivy). */
+  images?: ImageMetadata[];
 }
 
 /** Result-level facts: `Target`, `Class` (v2 only) and `Type` (absent for secret and license results). */

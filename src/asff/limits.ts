@@ -45,6 +45,8 @@ export const MAX_BATCH_FINDINGS = 100;
 /** BatchImportFindings quota: 10 requests/s sustained, burst 30, per account per Region. */
 export const IMPORT_RATE_PER_SECOND = 10;
 export const IMPORT_BURST = 30;
+/** BatchImportFindings requests the sink keeps in flight at once (`--concurrency`). */
+export const IMPORT_CONCURRENCY = 10;
 /** GetFindings quota: 3 requests/s, burst 6. */
 export const GET_FINDINGS_RATE_PER_SECOND = 3;
 export const GET_FINDINGS_BURST = 6;

@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import type { SeverityLabel } from '../adapter.js';
+import { ConverterError } from '../errors.js';
 import type { ConversionStats } from '../pipeline.js';
 import { SEVERITY_LABELS } from '../severity.js';
 import { diagnostic } from './output.js';
@@ -32,9 +33,14 @@ export function summaryOf(stats: ConversionStats): ConvertSummary {
   };
 }
 
-/** Writes the summary JSON to a file. */
+/** Writes the summary JSON to a file; a file that cannot be written is `E_IO` naming it, not an internal error. */
 export function writeSummary(path: string, summary: unknown): void {
-  writeFileSync(path, `${JSON.stringify(summary, null, 2)}\n`);
+  try {
+    writeFileSync(path, `${JSON.stringify(summary, null, 2)}\n`);
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new ConverterError('E_IO', `cannot write the summary to ${path} (${reason})`, { cause: error });
+  }
 }
 
 /** `CRITICAL 1, HIGH 3, LOW 2`: the non-zero counts, highest severity first. */

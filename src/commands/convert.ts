@@ -1,10 +1,10 @@
 import type { Issue } from '../adapter.js';
+import { withAdapterHelp } from '../cli/adapter-flags.js';
 import {
   CONVERT_FLAGS,
   CONVERT_FLAGS_HELP,
   convertOptionsFromFlags,
-  loadAdapterModules,
-  parseFlags,
+  parseCommandLine,
   stringFlag,
 } from '../cli/args.js';
 import { EXIT, type ExitCode } from '../cli/exit-codes.js';
@@ -36,23 +36,26 @@ export function issueWhere(issue: Issue): string | undefined {
 
 /** Runs `asff-stream convert`; returns the exit code. */
 export async function runConvert(argv: readonly string[], signal?: AbortSignal): Promise<ExitCode> {
-  const { flags, positionals } = parseFlags('convert', argv, {
-    ...CONVERT_FLAGS,
-    output: { type: 'string', short: 'o' },
-  });
+  const { flags, positionals, adapters, adapterOptions, adapterHelp } = await parseCommandLine(
+    'convert',
+    argv,
+    {
+      ...CONVERT_FLAGS,
+      output: { type: 'string', short: 'o' },
+    },
+  );
   if (flags.help === true) {
-    process.stdout.write(`${CONVERT_HELP}\n`);
+    process.stdout.write(`${withAdapterHelp(CONVERT_HELP, adapterHelp)}\n`);
     return EXIT.OK;
   }
   if (positionals.length > 1) throw new ConverterError('E_CONFIG', 'convert takes one input (a file or -)');
   const input = positionals[0] ?? '-';
-  const { failOn, ...options } = convertOptionsFromFlags('convert', flags);
+  const { failOn, ...options } = convertOptionsFromFlags('convert', flags, process.env, adapterOptions);
   assertAccountAndRegion(options.accountId, options.region);
   const quiet = flags.quiet === true;
   const issues = new IssueLog();
   const progress = new ProgressLine(!quiet && process.stderr.isTTY === true && !process.env.CI);
   const out = LineWriter.open(stringFlag(flags, 'output'));
-  const adapters = await loadAdapterModules(flags);
   const run = convert(input, {
     ...options,
     adapters,

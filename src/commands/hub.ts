@@ -20,7 +20,7 @@ export interface HubCommandIo {
 const USAGE = `Usage: asff-stream hub [options]
 
 Runs a local Security Hub (BatchImportFindings, GetFindings, BatchUpdateFindings) and STS GetCallerIdentity
-on one port until Ctrl-C. Point the AWS SDK or the CLI at it with --endpoint-url.
+on one port until Ctrl-C. Point the AWS SDK or the CLI at it with AWS_ENDPOINT_URL (Security Hub and STS) or --endpoint-url (Security Hub only).
 
 Options:
   --port N                    port to listen on (default 4566; 0 = any free port)
@@ -200,7 +200,7 @@ export async function runHubCommand(
     stdout.write(`${emulator.url}\n`);
     stderr.write(
       `Security Hub emulator for account ${options.accountId ?? '123456789012'} listening on ${emulator.url}\n` +
-        `Use it with: asff-stream import FILE --endpoint-url ${emulator.url}  (any credentials). Ctrl-C stops.\n`,
+        `Use it with: AWS_ENDPOINT_URL=${emulator.url} asff-stream import FILE  (any credentials; it serves Security Hub and STS). Ctrl-C stops.\n`,
     );
     if (signal !== undefined && !signal.aborted) {
       await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));

@@ -1,10 +1,12 @@
 import type { AwsSecurityFinding } from '@aws-sdk/client-securityhub';
+import { IMPORT_BURST, IMPORT_CONCURRENCY, IMPORT_RATE_PER_SECOND } from '../asff/limits.js';
+import { withAdapterHelp } from '../cli/adapter-flags.js';
 import {
   CONVERT_FLAGS,
   CONVERT_FLAGS_HELP,
   convertOptionsFromFlags,
-  loadAdapterModules,
-  parseFlags,
+  durationFlag,
+  parseCommandLine,
   stringFlag,
 } from '../cli/args.js';
 import { EXIT, type ExitCode } from '../cli/exit-codes.js';
@@ -22,6 +24,7 @@ import {
   lifecycleReportOf,
   reconcileSummary,
 } from '../sink/lifecycle.js';
+import { checkProductArn } from '../sink/preflight.js';
 import { REDIS_URL_ENV, resolveRedisUrl } from '../sink/redis.js';
 import type { ImportReport } from '../sink/report.js';
 import { issueWhere } from './convert.js';
@@ -40,15 +43,20 @@ Credentials and Region come from the standard AWS chain (environment, profile, S
 Prints the JSON report as the last line on stdout.
 
 Options:
-  --endpoint-url URL    Security Hub (and STS) endpoint, e.g. the local emulator http://127.0.0.1:4566
+  --endpoint-url URL    Security Hub endpoint, e.g. the local emulator http://127.0.0.1:4566 (Security Hub only;
+                        without it, and for STS, the SDK's settings apply: AWS_ENDPOINT_URL_SECURITYHUB,
+                        AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL, the shared config file's services section)
   --dead-letter FILE    NDJSON file for findings not imported, with the reason (default: ${DEFAULT_DEAD_LETTER},
                         created only when something fails)
   --report FILE         write the JSON report to FILE too
   --dry-run             everything but the network: convert, validate, batch, report
-  --rate N              requests per second (default 10)
-  --burst N             burst size (default 30)
-  --concurrency N       requests in flight at once (default 5)
+  --rate N              requests per second (default ${IMPORT_RATE_PER_SECOND})
+  --burst N             burst size (default ${IMPORT_BURST})
+  --concurrency N       requests in flight at once (default ${IMPORT_CONCURRENCY})
   --max-retries N       retries of a failing finding before it is dead-lettered (default 6)
+  --outage-budget TIME  how long Security Hub may stay unreachable or answer only 5xx before the findings in
+                        hand are dead-lettered (outage) and the run stops reading, e.g. 90s, 10m (default 10m)
+  --backoff-cap TIME    longest wait between retries and between outage probes (default 20s)
   --archive-missing     after a complete run with no failure, archive the ACTIVE findings of this product and
                         scope that the run no longer reports (needs securityhub:GetFindings; see docs/lifecycle.md)
   --preserve-history    keep CreatedAt/FirstObservedAt of findings that already exist (on with --archive-missing)
@@ -68,6 +76,8 @@ const IMPORT_FLAGS = {
   burst: { type: 'string' },
   concurrency: { type: 'string' },
   'max-retries': { type: 'string' },
+  'outage-budget': { type: 'string' },
+  'backoff-cap': { type: 'string' },
   'archive-missing': { type: 'boolean' },
   'preserve-history': { type: 'boolean' },
   redis: { type: 'string' },
@@ -99,7 +109,7 @@ export interface ImportCommandReport extends ImportReport {
   };
 }
 
-/** Folds conversion counts into the sink report so that `received = imported + failed + skipped` holds end to end. */
+/** Folds conversion counts into the sink report so that `received = imported + failed + skipped + unknown` holds end to end. */
 export function combineReports(
   stats: ConversionStats,
   sink: ImportReport,
@@ -120,9 +130,9 @@ export function combineReports(
       issues: stats.issues,
     },
   };
-  if (combined.received !== combined.imported + combined.failed + combined.skipped) {
+  if (combined.received !== combined.imported + combined.failed + combined.skipped + combined.unknown) {
     throw new Error(
-      `report does not balance: received ${combined.received} ≠ imported ${combined.imported} + failed ${combined.failed} + skipped ${combined.skipped}`,
+      `report does not balance: received ${combined.received} ≠ imported ${combined.imported} + failed ${combined.failed} + skipped ${combined.skipped} + unknown ${combined.unknown}`,
     );
   }
   return combined;
@@ -130,20 +140,26 @@ export function combineReports(
 
 /** Runs `asff-stream import`; returns the exit code. */
 export async function runImport(argv: readonly string[], signal?: AbortSignal): Promise<ExitCode> {
-  const { flags, positionals } = parseFlags('import', argv, IMPORT_FLAGS);
+  const { flags, positionals, adapters, adapterOptions, adapterHelp } = await parseCommandLine(
+    'import',
+    argv,
+    IMPORT_FLAGS,
+  );
   if (flags.help === true) {
-    process.stdout.write(`${IMPORT_HELP}\n`);
+    process.stdout.write(`${withAdapterHelp(IMPORT_HELP, adapterHelp)}\n`);
     return EXIT.OK;
   }
   if (positionals.length > 1) throw usageError('import takes one input (a file or -)', 'import');
   const input = positionals[0] ?? '-';
-  const { failOn, ...options } = convertOptionsFromFlags('import', flags);
+  const { failOn, ...options } = convertOptionsFromFlags('import', flags, process.env, adapterOptions);
   const endpoint = stringFlag(flags, 'endpoint-url');
   const dryRun = flags['dry-run'] === true;
   const rate = positiveNumber(flags, 'rate', false);
   const burst = positiveNumber(flags, 'burst', true);
   const concurrency = positiveNumber(flags, 'concurrency', true);
   const maxRetries = positiveNumber(flags, 'max-retries', true);
+  const outageBudgetMs = durationFlag(flags, 'outage-budget', 'import');
+  const retryCapMs = durationFlag(flags, 'backoff-cap', 'import');
   // Lifecycle (docs/lifecycle.md): archiving, history, and the Redis-shared budget.
   const archiveMissing = flags['archive-missing'] === true;
   const preserveHistory = flags['preserve-history'] === true;
@@ -155,12 +171,14 @@ export async function runImport(argv: readonly string[], signal?: AbortSignal): 
   if (accountId === undefined || accountId === '') {
     if (dryRun)
       throw usageError('--dry-run needs --account (or AWS_ACCOUNT_ID): it makes no AWS calls', 'import');
-    accountId = await callerAccountId({
-      region: options.region,
-      ...(endpoint !== undefined ? { endpoint } : {}),
-    });
+    // Not --endpoint-url: that is Security Hub's. STS is found by the SDK's own settings
+    // (AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL, the shared config file's services section).
+    accountId = await callerAccountId({ region: options.region });
   }
   assertAccountAndRegion(accountId, options.region);
+  // Preflight: a product ARN of another Region, partition or account would fail every finding.
+  if (options.productArn !== undefined)
+    checkProductArn(options.productArn, { accountId, region: options.region });
 
   const quiet = flags.quiet === true;
   const issues = new IssueLog();
@@ -170,7 +188,6 @@ export async function runImport(argv: readonly string[], signal?: AbortSignal): 
     deadLetterPath !== undefined
       ? await openDeadLetter(deadLetterPath)
       : lazyDeadLetterFile(DEFAULT_DEAD_LETTER);
-  const adapters = await loadAdapterModules(flags);
   const failing = new FailOnCounter(failOn);
   const run = convert(input, {
     ...options,
@@ -201,6 +218,9 @@ export async function runImport(argv: readonly string[], signal?: AbortSignal): 
       ...(burst !== undefined ? { burst } : {}),
       ...(concurrency !== undefined ? { concurrency } : {}),
       ...(maxRetries !== undefined ? { maxRetries } : {}),
+      ...(outageBudgetMs !== undefined ? { outageBudgetMs } : {}),
+      ...(retryCapMs !== undefined ? { retryCapMs } : {}),
+      accountId,
       ...(signal !== undefined ? { signal } : {}),
       onIssue: (issue) => issues.record(issue.code, issue.message, issueWhere(issue)),
       onProgress: (snapshot) => progress.update(() => `asff-stream: ${formatImportProgress(snapshot)}`),
@@ -272,9 +292,13 @@ export function importSummaryLine(report: ImportCommandReport): string {
     details.push(`${report.failed} failed${codes ? ` (${codes})` : ''}${where}`);
   }
   if (report.skipped > 0) details.push(`${report.skipped} skipped`);
+  if (report.unknown > 0)
+    details.push(`${report.unknown} in flight when interrupted, may have been imported (in the dead letter)`);
   if (details.length > 0) parts.push(`(${details.join(', ')})`);
   parts.push(`in ${seconds.toFixed(1)} s, ${report.requests} requests`);
   if (report.throttled > 0) parts.push(`${report.throttled} throttled`);
+  if (report.outageMs > 0)
+    parts.push(`Security Hub unreachable for ${(report.outageMs / 1000).toFixed(1)} s`);
   if (report.archived > 0) parts.push(`${report.archived} archived`);
   return parts.join(' ');
 }

@@ -1,5 +1,6 @@
 import { sourceToolOf } from '../asff/source-tool.js';
-import { CONVERT_FLAGS, convertOptionsFromFlags, loadAdapterModules, parseFlags } from '../cli/args.js';
+import { withAdapterHelp } from '../cli/adapter-flags.js';
+import { CONVERT_FLAGS, convertOptionsFromFlags, parseCommandLine } from '../cli/args.js';
 import { EXIT, type ExitCode } from '../cli/exit-codes.js';
 import { diagnostic } from '../cli/output.js';
 import { ConverterError } from '../errors.js';
@@ -31,9 +32,13 @@ const PLACEHOLDER = { accountId: '000000000000', region: 'us-east-1' } as const;
 
 /** Runs `asff-stream scope`; returns the exit code. */
 export async function runScope(argv: readonly string[], signal?: AbortSignal): Promise<ExitCode> {
-  const { flags, positionals } = parseFlags('scope', argv, CONVERT_FLAGS);
+  const { flags, positionals, adapters, adapterOptions, adapterHelp } = await parseCommandLine(
+    'scope',
+    argv,
+    CONVERT_FLAGS,
+  );
   if (flags.help === true) {
-    process.stdout.write(`${SCOPE_HELP}\n`);
+    process.stdout.write(`${withAdapterHelp(SCOPE_HELP, adapterHelp)}\n`);
     return EXIT.OK;
   }
   if (positionals.length > 1) throw new ConverterError('E_CONFIG', 'scope takes one input (a file or -)');
@@ -42,11 +47,11 @@ export async function runScope(argv: readonly string[], signal?: AbortSignal): P
     accountId: _account,
     region: _region,
     ...options
-  } = convertOptionsFromFlags('scope', flags);
+  } = convertOptionsFromFlags('scope', flags, process.env, adapterOptions);
   const run = convert(positionals[0] ?? '-', {
     ...options,
     ...PLACEHOLDER,
-    adapters: await loadAdapterModules(flags),
+    adapters,
     ...(signal !== undefined ? { signal } : {}),
   });
   for await (const _finding of run) {

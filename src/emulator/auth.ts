@@ -1,4 +1,4 @@
-import type { AccessKeyRule } from './types.js';
+import type { AccessKeyRule, EmulatorOperation } from './types.js';
 
 /** What the SigV4 `Authorization` header tells about the caller (signatures are not verified). */
 export interface SignatureScope {
@@ -23,7 +23,20 @@ export function parseAuthorization(header: string | undefined): SignatureScope |
 export type Caller =
   | { kind: 'anonymous' }
   | { kind: 'unknown'; accessKeyId: string }
-  | { kind: 'known'; accessKeyId: string; accountId: string; denied: boolean };
+  | {
+      kind: 'known';
+      accessKeyId: string;
+      accountId: string;
+      /** Security Hub operations this caller may not call. */
+      denied: ReadonlySet<EmulatorOperation>;
+    };
+
+const NONE: ReadonlySet<EmulatorOperation> = new Set();
+const ALL: ReadonlySet<EmulatorOperation> = new Set([
+  'BatchImportFindings',
+  'GetFindings',
+  'BatchUpdateFindings',
+]);
 
 /** Settings {@link resolveCaller} needs. */
 export interface CallerSettings {
@@ -42,7 +55,7 @@ export function resolveCaller(scope: SignatureScope | undefined, settings: Calle
   if (entry === undefined) {
     return settings.rejectUnknownAccessKeys
       ? { kind: 'unknown', accessKeyId }
-      : { kind: 'known', accessKeyId, accountId: settings.accountId, denied: false };
+      : { kind: 'known', accessKeyId, accountId: settings.accountId, denied: NONE };
   }
   const rule: AccessKeyRule = typeof entry === 'string' ? { accountId: entry } : entry;
   if (rule.access === 'unknown') return { kind: 'unknown', accessKeyId };
@@ -50,6 +63,6 @@ export function resolveCaller(scope: SignatureScope | undefined, settings: Calle
     kind: 'known',
     accessKeyId,
     accountId: rule.accountId ?? settings.accountId,
-    denied: rule.access === 'deny',
+    denied: rule.access === 'deny' ? ALL : new Set(rule.deny ?? []),
   };
 }

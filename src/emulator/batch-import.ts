@@ -52,7 +52,8 @@ export function batchImportFindings(ctx: OperationContext, body: JsonObject): Ba
 /**
  * A malformed ProductArn fails the whole request (InvalidInputException, as seen in aquasecurity/trivy#6010);
  * under the default product ARN, another account in the ARN or in AwsAccountId is AccessDeniedException for
- * the whole request (prowler-cloud/prowler#867, asff-facts §1.3).
+ * the whole request (prowler-cloud/prowler#867, asff-facts §1.3). A ProductArn of another Region is not
+ * refused here: AWS documents no whole-request error for it, and the emulator invents none.
  */
 function checkProductArns(ctx: OperationContext, findings: readonly unknown[]): void {
   for (const finding of findings) {
@@ -60,12 +61,6 @@ function checkProductArns(ctx: OperationContext, findings: readonly unknown[]): 
     const arn = parseProductArn(finding.ProductArn);
     if (arn === undefined) {
       throw new ServiceError('InvalidInputException', `Invalid ProductArn: ${finding.ProductArn}`);
-    }
-    if (arn.region !== ctx.region) {
-      throw new ServiceError(
-        'InvalidInputException',
-        `ProductArn ${finding.ProductArn} is for Region ${arn.region}, but the request was sent to ${ctx.region}`,
-      );
     }
     const accountMismatch =
       arn.accountId !== ctx.accountId ||
@@ -102,6 +97,8 @@ function importOne(ctx: OperationContext, finding: unknown): ImportFindingsError
 
   const asff = finding as AwsSecurityFinding;
   const productArn = asff.ProductArn ?? '';
+  if (!ctx.hubEnabled)
+    return fail('InvalidAccess', `Account ${ctx.accountId} is not subscribed to AWS Security Hub`);
   const arn = parseProductArn(productArn);
   if (arn !== undefined && !arn.isDefault && !ctx.enabledProductArns.has(productArn)) {
     return fail('InvalidAccess', `The product ${productArn} is not enabled for account ${ctx.accountId}`);

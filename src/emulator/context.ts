@@ -15,6 +15,10 @@ export interface OperationContext {
   validate: FindingValidator;
   maxFindingBytes: number;
   enabledProductArns: ReadonlySet<string>;
+  /** False when the caller's hub is not enabled (reached only with `disabledHubAnswer: 'failed-findings'`). */
+  hubEnabled: boolean;
+  /** GetFindings NextToken style (`EmulatorOptions.getFindingsTokens`). */
+  getFindingsTokens: 'cursor' | 'offset';
 }
 
 export { isJsonObject, type JsonObject } from '../internal/json-object.js';

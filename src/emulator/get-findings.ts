@@ -25,10 +25,11 @@ interface PageToken {
 }
 
 /**
- * GetFindings over the caller's hub. Order: SortCriteria, then creation order. The NextToken names the last
- * finding returned (its sort keys and creation number) rather than an offset, so findings created or
+ * GetFindings over the caller's hub. Order: SortCriteria, then creation order. By default the NextToken names
+ * the last finding returned (its sort keys and creation number) rather than an offset, so findings created or
  * deleted while a client pages never shift a page: no finding is returned twice or skipped, except one
- * whose sort field itself changes in between.
+ * whose sort field itself changes in between. With `getFindingsTokens: 'offset'` it is a position instead
+ * (see {@link offsetPage}).
  */
 export function getFindings(ctx: OperationContext, body: JsonObject): GetFindingsResponse {
   const maxResults = readMaxResults(body.MaxResults);
@@ -38,6 +39,8 @@ export function getFindings(ctx: OperationContext, body: JsonObject): GetFinding
     .update(JSON.stringify([body.Filters ?? null, body.SortCriteria ?? null]))
     .digest('base64url')
     .slice(0, 16);
+  if (ctx.getFindingsTokens === 'offset')
+    return offsetPage(ctx, matches, sort, query, body.NextToken, maxResults);
   const after = readToken(body.NextToken, query);
 
   const remaining =
@@ -53,6 +56,76 @@ export function getFindings(ctx: OperationContext, body: JsonObject): GetFinding
     response.NextToken = Buffer.from(JSON.stringify(token)).toString('base64url');
   }
   return response;
+}
+
+/**
+ * `getFindingsTokens: 'offset'`: the token is the position of the next page in the result list as it is when
+ * the next request arrives. A finding that stops matching in between (archived while the client pages on
+ * RecordState ACTIVE) moves every later finding one place forward: the next page skips one.
+ */
+function offsetPage(
+  ctx: OperationContext,
+  matches: (finding: AwsSecurityFinding) => boolean,
+  sort: readonly SortSpec[],
+  query: string,
+  nextToken: unknown,
+  maxResults: number,
+): GetFindingsResponse {
+  const offset = readOffsetToken(nextToken, query);
+  const all =
+    sort.length === 0
+      ? pageInCreationOrder(ctx, matches, 0, Number.POSITIVE_INFINITY)
+      : sortedAfter(ctx, matches, sort, undefined);
+  const page = all.slice(offset, offset + maxResults);
+  const response: GetFindingsResponse = { Findings: page.map((k) => k.stored.finding) };
+  if (offset + maxResults < all.length) {
+    const token: OffsetToken = { v: 2, q: query, offset: offset + maxResults };
+    response.NextToken = Buffer.from(JSON.stringify(token)).toString('base64url');
+  }
+  return response;
+}
+
+/** An offset-style NextToken: the position of the next page. */
+interface OffsetToken {
+  v: 2;
+  q: string;
+  offset: number;
+}
+
+function readOffsetToken(value: unknown, query: string): number {
+  if (value === undefined || value === '') return 0;
+  const token = decodeToken(value);
+  if (
+    token.v !== 2 ||
+    typeof token.offset !== 'number' ||
+    !Number.isInteger(token.offset) ||
+    token.offset < 0
+  )
+    throw new ServiceError('InvalidInputException', 'Invalid NextToken');
+  checkQuery(token, query);
+  return token.offset;
+}
+
+function decodeToken(value: unknown): JsonObject {
+  const invalid = new ServiceError('InvalidInputException', 'Invalid NextToken');
+  if (typeof value !== 'string') throw invalid;
+  let token: unknown;
+  try {
+    token = JSON.parse(Buffer.from(value, 'base64url').toString('utf8'));
+  } catch {
+    throw invalid;
+  }
+  if (!isJsonObject(token)) throw invalid;
+  return token;
+}
+
+function checkQuery(token: JsonObject, query: string): void {
+  if (token.q !== query) {
+    throw new ServiceError(
+      'InvalidInputException',
+      'NextToken does not belong to these Filters and SortCriteria',
+    );
+  }
 }
 
 interface Keyed {
@@ -147,22 +220,10 @@ function compareKeys(a: SortKey, b: SortKey): number {
 
 function readToken(value: unknown, query: string): { keys: SortKey[]; seq: number } | undefined {
   if (value === undefined || value === '') return undefined;
-  const invalid = new ServiceError('InvalidInputException', 'Invalid NextToken');
-  if (typeof value !== 'string') throw invalid;
-  let token: unknown;
-  try {
-    token = JSON.parse(Buffer.from(value, 'base64url').toString('utf8'));
-  } catch {
-    throw invalid;
+  const token = decodeToken(value);
+  if (token.v !== 1 || typeof token.seq !== 'number' || !Array.isArray(token.keys)) {
+    throw new ServiceError('InvalidInputException', 'Invalid NextToken');
   }
-  if (!isJsonObject(token) || token.v !== 1 || typeof token.seq !== 'number' || !Array.isArray(token.keys)) {
-    throw invalid;
-  }
-  if (token.q !== query) {
-    throw new ServiceError(
-      'InvalidInputException',
-      'NextToken does not belong to these Filters and SortCriteria',
-    );
-  }
+  checkQuery(token, query);
   return { keys: token.keys as SortKey[], seq: token.seq };
 }

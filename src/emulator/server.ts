@@ -70,6 +70,8 @@ export class EmulatorCore {
   private readonly rejectUnknownAccessKeys: boolean;
   private readonly disabledAccounts: ReadonlySet<string>;
   private readonly enabledProductArns: ReadonlySet<string>;
+  private readonly disabledHubAnswer: 'exception' | 'failed-findings';
+  private readonly getFindingsTokens: 'cursor' | 'offset';
   private readonly rates: Partial<Record<SecurityHubOperation, RateLimit>>;
   private readonly validate: FindingValidator;
   private readonly maxFindingBytes: number;
@@ -86,6 +88,8 @@ export class EmulatorCore {
     this.rejectUnknownAccessKeys = options.rejectUnknownAccessKeys ?? false;
     this.disabledAccounts = new Set(options.disabledAccounts ?? []);
     this.enabledProductArns = new Set(options.enabledProductArns ?? []);
+    this.disabledHubAnswer = options.disabledHubAnswer ?? 'exception';
+    this.getFindingsTokens = options.getFindingsTokens ?? 'cursor';
     this.rates = resolveRates(options.throttling);
     this.validate = options.validate ?? validateStoredShape;
     this.maxFindingBytes = options.maxFindingBytes ?? 240_000;
@@ -216,6 +220,8 @@ export class EmulatorCore {
         validate: this.validate,
         maxFindingBytes: this.maxFindingBytes,
         enabledProductArns: this.enabledProductArns,
+        hubEnabled: !this.disabledAccounts.has(accountId),
+        getFindingsTokens: this.getFindingsTokens,
       };
       const output = HANDLERS[operation](ctx, input);
       if (operation === 'BatchImportFindings') {
@@ -245,7 +251,7 @@ export class EmulatorCore {
         'The security token included in the request is invalid.',
       );
     }
-    if (caller.denied) {
+    if (caller.denied.has(operation)) {
       throw new ServiceError(
         'AccessDeniedException',
         `User: arn:aws:iam::${caller.accountId}:user/asff-stream-emulator is not authorized to perform: ` +
@@ -253,6 +259,9 @@ export class EmulatorCore {
       );
     }
     if (this.disabledAccounts.has(caller.accountId)) {
+      // The documented answer of BatchImportFindings: every finding in FailedFindings (see batch-import.ts).
+      if (operation === 'BatchImportFindings' && this.disabledHubAnswer === 'failed-findings')
+        return caller.accountId;
       throw new ServiceError(
         'InvalidAccessException',
         `Account ${caller.accountId} is not subscribed to AWS Security Hub`,

@@ -84,6 +84,11 @@ export interface AccessKeyRule {
    * @defaultValue `'allow'`
    */
   access?: 'allow' | 'deny' | 'unknown';
+  /**
+   * Security Hub operations this key may not call (403 `AccessDeniedException`), the others are allowed: an
+   * import-only IAM role is `{ deny: ['GetFindings'] }`. Ignored with `access: 'deny'` (which denies all).
+   */
+  deny?: readonly EmulatorOperation[];
 }
 
 /** Options of {@link startEmulator}. */
@@ -92,6 +97,11 @@ export interface EmulatorOptions {
   port?: number;
   /** @defaultValue `'127.0.0.1'` */
   host?: string;
+  /**
+   * Serve HTTPS with this key and certificate (PEM) instead of plain HTTP; `url` then starts with
+   * `https://`. Clients must trust the certificate (e.g. `NODE_EXTRA_CA_CERTS` for a spawned CLI).
+   */
+  tls?: { key: string | Buffer; cert: string | Buffer };
   /** Account of callers whose access key is not mapped. @defaultValue `'123456789012'` */
   accountId?: string;
   /** Region used when the request's SigV4 credential scope names none. @defaultValue `'us-east-1'` */
@@ -102,6 +112,21 @@ export interface EmulatorOptions {
   rejectUnknownAccessKeys?: boolean;
   /** Accounts in which Security Hub is not enabled: every call gets 401 `InvalidAccessException`. */
   disabledAccounts?: readonly string[];
+  /**
+   * How BatchImportFindings answers in a `disabledAccounts` account. `exception`: 401 `InvalidAccessException`
+   * for the whole request. `failed-findings`: HTTP 200 with every finding in `FailedFindings` with ErrorCode
+   * `InvalidAccess`, as the API reference documents for a hub or integration that is not enabled. GetFindings
+   * and BatchUpdateFindings always answer 401. @defaultValue `'exception'`
+   */
+  disabledHubAnswer?: 'exception' | 'failed-findings';
+  /**
+   * GetFindings NextToken style. `cursor`: the token names the last finding returned, so changes while a client
+   * pages never shift a page. `offset`: the token is a position in the result list, as many paginated APIs do:
+   * a finding that stops matching the filters (e.g. archived while a client pages on RecordState ACTIVE)
+   * shifts every later finding one place forward, and the next page skips one. AWS does not document which
+   * one Security Hub uses, so a client must be right under both. @defaultValue `'cursor'`
+   */
+  getFindingsTokens?: 'cursor' | 'offset';
   /** Non-default product ARNs the accounts are subscribed to (others fail with `InvalidAccess`). */
   enabledProductArns?: readonly string[];
   /** Token buckets; `false` turns throttling off entirely. */
@@ -191,6 +216,12 @@ export interface RunningEmulator {
    * `startThrottleStorm`, and restarts the clock that `throttleStorms` windows count from (the seed stays).
    */
   reset(): void;
+  /**
+   * An outage: closes the listening socket and every open connection now (clients see ECONNREFUSED, requests
+   * in flight ECONNRESET) and listens again on the same port after `durationMs`. Stored findings stay.
+   * Resolves when the emulator is back.
+   */
+  outage(durationMs: number): Promise<void>;
   /** Throttle every Security Hub request for the next `durationMs` milliseconds. */
   startThrottleStorm(durationMs: number): void;
   /** Replace the fault options from now on (counters restart so the sequence is reproducible). */

@@ -2,8 +2,10 @@ import type {
   AwsSecurityFinding,
   BatchImportFindingsCommand,
   BatchImportFindingsResponse,
+  SecurityHubClient,
   SecurityHubClientConfig,
 } from '@aws-sdk/client-securityhub';
+import { requestHandlerOptions } from './http.js';
 
 /**
  * The part of `SecurityHubClient` the sink uses. Pass your own (or a fake in tests); it receives a
@@ -62,17 +64,29 @@ export async function createBatchSender(options: ClientOptions): Promise<BatchSe
       close() {},
     };
   }
-  const client = new sdk.SecurityHubClient({
-    ...(options.region !== undefined ? { region: options.region } : {}),
-    ...(options.endpoint !== undefined ? { endpoint: options.endpoint } : {}),
-    ...(options.credentials !== undefined ? { credentials: options.credentials } : {}),
-    maxAttempts: 1,
-    requestHandler: { requestTimeout: options.requestTimeoutMs ?? 30_000, connectionTimeout: 10_000 },
-  });
+  const client = await createSecurityHubClient(options);
   return {
     send: (Findings, abortSignal) => client.send(new Command({ Findings }), { abortSignal }),
     close: () => client.destroy(),
   };
+}
+
+/**
+ * The `SecurityHubClient` asff-stream creates: `maxAttempts: 1` (see {@link createBatchSender}), `endpoint`
+ * only when given (`--endpoint-url`; otherwise the SDK's `AWS_ENDPOINT_URL_SECURITYHUB`, `AWS_ENDPOINT_URL`
+ * or shared-config `services` setting applies), and the proxy from the environment ({@link requestHandlerOptions}).
+ */
+export async function createSecurityHubClient(
+  options: Omit<ClientOptions, 'client'>,
+): Promise<SecurityHubClient> {
+  const sdk = await import('@aws-sdk/client-securityhub');
+  return new sdk.SecurityHubClient({
+    ...(options.region !== undefined ? { region: options.region } : {}),
+    ...(options.endpoint !== undefined ? { endpoint: options.endpoint } : {}),
+    ...(options.credentials !== undefined ? { credentials: options.credentials } : {}),
+    maxAttempts: 1,
+    requestHandler: await requestHandlerOptions(options.requestTimeoutMs ?? 30_000),
+  });
 }
 
 /** A sender that accepts everything without sending (dry runs). */

@@ -171,7 +171,7 @@ async function sendWithRetry(
           if (retries > maxRetries)
             throw new ConverterError(
               'E_AWS_ACCESS',
-              `GetFindings failed ${retries} times (${code}: ${message.split('\n')[0]}); check --endpoint-url, --region and the network`,
+              `GetFindings failed ${retries} times (${code}: ${message.split('\n')[0]}); check --endpoint-url, --region, the proxy settings (HTTPS_PROXY, NO_PROXY) and the network`,
               { cause: error },
             );
           await sleep(retryDelay(retries - 1, backoff), options.signal);

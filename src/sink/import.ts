@@ -2,8 +2,14 @@ import { createHash } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import type { AwsSecurityFinding, BatchImportFindingsResponse } from '@aws-sdk/client-securityhub';
 import type { Issue } from '../adapter.js';
-import { MAX_FINDING_BYTES } from '../asff/limits.js';
+import {
+  IMPORT_CONCURRENCY,
+  IMPORT_RATE_PER_SECOND,
+  MAX_BATCH_FINDINGS,
+  MAX_FINDING_BYTES,
+} from '../asff/limits.js';
 import { ConverterError, isConverterError } from '../errors.js';
+import { callerAccountId } from './account.js';
 import {
   BatchBuilder,
   type BatchLimits,
@@ -11,6 +17,7 @@ import {
   type QueuedFinding,
   REQUEST_ENVELOPE_BYTES,
 } from './batch.js';
+import { Circuit } from './circuit.js';
 import { type BatchSender, type ClientOptions, createBatchSender, dryRunSender } from './client.js';
 import {
   type DeadLetter,
@@ -20,12 +27,16 @@ import {
   openDeadLetter,
 } from './dead-letter.js';
 import { createLimiter, type LimiterClusterOptions, type RequestLimiter, unlimited } from './limiter.js';
+import { AdaptiveRate } from './pacing.js';
+import { withoutCustomerFields } from './precheck.js';
 import { assertBalanced, type ImportReport, ReportTally } from './report.js';
 import {
   accessHint,
   classifyFindingError,
   classifyRequestError,
   errorCodeOf,
+  findingAccessHint,
+  httpStatusOf,
   redactSecrets,
   retryDelay,
 } from './retry.js';
@@ -52,10 +63,26 @@ export interface ImportOptions extends ClientOptions, BatchLimits {
   /** A limiter to use instead of creating one (it is not stopped at the end). */
   limiter?: RequestLimiter;
   /**
-   * Retries per finding after 5xx, timeouts, dropped connections and transient `FailedFindings`.
+   * Retries per finding after transient `FailedFindings`. Also: when not one request of the run has been
+   * answered yet, a finding's connection failures and 5xx past this stop the run with `E_AWS_ACCESS` (the
+   * endpoint, Region or network is wrong). Later connection failures and 5xx are an outage: see `outageBudgetMs`.
    * @defaultValue 6
    */
   maxRetries?: number;
+  /**
+   * How long Security Hub may stay unreachable or answer only 5xx (from the first failure after its last
+   * answer) before the findings in hand are dead-lettered with code `outage` and the run stops reading input.
+   * Until then the sink keeps what it holds, reads nothing new and probes with capped exponential backoff
+   * (`retryBaseMs`, `retryCapMs`).
+   * @defaultValue 600000 (10 minutes)
+   */
+  outageBudgetMs?: number;
+  /**
+   * The account of the credentials. Findings with another `AwsAccountId` are dead-lettered before sending
+   * (code `foreign-account`) instead of failing a whole request. When absent and the sink creates its own
+   * client, it asks STS GetCallerIdentity; with a `client` of your own and no `accountId`, nothing is checked.
+   */
+  accountId?: string;
   /**
    * Throttled requests a finding may be part of before it is dead-lettered. Throttling is not a failure and
    * does not use `maxRetries`; this only ends a throttling that never stops.
@@ -63,12 +90,13 @@ export interface ImportOptions extends ClientOptions, BatchLimits {
    */
   maxThrottles?: number;
   /**
-   * Backoff scale in ms (full jitter: the n-th retry waits a random time below `retryBaseMs × 2^n`).
+   * Backoff scale in ms (full jitter: the n-th retry waits a random time below `retryBaseMs × 2^n`; the n-th
+   * outage probe waits between half and all of it).
    * @defaultValue 200
    */
   retryBaseMs?: number;
   /**
-   * Longest backoff in ms.
+   * Longest backoff in ms, retries and outage probes alike.
    * @defaultValue 20000
    */
   retryCapMs?: number;
@@ -95,7 +123,7 @@ export interface ImportOptions extends ClientOptions, BatchLimits {
    * @defaultValue 250
    */
   progressIntervalMs?: number;
-  /** Record-level problems found by the sink (`duplicate-id`). */
+  /** Record-level problems found by the sink (`duplicate-id`, `customer-field-dropped`). */
   onIssue?: (issue: Issue) => void;
   /** Everything but the network: check, batch and count; no client, no limiter, no SDK loaded. */
   dryRun?: boolean;
@@ -142,6 +170,9 @@ export async function importFindings(
   let sender: BatchSender | undefined;
   let limiter: RequestLimiter | undefined;
   try {
+    if (options.accountId === undefined && options.client === undefined && options.dryRun !== true) {
+      options = { ...options, accountId: await callerAccountId(options) };
+    }
     sender = options.dryRun === true ? dryRunSender() : await createBatchSender(options);
     limiter =
       options.limiter ??
@@ -211,8 +242,18 @@ class ImportRun {
   /** Findings put back for another attempt whose backoff is over. */
   private ready: QueuedFinding[] = [];
   private readonly delayed = new Set<DelayedGroup>();
-  /** Halves of a batch rejected as a whole (InvalidInputException), sent as they are to find the bad finding. */
+  /**
+   * Halves of a batch rejected as a whole (InvalidInputException), sent as they are to find the bad finding:
+   * a stack, so the search goes depth-first and reaches single findings in about log2(batch) requests.
+   */
   private readonly isolated: QueuedFinding[][] = [];
+  /** A whole request was rejected since the last accepted one: send one request at a time, halves first. */
+  private suspicion = false;
+  /**
+   * Single findings rejected as a whole while under suspicion. Dead-lettered once another request is accepted
+   * (they were bad); when {@link LONE_REJECTIONS_FOR_CONFIG} pile up first, the request is wrong, not them.
+   */
+  private suspects: { entry: QueuedFinding; code: string; message: string }[] = [];
   /** A finding read from the input that did not fit the batch just closed: it opens the next one. */
   private carry: QueuedFinding | undefined;
   private readonly inFlight = new Set<QueuedFinding[]>();
@@ -232,11 +273,23 @@ class ImportRun {
   /** Ends the read in progress early (abort, or the batch waited long enough). */
   private interruptPull: ((reason: 'linger' | 'aborted') => void) | undefined;
 
-  private pausedUntil = 0;
   private holdStartedAt: number | undefined;
-  private consecutiveThrottles = 0;
   private succeededRequests = 0;
+  private readonly pacing: AdaptiveRate;
+  /** The rate last written to a shared (Redis) bucket. */
+  private adaptedRate: number;
+  private readonly circuit: Circuit;
+  /** The batch sent as the outage probe, while it is in flight. */
+  private probe: QueuedFinding[] | undefined;
+  /** The outage budget ran out: nothing more is read, what comes back failing is dead-lettered `outage`. */
+  private outageExpired = false;
+  private lastUnwell = { code: '', message: '' };
+  /** Findings held at most (received, not settled): the batches in flight plus the one being filled. */
+  private readonly heldLimit: number;
+  private readonly accountId: string | undefined;
   private wakeUp: (() => void) | undefined;
+  /** A wake-up that came while nobody was waiting: the next wait returns at once. */
+  private woken = false;
   private readonly timers = new Set<NodeJS.Timeout>();
 
   /** Dead-letter writes by this run, by code (the rest of the dead letter's growth came from outside). */
@@ -267,9 +320,27 @@ class ImportRun {
       ...(options.maxCount !== undefined ? { maxCount: options.maxCount } : {}),
       ...(options.maxBytes !== undefined ? { maxBytes: options.maxBytes } : {}),
     };
-    this.concurrency = Math.max(1, Math.floor(options.concurrency ?? 10));
+    this.concurrency = Math.max(1, Math.floor(options.concurrency ?? IMPORT_CONCURRENCY));
     this.maxRetries = options.maxRetries ?? 6;
     this.maxThrottles = options.maxThrottles ?? 50;
+    this.accountId = options.accountId;
+    this.heldLimit = (this.concurrency + 1) * (options.maxCount ?? MAX_BATCH_FINDINGS);
+    const maxRate = limiter.settings.reservoirIncreaseAmount ?? undefined;
+    const interval = limiter.settings.reservoirIncreaseInterval ?? undefined;
+    const ceiling =
+      options.rate ??
+      (maxRate !== undefined && interval !== undefined && interval > 0
+        ? (1000 * maxRate) / interval
+        : IMPORT_RATE_PER_SECOND);
+    this.pacing = new AdaptiveRate({ maxRate: ceiling, now: this.now });
+    this.adaptedRate = ceiling;
+    this.circuit = new Circuit({
+      baseMs: options.retryBaseMs ?? 200,
+      capMs: options.retryCapMs ?? 20_000,
+      budgetMs: options.outageBudgetMs ?? 600_000,
+      now: this.now,
+      random: this.random,
+    });
     this.deadLetterStart = { ...deadLetter.counts };
     // The SDK adds an abort listener per request in flight; more than Node's default 10 is expected.
     setMaxListeners(this.concurrency + 10, this.requestAbort.signal);
@@ -296,6 +367,9 @@ class ImportRun {
       await this.pump();
       while (this.inFlight.size > 0) await this.wait();
       if (this.fatal !== undefined) this.stranded((entry) => this.unsent(entry));
+      // Fewer lone rejections than make a configuration error, and nothing accepted after them: bad findings.
+      this.releaseSuspects();
+      this.tally.outageMs += this.circuit.giveUp();
       await this.deadLetter.flush().catch((error: unknown) => this.stop(error, 'E_IO'));
     } finally {
       signal?.removeEventListener('abort', onAbort);
@@ -324,19 +398,82 @@ class ImportRun {
         this.stranded((entry) => this.deadLetterEntry(entry, 'aborted', ABORTED_UNSENT));
         return;
       }
-      const pause = this.pausedUntil - this.now();
-      if (this.inFlight.size >= this.concurrency || pause > 0) {
-        await this.wait(pause > 0 ? pause : undefined);
+      if (this.circuit.open) {
+        await this.probeOutage();
         continue;
       }
-      const batch = await this.nextBatch();
+      const pace = this.pacing.delayMs();
+      const oneAtATime = this.suspicion && this.inFlight.size > 0;
+      if (this.inFlight.size >= this.concurrency || pace > 0 || oneAtATime) {
+        await this.wait(pace > 0 ? pace : undefined);
+        continue;
+      }
+      const batch = await this.nextBatch(true);
       if (batch !== undefined) {
+        this.pacing.started();
         this.dispatch(batch);
         continue;
       }
       if (this.settled()) return;
       await this.wait(this.holdingFor());
     }
+  }
+
+  /**
+   * While the circuit is open: no input is read and at most one request (the probe, made of findings in
+   * hand) is in flight, after the circuit's backoff. The first answer closes the circuit. When the outage
+   * budget runs out, the findings in hand are dead-lettered (`outage`) and no more input is read.
+   */
+  private async probeOutage(): Promise<void> {
+    if (this.circuit.budgetSpent) {
+      this.giveUpOutage();
+      return;
+    }
+    const delay = this.circuit.probeDelayMs();
+    if (this.probe !== undefined || delay > 0) {
+      await this.wait(Math.max(1, Math.min(delay > 0 ? delay : Infinity, this.circuit.budgetLeftMs)));
+      return;
+    }
+    const batch = await this.nextBatch(!this.holdsAny());
+    if (batch === undefined) {
+      if (this.settled()) this.tally.outageMs += this.circuit.giveUp();
+      else await this.wait(Math.max(1, this.circuit.budgetLeftMs));
+      return;
+    }
+    this.probe = batch;
+    this.dispatch(batch);
+  }
+
+  private giveUpOutage(): void {
+    this.tally.outageMs += this.circuit.giveUp();
+    this.outageExpired = true;
+    this.inputDone = true;
+    this.interruptPull?.('aborted');
+    this.stranded((entry) => this.deadLetterEntry(entry, 'outage', this.outageMessage()));
+  }
+
+  private outageMessage(): string {
+    const budget = this.options.outageBudgetMs ?? 600_000;
+    const { code, message } = this.lastUnwell;
+    return `Security Hub did not answer for ${formatMs(budget)} (the outage budget, --outage-budget): ${code}: ${message}; not imported (importing it again is safe)`;
+  }
+
+  /** True when findings wait in hand (not in flight). */
+  private holdsAny(): boolean {
+    return (
+      this.carry !== undefined || this.ready.length > 0 || this.delayed.size > 0 || this.isolated.length > 0
+    );
+  }
+
+  /** Findings received and not settled yet: in flight, waiting, in the batch being filled. */
+  private held(): number {
+    const t = this.tally;
+    return t.received - t.imported - t.deadLettered - t.unsent - t.skipped - t.unknown;
+  }
+
+  /** More input may be read: the findings held stay within `(concurrency + 1) × maxCount`, whatever fails. */
+  private mayRead(): boolean {
+    return !this.circuit.open && !this.outageExpired && this.held() < this.heldLimit;
   }
 
   /** Ms left before a held tail batch must go (see {@link ImportRun.holdTail}), or undefined. */
@@ -353,9 +490,15 @@ class ImportRun {
    */
   private holdTail(builder: BatchBuilder): boolean {
     const mayGrow = this.inFlight.size > 0 || this.delayed.size > 0;
-    if (builder.full || !this.inputDone || this.graceExpired || !mayGrow) {
+    const readingMore = !this.inputDone && this.held() < this.heldLimit;
+    if (builder.full || readingMore || this.graceExpired || !mayGrow) {
       this.holdStartedAt = undefined;
       return false;
+    }
+    if (!this.inputDone) {
+      // At the limit of findings held: wait for a request to settle rather than send a small batch.
+      this.ready.unshift(...builder.take());
+      return true;
     }
     this.holdStartedAt ??= this.now();
     if (this.now() - this.holdStartedAt >= (this.options.lingerMs ?? 1000)) {
@@ -378,8 +521,8 @@ class ImportRun {
   }
 
   /** The next batch to send, or `undefined` when nothing can be sent now. Reads input only here. */
-  private async nextBatch(): Promise<QueuedFinding[] | undefined> {
-    const isolated = this.isolated.shift();
+  private async nextBatch(read: boolean): Promise<QueuedFinding[] | undefined> {
+    const isolated = this.isolated.pop();
     if (isolated !== undefined) return isolated;
     const builder = new BatchBuilder(this.limits);
     if (this.carry !== undefined) {
@@ -391,7 +534,14 @@ class ImportRun {
     let lingerTimer: NodeJS.Timeout | undefined;
     let lingered = false;
     try {
-      while (!builder.full && !this.inputDone && this.fatal === undefined && this.carry === undefined) {
+      while (
+        read &&
+        !builder.full &&
+        !this.inputDone &&
+        this.fatal === undefined &&
+        this.carry === undefined &&
+        (this.mayRead() || (this.circuit.open && builder.size === 0))
+      ) {
         if (builder.size > 0 && lingerTimer === undefined) {
           lingerTimer = setTimeout(() => {
             lingered = true;
@@ -407,7 +557,7 @@ class ImportRun {
     } finally {
       if (lingerTimer !== undefined) clearTimeout(lingerTimer);
     }
-    if (builder.size === 0 || this.holdTail(builder)) return undefined;
+    if (builder.size === 0 || (!this.circuit.open && this.holdTail(builder))) return undefined;
     return builder.take();
   }
 
@@ -490,6 +640,22 @@ class ImportRun {
     };
     if (typeof id !== 'string' || id.length === 0)
       return rejected('invalid-finding', 'the finding has no Id; it was not sent');
+    const account = (finding as { AwsAccountId?: unknown }).AwsAccountId;
+    if (this.accountId !== undefined && typeof account === 'string' && account !== this.accountId)
+      return rejected(
+        'foreign-account',
+        `the finding's AwsAccountId ${JSON.stringify(account)} is not the account of the credentials (${this.accountId}); Security Hub would refuse the whole request. Not sent: import it with credentials of that account`,
+      );
+    const stripped = withoutCustomerFields(finding);
+    if (stripped.dropped.length > 0) {
+      finding = stripped.finding;
+      this.tally.issue('customer-field-dropped');
+      this.options.onIssue?.({
+        code: 'customer-field-dropped',
+        message: `finding Id ${id} (input finding ${seq}) sets ${stripped.dropped.join(', ')}: ${stripped.dropped.length === 1 ? 'that field belongs' : 'those fields belong'} to Security Hub users, not to finding providers; dropped, the finding was sent without ${stripped.dropped.length === 1 ? 'it' : 'them'}`,
+        recordIndex: seq,
+      });
+    }
     let bytes: number;
     try {
       bytes = findingBytes(finding);
@@ -527,6 +693,7 @@ class ImportRun {
       .catch((bug: unknown) => this.stop(bug, 'internal-error'))
       .finally(() => {
         this.inFlight.delete(batch);
+        if (this.probe === batch) this.probe = undefined;
         this.wake();
       });
   }
@@ -543,7 +710,13 @@ class ImportRun {
 
   private onResponse(batch: QueuedFinding[], response: BatchImportFindingsResponse): void {
     this.succeededRequests += 1;
-    this.consecutiveThrottles = 0;
+    this.serviceAnswered();
+    this.pacing.succeeded();
+    this.adaptSharedRate();
+    if (this.suspicion) {
+      this.suspicion = false;
+      this.releaseSuspects();
+    }
     const failed = new Map<string, { code: string; message: string }>();
     for (const item of response.FailedFindings ?? []) {
       if (item.Id === undefined) continue;
@@ -558,8 +731,19 @@ class ImportRun {
         this.tally.imported += 1;
         continue;
       }
-      if (classifyFindingError(failure.code) === 'permanent') {
+      const kind = classifyFindingError(failure.code);
+      if (kind === 'permanent') {
         this.deadLetterEntry(entry, failure.code, failure.message);
+      } else if (kind === 'access') {
+        // Security Hub or the integration is not enabled: every finding would get the same answer.
+        this.stop(
+          new ConverterError(
+            'E_AWS_ACCESS',
+            findingAccessHint(failure.code, failure.message, entry.finding.ProductArn),
+          ),
+          failure.code,
+        );
+        this.unsent(entry);
       } else {
         transient.push(entry);
         transientCode = failure.code;
@@ -580,39 +764,95 @@ class ImportRun {
     switch (classifyRequestError(error)) {
       case 'aborted':
         if (this.requestAbort.signal.aborted) {
-          for (const entry of batch) this.deadLetterEntry(entry, 'aborted', ABORTED_IN_FLIGHT);
+          // Security Hub may have stored them: neither imported nor failed.
+          for (const entry of batch) this.unknownOutcome(entry);
         } else {
-          this.retryLater(batch, code, message);
+          this.retryUnwell(batch, code, message, true);
         }
         return;
       case 'throttled':
         this.tally.throttled += 1;
-        this.consecutiveThrottles += 1;
-        // The server's bucket is empty: empty ours too (resynchronises the two buckets) and, when throttling
-        // persists (another client shares the account), back off globally before the next request.
-        this.pausedUntil = Math.max(
-          this.pausedUntil,
-          this.now() +
-            retryDelay(
-              this.consecutiveThrottles - 1,
-              { baseMs: this.options.retryBaseMs ?? 200, capMs: this.options.retryCapMs ?? 20_000 },
-              this.random,
-            ),
-        );
+        this.serviceAnswered();
+        // The server's bucket is empty: empty ours too (puts the two buckets in phase), and lower our rate:
+        // other tools may be using most of the account's quota.
+        if (this.pacing.throttled()) this.adaptSharedRate();
         void this.limiter.drain().catch(() => {});
         this.retryThrottled(batch, code, message);
         return;
       case 'access':
+        this.serviceAnswered();
         this.stop(new ConverterError('E_AWS_ACCESS', accessHint(error), { cause: error }), code);
         for (const entry of batch) this.unsent(entry);
         return;
       case 'invalid-input':
-        this.bisect(batch, code, message);
+        this.serviceAnswered();
+        this.rejectedWhole(batch, code, message);
         return;
       default:
-        this.consecutiveThrottles = 0;
-        this.retryLater(batch, code, message);
+        this.retryUnwell(batch, code, message, httpStatusOf(error) === undefined);
     }
+  }
+
+  /** Security Hub answered (anything but a connection failure, a timeout or a 5xx): the circuit closes. */
+  private serviceAnswered(): void {
+    this.tally.outageMs += this.circuit.answered();
+  }
+
+  /** Writes the adapted rate to a shared bucket when it moved by a tenth since the last write. */
+  private adaptSharedRate(): void {
+    if (this.limiter.adapt === undefined) return;
+    const rate = this.pacing.current;
+    if (Math.abs(rate - this.adaptedRate) < this.adaptedRate / 10) return;
+    this.adaptedRate = rate;
+    void this.limiter.adapt(rate).catch(() => {});
+  }
+
+  /**
+   * A connection failure, timeout or 5xx: the service is unwell. The findings go back (after a backoff while
+   * the circuit is closed, at once while it is open: the probes set the pace). Consecutive failures open the
+   * circuit. While no request of the run has succeeded, a finding out of retries on connection failures
+   * (no HTTP answer at all) stops the run instead: the endpoint is wrong, not the service down.
+   */
+  private retryUnwell(batch: QueuedFinding[], code: string, message: string, noAnswer: boolean): void {
+    this.lastUnwell = { code, message };
+    if (!this.outageExpired && this.circuit.failed()) {
+      this.tally.outages += 1;
+      // Everything waiting for a backoff becomes the next probe's material; the probes set the pace now.
+      for (const group of this.delayed) {
+        clearTimeout(group.timer);
+        this.ready.push(...group.entries);
+      }
+      this.delayed.clear();
+    }
+    const again: QueuedFinding[] = [];
+    let highest = 0;
+    for (const entry of batch) {
+      entry.retries += 1;
+      if (this.outageExpired) {
+        this.deadLetterEntry(entry, 'outage', this.outageMessage());
+      } else if (noAnswer && this.succeededRequests === 0 && entry.retries > this.maxRetries) {
+        // Not one request has reached the service: the endpoint, Region or network is wrong, not the findings.
+        this.stop(
+          new ConverterError(
+            'E_AWS_ACCESS',
+            `${code}: ${message} — no request to Security Hub has succeeded after ${entry.attempts} attempts. Check --endpoint-url, --region and the network.`,
+          ),
+          code,
+        );
+        this.unsent(entry);
+      } else {
+        again.push(entry);
+        highest = Math.max(highest, entry.retries);
+      }
+    }
+    const delay = this.circuit.open
+      ? 0
+      : retryDelay(
+          highest - 1,
+          { baseMs: this.options.retryBaseMs ?? 200, capMs: this.options.retryCapMs ?? 20_000 },
+          this.random,
+        );
+    this.requeue(again, delay);
   }
 
   /**
@@ -620,14 +860,42 @@ class ImportRun {
    * and can be dead-lettered. One bad finding in 100 costs about 14 extra requests; a batch of only bad
    * findings costs 199 (the whole tree).
    */
-  private bisect(batch: QueuedFinding[], code: string, message: string): void {
+  private rejectedWhole(batch: QueuedFinding[], code: string, message: string): void {
+    if (this.fatal !== undefined) {
+      for (const entry of batch) this.unsent(entry);
+      return;
+    }
+    if (this.graceExpired) {
+      for (const entry of batch) this.deadLetterEntry(entry, 'aborted', ABORTED_UNSENT);
+      return;
+    }
+    this.suspicion = true;
     if (batch.length === 1) {
-      this.deadLetterEntry(batch[0]!, code, message);
+      this.suspects.push({ entry: batch[0]!, code, message });
+      if (this.suspects.length >= LONE_REJECTIONS_FOR_CONFIG)
+        this.stop(
+          new ConverterError(
+            'E_AWS_ACCESS',
+            `${code}: ${message} — Security Hub rejected every request as a whole, even ${this.suspects.length} single findings in a row: the request is wrong, not the findings. Check --product-arn (its Region and account must be those of the run), --region and --account.`,
+          ),
+          code,
+        );
       return;
     }
     const half = Math.ceil(batch.length / 2);
-    this.isolated.push(batch.slice(0, half), batch.slice(half));
+    // A stack: the first half goes next.
+    this.isolated.push(batch.slice(half), batch.slice(0, half));
     this.tally.retries += batch.length;
+  }
+
+  /** Dead-letters the single findings rejected as a whole (bad findings after all); none once the run stopped. */
+  private releaseSuspects(): void {
+    const suspects = this.suspects;
+    this.suspects = [];
+    for (const { entry, code, message } of suspects) {
+      if (this.fatal !== undefined) this.unsent(entry);
+      else this.deadLetterEntry(entry, code, message);
+    }
   }
 
   private retryThrottled(batch: QueuedFinding[], code: string, message: string): void {
@@ -684,8 +952,12 @@ class ImportRun {
       for (const entry of entries) this.deadLetterEntry(entry, 'aborted', ABORTED_UNSENT);
       return;
     }
+    if (this.outageExpired) {
+      for (const entry of entries) this.deadLetterEntry(entry, 'outage', this.outageMessage());
+      return;
+    }
     this.tally.retries += entries.length;
-    if (delayMs <= 0) {
+    if (delayMs <= 0 || this.circuit.open) {
       this.ready.push(...entries);
       return;
     }
@@ -706,6 +978,13 @@ class ImportRun {
     this.tally.fail(code, 'dead-lettered');
   }
 
+  /** A finding whose request was cut off by the end of the grace period: it may have been imported. */
+  private unknownOutcome(entry: QueuedFinding): void {
+    this.deadLetter.write(entry.finding, 'aborted', ABORTED_IN_FLIGHT, entry.attempts);
+    this.ownDeadLetters.aborted = (this.ownDeadLetters.aborted ?? 0) + 1;
+    this.tally.unknown += 1;
+  }
+
   /** Counts a finding left unsent by the error that stopped the run (it is not dead-lettered). */
   private unsent(_entry: QueuedFinding): void {
     this.tally.fail(this.fatalFailureCode, 'unsent');
@@ -722,6 +1001,7 @@ class ImportRun {
   /** Hands every finding not in flight to `settle` and forgets it. */
   private stranded(settle: (entry: QueuedFinding) => void): void {
     const entries = [
+      ...this.suspects.map((suspect) => suspect.entry),
       ...(this.carry !== undefined ? [this.carry] : []),
       ...this.ready,
       ...this.isolated.flat(),
@@ -730,6 +1010,7 @@ class ImportRun {
         return group.entries;
       }),
     ];
+    this.suspects = [];
     this.carry = undefined;
     this.ready = [];
     this.isolated.length = 0;
@@ -764,10 +1045,16 @@ class ImportRun {
     };
     if (this.inputError !== undefined) return;
     if (this.pendingNext !== undefined) this.pendingNext.then(close, () => {});
-    else if (!this.inputDone || this.abortRequested || this.fatal !== undefined) close();
+    else if (!this.inputDone || this.abortRequested || this.fatal !== undefined || this.outageExpired)
+      close();
   }
 
   private wait(ms?: number): Promise<void> {
+    if (this.woken) {
+      // Something happened while the pump was busy (e.g. reading input): look again at once.
+      this.woken = false;
+      return Promise.resolve();
+    }
     return new Promise((resolve) => {
       let timer: NodeJS.Timeout | undefined;
       this.wakeUp = () => {
@@ -789,7 +1076,8 @@ class ImportRun {
   }
 
   private wake(): void {
-    this.wakeUp?.();
+    if (this.wakeUp !== undefined) this.wakeUp();
+    else this.woken = true;
   }
 
   /** The report now, including findings dead-lettered from outside (e.g. `convert`'s `onReject`). */
@@ -813,3 +1101,11 @@ class ImportRun {
 const ABORTED_UNSENT = 'the run was aborted before this finding was sent';
 const ABORTED_IN_FLIGHT =
   'the run was aborted while this finding was in flight; it may or may not have been imported (importing it again is safe)';
+
+/** Single findings rejected as a whole in a row, with nothing accepted between, that mean "the request is wrong". */
+const LONE_REJECTIONS_FOR_CONFIG = 3;
+
+function formatMs(ms: number): string {
+  if (ms >= 60_000 && ms % 60_000 === 0) return `${ms / 60_000} min`;
+  return ms >= 1000 ? `${Math.round(ms / 100) / 10} s` : `${ms} ms`;
+}

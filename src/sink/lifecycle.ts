@@ -1,8 +1,9 @@
 import type { AwsSecurityFinding } from '@aws-sdk/client-securityhub';
 import { defaultProductArn } from '../asff/build.js';
 import { sourceToolOf } from '../asff/source-tool.js';
+import { ConverterError, isConverterError } from '../errors.js';
 import type { ConversionStats } from '../pipeline.js';
-import type { BatchImportClient } from './client.js';
+import { type BatchImportClient, createSecurityHubClient } from './client.js';
 import { type DeadLetter, memoryDeadLetter, openDeadLetter } from './dead-letter.js';
 import { createGetFindingsLimiter, type FetchCounters, type GetFindingsClient } from './get-findings.js';
 import {
@@ -25,7 +26,8 @@ import {
   type RunOutcome,
 } from './reconcile.js';
 import { limiterClusterId } from './redis.js';
-import type { ImportReport } from './report.js';
+import { assertBalanced, type ImportReport } from './report.js';
+import { accessHint, classifyRequestError, errorCodeOf } from './retry.js';
 
 /** A client for both operations the lifecycle uses; `SecurityHubClient` fits. */
 export type SecurityHubLikeClient = GetFindingsClient & BatchImportClient;
@@ -248,11 +250,26 @@ export async function importWithLifecycle(
       scope: explicitScope ?? '',
       accountId,
     };
+    // A key's history read starts when its first finding is in hand; if it fails, that finding is held here
+    // and accounted by `accountHeld` (it never reached the sink).
+    let held: HeldFinding | undefined;
+    let loading: Promise<unknown> | undefined;
+    const signal = importOptions.signal;
     const preserved = preserveHistory(findings, async (first) => {
       const key = scopeKeyOfFinding(first, fallbackKey);
       // No scope (findings not made by the pipeline, no --scope): nothing to read, nothing to archive.
       if (key.scope.trim() === '') return emptyScopeState(key);
-      const loaded = fetchState ? await fetch(key) : emptyScopeState(key);
+      if (!fetchState) return emptyScopeState(key);
+      const load = fetch(key);
+      loading = load.catch(() => {});
+      let loaded: ScopeState;
+      try {
+        loaded = await load;
+        if (signal?.aborted === true) throw new ConverterError('E_ABORTED', HISTORY_INTERRUPTED);
+      } catch (error) {
+        held = { finding: first, error: historyReadError(error, wantArchive) };
+        throw held.error;
+      }
       fetched.push(loaded);
       return applyHistory ? loaded : emptyScopeState(key);
     });
@@ -261,17 +278,24 @@ export async function importWithLifecycle(
     try {
       result = await importFindings(preserved, {
         ...importOptions,
+        accountId,
         client: hubClient,
         limiter: importLimiter,
         deadLetter,
       });
     } catch (error) {
+      await loading;
       const partial = importReportOf(error);
       if (partial !== undefined)
-        report = { ...partial, archived: 0, ...historyOf(fetched, preserved.counters) };
+        report = {
+          ...(await accountHeld(partial, held, deadLetter)),
+          archived: 0,
+          ...historyOf(fetched, preserved.counters),
+        };
       throw error;
     }
-    const { deadLetterEntries: _entries, ...importReport } = result;
+    await loading;
+    const { deadLetterEntries: _entries, ...importReport } = await accountHeld(result, held, deadLetter);
     report = { ...importReport, archived: 0, ...historyOf(fetched, preserved.counters) };
     if (!wantArchive) return withEntries(report, deadLetterOption, deadLetter);
 
@@ -307,6 +331,13 @@ export async function importWithLifecycle(
         return withEntries(report, deadLetterOption, deadLetter);
       }
       keys.push(key);
+    } else {
+      // Nothing is read for a run that must not archive (an abort, a failure…): say why and stop.
+      const blocked = archiveBlockers(outcome);
+      if (blocked.length > 0) {
+        report.archive = blockedReport(keys[0]!, blocked);
+        return withEntries(report, deadLetterOption, deadLetter);
+      }
     }
     const archives: ArchiveReport[] = [];
     for (const key of keys) {
@@ -343,6 +374,73 @@ export async function importWithLifecycle(
     for (const stop of stops) await stop().catch(() => {});
     if (ownsDeadLetter) await deadLetter.close().catch(() => {});
   }
+}
+
+/** The first finding of a run whose history read failed: pulled from the input, never given to the sink. */
+interface HeldFinding {
+  finding: AwsSecurityFinding;
+  error: unknown;
+}
+
+const HISTORY_INTERRUPTED = "interrupted while reading the scope's findings from Security Hub";
+
+/**
+ * The error a failed history read stops the run with: access errors name the IAM action and the flag that
+ * needs it (one line), an interruption stays `E_ABORTED`; anything else as it was.
+ */
+function historyReadError(error: unknown, archive: boolean): unknown {
+  if (!isConverterError(error) || error.code !== 'E_AWS_ACCESS') return error;
+  const cause = error.cause;
+  if (cause === undefined || classifyRequestError(cause) !== 'access') return error;
+  // Not a missing permission (no hub, bad credentials): the sink's hint for that error says the fix.
+  if (!/^AccessDenied/.test(errorCodeOf(cause)))
+    return new ConverterError('E_AWS_ACCESS', `${accessHint(cause)} Nothing was imported.`, { cause });
+  const flag = archive ? '--archive-missing' : '--preserve-history';
+  const what = archive
+    ? 'to know which findings to archive'
+    : 'to keep the CreatedAt of findings that already exist';
+  return new ConverterError(
+    'E_AWS_ACCESS',
+    `${errorCodeOf(cause)}: ${flag} reads this scope's findings first (${what}) and needs securityhub:GetFindings, which these credentials lack: grant securityhub:GetFindings, or run without ${flag}. Nothing was imported.`,
+    { cause },
+  );
+}
+
+/**
+ * The report with the held finding accounted: after an interruption it is dead-lettered (code `aborted`,
+ * so replaying the dead letter sends it), after an access error it counts as failed and unsent under the
+ * error's code, like every finding an access error leaves unsent. `received = imported + failed + skipped`
+ * holds again, and the conversion's count (which saw that finding) matches.
+ */
+async function accountHeld<T extends ImportReport>(
+  report: T,
+  held: HeldFinding | undefined,
+  deadLetter: DeadLetter,
+): Promise<T> {
+  if (held === undefined) return report;
+  const interrupted = isConverterError(held.error) && held.error.code === 'E_ABORTED';
+  const code = interrupted
+    ? 'aborted'
+    : errorCodeOf(isConverterError(held.error) ? (held.error.cause ?? held.error) : held.error);
+  if (interrupted) {
+    deadLetter.write(
+      held.finding,
+      'aborted',
+      `${HISTORY_INTERRUPTED}, before this finding was sent (importing it again is safe)`,
+    );
+    await deadLetter.flush();
+  }
+  const adjusted: T = {
+    ...report,
+    received: report.received + 1,
+    failed: report.failed + 1,
+    failures: { ...report.failures, [code]: (report.failures[code] ?? 0) + 1 },
+    ...(interrupted
+      ? { deadLettered: report.deadLettered + 1, aborted: true }
+      : { unsent: report.unsent + 1 }),
+  };
+  assertBalanced(adjusted);
+  return adjusted;
 }
 
 function withoutProgress<T extends { onProgress?: unknown }>(options: T): Omit<T, 'onProgress'> {
@@ -447,13 +545,6 @@ function isConversionRun(
 }
 
 async function createClient(options: LifecycleOptions): Promise<SecurityHubLikeClient & { destroy(): void }> {
-  const sdk = await import('@aws-sdk/client-securityhub');
   // maxAttempts 1: every attempt goes through our limiters, which pace and count it (see client.ts).
-  return new sdk.SecurityHubClient({
-    region: options.region,
-    ...(options.endpoint !== undefined ? { endpoint: options.endpoint } : {}),
-    ...(options.credentials !== undefined ? { credentials: options.credentials } : {}),
-    maxAttempts: 1,
-    requestHandler: { requestTimeout: options.requestTimeoutMs ?? 30_000, connectionTimeout: 10_000 },
-  });
+  return createSecurityHubClient(options);
 }

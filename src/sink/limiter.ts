@@ -1,5 +1,5 @@
 import type Bottleneck from 'bottleneck';
-import { IMPORT_BURST, IMPORT_RATE_PER_SECOND } from '../asff/limits.js';
+import { IMPORT_BURST, IMPORT_CONCURRENCY, IMPORT_RATE_PER_SECOND } from '../asff/limits.js';
 import { ConverterError } from '../errors.js';
 import { clusterBucket, connectRedis } from './redis.js';
 
@@ -47,6 +47,11 @@ export interface RequestLimiter {
    * phase with it and the next request waits for the next refill.
    */
   drain(): Promise<void>;
+  /**
+   * Sets the sustained rate of a shared (Redis) bucket to `rate` requests/s for every process using it (the
+   * sink's adaptive pacing after throttling). Absent on local limiters: the sink paces those itself.
+   */
+  adapt?(rate: number): Promise<void>;
   /** Stops the heartbeat (and disconnects from Redis); pending tasks are rejected. */
   stop(): Promise<void>;
   /** The settings in force (for the report and tests). */
@@ -78,7 +83,7 @@ export function refillStep(rate: number): RefillStep {
 export function limiterSettings(options: LimiterOptions = {}): LimiterSettings {
   const rate = options.rate ?? IMPORT_RATE_PER_SECOND;
   const burst = options.burst ?? IMPORT_BURST;
-  const concurrency = options.concurrency ?? 10;
+  const concurrency = options.concurrency ?? IMPORT_CONCURRENCY;
   for (const [name, value] of [
     ['rate', rate],
     ['burst', burst],
@@ -142,7 +147,20 @@ export async function createLimiter(options: LimiterOptions = {}): Promise<Reque
   limiter.on('error', (error: unknown) => {
     storeError = error;
   });
-  if (connection !== undefined) await limiter.ready();
+  if (connection !== undefined) {
+    await limiter.ready();
+    // Bottleneck writes the settings into Redis only when the cluster id is new (clearDatastore: false), so
+    // a later process with other --rate/--burst would silently run with the first one's. This process's
+    // refill settings take effect on the cluster (the tokens in the bucket stay; the new maximum caps refills).
+    await limiter.updateSettings({
+      reservoirIncreaseAmount: settings.reservoirIncreaseAmount,
+      reservoirIncreaseInterval: settings.reservoirIncreaseInterval,
+      reservoirIncreaseMaximum: settings.reservoirIncreaseMaximum,
+    });
+  }
+  // Concurrent 429s each asked for a drain; one read-then-subtract at a time, or each would subtract the
+  // same tokens and drive the reservoir negative (measured: several refills lost per throttled burst).
+  let draining: Promise<void> = Promise.resolve();
   return {
     settings,
     schedule<T>(task: () => Promise<T>): Promise<T> {
@@ -152,12 +170,29 @@ export async function createLimiter(options: LimiterOptions = {}): Promise<Reque
         );
       return limiter.schedule(task);
     },
-    async drain() {
-      // Not `updateSettings({reservoir: 0})`: in Bottleneck 2.19.5 that restarts the local heartbeat by
-      // clearing it (`_startHeartbeat` clears an existing interval), so the reservoir would never refill.
-      const current = await limiter.currentReservoir();
-      if (current !== null && current > 0) await limiter.incrementReservoir(-current);
+    drain() {
+      // Clustered: one atomic write in Redis (every process shares the bucket). Local: not
+      // `updateSettings({reservoir: 0})`: in Bottleneck 2.19.5 that restarts the local heartbeat by clearing
+      // it (`_startHeartbeat` clears an existing interval), so the reservoir would never refill.
+      const run = draining.then(async () => {
+        if (connection !== undefined) {
+          await limiter.updateSettings({ reservoir: 0 });
+          return;
+        }
+        const current = await limiter.currentReservoir();
+        if (current !== null && current > 0) await limiter.incrementReservoir(-current);
+      });
+      draining = run.catch(() => {});
+      return run;
     },
+    ...(connection !== undefined
+      ? {
+          async adapt(rate: number) {
+            const bucket = clusterBucket(rate, options.burst ?? IMPORT_BURST);
+            await limiter.updateSettings({ reservoirIncreaseInterval: bucket.intervalMs });
+          },
+        }
+      : {}),
     async stop() {
       await limiter.stop({ dropWaitingJobs: true });
       if (connection !== undefined) await connection.disconnect();

@@ -1,5 +1,6 @@
 import type { AwsSecurityFinding } from '@aws-sdk/client-securityhub';
 import { IdHashSet } from '../asff/id-hash-set.js';
+import { ASFF_FORMAT } from '../asff/read-findings.js';
 import { describeViolations, validateAsff } from '../asff/validate.js';
 import type { ConversionStats } from '../pipeline.js';
 import type { BatchImportClient } from './client.js';
@@ -28,14 +29,16 @@ export interface ArchiveBlocker {
     | 'import-failed'
     | 'aborted'
     | 'mixed-scopes'
-    | 'scope-unknown';
+    | 'scope-unknown'
+    | 'asff-input';
   message: string;
 }
 
 /** What happened in the run before reconciling: the facts {@link archiveBlockers} judges. */
 export interface RunOutcome {
   /** The conversion's stats (`ConversionRun.stats`). */
-  conversion?: Pick<ConversionStats, 'complete' | 'failed' | 'skipped' | 'issues'>;
+  conversion?: Pick<ConversionStats, 'complete' | 'failed' | 'skipped' | 'issues'> &
+    Partial<Pick<ConversionStats, 'adapter'>>;
   /** For input that is not a `ConversionRun`: the caller vouches that it was read completely. */
   inputComplete?: boolean;
   /** The import's report. */
@@ -97,6 +100,12 @@ export function archiveBlockers(outcome: RunOutcome): ArchiveBlocker[] {
     });
   if (outcome.aborted === true || outcome.import?.aborted === true)
     blockers.push({ code: 'aborted', message: 'the run was interrupted' });
+  if (conversion?.adapter === ASFF_FORMAT)
+    blockers.push({
+      code: 'asff-input',
+      message:
+        "the input is ASFF (e.g. a dead-letter replay), not a scanner's full report, so it cannot tell which findings are gone",
+    });
   if ((outcome.foreign ?? 0) > 0)
     blockers.push({
       code: 'mixed-scopes',
@@ -170,8 +179,10 @@ export interface ArchiveMissingOptions extends FetchRetryOptions {
   now?: () => Date;
   signal?: AbortSignal;
   /**
-   * `by-id` reads the candidates back 20 Ids per GetFindings request; `page` pages through the scope's
-   * ACTIVE findings 100 at a time; `auto` picks whichever needs fewer requests.
+   * `by-id` reads the candidates back 20 Ids per GetFindings request (each request stands alone, so
+   * archiving cannot shift it); `page` pages through all the scope's findings 100 at a time (ACTIVE and
+   * ARCHIVED: a list that archiving does not change, so neither cursor- nor offset-style NextTokens skip
+   * any); `auto` picks whichever needs fewer requests.
    * @defaultValue 'auto'
    */
   strategy?: ArchiveFetchStrategy;
@@ -237,10 +248,11 @@ export async function archiveMissing(options: ArchiveMissingOptions): Promise<Ar
   report.candidates = candidates.length;
   if (candidates.length === 0) return report;
 
+  // Paging reads the whole scope: everything known before the run plus what the run may have added.
   const strategy = chooseStrategy(
     options.strategy ?? 'auto',
     candidates.length,
-    state.active + reported.size,
+    state.findings.size + reported.size,
   );
   report.strategy = strategy;
   const wanted = new Set(candidates);
@@ -260,11 +272,9 @@ export async function archiveMissing(options: ArchiveMissingOptions): Promise<Ar
 
   async function* pages(): AsyncGenerator<AwsSecurityFinding[]> {
     if (strategy === 'page') {
-      yield* pageFindings({
-        ...fetchOptions,
-        filters: scopeFilters(key, ACTIVE_FILTER),
-        pageSize: PAGE_SIZE,
-      });
+      // The whole scope, not only its ACTIVE findings: archiving while paging must not change the result
+      // list, or offset-style NextTokens would skip one finding for each one archived before them.
+      yield* pageFindings({ ...fetchOptions, filters: scopeFilters(key), pageSize: PAGE_SIZE });
       return;
     }
     for (let i = 0; i < candidates.length; i += IDS_PER_REQUEST) {

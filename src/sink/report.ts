@@ -1,7 +1,7 @@
 /**
- * What an import did. Every finding the sink received ends in exactly one of `imported`, `failed` or
- * `skipped`; while the run is going, the rest are `pending`. The sink checks
- * `received = imported + failed + skipped` at the end and throws if it does not hold (that would be a bug).
+ * What an import did. Every finding the sink received ends in exactly one of `imported`, `failed`,
+ * `skipped` or `unknown`; while the run is going, the rest are `pending`. The sink checks
+ * `received = imported + failed + skipped + unknown` at the end and throws if it does not hold (a bug).
  */
 export interface ImportReport {
   /** Findings pulled from the input, plus findings rejected before sending through the dead letter's `write`. */
@@ -12,6 +12,12 @@ export interface ImportReport {
   failed: number;
   /** Findings deliberately not sent: an older copy replaced in its batch by a later finding with the same Id. */
   skipped: number;
+  /**
+   * Findings whose request was still in flight when an aborted run's grace period ended: Security Hub may
+   * or may not have stored them. They are in the dead letter (code `aborted`, "may have been imported"),
+   * but are neither `imported` nor `failed`; importing them again is harmless (Ids are stable).
+   */
+  unknown: number;
   /** Findings still on their way (0 in the final report). */
   pending: number;
   /** Findings put back for another attempt (a finding retried three times counts three). */
@@ -27,6 +33,10 @@ export interface ImportReport {
    * configuration error. They are not in the dead letter: nothing is wrong with them; run again once fixed.
    */
   unsent: number;
+  /** Times the circuit opened: Security Hub stopped answering (connection failures or 5xx in a row). */
+  outages: number;
+  /** Milliseconds the circuit was open (no new input read, only probes sent). */
+  outageMs: number;
   /** Milliseconds from the start of the run. */
   elapsedMs: number;
   /** `imported` per second of `elapsedMs`. */
@@ -53,6 +63,9 @@ export class ReportTally {
   requests = 0;
   deadLettered = 0;
   unsent = 0;
+  unknown = 0;
+  outages = 0;
+  outageMs = 0;
   aborted = false;
   readonly failures: Record<string, number> = {};
   readonly issues: Record<string, number> = {};
@@ -93,12 +106,15 @@ export class ReportTally {
       imported: this.imported,
       failed,
       skipped: this.skipped,
-      pending: this.received - this.imported - failed - this.skipped,
+      unknown: this.unknown,
+      pending: this.received - this.imported - failed - this.skipped - this.unknown,
       retries: this.retries,
       throttled: this.throttled,
       requests: this.requests,
       deadLettered: this.deadLettered,
       unsent: this.unsent,
+      outages: this.outages,
+      outageMs: Math.round(this.outageMs),
       elapsedMs,
       findingsPerSecond: elapsedMs > 0 ? Math.round((this.imported * 100_000) / elapsedMs) / 100 : 0,
       failures: { ...this.failures },
@@ -115,12 +131,12 @@ export class ReportTally {
  * never a property of the input, so it is a plain `Error`.
  */
 export function assertBalanced(report: ImportReport): void {
-  const accounted = report.imported + report.failed + report.skipped;
+  const accounted = report.imported + report.failed + report.skipped + report.unknown;
   const failuresTotal = Object.values(report.failures).reduce((sum, n) => sum + n, 0);
   const problems: string[] = [];
   if (report.received !== accounted)
     problems.push(
-      `received ${report.received} ≠ imported ${report.imported} + failed ${report.failed} + skipped ${report.skipped}`,
+      `received ${report.received} ≠ imported ${report.imported} + failed ${report.failed} + skipped ${report.skipped} + unknown ${report.unknown}`,
     );
   if (report.failed !== report.deadLettered + report.unsent)
     problems.push(`failed ${report.failed} ≠ deadLettered ${report.deadLettered} + unsent ${report.unsent}`);

@@ -23,8 +23,15 @@ export type RequestFailureKind =
   | 'aborted'
   | 'unknown';
 
-/** What a `FailedFindings` entry means for its finding. */
-export type FindingFailureKind = 'transient' | 'permanent' | 'unknown';
+/**
+ * What a `FailedFindings` entry means for its finding.
+ * - `permanent`: this finding is bad; dead-letter it.
+ * - `access`: the account or the integration is not set up (`InvalidAccess`: Security Hub or the product
+ *   integration not enabled; `AccessDenied`): every finding will fail the same way; stop at once.
+ * - `transient`: the service failed this finding this time; retry.
+ * - `unknown`: anything else; retried like `transient`.
+ */
+export type FindingFailureKind = 'transient' | 'permanent' | 'access' | 'unknown';
 
 /** Error names the SDK counts as throttling (smithy `THROTTLING_ERROR_CODES`), plus Security Hub's own. */
 export const THROTTLING_ERROR_NAMES = [
@@ -112,12 +119,19 @@ export const TRANSIENT_FINDING_CODES = [
 export const PERMANENT_FINDING_CODES = [
   'InvalidInput',
   'InvalidInputException',
+  'FindingSizeExceeded',
+  'DuplicatedFindingIdentifier',
+] as const;
+
+/**
+ * `FailedFindings` codes that say the account, not the finding, is wrong (asff-facts §4: `InvalidAccess` when
+ * Security Hub or the product's integration is not enabled): the run stops, nothing is dead-lettered.
+ */
+export const ACCESS_FINDING_CODES = [
   'InvalidAccess',
   'InvalidAccessException',
   'AccessDenied',
   'AccessDeniedException',
-  'FindingSizeExceeded',
-  'DuplicatedFindingIdentifier',
 ] as const;
 
 const THROTTLING = new Set<string>(THROTTLING_ERROR_NAMES);
@@ -126,6 +140,7 @@ const TRANSIENT_NAMES = new Set<string>(TRANSIENT_ERROR_NAMES);
 const TRANSIENT_CODES = new Set<string>(TRANSIENT_NETWORK_CODES);
 const TRANSIENT_FINDING = new Set<string>(TRANSIENT_FINDING_CODES);
 const PERMANENT_FINDING = new Set<string>(PERMANENT_FINDING_CODES);
+const ACCESS_FINDING = new Set<string>(ACCESS_FINDING_CODES);
 
 interface ErrorLike {
   name?: unknown;
@@ -192,6 +207,7 @@ export function classifyRequestError(error: unknown): RequestFailureKind {
 export function classifyFindingError(code: string | undefined): FindingFailureKind {
   if (code === undefined || code === '') return 'unknown';
   if (PERMANENT_FINDING.has(code)) return 'permanent';
+  if (ACCESS_FINDING.has(code)) return 'access';
   if (TRANSIENT_FINDING.has(code) || /^Throttl/.test(code) || /^LimitExceeded/.test(code)) return 'transient';
   return 'unknown';
 }
@@ -244,6 +260,19 @@ export function accessHint(error: unknown): string {
     redactSecrets(typeof e.message === 'string' ? e.message : String(error)).split('\n')[0] ?? '';
   const hint = ACCESS_HINTS[name] ?? accessHintByStatus(httpStatusOf(error), detail);
   return `${name}: ${detail}${detail.endsWith('.') ? '' : '.'} ${hint}`;
+}
+
+/**
+ * A one-line message for a `FailedFindings` entry that says the account is not set up (see
+ * {@link ACCESS_FINDING_CODES}), naming the fix.
+ */
+export function findingAccessHint(code: string, message: string, productArn: string | undefined): string {
+  const detail = redactSecrets(message).split('\n')[0] ?? '';
+  const product = productArn ?? 'arn:aws:securityhub:<region>:<account>:product/<account>/default';
+  const fix = /^AccessDenied/.test(code)
+    ? `Grant securityhub:BatchImportFindings on ${product}, and check that --account is the account of the credentials.`
+    : `Security Hub, or the integration of product ${product}, is not enabled in this account and Region: enable Security Hub (\`aws securityhub enable-security-hub\`) and the integration (\`aws securityhub enable-import-findings-for-product --product-arn ${product}\`), or pick the right --region / --product-arn.`;
+  return `${code}: ${detail}${detail === '' || detail.endsWith('.') ? '' : '.'} ${fix}`;
 }
 
 function accessHintByStatus(status: number | undefined, detail: string): string {

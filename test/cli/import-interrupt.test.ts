@@ -38,6 +38,7 @@ describe('asff-stream import interrupted by SIGINT (spawned binary)', () => {
           AWS_ACCESS_KEY_ID: 'AKIDINTERRUPT',
           AWS_SECRET_ACCESS_KEY: 'x',
           AWS_REGION: 'us-east-1',
+          AWS_ENDPOINT_URL_STS: hub.url,
           CI: 'true',
         },
       },

@@ -17,6 +17,8 @@ const CREDS = {
 };
 /** The default scope of scan.csv in that job. */
 const SCOPE = 'acme/shop/scan.csv';
+/** The credentials, with STS served by the emulator too (`--endpoint-url` is Security Hub's only). */
+const creds = () => ({ ...CREDS, AWS_ENDPOINT_URL_STS: hub.url });
 const HEADER =
   '"Plugin ID","CVE","CVSS v2.0 Base Score","Risk","Host","Protocol","Port","Name","Synopsis","Description","Solution","See Also","Plugin Output"';
 
@@ -56,7 +58,9 @@ async function importCsv(content: string, ...flags: string[]) {
 
 async function importCsvWith(env: Record<string, string>, content: string, ...flags: string[]) {
   writeFileSync(file, content);
-  return runCli(['import', file, '--endpoint-url', hub.url, ...flags], { env });
+  return runCli(['import', file, '--endpoint-url', hub.url, ...flags], {
+    env: { ...env, AWS_ENDPOINT_URL_STS: hub.url },
+  });
 }
 
 beforeAll(async () => {
@@ -90,10 +94,11 @@ describe('asff-stream import --archive-missing (spawned binary, real SDK, local 
       history: { known: 3, preserved: 2 },
       archive: { scope: SCOPE, candidates: 1, archived: 1, blocked: [] },
     });
+    // Nessus CSV titles name the port (issue 19).
     expect(states()).toEqual({
-      'Plugin 1': 'ACTIVE',
-      'Plugin 2': 'ARCHIVED',
-      'Plugin 3': 'ACTIVE',
+      'Plugin 1 on 22/tcp': 'ACTIVE',
+      'Plugin 2 on 22/tcp': 'ARCHIVED',
+      'Plugin 3 on 22/tcp': 'ACTIVE',
     });
   });
 
@@ -157,7 +162,7 @@ describe.skipIf(!HAS_REDIS)(
       writeFileSync(file, csv([1]));
       const closed = `redis://127.0.0.1:${await freePort()}`;
       const r = await runCli(['import', file, '--endpoint-url', hub.url], {
-        env: { ...CREDS, ASFF_STREAM_REDIS_URL: closed },
+        env: { ...creds(), ASFF_STREAM_REDIS_URL: closed },
       });
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(/cannot connect to Redis at redis:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\)/);

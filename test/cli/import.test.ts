@@ -13,6 +13,8 @@ const CREDS = {
   AWS_SECRET_ACCESS_KEY: 'test-secret',
   AWS_REGION: 'us-east-1',
 };
+/** The credentials, with STS served by the emulator too (`--endpoint-url` is Security Hub's only). */
+const creds = () => ({ ...CREDS, AWS_ENDPOINT_URL_STS: hub.url });
 let hub: RunningEmulator;
 
 function lastJsonLine(stdout: string): Record<string, unknown> {
@@ -42,7 +44,7 @@ describe('asff-stream import (spawned binary, real SDK, local emulator)', () => 
   beforeEach(() => hub.reset());
 
   it('imports every finding, prints the JSON report last on stdout and exits 0', async () => {
-    const r = await runCli(['import', NESSUS, '--endpoint-url', hub.url], { env: CREDS });
+    const r = await runCli(['import', NESSUS, '--endpoint-url', hub.url], { env: creds() });
     expect(r.stderr).toMatch(/imported 4 of 4/);
     expect(r.code).toBe(0);
     const report = lastJsonLine(r.stdout);
@@ -58,7 +60,7 @@ describe('asff-stream import (spawned binary, real SDK, local emulator)', () => 
   });
 
   it('finds the account with STS GetCallerIdentity when --account is not given', async () => {
-    await runCli(['import', NESSUS, '--endpoint-url', hub.url], { env: CREDS });
+    await runCli(['import', NESSUS, '--endpoint-url', hub.url], { env: creds() });
     expect(hub.findings().every((f) => f.AwsAccountId === '123456789012')).toBe(true);
     expect(hub.requests().some((q) => q.operation === 'GetCallerIdentity')).toBe(true);
   });
@@ -78,7 +80,7 @@ describe('asff-stream import (spawned binary, real SDK, local emulator)', () => 
         join(dir, 'r.json'),
       ],
       {
-        env: CREDS,
+        env: creds(),
       },
     );
     expect(r.code).toBe(3);
@@ -100,7 +102,7 @@ describe('asff-stream import (spawned binary, real SDK, local emulator)', () => 
     const r = await runCli(
       ['import', join(process.cwd(), NESSUS), '--endpoint-url', hub.url, '--account', '123456789012'],
       {
-        env: { ...CREDS, AWS_ACCESS_KEY_ID: 'AKIDDENIED' },
+        env: { ...creds(), AWS_ACCESS_KEY_ID: 'AKIDDENIED' },
         cwd: dir,
       },
     );
@@ -129,7 +131,7 @@ describe('asff-stream import (spawned binary, real SDK, local emulator)', () => 
 
   it('exits 1 when --fail-on is met and everything was imported', async () => {
     const r = await runCli(['import', NESSUS, '--endpoint-url', hub.url, '--fail-on', 'critical'], {
-      env: CREDS,
+      env: creds(),
     });
     expect(r.code).toBe(1);
     expect(lastJsonLine(r.stdout)).toMatchObject({ imported: 4, failed: 0 });
@@ -139,7 +141,7 @@ describe('asff-stream import (spawned binary, real SDK, local emulator)', () => 
     const text = readFileSync(TRIVY, 'utf8');
     const cut = text.indexOf('"VulnerabilityID": "CVE-2023-42363"');
     const r = await runCli(['import', '-', '--endpoint-url', hub.url], {
-      env: CREDS,
+      env: creds(),
       stdin: text.slice(0, cut),
     });
     expect(r.code).toBe(2);

@@ -219,16 +219,23 @@ describe('importFindings: whole-request failures', () => {
     expect(hub.stored.size).toBe(150);
   });
 
-  it('dead-letters a batch whose retries run out once the service has worked before', async () => {
+  it('dead-letters the findings in hand with code outage once the outage budget runs out', async () => {
     const hub = new FakeSecurityHub((request) => (request.index === 0 ? undefined : sdkErrors.internal()));
+    const { state, input } = counted(findings(5_000));
     const result = await importFindings(
-      findings(3),
-      fast(hub, { maxCount: 2, concurrency: 1, maxRetries: 2 }),
+      input,
+      fast(hub, { maxCount: 2, concurrency: 1, maxRetries: 2, outageBudgetMs: 100 }),
     );
-    expect(result.deadLetterEntries).toEqual([
-      expect.objectContaining({ finding: finding('f-2'), errorCode: 'InternalException', attempts: 3 }),
-    ]);
-    expect(result).toMatchObject({ imported: 2, failed: 1, failures: { InternalException: 1 } });
+    expect(result.imported).toBe(2);
+    expect(result.deadLetterEntries!.length).toBe(result.failed);
+    expect(result.deadLetterEntries!.every((e) => e.errorCode === 'outage')).toBe(true);
+    expect(result.deadLetterEntries![0]!.errorMessage).toMatch(
+      /did not answer for 100 ms.*InternalException/,
+    );
+    expect(result).toMatchObject({ failures: { outage: result.failed }, outages: 1 });
+    // Nothing more was read once the circuit opened: the findings in hand are the batch in flight + one.
+    expect(state.pulled).toBeLessThanOrEqual(2 + 2 * 2);
+    assertBalanced(result);
   });
 
   it('stops with E_AWS_ACCESS when no request has ever worked (wrong endpoint)', async () => {
@@ -281,7 +288,8 @@ describe('importFindings: whole-request failures', () => {
       request.ids.includes('f-5') ? sdkErrors.invalidInput() : undefined,
     );
     const result = await importFindings(findings(8), fast(hub, { concurrency: 1 }));
-    expect(hub.requests.map((r) => r.ids.length)).toEqual([8, 4, 4, 2, 2, 1, 1]);
+    // Depth-first, one request at a time while a whole rejection is unexplained.
+    expect(hub.requests.map((r) => r.ids.length)).toEqual([8, 4, 4, 2, 1, 1, 2]);
     expect(result.deadLetterEntries).toEqual([
       expect.objectContaining({ finding: finding('f-5'), errorCode: 'InvalidInputException' }),
     ]);
@@ -336,9 +344,16 @@ describe('importFindings: abort', () => {
     );
     expect(result.aborted).toBe(true);
     expect(result.imported).toBe(100);
-    expect(result.failures).toEqual({ aborted: result.received - 100 });
+    // The request in flight at the end of the grace period: Security Hub may have stored it.
+    expect(result.unknown).toBe(100);
+    expect(result.failed).toBe(result.received - 200);
     expect(result.deadLetterEntries!.every((e) => e.errorCode === 'aborted')).toBe(true);
-    expect(result.deadLetterEntries![0]!.errorMessage).toMatch(/may or may not have been imported/);
+    const inFlight = result.deadLetterEntries!.filter((e) =>
+      /may or may not have been imported/.test(e.errorMessage),
+    );
+    expect(inFlight).toHaveLength(100);
+    expect(result.deadLetterEntries).toHaveLength(result.failed + result.unknown);
+    assertBalanced(result);
   });
 
   it('returns an empty aborted report when the signal is already aborted', async () => {

@@ -129,4 +129,16 @@ describe('createLimiter (fake clock)', () => {
     await vi.advanceTimersByTimeAsync(500);
     expect(later).toHaveLength(10);
   });
+
+  it('concurrent drain() calls (one per 429 of a burst) empty the budget once, not once each', async () => {
+    vi.useFakeTimers();
+    limiter = await createLimiter({ rate: 10, burst: 30, concurrency: 100 });
+    const drains = Promise.all([limiter.drain(), limiter.drain(), limiter.drain(), limiter.drain()]);
+    for (let i = 0; i < 10; i++) await vi.advanceTimersByTimeAsync(1);
+    await drains;
+    // Each drain read 30 and subtracted 30 before: the reservoir went to −90 and needed 9 s to recover.
+    const later = startJobs(limiter, 12);
+    await vi.advanceTimersByTimeAsync(550);
+    expect(later).toHaveLength(5);
+  });
 });

@@ -151,6 +151,32 @@ describe.skipIf(!HAS_REDIS)(
       }
     });
 
+    it('a later process’s --rate and --burst take effect on the shared bucket', async () => {
+      const id = 'test:settings';
+      const first = await createLimiter({ rate: 10, burst: 30, redis: { url: redis.url, id } });
+      const second = await createLimiter({ rate: 2, burst: 6, redis: { url: redis.url, id } });
+      try {
+        expect(await admin.hget(`b_${id}_settings`, 'reservoirIncreaseInterval')).toBe('500');
+        expect(await admin.hget(`b_${id}_settings`, 'reservoirIncreaseMaximum')).toBe(
+          String(clusterBucket(2, 6).reservoir),
+        );
+      } finally {
+        await first.stop();
+        await second.stop();
+      }
+    });
+
+    it('adapt() sets the refill of the shared bucket for every process', async () => {
+      const id = 'test:adapt';
+      const a = await createLimiter({ rate: 10, burst: 30, redis: { url: redis.url, id } });
+      try {
+        await a.adapt?.(2.5);
+        expect(await admin.hget(`b_${id}_settings`, 'reservoirIncreaseInterval')).toBe('400');
+      } finally {
+        await a.stop();
+      }
+    });
+
     it('stop() closes both Redis connections', async () => {
       const before = Number(/connected_clients:(\d+)/.exec(await admin.info('clients'))?.[1]);
       const limiter = await createLimiter({ redis: { url: redis.url, id: 'test:stop' } });

@@ -16,18 +16,24 @@ describe('ReportTally', () => {
     tally.fail('InvalidInput', 'dead-lettered');
     tally.fail('AccessDeniedException', 'unsent');
     tally.issue('duplicate-id');
+    tally.unknown = 1;
+    tally.outages = 1;
+    tally.outageMs = 1_234.4;
     now = 3_000;
     expect(tally.snapshot()).toEqual({
       received: 10,
       imported: 6,
       failed: 2,
       skipped: 1,
-      pending: 1,
+      unknown: 1,
+      pending: 0,
       retries: 0,
       throttled: 0,
       requests: 0,
       deadLettered: 1,
       unsent: 1,
+      outages: 1,
+      outageMs: 1_234,
       elapsedMs: 2_000,
       findingsPerSecond: 3,
       failures: { InvalidInput: 1, AccessDeniedException: 1 },

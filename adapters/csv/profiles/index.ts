@@ -1,3 +1,4 @@
+import { compileMap } from '../compile.js';
 import type { CsvHeader } from '../header.js';
 import { OPENVAS } from './openvas.js';
 import { ALERT_LOGIC, AZURE_DEFENDER, PRISMA_CLOUD, SYSDIG, VERACODE_SCA, WIZ } from './others.js';
@@ -7,7 +8,7 @@ import { NESSUS, TENABLE_SC, TENABLE_VM, TENABLE_VM_FINDINGS, TENABLE_WAS } from
 
 export type { CsvProfile } from './profile.js';
 
-/** Every built-in profile; on equally long matching signatures the earlier one wins. */
+/** Every built-in profile; on equal scores the earlier one wins. */
 export const PROFILES: readonly CsvProfile[] = [
   NESSUS,
   TENABLE_WAS,
@@ -26,12 +27,39 @@ export const PROFILES: readonly CsvProfile[] = [
   SYSDIG,
 ];
 
-/** The profile whose signature columns are all in the header, the most specific (longest signature) first. */
+/**
+ * The profile for a header: among the profiles whose key columns ({@link CsvProfile.signature}) are all there,
+ * the one that reads the most of the header's columns; on a tie, the longer signature, then the earlier profile.
+ */
 export function matchProfile(header: CsvHeader): CsvProfile | undefined {
   let best: CsvProfile | undefined;
+  let bestScore = -1;
   for (const profile of PROFILES) {
-    if (!header.hasAll(profile.signature)) continue;
-    if (best === undefined || profile.signature.length > best.signature.length) best = profile;
+    if (!hasKeyColumns(header, profile)) continue;
+    const score = columnsRead(header, profile);
+    if (
+      score > bestScore ||
+      (score === bestScore && best !== undefined && profile.signature.length > best.signature.length)
+    ) {
+      best = profile;
+      bestScore = score;
+    }
   }
   return best;
+}
+
+/** True when every key column (or one of each list of alternatives) is in the header. */
+export function hasKeyColumns(header: CsvHeader, profile: CsvProfile): boolean {
+  return profile.signature.every((key) =>
+    typeof key === 'string' ? header.indexOf(key) !== -1 : key.some((name) => header.indexOf(name) !== -1),
+  );
+}
+
+/** How many of the header's columns the profile's map reads; -1 when it finds no title column. */
+function columnsRead(header: CsvHeader, profile: CsvProfile): number {
+  try {
+    return header.width - compileMap(profile.map, header, false, profile.id).unmapped.length;
+  } catch {
+    return -1;
+  }
 }

@@ -20,6 +20,7 @@ export const QUALYS_VM: CsvProfile = {
     ruleId: 'QID',
     ruleIdPrefix: QID_PREFIX,
     description: ['Threat', 'Impact'],
+    evidence: 'Results',
     severity: 'Severity',
     severityScale: 'qualys',
     cvss: {
@@ -83,6 +84,7 @@ export const QUALYS_PCI: CsvProfile = {
     ruleId: 'QID',
     ruleIdPrefix: QID_PREFIX,
     description: ['THREAT', 'IMPACT'],
+    evidence: 'RESULT',
     severity: ['SEVERITY', 'Q_SEVERITY'],
     severityScale: 'qualys',
     cvss: { v2: 'CVSS_BASE' },
@@ -122,6 +124,7 @@ export const QUALYS_VMDR: CsvProfile = {
     ruleId: 'QID',
     ruleIdPrefix: QID_PREFIX,
     description: ['Threat', 'CVE-Description'],
+    evidence: 'Results',
     severity: 'Severity',
     severityScale: 'qualys',
     cvss: { v3: ['CVSSv3.1 Base (nvd)', 'CVSSv3 Base (nvd)'], v2: 'CVSSv2 Base (nvd)' },

@@ -1,8 +1,73 @@
-import type { CsvProfile } from './profile.js';
+import type { Finding } from '../../../src/adapter.js';
+import {
+  cpeProduct,
+  packagesInPluginOutput,
+  pluginDescription,
+  pluginTitle,
+  prefixedV3Vector,
+  productInPluginName,
+} from '../../../src/tenable.js';
+import type { CellReader, CsvProfile } from './profile.js';
 import { VULNERABILITY_TYPES } from './profile.js';
 
 const PLUGIN_PREFIX = 'tenable-plugin/';
 const VENDOR = 'Tenable';
+
+/** The columns of a Tenable plugin result that {@link refinePluginResult} reads. */
+interface PluginColumns {
+  name: string;
+  output: readonly string[];
+  /** Tenable WAS: the URL and parameter come from the output, the resource is the site URL. */
+  was?: boolean;
+}
+
+/**
+ * Makes a Tenable CSV row read as the same result in a `.nessus` file does (src/tenable.ts): title = plugin name
+ * plus port/protocol (WAS: URL and parameter), description = synopsis, plugin output, description; installed and
+ * fixed versions of the output as VulnerablePackages; bare CVSS v3 vectors prefixed; WAS sites as `scheme://host/`.
+ */
+function refinePluginResult(columns: PluginColumns): (finding: Finding, cell: CellReader) => void {
+  return (finding, cell) => {
+    const name = cell(columns.name) || finding.title;
+    let output = '';
+    for (const column of columns.output) output ||= cell(column);
+    // Tenable.sc starts its `Plugin Text` with the words `Plugin Output:`.
+    output = output.replace(/^Plugin Output:\s*/i, '');
+    finding.title = pluginTitle(
+      name,
+      columns.was === true ? { wasOutput: output } : { port: cell('Port'), protocol: cell('Protocol') },
+    );
+    const synopsis = cell('Synopsis');
+    const description = pluginDescription({
+      synopsis: synopsis !== name ? synopsis : undefined,
+      output,
+      description: cell('Description'),
+    });
+    if (description !== '') finding.description = description;
+    const resource = finding.resources[0];
+    const host = cell('Host');
+    const scheme = cell('Protocol').toLowerCase();
+    if (columns.was === true && resource !== undefined && host !== '' && !host.includes('://')) {
+      if (scheme === 'http' || scheme === 'https') resource.Id = `${scheme}://${host}/`;
+    }
+    // As in the .nessus adapter: informational results name no vulnerable package.
+    const packages =
+      finding.severity.label === 'INFORMATIONAL'
+        ? []
+        : packagesInPluginOutput(output, cpeProduct([cell('CPE')]) ?? productInPluginName(name));
+    for (const vulnerability of finding.vulnerabilities ?? []) {
+      if (packages.length > 0) {
+        vulnerability.VulnerablePackages = packages.map((pkg) => ({ ...pkg }));
+        vulnerability.FixAvailable = 'YES';
+      }
+      for (const cvss of vulnerability.Cvss ?? []) {
+        if (cvss.Version?.startsWith('3') !== true || cvss.BaseVector === undefined) continue;
+        cvss.BaseVector = prefixedV3Vector(cvss.BaseVector);
+        cvss.Version = /^CVSS:(3\.\d)\//.exec(cvss.BaseVector ?? '')?.[1] ?? cvss.Version;
+      }
+    }
+  };
+}
 
 /**
  * Nessus Professional / Manager "Export → CSV": the default 13 columns, "all columns", a custom selection, and
@@ -33,13 +98,14 @@ export const NESSUS: CsvProfile = {
     cve: 'CVE',
     epss: 'EPSS Score',
     resourceId: ['Host', 'IP Address', 'FQDN'],
-    port: 'Port',
     remediation: 'Solution',
     references: 'See Also',
     url: { template: 'https://www.tenable.com/plugins/nessus/{Plugin ID}' },
     types: VULNERABILITY_TYPES,
-    details: { host: 'Host', port: 'Port', protocol: 'Protocol' },
+    details: { host: 'Host' },
     productFields: {
+      port: 'Port',
+      protocol: 'Protocol',
       pluginOutput: 'Plugin Output',
       riskFactor: 'Risk Factor',
       stigSeverity: 'STIG Severity',
@@ -58,6 +124,7 @@ export const NESSUS: CsvProfile = {
       canvas: 'CANVAS',
     },
   },
+  refine: refinePluginResult({ name: 'Name', output: ['Plugin Output'] }),
 };
 
 /** Tenable Web App Scanning CSV: Nessus-like columns with `CVSSv3`; `Host` is the scanned site. */
@@ -78,21 +145,21 @@ export const TENABLE_WAS: CsvProfile = {
     cvss: { v3: 'CVSSv3', v2: 'CVSS' },
     cve: 'CVE',
     resourceId: 'Host',
-    port: 'Port',
     remediation: 'Solution',
     references: 'See Also',
     url: { template: 'https://www.tenable.com/plugins/was/{Plugin ID}' },
     types: VULNERABILITY_TYPES,
-    details: { site: 'Host', port: 'Port', protocol: 'Protocol' },
-    productFields: { pluginOutput: 'Plugin Output' },
+    details: { site: 'Host' },
+    productFields: { port: 'Port', protocol: 'Protocol', pluginOutput: 'Plugin Output' },
   },
+  refine: refinePluginResult({ name: 'Name', output: ['Plugin Output'], was: true }),
 };
 
 /** Tenable Vulnerability Management (Tenable.io) "Vulnerabilities" CSV export (65 columns, ISO dates, states). */
 export const TENABLE_VM: CsvProfile = {
   id: 'tenable-vm',
   label: 'Tenable Vulnerability Management (Tenable.io) vulnerabilities CSV export',
-  signature: ['Plugin ID', 'Host', 'Vulnerability State', 'IP Address', 'Plugin Family'],
+  signature: ['Plugin ID', 'Vulnerability State', ['Host', 'IP Address', 'FQDN']],
   map: {
     name: 'tenable-vm',
     vendor: VENDOR,
@@ -101,6 +168,7 @@ export const TENABLE_VM: CsvProfile = {
     ruleId: 'Plugin ID',
     ruleIdPrefix: PLUGIN_PREFIX,
     description: ['Description', 'Synopsis'],
+    evidence: 'Plugin Output',
     severity: ['Risk', 'Severity', 'Risk Factor'],
     severityScale: 'nessus',
     cvss: {
@@ -147,6 +215,22 @@ export const TENABLE_VM: CsvProfile = {
   },
 };
 
+/** The asset columns a person reads, most telling first: the resource Id (`asset.id` only when none of them). */
+const ASSET_NAMES = [
+  'asset.display_fqdn',
+  'asset.host_name',
+  'asset.name',
+  'asset.display_ipv4_address',
+  'asset.ipv4_addresses',
+  'asset.display_ipv6_address',
+];
+
+/**
+ * Columns that name the asset in a Tenable VM findings export, most stable first: one of them is a key column, and
+ * the first with a value identifies the asset (exports with their own column selection may lack `asset.id`).
+ */
+const ASSET_COLUMNS = ['asset.id', 'asset.uuid', ...ASSET_NAMES];
+
 /**
  * Tenable Vulnerability Management findings export with dotted column names (`asset.*`, `definition.*`),
  * usually semicolon-delimited. One real export has an empty column name where `definition.description` belongs;
@@ -155,15 +239,16 @@ export const TENABLE_VM: CsvProfile = {
 export const TENABLE_VM_FINDINGS: CsvProfile = {
   id: 'tenable-vm-findings',
   label: 'Tenable Vulnerability Management findings export (dotted column names)',
-  signature: ['definition.id', 'definition.name', 'asset.id', 'severity'],
+  signature: ['definition.id', ASSET_COLUMNS],
   map: {
     name: 'tenable-vm-findings',
     vendor: VENDOR,
     title: ['definition.name', { template: 'Tenable plugin {definition.id}' }],
-    identity: ['asset.id', 'protocol', 'port', 'definition.id'],
+    identity: [ASSET_COLUMNS, 'protocol', 'port', 'definition.id'],
     ruleId: 'definition.id',
     ruleIdPrefix: PLUGIN_PREFIX,
     description: ['definition.description', 'definition.synopsis'],
+    evidence: 'output',
     severity: ['severity', 'definition.severity'],
     severityScale: 'nessus',
     cvss: {
@@ -173,14 +258,7 @@ export const TENABLE_VM_FINDINGS: CsvProfile = {
       v2Vector: 'definition.cvss2.base_vector',
     },
     cve: 'definition.cve',
-    resourceId: [
-      'asset.display_fqdn',
-      'asset.host_name',
-      'asset.name',
-      'asset.display_ipv4_address',
-      'asset.display_ipv6_address',
-      'asset.id',
-    ],
+    resourceId: [...ASSET_NAMES, 'asset.id', 'asset.uuid'],
     port: 'port',
     remediation: 'definition.solution',
     references: 'definition.see_also',
@@ -242,7 +320,6 @@ export const TENABLE_SC: CsvProfile = {
     cve: 'CVE',
     exploitAvailable: 'Exploit?',
     resourceId: ['DNS Name', 'IP Address', 'NetBIOS Name'],
-    port: 'Port',
     remediation: ['Steps to Remediate', 'Solution'],
     references: 'See Also',
     url: { template: 'https://www.tenable.com/plugins/nessus/{Plugin}' },
@@ -255,10 +332,10 @@ export const TENABLE_SC: CsvProfile = {
       repository: 'Repository',
       agentId: 'Agent ID',
       hostId: 'Host ID',
-      port: 'Port',
-      protocol: 'Protocol',
     },
     productFields: {
+      port: 'Port',
+      protocol: 'Protocol',
       pluginOutput: ['Plugin Output', 'Plugin Text'],
       family: 'Family',
       riskFactor: 'Risk Factor',
@@ -274,4 +351,5 @@ export const TENABLE_SC: CsvProfile = {
       pluginModified: 'Plugin Modification Date',
     },
   },
+  refine: refinePluginResult({ name: 'Plugin Name', output: ['Plugin Output', 'Plugin Text'] }),
 };

@@ -191,7 +191,7 @@ describe('parse', () => {
   it('reports each row decoded as Windows-1252', async () => {
     const bytes = await readFile(`${FIXTURES}latin1.csv`);
     const { findings, issues } = await parse(bytes);
-    expect(findings[0]?.title).toBe('Prix € “cité” exposé');
+    expect(findings[0]?.title).toBe('Prix € “cité” exposé on 443/tcp');
     expect(issues).toEqual([
       {
         code: 'latin1-fallback',

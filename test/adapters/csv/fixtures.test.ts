@@ -30,11 +30,15 @@ const CASES: Record<string, Expected> = {
   'nessus-custom-columns.csv': { profile: 'nessus', findings: 3 },
   // Risk blank on the SSH row: severity from the CVSS v4 score (5.3 → MEDIUM).
   'nessus-newer-columns.csv': { profile: 'nessus', findings: 2 },
+  // One scan also exported as fixtures/nessus/pair-branch-office.nessus; 6 rows, the two per-CVE rows merge.
+  'nessus-pair-branch-office.csv': { profile: 'nessus', findings: 5 },
   // 3 rows, the last is all commas: skipped as empty.
   'tenable-sc.csv': { profile: 'tenable-sc', findings: 2, issues: { 'empty-row': 1 } },
   // Two per-CVE rows merge; the Fixed row is archived.
   'tenable-vm.csv': { profile: 'tenable-vm', findings: 2, archived: 1 },
   'tenable-vm-findings.csv': { profile: 'tenable-vm-findings', findings: 2, archived: 1 },
+  // The user's own 20-column selection (no asset.id): recognised by its key columns, hosts told apart by name.
+  'tenable-vm-custom-columns.csv': { profile: 'tenable-vm-findings', findings: 3, archived: 1 },
   'tenable-was.csv': { profile: 'tenable-was', findings: 2, issues: { 'empty-row': 1 } },
   'openvas.csv': { profile: 'openvas', findings: 3 },
   'qualys-vm.csv': { profile: 'qualys-vm', findings: 2, archived: 1 },
@@ -49,6 +53,9 @@ const CASES: Record<string, Expected> = {
   'azure-defender.csv': { profile: 'azure-defender', findings: 2, archived: 1 },
   'veracode-sca.csv': { profile: 'veracode-sca', findings: 2, archived: 1 },
   'prisma-cloud.csv': { profile: 'prisma-cloud', findings: 2 },
+  // A host scan: one compliance check failing for two files (two rows, merged: both causes in the description),
+  // a vulnerability fixed in two versions and one that will not be fixed.
+  'prisma-cloud-host.csv': { profile: 'prisma-cloud', findings: 3, issues: { 'merged-row': 1 } },
   'wiz.csv': { profile: 'wiz', findings: 2, archived: 1 },
   'sysdig.csv': { profile: 'sysdig', findings: 2 },
   'dialect-semicolon.csv': { profile: 'nessus', findings: 2 },

@@ -6,6 +6,9 @@ import { matchProfile, PROFILES } from '../../../adapters/csv/profiles/index.js'
 import { parseCsvMap } from '../../../adapters/csv/spec.js';
 
 const header = (names: string[]) => new CsvHeader(names, 1);
+/** A header of a profile's key columns, taking the `pick`-th alternative of each list (the last when shorter). */
+const keyHeader = (p: { signature: readonly (string | readonly string[])[] }, pick = 0): string[] =>
+  p.signature.map((key) => (typeof key === 'string' ? key : key[Math.min(pick, key.length - 1)]!));
 
 describe('profiles', () => {
   it('have unique ids that name their maps', () => {
@@ -17,17 +20,25 @@ describe('profiles', () => {
     expect(parseCsvMap(profile.map)).toBe(profile.map);
   });
 
-  it.each(PROFILES.map((p) => [p.id, p] as const))('%s is picked from its own signature', (_id, profile) => {
-    expect(matchProfile(header([...profile.signature]))?.id).toBe(profile.id);
-    // Case, spacing and a BOM do not matter.
-    const messy = profile.signature.map((name, i) => `${i === 0 ? '\uFEFF' : ''} ${name.toUpperCase()} `);
-    expect(matchProfile(header(messy))?.id).toBe(profile.id);
-  });
+  it.each(PROFILES.map((p) => [p.id, p] as const))(
+    '%s is picked from its own key columns',
+    (_id, profile) => {
+      const widest = Math.max(
+        1,
+        ...profile.signature.map((key) => (typeof key === 'string' ? 1 : key.length)),
+      );
+      for (let pick = 0; pick < widest; pick++)
+        expect(matchProfile(header(keyHeader(profile, pick)))?.id).toBe(profile.id);
+      // Case, spacing and a BOM do not matter.
+      const messy = keyHeader(profile).map((name, i) => `${i === 0 ? '\uFEFF' : ''} ${name.toUpperCase()} `);
+      expect(matchProfile(header(messy))?.id).toBe(profile.id);
+    },
+  );
 
   it.each(PROFILES.map((p) => [p.id, p] as const))(
     '%s finds title and identity in its own signature',
     (_id, p) => {
-      const map = compileMap(p.map, header([...p.signature]), false, p.id);
+      const map = compileMap(p.map, header(keyHeader(p)), false, p.id);
       const row = p.signature.map((_, i) => `v${i}`);
       expect(map.title(row)).not.toBe('');
       expect(map.identity.some((get) => get(row) !== '')).toBe(true);
@@ -42,7 +53,11 @@ describe('profiles', () => {
     [['CVE', 'QID', 'Title', 'Severity', 'Asset Id'], 'qualys-vmdr'],
     [['IP', 'QID', 'VULN TITLE', 'SEVERITY', 'Q_SEVERITY'], 'qualys-pci'],
     [['Title', 'Severity', 'Host'], undefined],
-  ])('%j → %s (the most specific signature wins)', (names, id) => {
+    // Tenable VM exports with their own column selection: key columns only, in any company.
+    [['asset.name', 'definition.id', 'severity', 'port', 'output'], 'tenable-vm-findings'],
+    [['Plugin ID', 'Host', 'Vulnerability State', 'Name'], 'tenable-vm'],
+    [['Plugin ID', 'IP Address', 'Vulnerability State', 'Risk', 'Port'], 'tenable-vm'],
+  ])('%j → %s (the profile reading most columns wins)', (names, id) => {
     expect(matchProfile(header(names))?.id).toBe(id);
   });
 });
@@ -54,8 +69,8 @@ describe('docs/csv.md', () => {
       const section = doc.slice(doc.indexOf(`#### \`${profile.id}\``));
       expect(section.length).toBeLessThan(doc.length);
       const recognised = section.slice(0, section.indexOf('\n\n', section.indexOf('Recognised by')));
-      for (const name of profile.signature) expect(recognised).toContain(`\`${name}\``);
-      for (const ref of profile.map.identity) expect(recognised).toContain(`\`${String(ref)}\``);
+      for (const name of profile.signature.flat()) expect(recognised).toContain(`\`${name}\``);
+      for (const ref of profile.map.identity.flat()) expect(recognised).toContain(`\`${String(ref)}\``);
     }
   });
 });

@@ -32,7 +32,7 @@ describe('parseCsvMap', () => {
     [
       'a typo',
       { ...MINIMAL, tittle: 'x' },
-      /tittle is not a known key \(known: confidence, cve, cvss, description/,
+      /tittle is not a known key \(known: compliance, confidence, container, cve, cvss, description, details, epss, evidence/,
     ],
     ['an empty column name', { ...MINIMAL, description: ' ' }, /description is an empty column name/],
     ['column 0', { ...MINIMAL, ruleId: 0 }, /ruleId must be a column number from 1/],
@@ -72,7 +72,7 @@ describe('parseCsvMap', () => {
   it('lists every key of the map format', () => {
     expect(CSV_MAP_KEYS).toContain('identity');
     expect(CSV_MAP_KEYS).toContain('productFields');
-    expect(CSV_MAP_KEYS).toHaveLength(27);
+    expect(CSV_MAP_KEYS).toHaveLength(30);
   });
 });
 
@@ -110,5 +110,28 @@ describe('loadCsvMap', () => {
     await expect(loadCsvMap(42)).rejects.toThrow(
       /csvMap must be a CSV map object or the path of a JSON file/,
     );
+  });
+});
+
+describe('parseCsvMap: containers, compliance, evidence, identity fallbacks', () => {
+  const MAP = { title: 'T', identity: ['Id'] };
+  it('accepts the new keys', () => {
+    const map = {
+      ...MAP,
+      identity: [['Asset', 'Host'], 'Port'],
+      evidence: 'Output',
+      container: { image: { template: '{Repo}:{Tag}' }, imageId: 'Digest', name: 'Container' },
+      compliance: { whenBlank: 'CVE', status: 'State', types: ['Software and Configuration Checks'] },
+    };
+    expect(parseCsvMap(map)).toBe(map);
+  });
+  it.each([
+    [{ ...MAP, container: { digest: 'D' } }, /container\.digest is not a known key/],
+    [{ ...MAP, container: 'Image' }, /container must be an object/],
+    [{ ...MAP, compliance: { status: '' } }, /compliance\.status is an empty column name/],
+    [{ ...MAP, compliance: { types: [] } }, /compliance\.types must be a non-empty list/],
+    [{ ...MAP, identity: [[]] }, /identity\[0\] is an empty list/],
+  ])('refuses %j', (map, message) => {
+    expect(() => parseCsvMap(map)).toThrow(message);
   });
 });

@@ -19,6 +19,8 @@ const CONVERTING = {
   'edge-was.nessus': 3,
   'edge-duplicates.nessus': 4,
   'edge-severity.nessus': 5,
+  'pair-branch-office.nessus': 5,
+  'family-local-checks.nessus': 5,
   'hostile-external-dtd.nessus': 1,
   'hostile-huge-text.nessus': 2,
 } as const;
@@ -128,7 +130,7 @@ describe('normal-two-hosts.nessus', () => {
     );
     const scoped = await convertAll(fixture('normal-two-hosts.nessus'), { scope: '' });
     expect(scoped.stats.scope).toBe('Weekly internal scan');
-    expect(critical?.Title).toBe('Example Web Framework < 2.4.1 Remote Code Execution');
+    expect(critical?.Title).toBe('Example Web Framework < 2.4.1 Remote Code Execution on 443/tcp');
     expect(critical?.GeneratorId).toBe('nessus/200001');
     expect(critical?.FindingProviderFields?.Severity).toEqual({ Label: 'CRITICAL', Original: '4' });
     expect(critical?.FindingProviderFields?.Types).toEqual([
@@ -168,7 +170,7 @@ describe('normal-two-hosts.nessus', () => {
       {
         Version: '3.0',
         BaseScore: 8.8,
-        BaseVector: 'AV:N/AC:L/PR:L/UI:N/S:U/C:H/I:H/A:H',
+        BaseVector: 'CVSS:3.0/AV:N/AC:L/PR:L/UI:N/S:U/C:H/I:H/A:H',
         Source: 'Tenable',
       },
     ]);
@@ -210,9 +212,9 @@ describe('normal-two-hosts.nessus', () => {
 describe('edge fixtures', () => {
   it('keeps carriage returns from &#xd; as line breaks, CDATA text, entities and UTF-8 names', async () => {
     const { findings } = await convertAll(fixture('edge-text.nessus'));
-    expect(findings[0]?.Title).toBe('SMB Signing not required – 署名');
+    expect(findings[0]?.Title).toBe('SMB Signing not required – 署名 on 445/tcp');
     expect(findings[0]?.Description).toBe(
-      'Signing is not required on the remote SMB server <smb>.\n\nSigning is not required on the remote SMB server.\nAn unauthenticated, remote attacker can exploit this to conduct\nman-in-the-middle attacks against the SMB server.',
+      'Signing is not required on the remote SMB server <smb>.\n\nOutput:\nShare : C$ & ADMIN$ <hidden> — résumé 🚀 done\nsecond line\n\nSigning is not required on the remote SMB server.\nAn unauthenticated, remote attacker can exploit this to conduct\nman-in-the-middle attacks against the SMB server.',
     );
     expect(findings[0]?.ProductFields?.['asff-stream/nessus/plugin_output']).toBe(
       'Share : C$ & ADMIN$ <hidden> — résumé 🚀 done\nsecond line',
@@ -255,7 +257,9 @@ describe('edge fixtures', () => {
       ['203.0.113.20', '0', 'tcp', '21157', 'compliance:8a5e2f1c4b9d7e6a3c2b1a0f9e8d7c6b'],
       ['203.0.113.20', '0', 'tcp', '21157', 'compliance:1f2e3d4c5b6a79880716253443526170'],
     ]);
-    expect(run.findings[0]?.resources[0]?.Id).toBe('scanner.example');
+    // The resource is the host as Nessus names it (ReportHost@name); the FQDN stays in the details.
+    expect(run.findings[0]?.resources[0]?.Id).toBe('203.0.113.20');
+    expect(run.findings[0]?.resources[0]?.Details?.Other?.['host-fqdn']).toBe('scanner.example');
     expect(run.findings.map((finding) => finding.state)).toEqual(['active', 'active', 'active', 'resolved']);
     const { findings } = await convertAll(fixture('edge-duplicates.nessus'));
     expect(findings[3]?.RecordState).toBe('ARCHIVED');

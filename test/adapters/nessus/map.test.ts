@@ -1,34 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { hostKey, hostObservedTimes, hostResource } from '../../../adapters/nessus/host.js';
-import {
-  itemIdentity,
-  mapItem,
-  NESSUS_TYPES,
-  nessusDate,
-  normalizeCwe,
-} from '../../../adapters/nessus/map.js';
-import type { HostRecord, ItemRecord } from '../../../adapters/nessus/reader.js';
+import { NESSUS_TYPES, nessusDate, normalizeCwe } from '../../../adapters/nessus/map.js';
 import { tidy } from '../../../adapters/nessus/text.js';
-import type { Issue } from '../../../src/adapter.js';
-
-function host(properties: Record<string, string>, name = '10.0.0.1', report = {}): HostRecord {
-  return { name, properties: new Map(Object.entries(properties)), index: 0, report };
-}
-
-function item(attributes: Record<string, string>, fields: Record<string, string[]> = {}): ItemRecord {
-  return { attributes, fields: new Map(Object.entries(fields)), index: 3, line: 42 };
-}
-
-function mapped(record: ItemRecord, hostRecord = host({ 'host-ip': '10.0.0.1' })) {
-  const issues: Issue[] = [];
-  const finding = mapItem(
-    record,
-    { host: hostRecord, resource: hostResource(hostRecord), times: hostObservedTimes(hostRecord) },
-    itemIdentity(hostKey(hostRecord), record),
-    (issue) => issues.push(issue),
-  );
-  return { finding, issues };
-}
+import { host, item, mapped } from './records.js';
 
 const base = {
   port: '443',
@@ -92,9 +66,10 @@ describe('host mapping', () => {
     expect(resource.Id).toBe('i-2');
   });
 
-  it('makes other hosts an Other resource named by FQDN, then IP, then host name', () => {
-    expect(hostResource(host({ 'host-ip': '10.0.0.9', 'host-fqdn': 'a.example' })).Id).toBe('a.example');
-    expect(hostResource(host({ 'host-ip': '10.0.0.9' })).Id).toBe('10.0.0.9');
+  it('makes other hosts an Other resource named by ReportHost@name, then FQDN, then IP', () => {
+    expect(hostResource(host({ 'host-ip': '10.0.0.9', 'host-fqdn': 'a.example' })).Id).toBe('10.0.0.1');
+    expect(hostResource(host({ 'host-ip': '10.0.0.9', 'host-fqdn': 'a.example' }, ' ')).Id).toBe('a.example');
+    expect(hostResource(host({ 'host-ip': '10.0.0.9' }, '')).Id).toBe('10.0.0.9');
     const bare = hostResource(host({}, 'https://shop.example/'));
     expect(bare).toEqual({
       Type: 'Other',
@@ -315,7 +290,7 @@ describe('item mapping', () => {
         'cm:compliance-solution': ['Fix it.'],
       }),
     ).finding;
-    expect(passed.title).toBe('1.1 Check');
+    expect(passed.title).toBe('1.1 Check on 443/tcp');
     expect(passed.compliance).toEqual({ Status: 'PASSED' });
     expect(passed.state).toBe('resolved');
     expect(passed.remediation).toEqual({ Recommendation: { Text: 'Fix it.' } });

@@ -71,7 +71,7 @@ describe('the same input in any chunking gives identical findings, issues and er
     const bytes = encode(log);
     const whole = await outcome(bytes);
     expect(whole.findings[0]).toMatchObject({
-      title: 'Règle à accents 🚀',
+      title: 'Règle à accents 🚀 at src/ñandú/数据.py:2',
       description: 'Überprüfung fehlgeschlagen: 漢字 😀 — “quotes”',
       ruleId: 'Outil✓/règle/é',
       resources: [{ Id: 'src/ñandú/数据.py' }],

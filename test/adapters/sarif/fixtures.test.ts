@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { ConverterError } from '../../../src/errors.js';
 import { convertAll, fixtureNdjson } from '../../helpers/asff.js';
-import { type Parsed, parseWith } from './helpers.js';
+import { containerResource, type Parsed, parseWith } from './helpers.js';
 
 const parseFixture = (name: string, options: Record<string, unknown> = {}): Promise<Parsed> =>
   parseWith(readFileSync(`fixtures/sarif/${name}`), options);
@@ -11,9 +11,9 @@ describe('fixtures/sarif scenarios', () => {
   it('multi-run: each run keeps its own tool and rules', async () => {
     const { findings, issues } = await parseFixture('multi-run.sarif');
     expect(findings.map((f) => [f.ruleId, f.title, f.severity.label])).toEqual([
-      ['eslint/no-eval', 'Disallow the use of eval()', 'HIGH'],
-      ['eslint/no-eval', 'Disallow the use of eval()', 'HIGH'],
-      ['semgrep/no-eval', 'Avoid eval', 'MEDIUM'],
+      ['eslint/no-eval', 'Disallow the use of eval() at src/app.js:12', 'HIGH'],
+      ['eslint/no-eval', 'Disallow the use of eval() at src/util.js:3', 'HIGH'],
+      ['semgrep/no-eval', 'Avoid eval at src/app.js:12', 'MEDIUM'],
     ]);
     // Same rule id and place in two tools: two findings, two identities.
     expect(findings[0]!.identity).not.toEqual(findings[2]!.identity);
@@ -37,8 +37,8 @@ describe('fixtures/sarif scenarios', () => {
   it('results-before-tool: Semgrep key order, converted with the rules that follow', async () => {
     const { findings, tempFilesLeft } = await parseFixture('results-before-tool.sarif');
     expect(findings.map((f) => [f.title, f.severity.original, f.productFields?.Cwes])).toEqual([
-      ['SQL injection through raw()', 'security-severity:8.1', 'CWE-89'],
-      ['Hard-coded secret key', 'defaultConfiguration.level:warning', 'CWE-798'],
+      ['SQL injection through raw() at app/views.py:21', 'security-severity:8.1', 'CWE-89'],
+      ['Hard-coded secret key at app/models.py:7', 'defaultConfiguration.level:warning', 'CWE-798'],
     ]);
     expect(findings[0]!.identity).toEqual([
       'sarif/fp',
@@ -66,11 +66,15 @@ describe('fixtures/sarif scenarios', () => {
   it('extensions-toolcomponent: rules found in extensions by index, name and guid; hierarchical id; missing rule', async () => {
     const { findings, issues } = await parseFixture('extensions-toolcomponent.sarif');
     expect(findings.map((f) => [f.ruleId, f.title, f.productFields?.ToolVersion])).toEqual([
-      ['CodeQL/js/sql-injection', 'Database query built from user-controlled sources', '0.8.0'],
-      ['CodeQL/js/path-injection', 'Uncontrolled data used in path expression', '0.8.0'],
-      ['CodeQL/acme/weak-hash', 'Weak hash algorithm', '2.17.0'],
-      ['CodeQL/acme/weak-hash/md5', 'Weak hash algorithm', '2.17.0'],
-      ['CodeQL/js/unknown-query', 'A rule no component defines.', '2.17.0'],
+      [
+        'CodeQL/js/sql-injection',
+        'Database query built from user-controlled sources at server/db.js:30',
+        '0.8.0',
+      ],
+      ['CodeQL/js/path-injection', 'Uncontrolled data used in path expression at server/files.js:8', '0.8.0'],
+      ['CodeQL/acme/weak-hash', 'Weak hash algorithm at server/auth.js:51', '2.17.0'],
+      ['CodeQL/acme/weak-hash/md5', 'Weak hash algorithm at server/auth.js:60', '2.17.0'],
+      ['CodeQL/js/unknown-query', 'A rule no component defines at server/auth.js:70', '2.17.0'],
     ]);
     expect(issues.map((i) => [i.code, i.recordIndex])).toEqual([['missing-rule', 4]]);
   });
@@ -83,7 +87,8 @@ describe('fixtures/sarif scenarios', () => {
       'Literal {braces} around x; missing {3} stays.',
       'Text with argument session and a related value.',
       'Only **markdown** here, see docs (https://spotbugs.readthedocs.io/).',
-      'Possible null pointer dereference',
+      // No message and no rule description: the title is all there is.
+      'Possible null pointer dereference at src/main/java/Missing.java:3',
     ]);
     expect(issues.map((i) => [i.code, i.recordIndex])).toEqual([['missing-message-string', 5]]);
   });
@@ -218,7 +223,8 @@ describe('fixtures/sarif scenarios', () => {
     const { findings } = await parseFixture('severity-hints.sarif');
     expect(findings.map((f) => [f.severity.label, f.severity.original, f.confidence])).toEqual([
       ['HIGH', 'issue_severity:HIGH', 80],
-      ['CRITICAL', 'ruleId:CRITICAL', undefined],
+      // The old Trivy template writes the word twice: `Severity: CRITICAL` in the help wins over `[CRITICAL]`.
+      ['CRITICAL', 'Severity:CRITICAL', undefined],
       ['MEDIUM', 'cvssv3_baseScore:6.1', undefined],
       ['MEDIUM', 'severity:medium', undefined],
     ]);
@@ -231,6 +237,7 @@ describe('fixtures/sarif scenarios', () => {
         Name: 'log4j-core',
         Version: '2.14.1',
         FixedInVersion: '2.15.0',
+        FilePath: 'Dockerfile',
         Remediation: 'Upgrade log4j-core to 2.15.0 or later.',
       },
     ]);
@@ -242,32 +249,153 @@ describe('fixtures/sarif scenarios', () => {
       [
         'Software and Configuration Checks/Vulnerabilities/CVE',
         ['CVE-2019-1549'],
-        'openssl: information disclosure in fork() (libcrypto1.1 1.1.1c-r0)',
+        'CVE-2019-1549 in libcrypto1.1@1.1.1c-r0: openssl: information disclosure in fork()',
       ],
       [
         'Software and Configuration Checks/Vulnerabilities/CVE',
         ['CVE-2019-1549'],
-        'openssl: information disclosure in fork() (libssl1.1 1.1.1c-r0)',
+        'CVE-2019-1549 in libssl1.1@1.1.1c-r0: openssl: information disclosure in fork()',
       ],
       [
         'Software and Configuration Checks/Vulnerabilities/CVE',
         ['CVE-2022-1471'],
-        'High severity - Arbitrary Code Execution vulnerability in org.yaml:snakeyaml',
+        'CVE-2022-1471 in org.yaml:snakeyaml@1.33: Arbitrary Code Execution',
       ],
-      ['Software and Configuration Checks/Vulnerabilities/CVE', ['CVE-2021-23337'], 'Prototype pollution'],
+      [
+        'Software and Configuration Checks/Vulnerabilities/CVE',
+        ['CVE-2021-23337'],
+        'CVE-2021-23337 in package-lock.json: Prototype pollution',
+      ],
       [
         'Software and Configuration Checks/Vulnerabilities/CVE',
         ['CVE-2020-0001'],
-        "Image user should not be 'root'",
+        "CVE-2020-0001 in Dockerfile: Image user should not be 'root'",
       ],
       [
         'Software and Configuration Checks/Vulnerabilities/CVE',
         ['CVE-2019-5736'],
-        "Image user should not be 'root'",
+        "CVE-2019-5736 in Dockerfile.dev: Image user should not be 'root'",
       ],
     ]);
     // The Trivy classic: one CVE, two packages, same image → two distinct Ids.
     expect(findings[0]!.identity).not.toEqual(findings[1]!.identity);
+  });
+
+  it('dependency-scanners: Grype, Anchore, Snyk and dependency-check give severity word, package@version, advice and advisories', async () => {
+    const { findings } = await parseFixture('dependency-scanners.sarif');
+    expect(findings.map((f) => [f.title, f.severity.original, f.severity.label])).toEqual([
+      [
+        'CVE-2022-42889 in commons-text@1.9: Variable interpolation in Apache Commons Text can run arbitrary code',
+        'Severity:critical',
+        'CRITICAL',
+      ],
+      ['CVE-2022-0001 in zlib1g@1.2.11', 'Severity:Negligible', 'INFORMATIONAL'],
+      ['CVE-2021-23337 in lodash@4.17.15: Command Injection', 'shortDescription:Medium', 'MEDIUM'],
+      ['CVE-2020-11023 in jquery@3.4.1', 'cvssv3_baseSeverity:MEDIUM', 'MEDIUM'],
+      [
+        'Regex in its jQuery.htmlPrefilter sometimes may introduce XSS in jquery@3.4.1',
+        'severity:medium',
+        'MEDIUM',
+      ],
+    ]);
+    expect(findings.map((f) => f.vulnerabilities?.[0]?.ReferenceUrls)).toEqual([
+      ['https://github.com/advisories/GHSA-599f-7c49-w659'],
+      ['https://security-tracker.debian.org/tracker/CVE-2022-0001'],
+      ['https://security.snyk.io/vuln/SNYK-JS-LODASH-1040724'],
+      ['https://nvd.nist.gov/vuln/detail/CVE-2020-11023'],
+      undefined,
+    ]);
+    expect(findings.map((f) => f.remediation?.Recommendation?.Text)).toEqual([
+      'Upgrade commons-text to 1.10.0 or later.',
+      'Anchore Container Vulnerability Report knows no fixed version of zlib1g 1.2.11; follow the advisory for mitigations, or replace the package.',
+      'Upgrade lodash to version 4.17.21 or higher.',
+      'dependency-check knows no fixed version of jquery 3.4.1; follow the advisory for mitigations, or replace the package.',
+      'dependency-check knows no fixed version of jquery 3.4.1; follow the advisory for mitigations, or replace the package.',
+    ]);
+    expect(findings[2]!.vulnerabilities![0]!.VulnerablePackages).toEqual([
+      {
+        Name: 'lodash',
+        Version: '4.17.15',
+        FixedInVersion: '4.17.21',
+        PackageManager: 'npm',
+        FilePath: 'package.json',
+        Remediation: 'Upgrade lodash to version 4.17.21 or higher.',
+      },
+    ]);
+    expect(findings[2]!.productFields?.PackageUrl).toBe('pkg:npm/lodash@4.17.15');
+    // Snyk's dependency path and Overview follow the evidence; its References and the rest of the page do not.
+    expect(findings[2]!.description).toBe(
+      [
+        'This file introduces a vulnerable lodash package with a medium severity vulnerability.',
+        'Vulnerable package: lodash 4.17.15 (npm) at package.json; fixed in 4.17.21',
+        'Introduced through: shop@1.0.0 and lodash@4.17.15',
+        'lodash is a utility library. Affected versions are vulnerable to Command Injection via template.',
+        '(CVE-2021-23337) lodash@4.17.15',
+      ].join('\n\n'),
+    );
+    // dependency-check: the message without the repeated id leads the description.
+    expect(findings[3]!.description.startsWith('Passing HTML with option elements')).toBe(true);
+    expect(findings[4]!.types).toEqual(['Software and Configuration Checks/Vulnerabilities']);
+  });
+
+  it('trivy-image: run.properties after the results name the Container of every finding', async () => {
+    const { findings, issues, tempFilesLeft } = await parseFixture('trivy-image.sarif');
+    expect(issues).toEqual([]);
+    expect(tempFilesLeft).toEqual([]);
+    for (const finding of findings)
+      expect(finding.resources).toEqual([
+        containerResource(
+          'registry.example.com/shop/web',
+          'registry.example.com/shop/web:2.4.1',
+          'sha256:4b1f0b2c3d4e5f60718293a4b5c6d7e84b1f0b2c3d4e5f60718293a4b5c6d7e8',
+        ),
+      ]);
+    expect(findings.map((f) => f.title)).toEqual([
+      'CVE-2023-0464 in libssl3@3.0.8-r0: openssl: Denial of service by excessive resource usage in verifying X509 policy constraints',
+      'CVE-2023-0464 in libcrypto3@3.0.8-r0: openssl: Denial of service by excessive resource usage in verifying X509 policy constraints',
+    ]);
+    // The image is the resource, not the package's file.
+    expect(findings[0]!.vulnerabilities![0]!.VulnerablePackages![0]!.FilePath).toBeUndefined();
+  });
+
+  it('code-titles: rule at path:line, told apart by message, rule or occurrence; severity words; advice sections', async () => {
+    const { findings } = await parseFixture('code-titles.sarif');
+    expect(findings.map((f) => [f.title, f.severity.original])).toEqual([
+      ['Incomplete string escaping or encoding at src/render.js:14', 'security-severity:7.8'],
+      [
+        "Incomplete string escaping or encoding at src/render.js:14 — This replaces only the first occurrence of '>'",
+        'security-severity:7.8',
+      ],
+      ['Observable timing discrepancy at src/login.js:31', 'security-severity:MEDIUM'],
+      [
+        'Observable timing discrepancy at src/login.js:31 — String comparisons against secrets are not constant time',
+        'security-severity:MEDIUM',
+      ],
+      [
+        'Using CBC with PKCS5Padding is susceptible to padding oracle attacks at src/main/java/org/example/shop/payment/internal/crypto/LegacyCardTokenCipher.java:59',
+        'defaultConfiguration.level:warning',
+      ],
+      ['Storage account logging disabled at storage.tf:7', 'shortDescription:Low'],
+      ['Storage account logging disabled at storage.tf:7 (occurrence 2)', 'shortDescription:Low'],
+      ['Non-initialized variable at src/sum.c:12', 'information:Impact: Medium'],
+      ['S3 Bucket has an ACL defined which allows public READ access at s3.tf:3', 'level:error'],
+    ]);
+    expect(findings.map((f) => f.remediation?.Recommendation)).toEqual([
+      { Text: 'Use a regular expression with the global flag, or a well-tested sanitization library.' },
+      { Text: 'Use a regular expression with the global flag, or a well-tested sanitization library.' },
+      { Text: 'Compare secrets with crypto.timingSafeEqual.' },
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      // Checkov's help only repeats the check and the resource: no advice, but its guideline link.
+      { Url: 'https://docs.example.com/checks/ckv_aws_20' },
+    ]);
+    // The description leads with the evidence: message, then the snippet.
+    expect(findings[2]!.description).toBe(
+      'String comparisons against secrets are not constant time.\n\nif (token !== expected) {',
+    );
   });
 
   it('secret: secret values never reach a finding; AWS key ids are scrubbed everywhere', async () => {
@@ -287,7 +415,7 @@ describe('fixtures/sarif scenarios', () => {
       'Software and Configuration Checks',
     ]);
     expect(findings[3]!.description).toBe(
-      'Response written with user data; debug key [REDACTED-AWS-KEY-ID] leaked in a comment.',
+      'Response written with user data; debug key [REDACTED-AWS-KEY-ID] leaked in a comment.\n\nres.send(req.query.q) // [REDACTED-AWS-KEY-ID]',
     );
     expect(findings[3]!.resources[0]!.Details?.Other?.Snippet).toBe(
       'res.send(req.query.q) // [REDACTED-AWS-KEY-ID]',

@@ -68,3 +68,12 @@ export async function parseWith(
 export function fileChunks(path: string): AsyncIterable<Uint8Array> {
   return createReadStream(path, { highWaterMark: 64 * 1024 }) as AsyncIterable<Uint8Array>;
 }
+
+/** The `Container` resource the adapter gives every result of a run that names its scanned image. */
+export function containerResource(name: string, imageName: string, imageId: string) {
+  return {
+    Type: 'Container',
+    Id: name,
+    Details: { Container: { Name: name, ImageName: imageName, ImageId: imageId } },
+  };
+}

@@ -66,7 +66,7 @@ describe('mapResult: a code-scanning result', () => {
   const finding = map(result, codeql)!;
 
   it('takes title, description and remediation from the rule and message', () => {
-    expect(finding.title).toBe('Database query built from user-controlled sources');
+    expect(finding.title).toBe('Database query built from user-controlled sources at server/db.js:30');
     expect(finding.description).toBe(
       'This query depends on a user-provided value.\n\nBuilding a database query from user-controlled sources is vulnerable to insertion.',
     );
@@ -285,7 +285,9 @@ describe('mapResult: vulnerabilities', () => {
       trivy,
     )!;
     expect(finding.types).toEqual(['Software and Configuration Checks/Vulnerabilities/CVE']);
-    expect(finding.title).toBe('openssl: information disclosure in fork() (libcrypto1.1 1.1.1c-r0)');
+    expect(finding.title).toBe(
+      'CVE-2019-1549 in libcrypto1.1@1.1.1c-r0: openssl: information disclosure in fork()',
+    );
     expect(finding.vulnerabilities).toEqual([
       {
         Id: 'CVE-2019-1549',
@@ -305,6 +307,8 @@ describe('mapResult: vulnerabilities', () => {
             Name: 'libcrypto1.1',
             Version: '1.1.1c-r0',
             FixedInVersion: '1.1.1d-r0',
+            // Without run.properties.imageName the location is all there is to say where the package is.
+            FilePath: 'library/alpine',
             Remediation: 'Upgrade libcrypto1.1 to 1.1.1d-r0 or later.',
           },
         ],

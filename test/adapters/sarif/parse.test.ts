@@ -60,7 +60,9 @@ describe('selectSarif', () => {
     [['runs', 0, 'taxonomies', 0, 'fullDescription'], 'object', 'skip'],
     [['runs', 0, 'invocations', 0, 'executionSuccessful'], 'scalar', 'value'],
     [['runs', 0, 'invocations', 0, 'toolExecutionNotifications'], 'array', 'skip'],
-    [['runs', 0, 'properties'], 'object', 'skip'],
+    [['runs', 0, 'properties'], 'object', 'descend'],
+    [['runs', 0, 'properties', 'imageName'], 'scalar', 'value'],
+    [['runs', 0, 'properties', 'metrics'], 'object', 'skip'],
     [['runs', 0, 'columnKind'], 'scalar', 'skip'],
   ] as const)('%j (%s) → %s', (path, kind, expected) => {
     expect(selectSarif(path, kind)).toBe(expected);
@@ -77,9 +79,9 @@ describe('parseSarif: runs and keys in any order', () => {
       ],
     });
     expect(findings.map((f) => [f.ruleId, f.title])).toEqual([
-      ['one/R1', 'Rule one'],
-      ['one/R1', 'Rule one'],
-      ['two/R1', 'Rule one'],
+      ['one/R1', 'Rule one at a.js:1'],
+      ['one/R1', 'Rule one at a.js:2'],
+      ['two/R1', 'Rule one at a.js:3'],
     ]);
     expect(issues).toEqual([]);
   });
@@ -204,9 +206,10 @@ describe('parseSarif: results before their tool', () => {
   it('parks them in a spool file under tempDir and converts them with the rules that come later', async () => {
     const { seen, left } = await collectWithTempDir(chunked(encode(semgrepLike)));
     expect(seen.map(({ finding }) => [finding.ruleId, finding.title, finding.description])).toEqual([
-      ['first/R1', 'Rule one', 'streamed'],
-      ['second/R1', 'Known later', 'parked one'],
-      ['second/R1', 'Known later', 'parked two'],
+      ['first/R1', 'Rule one at a.js:8', 'streamed'],
+      ['second/R1', 'Known later at a.js:10', 'parked one'],
+      // Same rule, same place: the later one is told apart by its message.
+      ['second/R1', 'Known later at a.js:10 — parked two', 'parked two'],
     ]);
     expect(seen[0]!.files).toEqual([]);
     expect(seen[1]!.files).toHaveLength(1);
@@ -292,7 +295,7 @@ describe('parseSarif: results before their tool', () => {
       version: '2.1.0',
       runs: [{ results: [result('orphan')] }],
     });
-    expect(findings.map((f) => [f.ruleId, f.title])).toEqual([['unknown-tool/R1', 'orphan']]);
+    expect(findings.map((f) => [f.ruleId, f.title])).toEqual([['unknown-tool/R1', 'orphan at a.js:6']]);
     expect(issues.map((i) => i.code)).toEqual(['missing-tool', 'missing-rule']);
   });
 

@@ -179,8 +179,12 @@ describe('resolveSeverity', () => {
   it('documents every hint', () => {
     expect(SEVERITY_HINTS.map((hint) => hint.source)).toEqual([
       'issue_severity',
-      'cvssv3_baseScore',
       'severity',
+      'cvssv3_baseSeverity',
+      'information',
+      'Severity',
+      'shortDescription',
+      'tag',
       'ruleId',
     ]);
     for (const hint of SEVERITY_HINTS) expect(hint.tools.length).toBeGreaterThan(10);

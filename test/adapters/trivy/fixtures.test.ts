@@ -16,15 +16,18 @@ describe('Trivy fixtures → expected ASFF', () => {
     expect(SCENARIOS).toEqual([
       'k8s-lists.json',
       'k8s-resources.json',
+      'k8s-workload-images.json',
       'same-cve-collisions.json',
       'v1-array.json',
       'v1-null.json',
       'v2-ecr-metadata-last.json',
       'v2-fs-misconfig-secrets.json',
+      'v2-image-unnamed.json',
       'v2-image.json',
       'v2-no-results.json',
       'v2-repository-licenses.json',
       'v2-sorted-keys.json',
+      'v2-vm.json',
     ]);
   });
 

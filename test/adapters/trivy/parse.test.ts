@@ -22,6 +22,9 @@ const VALID_FIXTURES = [
   ['v2-repository-licenses.json', 4],
   ['k8s-lists.json', 3],
   ['k8s-resources.json', 2],
+  ['k8s-workload-images.json', 5],
+  ['v2-vm.json', 2],
+  ['v2-image-unnamed.json', 1],
   ['same-cve-collisions.json', 5],
 ] as const;
 
@@ -41,7 +44,8 @@ describe('layouts', () => {
       'debian',
       'debian',
     ]);
-    expect(findings[0]?.resources[0]?.Id).toBe('trivy.json');
+    // The OS result names the image it scanned (`shop:1.0 (debian 10.2)`): that, not the input file, is the resource.
+    expect(findings[0]?.resources[0]).toMatchObject({ Type: 'Container', Id: 'shop:1.0' });
     expect(findings[0]?.scopeHint).toBeUndefined();
     // UNKNOWN without any CVSS → INFORMATIONAL, Trivy's word kept.
     expect(findings[1]?.severity).toEqual({ label: 'INFORMATIONAL', original: 'UNKNOWN' });
@@ -50,9 +54,14 @@ describe('layouts', () => {
   it('k8s lists: the same image CVE in two Deployments gives two findings with Kubernetes resources', async () => {
     const { findings } = await parseAll(whole(fixture('k8s-lists.json')));
     const [a, b, misconfig] = findings;
-    expect(a?.resources[0]?.Id).toBe('arn:aws:eks:us-east-1:123456789012:cluster/prod/shop/Deployment/redis');
+    // A workload is a Container; its Id names the image of the result (each workload image is a resource).
+    expect(a?.resources[0]).toMatchObject({
+      Type: 'Container',
+      Id: 'arn:aws:eks:us-east-1:123456789012:cluster/prod/shop/Deployment/redis/docker.io/redis:6.0.5',
+      Details: { Container: { ImageName: 'docker.io/redis:6.0.5' } },
+    });
     expect(b?.resources[0]?.Id).toBe(
-      'arn:aws:eks:us-east-1:123456789012:cluster/prod/shop/Deployment/redis-replica',
+      'arn:aws:eks:us-east-1:123456789012:cluster/prod/shop/Deployment/redis-replica/docker.io/redis:6.0.5',
     );
     expect(a?.resources[1]?.Type).toBe('AwsEksCluster');
     expect(JSON.stringify(a?.identity)).not.toBe(JSON.stringify(b?.identity));

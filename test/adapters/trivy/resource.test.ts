@@ -117,30 +117,96 @@ describe('resourcesOf', () => {
     });
   });
 
-  it('a repository is a CodeRepository; a filesystem is Other with the target path', () => {
+  it('a repository or filesystem finding is on its file (Other), never on "."', () => {
     const repo = resourcesOf({
       report: { artifactName: 'https://github.com/x/y', artifactType: 'repository' },
-      result,
+      result: { target: 'charts/api/values.yaml', class: 'config', type: 'helm' },
     });
     expect(repo).toEqual([
       {
-        Type: 'CodeRepository',
-        Id: 'https://github.com/x/y',
-        Details: { CodeRepository: { ProjectName: 'https://github.com/x/y' } },
+        Type: 'Other',
+        Id: 'charts/api/values.yaml',
+        Details: {
+          Other: {
+            ArtifactName: 'https://github.com/x/y',
+            ArtifactType: 'repository',
+            Target: 'charts/api/values.yaml',
+          },
+        },
       },
     ]);
     const fs = resourcesOf({
       report: { artifactName: '.', artifactType: 'filesystem' },
       result: { target: 'infra/main.tf', class: 'config', type: 'terraform' },
     });
-    expect(fs).toEqual([
-      { Type: 'Other', Id: '.', Details: { Other: { ArtifactType: 'filesystem', Target: 'infra/main.tf' } } },
+    expect(fs.map((resource) => resource.Id)).toEqual(['infra/main.tf']);
+    // A package of an ecosystem group (`Java`) is on its own file (PkgPath), passed by the mapping.
+    const jar = resourcesOf(
+      {
+        report: { artifactName: '.', artifactType: 'filesystem' },
+        result: { target: 'Java', class: 'lang-pkgs' },
+      },
+      'lib/app.jar',
+    );
+    expect(jar.map((resource) => resource.Id)).toEqual(['lib/app.jar']);
+  });
+
+  it('with no file to name, a repository is a CodeRepository and other artifacts are Other', () => {
+    expect(
+      resourcesOf({
+        report: { artifactName: 'https://github.com/x/y', artifactType: 'repository' },
+        result: { target: 'Java', class: 'lang-pkgs', type: 'jar' },
+      }),
+    ).toEqual([
+      {
+        Type: 'CodeRepository',
+        Id: 'https://github.com/x/y',
+        Details: { CodeRepository: { ProjectName: 'https://github.com/x/y' } },
+      },
+    ]);
+    expect(
+      resourcesOf({
+        report: { artifactName: 'disk.img', artifactType: 'vm' },
+        result: { target: 'disk.img (amazon 2 (Karoo))', class: 'os-pkgs', type: 'amazon' },
+      }),
+    ).toEqual([
+      {
+        Type: 'Other',
+        Id: 'disk.img',
+        Details: { Other: { ArtifactType: 'vm', Target: 'disk.img (amazon 2 (Karoo))' } },
+      },
     ]);
   });
 
-  it('a report without ArtifactName (schema v1) uses the input file name', () => {
-    const [resource] = resourcesOf({ report: { fallbackName: 'trivy.json' }, result });
-    expect(resource?.Id).toBe('trivy.json');
+  it('schema v1 (no ArtifactName): the image an OS result names, the lockfile, else the input file name', () => {
+    const report = { fallbackName: 'trivy.json' };
+    expect(
+      resourcesOf({ report, result: { target: 'shop:1.0 (debian 10.8)', type: 'debian' } })[0],
+    ).toMatchObject({
+      Type: 'Container',
+      Id: 'shop:1.0',
+    });
+    expect(resourcesOf({ report, result: { target: 'app/yarn.lock', type: 'yarn' } })[0]?.Id).toBe(
+      'app/yarn.lock',
+    );
+    expect(resourcesOf({ report, result: { target: '', type: 'yarn' } })[0]?.Id).toBe('trivy.json');
+  });
+
+  it('an image report with an empty ArtifactName: the first tag, else the image the OS result names', () => {
+    const tagged = resourcesOf({
+      report: {
+        artifactType: 'container_image',
+        image: { repoTags: ['shop/api:9'] },
+        fallbackName: 'r.json',
+      },
+      result: { target: 'Java', class: 'lang-pkgs', type: 'jar' },
+    });
+    expect(tagged[0]?.Id).toBe('shop/api:9');
+    const untagged = resourcesOf({
+      report: { artifactType: 'container_image', image: {}, fallbackName: 'r.json' },
+      result: { target: 'shop/api:9 (alpine 3.19.1)', class: 'os-pkgs', type: 'alpine' },
+    });
+    expect(untagged[0]?.Id).toBe('shop/api:9');
   });
 
   it('a namespaced k8s resource, plus its EKS cluster', () => {
@@ -153,7 +219,7 @@ describe('resourcesOf', () => {
       }),
     ).toEqual([
       {
-        Type: 'Other',
+        Type: 'Container',
         Id: `${cluster}/shop/Deployment/redis`,
         Details: {
           Other: {

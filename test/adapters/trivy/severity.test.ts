@@ -30,6 +30,24 @@ describe('vulnerabilitySeverity', () => {
     expect(decided.basis).toBe(basis);
   });
 
+  it('UNKNOWN: the word of the vendor Trivy names in SeveritySource comes before any CVSS score', () => {
+    const decided = vulnerabilitySeverity({
+      Severity: 'UNKNOWN',
+      SeveritySource: 'redhat',
+      VendorSeverity: { redhat: 3, nvd: 1 },
+      CVSS: { redhat: { V3Score: 5.5 } },
+    });
+    expect(decided).toEqual({ severity: { label: 'HIGH', original: 'UNKNOWN' }, basis: 'vendor:redhat' });
+    // A vendor that itself says UNKNOWN (0) decides nothing.
+    const unknown = vulnerabilitySeverity({
+      Severity: 'UNKNOWN',
+      SeveritySource: 'redhat',
+      VendorSeverity: { redhat: 0 },
+      CVSS: { redhat: { V3Score: 5.5 } },
+    });
+    expect(unknown.basis).toBe('cvss:redhat:V3Score');
+  });
+
   it('ignores the VendorSeverity map: Trivy already chose (severity_prio.json: LOW wins over vendor MEDIUM)', () => {
     const decided = vulnerabilitySeverity({ Severity: 'LOW', VendorSeverity: { nvd: 2, ubuntu: 2 } });
     expect(decided.severity.label).toBe('LOW');

@@ -1,0 +1,165 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import trivy from '../../adapters/trivy/index.js';
+import { type Adapter, defineAdapter, type Finding } from '../../src/adapter.js';
+import { ConverterError } from '../../src/errors.js';
+import { type ConformanceOptions, conformanceCases, testAdapter } from '../../src/testing/index.js';
+
+/**
+ * A line format for these tests: `key severity [text]` per line. Its flaws are switched on one at a time, and
+ * each must make exactly the check that looks for it fail.
+ */
+type Flaw = 'none' | 'chunk-dependent' | 'order-dependent-id' | 'copies-text' | 'plain-error' | 'no-position';
+
+function lineAdapter(flaw: Flaw): Adapter {
+  return defineAdapter({
+    name: 'lines-test',
+    meta: { description: 'test format', extensions: ['lines'], identity: 'the key' },
+    detect: ({ head }) => (head.startsWith('#lines') ? 1 : 0),
+    async *parse(input, ctx) {
+      const decoder = new TextDecoder();
+      let pending = '';
+      let index = 0;
+      let chunkCount = 0;
+      const toFinding = (line: string): Finding | undefined => {
+        if (line === '' || line.startsWith('#')) return undefined;
+        const [key = '', severity = 'LOW', ...rest] = line.split(' ');
+        if (severity === 'BROKEN') {
+          if (flaw === 'plain-error') throw new Error('broken line');
+          throw new ConverterError(
+            'E_PARSE',
+            'broken line',
+            flaw === 'no-position' ? {} : { line: index + 1 },
+          );
+        }
+        const text = rest.join(' ');
+        return {
+          identity: flaw === 'order-dependent-id' ? [key, index] : [key],
+          ruleId: `rule-${key}`,
+          title: flaw === 'chunk-dependent' ? `Finding ${key} (chunk ${chunkCount})` : `Finding ${key}`,
+          description: flaw === 'copies-text' && text !== '' ? text : `Finding ${key}`,
+          severity: { label: severity as Finding['severity']['label'], original: severity },
+          types: ['Software and Configuration Checks/Vulnerabilities/CVE'],
+          resources: [{ Type: 'Other', Id: `resource-${key}` }],
+          state: 'active',
+        };
+      };
+      for await (const chunk of input) {
+        chunkCount += 1;
+        pending += decoder.decode(chunk, { stream: true });
+        const lines = pending.split('\n');
+        pending = lines.pop() ?? '';
+        for (const line of lines) {
+          const finding = toFinding(line);
+          index += 1;
+          if (finding) yield finding;
+        }
+      }
+      const last = toFinding(pending + decoder.decode());
+      if (last) yield last;
+      void ctx;
+    },
+  });
+}
+
+function folder(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'asff-conformance-'));
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  return dir;
+}
+
+const FIXTURES = {
+  'scan.lines': '#lines\nalpha HIGH token=hunter2\nbeta LOW\n',
+  'scan.reordered.lines': '#lines\nbeta LOW\nalpha HIGH token=hunter2\n',
+  'invalid-broken.lines': '#lines\nalpha HIGH\ngamma BROKEN\n',
+};
+
+/** Names of the checks that fail for this adapter over the test fixtures. */
+async function failing(adapter: Adapter, options: Partial<ConformanceOptions> = {}): Promise<string[]> {
+  const dir = folder(FIXTURES);
+  // Expected outputs are tested on their own below; here every other check is.
+  const cases = conformanceCases(adapter, {
+    fixtures: dir,
+    invalid: dir,
+    secrets: ['hunter2'],
+    matchExpected: () => {},
+    ...options,
+  });
+  const failed: string[] = [];
+  for (const check of cases) {
+    try {
+      await check.run();
+    } catch {
+      failed.push(check.name);
+    }
+  }
+  return failed;
+}
+
+describe('conformanceCases', () => {
+  it('passes a sound adapter, and lists a check per property', async () => {
+    const dir = folder(FIXTURES);
+    const names = conformanceCases(lineAdapter('none'), {
+      fixtures: dir,
+      invalid: dir,
+      secrets: ['hunter2'],
+    }).map((c) => c.name);
+    expect(names).toEqual([
+      'scan.lines: every finding is valid ASFF, with one Id each',
+      'scan.lines: converts to scan.asff.ndjson',
+      'scan.lines: the same findings in chunks of 1, 7, 4096 bytes',
+      'scan.lines: the same Ids when its records are reordered (scan.reordered.lines)',
+      'scan.lines: no planted secret in any finding',
+      'invalid-broken.lines: refused with a ConverterError that says where',
+    ]);
+    expect(await failing(lineAdapter('none'))).toEqual([]);
+  });
+
+  it.each([
+    ['chunk-dependent', 'scan.lines: the same findings in chunks of 1, 7, 4096 bytes'],
+    ['order-dependent-id', 'scan.lines: the same Ids when its records are reordered (scan.reordered.lines)'],
+    ['copies-text', 'scan.lines: no planted secret in any finding'],
+    ['plain-error', 'invalid-broken.lines: refused with a ConverterError that says where'],
+    ['no-position', 'invalid-broken.lines: refused with a ConverterError that says where'],
+  ] as const)('an adapter that is %s fails exactly its check', async (flaw, check) => {
+    expect(await failing(lineAdapter(flaw))).toEqual([check]);
+  });
+
+  it('compares with the expected .asff.ndjson and says which line differs', async () => {
+    const dir = folder({ 'scan.lines': FIXTURES['scan.lines'], 'scan.asff.ndjson': '{"Id":"not this"}\n' });
+    const check = conformanceCases(lineAdapter('none'), { fixtures: dir }).find((c) =>
+      c.name.includes('converts to scan.asff.ndjson'),
+    );
+    await expect(check?.run()).rejects.toThrow(
+      /scan\.asff\.ndjson: line 1 is .*expected "\{\\"Id\\":\\"not this\\"\}"/,
+    );
+  });
+
+  it('fails when a fixture has no expected output', async () => {
+    const dir = folder({ 'scan.lines': FIXTURES['scan.lines'] });
+    const check = conformanceCases(lineAdapter('none'), { fixtures: dir }).find((c) =>
+      c.name.includes('converts to scan.asff.ndjson'),
+    );
+    await expect(check?.run()).rejects.toThrow(/scan\.asff\.ndjson is missing/);
+  });
+
+  it('fails when an invalid input is accepted, and when a fixture folder is empty', async () => {
+    const dir = folder({ 'invalid-but-fine.lines': '#lines\nalpha HIGH\n' });
+    const [invalid] = conformanceCases(lineAdapter('none'), { invalid: dir });
+    await expect(invalid?.run()).rejects.toThrow('the input was accepted');
+    const [empty] = conformanceCases(lineAdapter('none'), { fixtures: folder({}) });
+    await expect(empty?.run()).rejects.toThrow(/no fixture/);
+  });
+});
+
+// The suite run for real over a built-in adapter's own fixtures and expected outputs.
+const TRIVY_FIXTURES = new URL('../../fixtures/trivy/', import.meta.url).pathname;
+testAdapter(trivy, {
+  fixtures: TRIVY_FIXTURES,
+  invalid: TRIVY_FIXTURES,
+  convertOptions: (name) =>
+    name === 'v2-repository-licenses.json' ? { adapterOptions: { trivyLicenses: true } } : {},
+  secrets: ['glpat-', 'FAKEfake', 'SECONDfake', 'hunter2'],
+});

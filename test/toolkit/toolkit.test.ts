@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import { isConverterError } from '../../src/errors.js';
+import { jsonRecords, lines } from '../../src/toolkit/index.js';
+
+const encoder = new TextEncoder();
+
+/** The text as byte chunks of `size` bytes. */
+async function* chunksOf(text: string, size: number): AsyncGenerator<Uint8Array> {
+  const bytes = encoder.encode(text);
+  for (let offset = 0; offset < bytes.length; offset += size) yield bytes.slice(offset, offset + size);
+}
+
+async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of iterable) out.push(item);
+  return out;
+}
+
+async function failure(iterable: AsyncIterable<unknown>): Promise<unknown> {
+  try {
+    await collect(iterable);
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected the input to be refused');
+}
+
+const REPORT = JSON.stringify(
+  {
+    ArtifactName: 'shop:1.0',
+    Results: [
+      { Target: 'debian', Vulnerabilities: [{ id: 'CVE-1' }, { id: 'CVE-2', title: 'ünïcode ✓' }] },
+      { Class: 'lang-pkgs', Vulnerabilities: [{ id: 'CVE-3' }] },
+      { Target: 'app.jar', Vulnerabilities: null },
+    ],
+  },
+  null,
+  2,
+);
+
+describe('jsonRecords', () => {
+  it.each([1, 3, 64, 100_000])(
+    'yields the records with their context, in chunks of %i bytes',
+    async (size) => {
+      const records = await collect(
+        jsonRecords(chunksOf(REPORT, size), {
+          records: ['Results', '*', 'Vulnerabilities', '*'],
+          context: { artifact: ['ArtifactName'], target: ['Results', '*', 'Target'] },
+        }),
+      );
+      expect(records.map((r) => [r.value, r.path, r.context])).toEqual([
+        [{ id: 'CVE-1' }, ['Results', 0, 'Vulnerabilities', 0], { artifact: 'shop:1.0', target: 'debian' }],
+        [
+          { id: 'CVE-2', title: 'ünïcode ✓' },
+          ['Results', 0, 'Vulnerabilities', 1],
+          { artifact: 'shop:1.0', target: 'debian' },
+        ],
+        // The second result has no Target: the first result's is forgotten when that result ends.
+        [{ id: 'CVE-3' }, ['Results', 1, 'Vulnerabilities', 0], { artifact: 'shop:1.0' }],
+      ]);
+      expect(records[0]?.line).toBe(REPORT.split('\n').findIndex((l) => l.includes('"CVE-1"')));
+    },
+  );
+
+  it('refuses broken JSON with its line', async () => {
+    const error = await failure(jsonRecords(chunksOf('{"a": [1, 2,, 3]}', 4), { records: ['a', '*'] }));
+    expect(isConverterError(error) && error.code).toBe('E_PARSE');
+    expect(isConverterError(error) && error.line).toBe(1);
+  });
+
+  it('refuses a truncated document and a record over maxValueBytes', async () => {
+    const truncated = await failure(
+      jsonRecords(chunksOf('{"a": [{"x": 1}, {"x"', 5), { records: ['a', '*'] }),
+    );
+    expect(isConverterError(truncated) && truncated.code).toBe('E_TRUNCATED');
+    const big = await failure(
+      jsonRecords(chunksOf(`{"a": [{"x": "${'y'.repeat(500)}"}]}`, 64), {
+        records: ['a', '*'],
+        maxValueBytes: 100,
+      }),
+    );
+    expect(isConverterError(big) && big.code).toBe('E_UNSAFE');
+  });
+});
+
+describe('lines', () => {
+  const TEXT = 'first\r\nsecond ✓ ünï\n\nfourth\r\nlast without ending';
+
+  it.each([1, 2, 5, 1000])('splits LF and CRLF lines the same in chunks of %i bytes', async (size) => {
+    const result = await collect(lines(chunksOf(TEXT, size)));
+    expect(result).toEqual(TEXT.split(/\r?\n/).map((text, i) => ({ text, line: i + 1 })));
+  });
+
+  it('gives no extra empty line after a final line ending', async () => {
+    expect(await collect(lines(chunksOf('a\nb\n', 1)))).toEqual([
+      { text: 'a', line: 1 },
+      { text: 'b', line: 2 },
+    ]);
+  });
+
+  it('refuses a line longer than maxLineBytes, naming it, before reading it all', async () => {
+    const error = await failure(lines(chunksOf(`ok\n${'x'.repeat(5000)}\n`, 100), { maxLineBytes: 1000 }));
+    expect(isConverterError(error) && [error.code, error.line]).toEqual(['E_UNSAFE', 2]);
+  });
+
+  it('does not keep views of chunks the caller reuses', async () => {
+    const buffer = new Uint8Array(8);
+    async function* reused(): AsyncGenerator<Uint8Array> {
+      for (const piece of ['ab', 'cd\nef', 'gh\n']) {
+        buffer.fill(0);
+        const bytes = encoder.encode(piece);
+        buffer.set(bytes);
+        yield buffer.subarray(0, bytes.length);
+      }
+    }
+    expect((await collect(lines(reused()))).map((l) => l.text)).toEqual(['abcd', 'efgh']);
+  });
+});
