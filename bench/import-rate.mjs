@@ -13,40 +13,13 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { syntheticFindings } from './lib/synthetic-findings.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const ACCOUNT = '123456789012';
 const REGION = 'us-east-1';
 const RATE = 10;
 const BURST = 30;
-
-/**
- * @param {number} count
- * @returns {AsyncGenerator<Record<string, unknown>>}
- */
-async function* syntheticFindings(count) {
-  const now = new Date().toISOString();
-  const productArn = `arn:aws:securityhub:${REGION}:${ACCOUNT}:product/${ACCOUNT}/default`;
-  for (let i = 0; i < count; i++) {
-    const severity = ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'][i % 4];
-    const types = ['Software and Configuration Checks/Vulnerabilities/CVE'];
-    yield {
-      SchemaVersion: '2018-10-08',
-      Id: `bench/import/${String(i).padStart(8, '0')}`,
-      ProductArn: productArn,
-      GeneratorId: 'bench/CVE-2024-0001',
-      AwsAccountId: ACCOUNT,
-      CreatedAt: now,
-      UpdatedAt: now,
-      Title: `Benchmark finding ${i}: libexample 1.2.3 – CVE-2024-${10_000 + i}`,
-      Description: `Synthetic finding ${i} for the import-rate benchmark — naïve café 路径遍历.`,
-      Severity: { Label: severity, Original: severity },
-      Types: types,
-      FindingProviderFields: { Severity: { Label: severity, Original: severity }, Types: types },
-      Resources: [{ Type: 'Other', Id: `bench-resource-${i % 500}`, Partition: 'aws', Region: REGION }],
-    };
-  }
-}
 
 /**
  * Loads `name` from the built library's public entry or, failing that, from a module under dist/src.
@@ -88,12 +61,15 @@ async function main() {
   try {
     const endpoint = emulator.url;
     const started = performance.now();
-    const report = await importFindings(syntheticFindings(count), {
-      accountId: ACCOUNT,
-      region: REGION,
-      endpoint,
-      credentials: { accessKeyId: 'AKIDBENCH', secretAccessKey: 'bench' },
-    });
+    const report = await importFindings(
+      syntheticFindings(count, { account: ACCOUNT, region: REGION, idPrefix: 'bench/import/' }),
+      {
+        accountId: ACCOUNT,
+        region: REGION,
+        endpoint,
+        credentials: { accessKeyId: 'AKIDBENCH', secretAccessKey: 'bench' },
+      },
+    );
     const seconds = (performance.now() - started) / 1000;
     const server = emulator.stats();
     const stored = server.storedFindings;

@@ -7,11 +7,13 @@
  *   --formats a,b         cases: sarif, sarif-semgrep, trivy, nessus, csv, and the stress mixes sarif-multibyte,
  *                         trivy-multibyte (run at the smallest size only) (default: all)
  *   --sizes 100,1000      input sizes in MB (default 100,1000; --quick: 20)
- *   --only convert,import,cli   parts to run (default: all)
+ *   --only convert,import,faults,cli   parts to run (default: all; faults = import under injected faults)
  *   --approaches ours,saxes     convert approaches to run (default: io, ours, ours-ndjson and every reference)
  *   --seed S              generator seed (default 1)
  *   --repeat N            run each measurement N times and keep the fastest (default 1)
  *   --import-findings N   findings for the import run (default 20000; --quick: 10000)
+ *   --state-findings N    findings of the incremental re-import rows (default 100000; --quick: 10000);
+ *                         `--only state` runs just these rows and replaces their section of RESULTS.md
  *   --results FILE        where to write the Markdown (default bench/RESULTS.md; --quick: bench/out/RESULTS-quick.md)
  *   --cpu-prof            write V8 CPU profiles of our convert runs to bench/out/prof/
  *   --no-build            do not rebuild dist/ even when it is stale
@@ -20,7 +22,7 @@
  * Every measurement is a separate `node --expose-gc` child process, run one at a time.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, totalmem } from 'node:os';
 import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -29,6 +31,7 @@ import { measureStartup } from './lib/cli-start.mjs';
 import { CASES, ensureInput } from './lib/inputs.mjs';
 import { summarizeProfile } from './lib/profile-summary.mjs';
 import { MB, mbPerSecond, renderMarkdown, verdicts } from './lib/report.mjs';
+import { renderStateSection, spliceStateSection, stateVerdicts } from './lib/state-report.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = join(ROOT, 'bench/out');
@@ -61,6 +64,7 @@ function parseOptions() {
       seed: { type: 'string', default: '1' },
       repeat: { type: 'string', default: '1' },
       'import-findings': { type: 'string' },
+      'state-findings': { type: 'string' },
       results: { type: 'string' },
       'cpu-prof': { type: 'boolean', default: false },
       'no-build': { type: 'boolean', default: false },
@@ -81,7 +85,7 @@ function parseOptions() {
   const sizes = list(values.sizes, values.quick ? ['20'] : ['100', '1000']).map(Number);
   if (sizes.some((s) => !Number.isFinite(s) || s <= 0))
     throw new Error(`--sizes must be positive numbers (MB), got ${values.sizes}`);
-  const only = new Set(list(values.only, ['convert', 'import', 'cli']));
+  const only = new Set(list(values.only, ['convert', 'import', 'faults', 'cli', 'state']));
   const approaches = values.approaches === undefined ? undefined : list(values.approaches, []);
   return {
     ...values,
@@ -91,6 +95,7 @@ function parseOptions() {
     approaches,
     repeat: Math.max(1, Number(values.repeat)),
     importFindings: Number(values['import-findings'] ?? (values.quick ? 10_000 : 20_000)),
+    stateFindings: Number(values['state-findings'] ?? (values.quick ? 10_000 : 100_000)),
     results: values.results ?? join(ROOT, values.quick ? 'bench/out/RESULTS-quick.md' : 'bench/RESULTS.md'),
   };
 }
@@ -314,6 +319,25 @@ async function main() {
     importResult = await runChild(['--expose-gc', 'bench/import-rate.mjs', String(options.importFindings)]);
     process.stderr.write(`  ${JSON.stringify(importResult)}\n`);
   }
+  /** @type {Record<string, any> | undefined} */
+  let stateResult;
+  if (options.only.has('state')) {
+    process.stderr.write(
+      `bench: incremental re-import of ${options.stateFindings} findings with a state …\n`,
+    );
+    stateResult = await runChild([
+      '--expose-gc',
+      'bench/state-incremental.mjs',
+      String(options.stateFindings),
+    ]);
+  }
+  /** @type {Record<string, any> | undefined} */
+  let faultsResult;
+  if (options.only.has('faults')) {
+    process.stderr.write('bench: import under faults (1 req/s quota, outage, 85 % 5xx) …\n');
+    faultsResult = await runChild(['bench/import-faults.mjs']);
+    process.stderr.write(`  ${JSON.stringify(faultsResult).slice(0, 400)}\n`);
+  }
   /** @type {import('./lib/cli-start.mjs').StartResult[] | undefined} */
   let startup;
   if (options.only.has('cli')) {
@@ -352,6 +376,8 @@ async function main() {
     cases: options.only.has('convert') ? options.cases : [],
     sizes: options.sizes,
     importResult,
+    stateResult,
+    faultsResult,
     startup,
     machine: info,
     mode: options.quick ? 'quick mode: 20 MB inputs' : `sizes ${options.sizes.join(', ')} MB`,
@@ -361,13 +387,20 @@ async function main() {
     loadAfter: loadavg(),
   };
   mkdirSync(dirname(options.results), { recursive: true });
-  writeFileSync(options.results, renderMarkdown(run));
+  const stateSection = renderStateSection(stateResult);
+  if (options.only.size === 1 && options.only.has('state') && existsSync(options.results)) {
+    // Only the state rows ran: replace their section, keep the rest of the file as it was.
+    writeFileSync(options.results, spliceStateSection(readFileSync(options.results, 'utf8'), stateSection));
+  } else {
+    writeFileSync(options.results, `${renderMarkdown(run).trimEnd()}\n\n${stateSection.join('\n')}\n`);
+  }
   formatWithBiome(options.results);
   writeFileSync(join(OUT, 'results-latest.json'), `${JSON.stringify(run, null, 2)}\n`);
   process.stderr.write(
     `bench: wrote ${relative(ROOT, options.results)} (raw data: bench/out/results-latest.json)\n`,
   );
-  for (const v of verdicts(run)) process.stdout.write(`${v.verdict.padEnd(4)}  ${v.target}: ${v.measured}\n`);
+  for (const v of [...verdicts(run), ...stateVerdicts(stateResult)])
+    process.stdout.write(`${v.verdict.padEnd(4)}  ${v.target}: ${v.measured}\n`);
 }
 
 main().catch((error) => {

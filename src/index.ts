@@ -82,12 +82,15 @@ export type {
   LimiterClusterOptions,
   LimiterOptions,
   RequestLimiter,
+  StateReport,
+  StateStore,
 } from './sink/index.js';
 export {
   archiveMissing,
   callerAccountId,
   createLimiter,
   fetchScopeState,
+  fileStateStore,
   importFindings,
   importReportOf,
   importWithLifecycle,
@@ -95,5 +98,6 @@ export {
   lifecycleReportOf,
   memoryDeadLetter,
   openDeadLetter,
+  openStateStore,
   preserveHistory,
 } from './sink/index.js';

@@ -13,24 +13,22 @@ export const ISSUE_CODES = {
     'ProductFields or Details.Other had more entries than ASFF allows; the extra ones were dropped',
   'finding-shrunk': 'the finding exceeded 240 KB; details and reference lists were trimmed to fit',
   'finding-too-large': 'failed: the finding is over 240 KB even after shrinking; dead-lettered, never sent',
+  'repeated-id': 'skipped: a finding repeats the Id of an earlier one of this run; the first copy is sent',
+  'repeated-id-merged':
+    'skipped: a finding repeats the Id of a recent one; merged into it (the adapter says how)',
   'resolved-skipped': 'skipped: the scanner says the finding is resolved and `--resolved skip` is set',
   'resources-capped': 'more than 32 resources; the extra ones were dropped',
+  'scope-limit': 'the input names more scopes than a run tracks; findings of the others get the first scope',
+  'scope-unidentified':
+    'the default scope does not identify the source (no repository found): pass --scope, or run in CI or a clone',
+  'source-limit': 'more scope + source tool pairs than a run tracks; --archive-missing archives nothing',
   'type-dropped': 'a Types entry is not `namespace/category/classifier`; dropped',
   'types-capped': 'more than 50 Types; the extra ones were dropped',
   'vulnerabilities-capped': 'more vulnerabilities or packages than ASFF allows; the extra ones were dropped',
-  'repeated-id':
-    'skipped: a finding repeats the Id of one this run already sent (or cannot merge into); the first copy is sent',
-  'repeated-id-merged':
-    "skipped: a finding repeats the Id of one still held back; merged into it by the adapter's mergeRepeat",
-  'scope-unidentified':
-    'the default scope (a path, a tool or file name) does not identify the source: no repository was found',
-  'scope-limit': 'the input names more than 16 scopes; findings of the others are given the first scope',
-  'source-limit':
-    'the input covers more than 16 scope + source tool pairs; --archive-missing archives nothing',
   // Import sink
-  'duplicate-id': 'an Id was already sent in this run; the repeat was not sent again',
   'customer-field-dropped':
-    'the finding sets a field that belongs to Security Hub users (Workflow, Note …); dropped before sending',
+    'library input set Note, UserDefinedFields, VerificationState or Workflow (fields of Security Hub users); dropped, the finding was sent',
+  'duplicate-id': 'an Id was already sent in this run; the repeat was not sent again',
   // SARIF
   'bad-location':
     'a result location could not be read (no uri, a bad region); the result keeps its other places',

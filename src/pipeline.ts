@@ -348,6 +348,51 @@ async function* run(
   }
 }
 
+/**
+ * ASFF input passes through as it is: the findings already carry their Id, account, product and times, so
+ * nothing is mapped and `--scope`, `--product-arn` and the adapter options do not apply; `--min-severity`
+ * does (on `Severity.Label`). A dead-letter line gives its `finding`. A finding Security Hub would refuse is
+ * refused by the sink (no Id: `invalid-finding`) or by Security Hub (`InvalidInput`), and dead-lettered
+ * with the reason like any other; a line that is not JSON stops the run (`E_PARSE` with its line, exit 2).
+ */
+async function* passAsff(
+  opened: OpenedInput,
+  options: ConvertOptions,
+  stats: ConversionStats,
+  countIssue: (issue: Issue) => void,
+): AsyncGenerator<AwsSecurityFinding> {
+  stats.adapter = ASFF_FORMAT;
+  const minSeverity = options.minSeverity;
+  // One Id per run here too (a dead letter written twice, two files concatenated): the first copy is sent.
+  const sentIds = new IdHashSet();
+  for await (const { value } of readOpenedFindings(opened)) {
+    if (options.signal?.aborted === true) throw new ConverterError('E_ABORTED', 'interrupted');
+    stats.received++;
+    const finding = unwrapDeadLetterEntry(value) as AwsSecurityFinding;
+    if (typeof finding?.Id === 'string' && !sentIds.add(finding.Id)) {
+      stats.skipped++;
+      countIssue({ code: 'repeated-id', message: REPEATED_ID_MESSAGE, skipped: true });
+      continue;
+    }
+    const label = severityLabelOf(finding);
+    stats.scope ??= finding?.ProductFields?.[SCOPE_PRODUCT_FIELD] ?? options.scope;
+    if (minSeverity !== undefined && label !== undefined && !isAtLeast(label, minSeverity)) {
+      stats.skipped++;
+      countIssue({ code: 'below-min-severity', message: `${label} is below ${minSeverity}`, skipped: true });
+      continue;
+    }
+    stats.emitted++;
+    if (label !== undefined) stats.bySeverity[label]++;
+    yield finding;
+  }
+  stats.complete = options.signal?.aborted !== true;
+}
+
+function severityLabelOf(finding: AwsSecurityFinding | undefined): SeverityLabel | undefined {
+  const label = finding?.FindingProviderFields?.Severity?.Label ?? finding?.Severity?.Label;
+  return SEVERITY_LABELS.find((known) => known === label);
+}
+
 const REPEATED_ID_MESSAGE =
   'a finding repeats the Id of an earlier one of this run; the first copy is sent, this one skipped';
 
@@ -490,51 +535,6 @@ class RunScopes {
     }
     return this.repository;
   }
-}
-
-/**
- * ASFF input passes through as it is: the findings already carry their Id, account, product and times, so
- * nothing is mapped and `--scope`, `--product-arn` and the adapter options do not apply; `--min-severity`
- * does (on `Severity.Label`). A dead-letter line gives its `finding`. A finding Security Hub would refuse is
- * refused by the sink (no Id: `invalid-finding`) or by Security Hub (`InvalidInput`), and dead-lettered
- * with the reason like any other; a line that is not JSON stops the run (`E_PARSE` with its line, exit 2).
- */
-async function* passAsff(
-  opened: OpenedInput,
-  options: ConvertOptions,
-  stats: ConversionStats,
-  countIssue: (issue: Issue) => void,
-): AsyncGenerator<AwsSecurityFinding> {
-  stats.adapter = ASFF_FORMAT;
-  const minSeverity = options.minSeverity;
-  // One Id per run here too (a dead letter written twice, two files concatenated): the first copy is sent.
-  const sentIds = new IdHashSet();
-  for await (const { value } of readOpenedFindings(opened)) {
-    if (options.signal?.aborted === true) throw new ConverterError('E_ABORTED', 'interrupted');
-    stats.received++;
-    const finding = unwrapDeadLetterEntry(value) as AwsSecurityFinding;
-    if (typeof finding?.Id === 'string' && !sentIds.add(finding.Id)) {
-      stats.skipped++;
-      countIssue({ code: 'repeated-id', message: REPEATED_ID_MESSAGE, skipped: true });
-      continue;
-    }
-    const label = severityLabelOf(finding);
-    stats.scope ??= finding?.ProductFields?.[SCOPE_PRODUCT_FIELD] ?? options.scope;
-    if (minSeverity !== undefined && label !== undefined && !isAtLeast(label, minSeverity)) {
-      stats.skipped++;
-      countIssue({ code: 'below-min-severity', message: `${label} is below ${minSeverity}`, skipped: true });
-      continue;
-    }
-    stats.emitted++;
-    if (label !== undefined) stats.bySeverity[label]++;
-    yield finding;
-  }
-  stats.complete = options.signal?.aborted !== true;
-}
-
-function severityLabelOf(finding: AwsSecurityFinding | undefined): SeverityLabel | undefined {
-  const label = finding?.FindingProviderFields?.Severity?.Label ?? finding?.Severity?.Label;
-  return SEVERITY_LABELS.find((known) => known === label);
 }
 
 /** Parses `--min-severity`/`--fail-on` values; throws `E_CONFIG` for unknown labels. */

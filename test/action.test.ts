@@ -104,6 +104,24 @@ describe('the GitHub Action step (action.yml), run by bash against the emulator'
     expect(hub.findings()).toHaveLength(6);
   });
 
+  it('keeps a state: the second run sends nothing and sets the unchanged output', async () => {
+    hub.reset();
+    const inputs = {
+      ASFF_INPUT: join(ROOT, 'fixtures/demo/weekly-scan.nessus'),
+      ASFF_SCOPE: 'nessus/weekly',
+      ASFF_ARCHIVE_MISSING: 'true',
+      ASFF_STATE: join(mkdtempSync(join(tmpdir(), 'asff-action-state-')), 'weekly.ndjson'),
+    };
+    const first = await runAction(inputs);
+    expect(first.status).toBe(0);
+    expect(first.outputs).toMatch(/^unchanged=0$/m);
+    const second = await runAction(inputs);
+    expect(second.status).toBe(0);
+    expect(second.outputs).toMatch(/^imported=0$/m);
+    expect(second.outputs).toMatch(/^unchanged=4$/m);
+    expect(second.summary).toMatch(/\| unchanged \| 4 \|/);
+  });
+
   it('defaults the scope to the repository: `trivy fs .` with archive-missing and no scope input', async () => {
     hub.reset();
     const trivyFsDot = join(mkdtempSync(join(tmpdir(), 'asff-action-in-')), 'trivy.json');

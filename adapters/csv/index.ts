@@ -299,16 +299,17 @@ function mergeValues(into: Finding, next: Finding): boolean {
 function mergeRepeat(earlier: Finding, repeat: Finding): Finding {
   const capped =
     mergeValues(earlier, repeat) || String(earlier.productFields?.vulnerabilityIds ?? '').endsWith(', …');
-  // The rows' evidence is already in each finding's description: the earlier one's is kept.
-  return finish({ finding: earlier, capped, evidence: [], evidenceGrew: false, details: '' });
+  return finish({ finding: earlier, capped });
 }
 
 /** Final touches once no more rows will merge: CVE type, and every id when there are more than ASFF keeps. */
 function finish(
-  pending: Pick<Pending, 'finding' | 'capped' | 'evidence' | 'evidenceGrew' | 'details'>,
+  pending: Pick<Pending, 'finding' | 'capped'> &
+    Partial<Pick<Pending, 'evidence' | 'evidenceGrew' | 'details'>>,
 ): Finding {
   const finding = pending.finding;
-  if (pending.evidenceGrew) finding.description = composeDescription(pending.evidence, pending.details);
+  if (pending.evidenceGrew === true && pending.evidence !== undefined && pending.details !== undefined)
+    finding.description = composeDescription(pending.evidence, pending.details);
   const vulnerabilities = finding.vulnerabilities ?? [];
   if (vulnerabilities.length > 0) finding.types = [CVE_TYPE];
   if (vulnerabilities.length > MAX_VULNERABILITIES || pending.capped) {

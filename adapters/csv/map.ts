@@ -76,7 +76,11 @@ export function mapRow(map: CompiledMap, fields: readonly string[], scopeHint: s
 
   const ruleValue = read(map.ruleId, fields);
   const remediationText = read(map.remediation, fields) || (pkg?.Remediation ?? '');
-  const evidence = read(map.evidence, fields);
+  const evidence =
+    read(map.evidence, fields) ||
+    (pkg !== undefined && vulnerabilities.length > 0
+      ? packageEvidence(pkg, read(map.packageFixedIn, fields))
+      : '');
   const details = read(map.description, fields);
   const sourceUrl = read(map.url, fields);
   const confidence = parseScore(read(map.confidence, fields), 100);
@@ -115,6 +119,22 @@ export function mapRow(map: CompiledMap, fields: readonly string[], scopeHint: s
   if (confidence !== undefined) finding.confidence = confidence;
   map.refine?.(finding, fields);
   return { ok: true, finding, issues, evidence, details };
+}
+
+/**
+ * What a dependency scanner found, in one line, as the Trivy adapter says it: `libssl3 3.0.11-1 is installed at
+ * usr/lib/x.so; fixed in 3.0.13-1.`, or `…; no fixed version (affected).` when the fix cell has no version.
+ */
+function packageEvidence(pkg: SoftwarePackage, fixCell: string): string {
+  const version = pkg.Version === undefined ? '' : ` ${pkg.Version}`;
+  const where = pkg.FilePath === undefined ? '' : ` at ${pkg.FilePath}`;
+  const fix =
+    pkg.FixedInVersion !== undefined
+      ? `; fixed in ${pkg.FixedInVersion}`
+      : fixCell !== ''
+        ? `; no fixed version (${fixCell})`
+        : '';
+  return `${pkg.Name}${version} is installed${where}${fix}.`;
 }
 
 /** The evidence first (each distinct piece, in order), then the scanner's description. */

@@ -20,7 +20,7 @@ import {
 import { identityOf } from './identity.js';
 import { hasPlace, type ResolvedLocation, resolveArtifactLocation, resolveLocation } from './locations.js';
 import { resolveMessage } from './message.js';
-import { scaPackageOf } from './packages.js';
+import { asffPackage, scaPackageOf } from './packages.js';
 import {
   adviceFromHelp,
   advisoryPage,
@@ -446,8 +446,16 @@ export function mapResult(
   const view = rule === undefined ? NO_VIEW : viewOf(rule);
 
   const commit = asText(asObject(result.properties)?.commit);
-  const gitleaksCommit = commit !== undefined && /gitleaks/i.test(toolName) ? commit : undefined;
-  const title = scrub(titleOf(rule, ruleId, message, primary, sca?.ids[0], pkg, gitleaksCommit))!;
+  const gitleaks = /gitleaks/i.test(toolName);
+  const gitleaksCommit = commit !== undefined && gitleaks ? commit : undefined;
+  // gitleaks 8 names the commit in partialFingerprints (already part of the identity) and writes its message as
+  // `<rule> has detected secret for file <path> at commit <sha>.`: the title says rule, place and commit once.
+  const shownCommit =
+    gitleaksCommit ?? (gitleaks ? asText(asObject(result.partialFingerprints)?.commitSha) : undefined);
+  const gitleaksRule = gitleaks ? /^(\S+) has detected secret for file /.exec(message ?? '')?.[1] : undefined;
+  const title = scrub(
+    titleOf(rule, ruleId, gitleaksRule ?? message, primary, sca?.ids[0], pkg, shownCommit),
+  )!;
 
   const evidence: (string | undefined)[] = [leadOf(message, ruleId, toolName)];
   if (pkg !== undefined && (pkg.Version === undefined || !(message ?? '').includes(pkg.Version)))
@@ -468,14 +476,17 @@ export function mapResult(
     const advice =
       found?.advice ??
       (pkg.FixedInVersion !== undefined
-        ? `Upgrade ${pkg.Name} to ${pkg.FixedInVersion} or later.`
+        ? `Upgrade ${pkg.Name} to ${pkg.FixedInVersion} or later`
         : undefined);
     if (advice !== undefined) pkg.Remediation = clip(advice, 1024);
     remediationText =
       advice ??
       `${toolName} knows no fixed version of ${pkg.Name}${pkg.Version === undefined ? '' : ` ${pkg.Version}`}; follow the advisory for mitigations, or replace the package.`;
   } else if (sca === undefined)
-    remediationText = adviceFromHelp(rule, view.helpText, description, ruleWhat(rule, ruleId, message));
+    remediationText =
+      adviceFromHelp(rule, view.helpText, description, ruleWhat(rule, ruleId, message)) ??
+      // Polyspace writes its advice into the message: `…\nRisk: …\nFix: Initialize the local variable before use.`
+      /^\s*Fix:\s*(\S.*)$/m.exec(message ?? '')?.[1];
   if (remediationText !== undefined) recommendation.Text = clip(remediationText, MAX_PART);
   const recommendationUrl = references[0] ?? helpUrl;
   if (recommendationUrl !== undefined) recommendation.Url = recommendationUrl;
@@ -492,7 +503,7 @@ export function mapResult(
       }
       if (cvss !== undefined) vulnerability.Cvss = cvss;
       if (pkg !== undefined) {
-        vulnerability.VulnerablePackages = [pkg];
+        vulnerability.VulnerablePackages = [asffPackage(found!)];
         vulnerability.FixAvailable = pkg.FixedInVersion !== undefined ? 'YES' : 'NO';
       }
       vulnerabilities.push(vulnerability);

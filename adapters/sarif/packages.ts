@@ -1,4 +1,9 @@
 import type { SoftwarePackage } from '@aws-sdk/client-securityhub';
+import {
+  type OsVersionScheme,
+  splitPackageVersion,
+  versionSchemeOfPurl,
+} from '../../src/asff/package-version.js';
 import type { RuleInfo } from './rules.js';
 import { clip } from './values.js';
 
@@ -200,4 +205,29 @@ export function scaPackageOf(
   if (found !== undefined && found.pkg.FilePath === undefined && path !== undefined)
     found.pkg.FilePath = clip(path, 1024);
   return found;
+}
+
+/** dpkg / rpm by the package manager a tool names (Anchore `dpkg`, Grype `deb` / `rpm`). */
+const MANAGER_SCHEMES: Readonly<Record<string, OsVersionScheme>> = { dpkg: 'dpkg', deb: 'dpkg', rpm: 'rpm' };
+
+/**
+ * The package as ASFF `VulnerablePackages` wants it: an OS package's version split into `Epoch`, `Version` and
+ * `Release` (`1:2.41-5`, `4.3-14ubuntu1.4`) when its purl or package manager says dpkg or rpm, as the Trivy JSON
+ * adapter splits them. Titles and descriptions keep the version as the scanner wrote it.
+ */
+export function asffPackage(found: ScaPackage): SoftwarePackage {
+  const { pkg } = found;
+  const scheme =
+    versionSchemeOfPurl(found.purl) ??
+    (pkg.PackageManager === undefined ? undefined : MANAGER_SCHEMES[pkg.PackageManager.toLowerCase()]);
+  if (pkg.Version === undefined || scheme === undefined) return pkg;
+  const { Epoch, Version, Release } = splitPackageVersion(pkg.Version, scheme);
+  const { Name, Version: _asWritten, ...rest } = pkg;
+  return {
+    Name,
+    ...(Epoch !== undefined && { Epoch }),
+    Version,
+    ...(Release !== undefined && { Release }),
+    ...rest,
+  };
 }

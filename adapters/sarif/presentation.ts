@@ -171,18 +171,29 @@ export function advisoryPage(id: string): string | undefined {
   return undefined;
 }
 
-/** A `Container` resource for a run's scanned image: name, tag (`ImageName`) and digest or image id. */
+/**
+ * A `Container` resource for a run's scanned image, laid out as the Trivy JSON adapter lays out the same scan (one
+ * scan, one mapping): `Id` and `Name` what was scanned (an image or a `--input` tarball), `ImageName` the image's
+ * first tag (`repoTags`) or else its name, `ImageId` the image id; the digest (first `repoDigests` entry) in
+ * `Details.Other`, which has no ASFF field for it.
+ */
 export function imageResource(image: ImageInfo & { name: string }): Resource {
   const digest = image.digests
     .map((reference) => /@(sha256:[a-f0-9]{64})$/.exec(reference)?.[1])
     .find(Boolean);
-  const container: Record<string, string> = {
-    Name: clip(image.name, 1024),
-    ImageName: clip(image.tags[0] ?? image.name, 1024),
+  const tagged = image.tags[0] ?? image.name;
+  // Security Hub refuses a longer ImageName (aquasecurity/trivy#1896): keep the end, where the tag is.
+  const imageName = tagged.length <= 128 ? tagged : `…${tagged.slice(-127)}`;
+  const container: Record<string, string> = { Name: clip(image.name, 1024), ImageName: imageName };
+  if (image.id !== undefined) container.ImageId = image.id;
+  const other: Record<string, string> = {};
+  if (digest !== undefined) other.ImageDigest = digest;
+  return {
+    Type: 'Container',
+    Id: clip(image.name, 512),
+    Details:
+      Object.keys(other).length > 0 ? { Container: container, Other: other } : { Container: container },
   };
-  const id = digest ?? image.id;
-  if (id !== undefined) container.ImageId = id;
-  return { Type: 'Container', Id: clip(image.name, 512), Details: { Container: container } };
 }
 
 /** What a console row shows of a finding: its title and its resources. */

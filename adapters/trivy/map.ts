@@ -275,7 +275,10 @@ export function mapVulnerability(
   return {
     identity: [...scopeIdentity('vulnerability', scope), packageIdentity, installed, pkgPath, id],
     ruleId: id,
-    title: `${id} in ${packageLabel}${installedText}${trivyTitle === undefined ? '' : `: ${trivyTitle}`}`,
+    // `package@version`, as the SARIF adapter writes Trivy's SARIF findings (one scan, one mapping).
+    title: `${id} in ${packageLabel}${installed === undefined ? '' : `@${installed}`}${
+      trivyTitle === undefined ? '' : `: ${trivyTitle}`
+    }`,
     // The evidence first (what is installed where, and the fix), then the advisory's text.
     description: `${evidenceOf(packageLabel, installedText, pkgPath, fixed, status)}\n\n${
       str(vulnerability.Description) ?? trivyTitle ?? `${id} affects ${packageLabel}${installedText}.`

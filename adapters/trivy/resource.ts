@@ -60,7 +60,13 @@ function imageResource(report: ReportContext, name: string): Resource {
       Type: 'Container',
       Id: name,
       Details: {
-        Container: compact({ ImageName: boundedImageName(name), ImageId: report.image?.imageId }),
+        // As the SARIF adapter does for Trivy's SARIF: Name = what was scanned (an image or a `--input` tarball),
+        // ImageName = the image's first tag.
+        Container: compact({
+          Name: name,
+          ImageName: boundedImageName(report.image?.repoTags?.[0] ?? name),
+          ImageId: report.image?.imageId,
+        }),
         ...(digest === undefined ? {} : { Other: { ImageDigest: digest } }),
       },
     };

@@ -15,6 +15,10 @@ export const GROWTH_NOISE_MB = 20;
 export const GROWTH_NOISE_FRACTION = 0.1;
 export const IMPORT_TARGET = 0.95;
 export const STARTUP_LIMIT_MS = 100;
+/** A 1 req/s quota: the import takes at most this multiple of the ideal time (one accepted request a second). */
+export const QUOTA_TARGET = 1.3;
+/** Peak RSS under a fault may exceed the fault-free import's by at most this (MB): memory must not grow with a fault. */
+export const FAULT_RSS_SLACK_MB = 30;
 
 /** The peers' whole-file approach per case (compared at ≤ 100 MB). */
 const WHOLE = {
@@ -147,6 +151,43 @@ export function verdicts(run) {
         : (imp.note ?? imp.status),
       verdict: ok ? (imp.fractionOfCeiling >= IMPORT_TARGET && imp.zeroLoss ? 'PASS' : 'FAIL') : 'n/a',
     });
+  }
+  const faults = run.faultsResult;
+  if (faults !== undefined) {
+    const ok = faults.status === 'ok';
+    const quota = faults.quota;
+    out.push({
+      target: `import at a 1 req/s quota within ${QUOTA_TARGET}× of the ideal time, zero losses`,
+      measured:
+        ok && quota?.report !== undefined
+          ? `${fmt(quota.seconds, 1)} s for ${fmt(quota.report.received, 0)} findings (ideal ${fmt(quota.idealSeconds, 0)} s: ${fmt(quota.ratio, 2)}×), ${quota.report.throttled} throttles, stored ${quota.stored}`
+          : (faults.note ?? quota?.note ?? 'not measured'),
+      verdict:
+        ok && quota?.report !== undefined
+          ? quota.ratio <= QUOTA_TARGET && quota.stored === quota.report.received
+            ? 'PASS'
+            : 'FAIL'
+          : 'n/a',
+    });
+    for (const [name, label] of [
+      ['outage', 'a 20 s outage'],
+      ['errors85', '85 % 5xx'],
+    ]) {
+      const row = faults[name];
+      const base = faults.baseline;
+      const measured = row?.peakRssBytes !== undefined && base?.peakRssBytes !== undefined;
+      out.push({
+        target: `peak RSS during ${label} within ${FAULT_RSS_SLACK_MB} MB of the fault-free import, findings held ≤ 1,100`,
+        measured: measured
+          ? `${fmt(row.peakRssBytes / MB, 0)} MB vs ${fmt(base.peakRssBytes / MB, 0)} MB; most held ${row.mostPending}; imported ${row.report?.imported}/${row.report?.received}, stored ${row.stored}`
+          : (row?.note ?? faults.note ?? 'not measured'),
+        verdict: measured
+          ? row.peakRssBytes <= base.peakRssBytes + FAULT_RSS_SLACK_MB * MB && row.mostPending <= 1_100
+            ? 'PASS'
+            : 'FAIL'
+          : 'n/a',
+      });
+    }
   }
   if (run.startup !== undefined) {
     const base = run.startup.find((s) => s.name === 'node -e 0');
@@ -294,6 +335,31 @@ export function renderMarkdown(run) {
         `| ${fmt(r.findings, 0)} | ${fmt(r.seconds, 2)} | ${fmt(r.spanSeconds, 2)} | ${fmt(r.sustainedPerSecond, 0)} | ${fmt(r.fractionOfCeiling * 100)} % | ${fmt(r.findingsPerSecond, 0)} (${fmt(r.endToEndFraction * 100)} %) | ${r.imported ?? '–'} | ${r.failed ?? '–'} | ${r.requests ?? '–'} | ${r.throttled ?? '–'} | ${r.maxRequestsInAnySecond ?? '–'} | ${r.zeroLoss ? 'yes' : 'NO'} |`,
       );
     } else lines.push(`${r.status}: ${r.note ?? ''}`);
+  }
+  if (run.faultsResult !== undefined) {
+    const f = run.faultsResult;
+    lines.push('', '## Import under faults (emulator)', '');
+    if (f.status === 'ok') {
+      lines.push(
+        '| scenario | findings | seconds | peak RSS MB | most held | imported | failed | requests | throttled | outages | stored |',
+        '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+      );
+      for (const [name, label] of [
+        ['quota', '1 req/s quota left'],
+        ['baseline', 'no fault'],
+        ['outage', '20 s outage (ECONNREFUSED)'],
+        ['errors85', '85 % 5xx'],
+      ]) {
+        const r = f[name];
+        if (r?.report === undefined) {
+          lines.push(`| ${label} | ${r?.note ?? 'not measured'} |`);
+          continue;
+        }
+        lines.push(
+          `| ${label} | ${fmt(r.report.received, 0)} | ${fmt(r.seconds, 1)} | ${fmt(r.peakRssBytes / MB, 0)} | ${r.mostPending} | ${r.report.imported} | ${r.report.failed} | ${r.report.requests} | ${r.report.throttled} | ${r.report.outages} | ${r.stored} |`,
+        );
+      }
+    } else lines.push(`${f.status}: ${f.note ?? ''}`);
   }
   if (run.startup !== undefined) {
     lines.push('', '## CLI cold start', '');

@@ -75,6 +75,7 @@ export async function runDemo(argv: readonly string[], signal?: AbortSignal): Pr
     });
     const report = await importFindings(run, {
       endpoint: hub.url,
+      accountId: ACCOUNT,
       region: REGION,
       credentials: { accessKeyId: 'AKIDDEMODEMODEMO', secretAccessKey: 'demo' },
       ...withSignal,

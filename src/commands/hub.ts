@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { EXIT, type ExitCode } from '../cli/exit-codes.js';
 import {
   type AccessKeyRule,
+  type EmulatorOperation,
   type EmulatorOptions,
   type RateLimit,
   startEmulator,
@@ -29,9 +30,14 @@ Options:
   --region REGION             Region when a request names none (default us-east-1)
   --access-key KEY=ACCOUNT    map an access key id to another account (repeatable)
   --deny-key KEY              Security Hub calls with this key get AccessDeniedException (repeatable)
+  --deny KEY=OPERATION        only this operation is denied to this key, e.g. AKID=GetFindings (an import-only
+                              role; repeatable)
   --unknown-key KEY           this key does not exist: UnrecognizedClientException (repeatable)
   --reject-unknown-keys       keys not given with --access-key are unknown
   --disabled-account ID       Security Hub is not enabled in this account (repeatable)
+  --disabled-hub-answer MODE  exception (401 for the request, default) or failed-findings (BatchImportFindings:
+                              every finding InvalidAccess, as the API documents)
+  --get-findings-tokens STYLE cursor (default) or offset (a finding that stops matching shifts later pages)
   --rate OP=RATE/BURST        token bucket per account+Region; OP is import, get or update (repeatable;
                               defaults import=10/30 get=3/6 update=10/30); --rate off disables throttling
   --seed N                    seed of the fault injection (default 1)
@@ -92,6 +98,9 @@ function toOptions(argv: readonly string[]): (EmulatorOptions & { verbose: boole
       'unknown-key': { type: 'string', multiple: true, default: [] },
       'reject-unknown-keys': { type: 'boolean', default: false },
       'disabled-account': { type: 'string', multiple: true, default: [] },
+      deny: { type: 'string', multiple: true, default: [] },
+      'disabled-hub-answer': { type: 'string' },
+      'get-findings-tokens': { type: 'string' },
       rate: { type: 'string', multiple: true, default: [] },
       seed: { type: 'string' },
       'fault-5xx': { type: 'string' },
@@ -118,6 +127,26 @@ function toOptions(argv: readonly string[]): (EmulatorOptions & { verbose: boole
   }
   for (const key of values['deny-key']) accessKeys[key] = { ...accessKeys[key], access: 'deny' };
   for (const key of values['unknown-key']) accessKeys[key] = { access: 'unknown' };
+  for (const entry of values.deny) {
+    const m = /^([^=]+)=(BatchImportFindings|GetFindings|BatchUpdateFindings)$/.exec(entry);
+    if (m === null)
+      throw new UsageError(
+        `--deny ${entry}: expected KEY=BatchImportFindings|GetFindings|BatchUpdateFindings`,
+      );
+    const key = m[1] ?? '';
+    const operation = m[2] as EmulatorOperation;
+    accessKeys[key] = { ...accessKeys[key], deny: [...(accessKeys[key]?.deny ?? []), operation] };
+  }
+  const disabledHubAnswer = values['disabled-hub-answer'];
+  if (
+    disabledHubAnswer !== undefined &&
+    disabledHubAnswer !== 'exception' &&
+    disabledHubAnswer !== 'failed-findings'
+  )
+    throw new UsageError('--disabled-hub-answer must be exception or failed-findings');
+  const tokens = values['get-findings-tokens'];
+  if (tokens !== undefined && tokens !== 'cursor' && tokens !== 'offset')
+    throw new UsageError('--get-findings-tokens must be cursor or offset');
   const seed = values.seed === undefined ? undefined : Number(values.seed);
   if (seed !== undefined && !Number.isInteger(seed)) throw new UsageError('--seed must be an integer');
 
@@ -140,6 +169,8 @@ function toOptions(argv: readonly string[]): (EmulatorOptions & { verbose: boole
         : { findingFailureCodes: values['fault-finding-codes'].split(',').filter((c) => c !== '') }),
     },
   };
+  if (disabledHubAnswer !== undefined) options.disabledHubAnswer = disabledHubAnswer;
+  if (tokens !== undefined) options.getFindingsTokens = tokens;
   if (values.host !== undefined) options.host = values.host;
   if (values.account !== undefined) options.accountId = values.account;
   if (values.region !== undefined) options.region = values.region;

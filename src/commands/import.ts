@@ -23,6 +23,7 @@ import {
   type LifecycleReport,
   lifecycleReportOf,
   reconcileSummary,
+  stateSummary,
 } from '../sink/lifecycle.js';
 import { checkProductArn } from '../sink/preflight.js';
 import { REDIS_URL_ENV, resolveRedisUrl } from '../sink/redis.js';
@@ -56,11 +57,17 @@ Options:
   --max-retries N       retries of a failing finding before it is dead-lettered (default 6)
   --outage-budget TIME  how long Security Hub may stay unreachable or answer only 5xx before the findings in
                         hand are dead-lettered (outage) and the run stops reading, e.g. 90s, 10m (default 10m)
-  --backoff-cap TIME    longest wait between retries and between outage probes (default 20s)
+  --backoff-cap TIME    longest wait between retries (default 20s) and between outage probes (at most 5s)
   --archive-missing     after a complete run with no failure, archive the ACTIVE findings of this product and
                         scope that the run no longer reports (needs securityhub:GetFindings; see docs/lifecycle.md)
   --preserve-history    keep CreatedAt/FirstObservedAt of findings that already exist (on with --archive-missing)
   --redis URL           share the request budget with other processes through Redis (or ${REDIS_URL_ENV})
+  --state PATH|s3://bucket/key
+                        the scope's state: history and archive candidates come from it (no read of the scope),
+                        and findings Security Hub already has unchanged are not sent (counted as unchanged)
+  --refresh-after DUR   send an unchanged finding again once its last copy is this old; a state older than this
+                        is not used (default 7d; units d, h, m, s)
+  --state-endpoint-url URL  S3 endpoint of an s3:// state (an S3-compatible server; path-style)
 ${CONVERT_FLAGS_HELP}
 
 Exit codes: 0 all imported, 1 --fail-on threshold met, 2 bad input or usage, 3 some findings not imported,
@@ -81,7 +88,23 @@ const IMPORT_FLAGS = {
   'archive-missing': { type: 'boolean' },
   'preserve-history': { type: 'boolean' },
   redis: { type: 'string' },
+  state: { type: 'string' },
+  'refresh-after': { type: 'string' },
+  'state-endpoint-url': { type: 'string' },
 } as const;
+
+const DURATION_UNITS_MS: Record<string, number> = { d: 86_400_000, h: 3_600_000, m: 60_000, s: 1000 };
+
+/** `--refresh-after`: `7d`, `36h`, `90m`, `600s`, or a number of days. */
+function durationMs(flags: Record<string, unknown>, name: string): number | undefined {
+  const raw = flags[name];
+  if (typeof raw !== 'string') return undefined;
+  const match = /^\s*(\d+(?:\.\d+)?)\s*([dhms]?)\s*$/.exec(raw);
+  const value = match === null ? Number.NaN : Number(match[1]) * DURATION_UNITS_MS[match[2] || 'd']!;
+  if (!Number.isFinite(value) || value <= 0)
+    throw usageError(`--${name} "${raw}": expected a duration such as 7d, 36h or 90m`, 'import');
+  return value;
+}
 
 function positiveNumber(flags: Record<string, unknown>, name: string, integer: boolean): number | undefined {
   const raw = flags[name];
@@ -109,7 +132,10 @@ export interface ImportCommandReport extends ImportReport {
   };
 }
 
-/** Folds conversion counts into the sink report so that `received = imported + failed + skipped + unknown` holds end to end. */
+/**
+ * Folds conversion counts into the sink report so that
+ * `received = imported + unchanged + failed + skipped + unknown` holds end to end.
+ */
 export function combineReports(
   stats: ConversionStats,
   sink: ImportReport,
@@ -130,9 +156,12 @@ export function combineReports(
       issues: stats.issues,
     },
   };
-  if (combined.received !== combined.imported + combined.failed + combined.skipped + combined.unknown) {
+  if (
+    combined.received !==
+    combined.imported + combined.unchanged + combined.failed + combined.skipped + combined.unknown
+  ) {
     throw new Error(
-      `report does not balance: received ${combined.received} ≠ imported ${combined.imported} + failed ${combined.failed} + skipped ${combined.skipped} + unknown ${combined.unknown}`,
+      `report does not balance: received ${combined.received} ≠ imported ${combined.imported} + unchanged ${combined.unchanged} + failed ${combined.failed} + skipped ${combined.skipped} + unknown ${combined.unknown}`,
     );
   }
   return combined;
@@ -164,7 +193,12 @@ export async function runImport(argv: readonly string[], signal?: AbortSignal): 
   const archiveMissing = flags['archive-missing'] === true;
   const preserveHistory = flags['preserve-history'] === true;
   const redisUrl = resolveRedisUrl(stringFlag(flags, 'redis'));
-  const lifecycle = archiveMissing || preserveHistory || redisUrl !== undefined;
+  const statePath = stringFlag(flags, 'state');
+  const stateEndpoint = stringFlag(flags, 'state-endpoint-url');
+  const refreshAfterMs = durationMs(flags, 'refresh-after');
+  const lifecycle = archiveMissing || preserveHistory || redisUrl !== undefined || statePath !== undefined;
+  if (dryRun && statePath !== undefined && flags.quiet !== true)
+    diagnostic('asff-stream: --dry-run makes no AWS calls: --state is neither read nor written');
   // The Region first: STS needs it to find the account when --account is absent.
   assertRegion(options.region);
   let accountId = options.accountId;
@@ -236,6 +270,9 @@ export async function runImport(argv: readonly string[], signal?: AbortSignal): 
           ...(options.scope !== undefined ? { scope: options.scope } : {}),
           ...(options.productArn !== undefined ? { productArn: options.productArn } : {}),
           ...(redisUrl !== undefined ? { redisUrl } : {}),
+          ...(statePath !== undefined ? { state: statePath } : {}),
+          ...(stateEndpoint !== undefined ? { stateEndpoint } : {}),
+          ...(refreshAfterMs !== undefined ? { refreshAfterMs } : {}),
         })
       : await importFindings(counted(), sinkOptions);
   } catch (error) {
@@ -259,6 +296,8 @@ export async function runImport(argv: readonly string[], signal?: AbortSignal): 
     exit = importExitCode(sinkReport, failure);
     // Findings that should have been archived but were not are in the dead letter too: exit 3.
     if (exit === EXIT.OK && ((sinkReport as LifecycleReport).archive?.failed ?? 0) > 0) exit = EXIT.PARTIAL;
+    // Everything is in Security Hub, but the state could not be written: say so (the next run re-sends).
+    if (exit === EXIT.OK && (sinkReport as LifecycleReport).state?.error !== undefined) exit = EXIT.AWS;
     if (failure !== undefined) reportError(failure);
     if (exit === EXIT.OK && failing.count > 0) exit = EXIT.POLICY;
   }
@@ -273,6 +312,8 @@ export async function runImport(argv: readonly string[], signal?: AbortSignal): 
       diagnostic(summaryLine(run.stats, 'read'));
       diagnostic(importSummaryLine(report));
       if (archive !== undefined) diagnostic(reconcileSummary(archive));
+      const state = (sinkReport as LifecycleReport).state;
+      if (state !== undefined) diagnostic(stateSummary(state));
       if (failing.count > 0) diagnostic(failing.describe());
     }
   }
@@ -291,6 +332,7 @@ export function importSummaryLine(report: ImportCommandReport): string {
       .join(', ');
     details.push(`${report.failed} failed${codes ? ` (${codes})` : ''}${where}`);
   }
+  if (report.unchanged > 0) details.push(`${report.unchanged} unchanged, not sent`);
   if (report.skipped > 0) details.push(`${report.skipped} skipped`);
   if (report.unknown > 0)
     details.push(`${report.unknown} in flight when interrupted, may have been imported (in the dead letter)`);

@@ -1,5 +1,4 @@
 import { sourceToolOf } from '../asff/source-tool.js';
-import { withAdapterHelp } from '../cli/adapter-flags.js';
 import { CONVERT_FLAGS, convertOptionsFromFlags, parseCommandLine } from '../cli/args.js';
 import { EXIT, type ExitCode } from '../cli/exit-codes.js';
 import { diagnostic } from '../cli/output.js';
@@ -32,13 +31,13 @@ const PLACEHOLDER = { accountId: '000000000000', region: 'us-east-1' } as const;
 
 /** Runs `asff-stream scope`; returns the exit code. */
 export async function runScope(argv: readonly string[], signal?: AbortSignal): Promise<ExitCode> {
-  const { flags, positionals, adapters, adapterOptions, adapterHelp } = await parseCommandLine(
+  const { flags, positionals, adapters, adapterOptions } = await parseCommandLine(
     'scope',
     argv,
     CONVERT_FLAGS,
   );
   if (flags.help === true) {
-    process.stdout.write(`${withAdapterHelp(SCOPE_HELP, adapterHelp)}\n`);
+    process.stdout.write(`${SCOPE_HELP}\n`);
     return EXIT.OK;
   }
   if (positionals.length > 1) throw new ConverterError('E_CONFIG', 'scope takes one input (a file or -)');

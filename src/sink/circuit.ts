@@ -11,6 +11,13 @@ export interface CircuitOptions {
    * @defaultValue 3
    */
   threshold?: number;
+  /**
+   * How long the service must have gone without answering before those failures open the circuit, ms. Under a
+   * partial failure (85 % 5xx) an answer comes every few requests and the circuit should stay closed; in an
+   * outage every request fails at once and this passes after the first retries.
+   * @defaultValue 1000
+   */
+  openAfterMs?: number;
   /** First probe delay, ms. */
   baseMs: number;
   /** Longest probe delay, ms. */
@@ -56,17 +63,24 @@ export class Circuit {
     return Math.max(0, this.options.budgetMs - this.unwellForMs);
   }
 
-  /** A request failed as "service unwell". Returns true when this failure opened the circuit. */
-  failed(): boolean {
+  /**
+   * A request failed as "service unwell"; `probe` when it was the probe sent while open (only a failed probe
+   * lengthens the backoff: the requests that were in flight when the circuit opened fail too, and must not).
+   * Returns true when this failure opened the circuit.
+   */
+  failed(probe = false): boolean {
     const now = this.options.now();
     this.unwellSince ??= now;
     this.consecutive += 1;
     if (this.openedAt !== undefined) {
-      this.nextProbeAt = now + this.backoff(this.probes);
-      this.probes += 1;
+      if (probe) {
+        this.nextProbeAt = now + this.backoff(this.probes);
+        this.probes += 1;
+      }
       return false;
     }
     if (this.consecutive < this.threshold) return false;
+    if (now - this.unwellSince < (this.options.openAfterMs ?? 1000)) return false;
     this.openedAt = now;
     this.probes = 0;
     this.nextProbeAt = now + this.backoff(this.probes);

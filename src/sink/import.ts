@@ -80,7 +80,9 @@ export interface ImportOptions extends ClientOptions, BatchLimits {
   /**
    * The account of the credentials. Findings with another `AwsAccountId` are dead-lettered before sending
    * (code `foreign-account`) instead of failing a whole request. When absent and the sink creates its own
-   * client, it asks STS GetCallerIdentity; with a `client` of your own and no `accountId`, nothing is checked.
+   * client, it asks STS GetCallerIdentity (at the endpoint the SDK's settings name, `AWS_ENDPOINT_URL_STS`
+   * or `AWS_ENDPOINT_URL`; never `endpoint`, which is Security Hub's); with a `client` of your own and no
+   * `accountId`, nothing is checked.
    */
   accountId?: string;
   /**
@@ -125,6 +127,13 @@ export interface ImportOptions extends ClientOptions, BatchLimits {
   progressIntervalMs?: number;
   /** Record-level problems found by the sink (`duplicate-id`, `customer-field-dropped`). */
   onIssue?: (issue: Issue) => void;
+  /**
+   * Findings for which this returns true are not sent and count as `unchanged` (a state file knows
+   * Security Hub already has them; docs/lifecycle.md).
+   */
+  isUnchanged?: (finding: AwsSecurityFinding) => boolean;
+  /** Called with each finding Security Hub accepted (what a state file records). */
+  onImported?: (finding: AwsSecurityFinding) => void;
   /** Everything but the network: check, batch and count; no client, no limiter, no SDK loaded. */
   dryRun?: boolean;
   /** Clock in ms (tests). */
@@ -171,7 +180,9 @@ export async function importFindings(
   let limiter: RequestLimiter | undefined;
   try {
     if (options.accountId === undefined && options.client === undefined && options.dryRun !== true) {
-      options = { ...options, accountId: await callerAccountId(options) };
+      // Not `endpoint`: that is Security Hub's. STS follows the SDK's own settings (AWS_ENDPOINT_URL_STS…).
+      const { endpoint: _securityHubOnly, ...sts } = options;
+      options = { ...options, accountId: await callerAccountId(sts) };
     }
     sender = options.dryRun === true ? dryRunSender() : await createBatchSender(options);
     limiter =
@@ -336,8 +347,11 @@ class ImportRun {
     this.adaptedRate = ceiling;
     this.circuit = new Circuit({
       baseMs: options.retryBaseMs ?? 200,
-      capMs: options.retryCapMs ?? 20_000,
+      // A probe is one request: probing every few seconds costs the service nothing and resumes sooner.
+      capMs: Math.min(options.retryCapMs ?? 20_000, MAX_PROBE_DELAY_MS),
       budgetMs: options.outageBudgetMs ?? 600_000,
+      // Never later than one backoff cap: a run with short backoffs (tests) probes soon too.
+      openAfterMs: Math.min(1000, options.retryCapMs ?? 20_000),
       now: this.now,
       random: this.random,
     });
@@ -656,6 +670,10 @@ class ImportRun {
         recordIndex: seq,
       });
     }
+    if (this.options.isUnchanged?.(finding) === true) {
+      this.tally.unchanged += 1;
+      return undefined;
+    }
     let bytes: number;
     try {
       bytes = findingBytes(finding);
@@ -729,6 +747,7 @@ class ImportRun {
       const failure = failed.get(entry.id);
       if (failure === undefined) {
         this.tally.imported += 1;
+        this.options.onImported?.(entry.finding);
         continue;
       }
       const kind = classifyFindingError(failure.code);
@@ -815,7 +834,7 @@ class ImportRun {
    */
   private retryUnwell(batch: QueuedFinding[], code: string, message: string, noAnswer: boolean): void {
     this.lastUnwell = { code, message };
-    if (!this.outageExpired && this.circuit.failed()) {
+    if (!this.outageExpired && this.circuit.failed(batch === this.probe)) {
       this.tally.outages += 1;
       // Everything waiting for a backoff becomes the next probe's material; the probes set the pace now.
       for (const group of this.delayed) {
@@ -1101,6 +1120,9 @@ class ImportRun {
 const ABORTED_UNSENT = 'the run was aborted before this finding was sent';
 const ABORTED_IN_FLIGHT =
   'the run was aborted while this finding was in flight; it may or may not have been imported (importing it again is safe)';
+
+/** Longest wait between two outage probes, ms (shorter when `retryCapMs` is). */
+const MAX_PROBE_DELAY_MS = 5_000;
 
 /** Single findings rejected as a whole in a row, with nothing accepted between, that mean "the request is wrong". */
 const LONE_REJECTIONS_FOR_CONFIG = 3;

@@ -1,3 +1,10 @@
+// State file (issue #18): incremental re-imports.
+export {
+  DEFAULT_REFRESH_AFTER_MS,
+  type StateFallback,
+  type StateReport,
+} from '../state/incremental.js';
+export { fileStateStore, openStateStore, type PutResult, type StateStore } from '../state/store.js';
 export { callerAccountId } from './account.js';
 export { BatchBuilder, type BatchLimits, findingBytes, type QueuedFinding, requestBytes } from './batch.js';
 export type { BatchImportClient, ClientOptions } from './client.js';

@@ -12,6 +12,11 @@ export interface ReportedIds {
   readonly size: number;
 }
 
+/** A {@link ReportedIds} that the run adds to. */
+export interface ReportedIdSet extends ReportedIds {
+  add(id: string): void;
+}
+
 /** What {@link preserveHistory} did. */
 export interface HistoryCounters {
   /** Findings that went through. */
@@ -81,13 +86,14 @@ export function withHistory(finding: AwsSecurityFinding, stored: StoredHistory):
  *
  * `state` may be a loader, called with the first finding of each key (its ProductArn and the scope and
  * source-tool ProductFields name it): the pipeline's default scope is only known from the input, and a multi-run
- * SARIF log covers one key per run.
+ * SARIF log covers one key per run. `reported` records the Ids (default: a new {@link IdHashSet}; a run with
+ * a state file records them in the state's table).
  */
 export function preserveHistory(
   findings: AsyncIterable<AwsSecurityFinding> | Iterable<AwsSecurityFinding>,
   state: ScopeState | ScopeStateLoader,
+  reported: ReportedIdSet = new IdHashSet(),
 ): PreservedRun {
-  const reported = new IdHashSet();
   const counters: HistoryCounters = { seen: 0, preserved: 0, bumped: 0, reactivated: 0, foreign: 0 };
   const states: ScopeState[] = typeof state === 'function' ? [] : [state];
   const loader = typeof state === 'function' ? state : undefined;
@@ -114,8 +120,9 @@ export function preserveHistory(
         yield finding;
         continue;
       }
-      reported.add(finding.Id);
+      // The state first: a state file's `reported` records into its table once it is loaded.
       const current = await stateOf(finding);
+      reported.add(finding.Id);
       if (current === undefined) {
         counters.foreign += 1;
         yield finding;

@@ -115,9 +115,9 @@ export function archiveBlockers(outcome: RunOutcome): ArchiveBlocker[] {
 }
 
 /** Fields Security Hub fills in itself; BatchImportFindings must not (Region) or need not get them back. */
-const SERVER_FIELDS = ['ProcessedAt', 'Region', 'WorkflowState'] as const;
+export const SERVER_FIELDS = ['ProcessedAt', 'Region', 'WorkflowState'] as const;
 /** Customer-owned fields: ignored by BatchImportFindings on existing findings, never sent (asff-facts §3). */
-const CUSTOMER_FIELDS = ['Workflow', 'Note', 'UserDefinedFields', 'VerificationState'] as const;
+export const CUSTOMER_FIELDS = ['Workflow', 'Note', 'UserDefinedFields', 'VerificationState'] as const;
 /**
  * Top-level copies of FindingProviderFields members: the top-level value may be a customer's
  * BatchUpdateFindings change; the provider's value is in FindingProviderFields, which is sent.
@@ -177,6 +177,11 @@ export interface ArchiveMissingOptions extends FetchRetryOptions {
   deadLetter?: DeadLetter;
   /** The time of the archive (its UpdatedAt). @defaultValue `() => new Date()` */
   now?: () => Date;
+  /**
+   * Called with each candidate that was read back and found no longer ACTIVE, or not there at all (`gone`):
+   * a state file records it, so that it stops being a candidate.
+   */
+  onGone?: (id: string) => void;
   signal?: AbortSignal;
   /**
    * `by-id` reads the candidates back 20 Ids per GetFindings request (each request stands alone, so
@@ -321,6 +326,7 @@ export async function archiveMissing(options: ArchiveMissingOptions): Promise<Ar
   report.archived = importReport.imported;
   report.failed = importReport.failed;
   report.gone = report.candidates - sent.size;
+  if (options.onGone !== undefined) for (const id of candidates) if (!sent.has(id)) options.onGone(id);
   if (options.deadLetter === undefined && 'entries' in deadLetter)
     report.deadLetterEntries = (deadLetter as ReturnType<typeof memoryDeadLetter>).entries;
   return report;

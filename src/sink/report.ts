@@ -1,13 +1,18 @@
 /**
- * What an import did. Every finding the sink received ends in exactly one of `imported`, `failed`,
- * `skipped` or `unknown`; while the run is going, the rest are `pending`. The sink checks
- * `received = imported + failed + skipped + unknown` at the end and throws if it does not hold (a bug).
+ * What an import did. Every finding the sink received ends in exactly one of `imported`, `unchanged`,
+ * `failed`, `skipped` or `unknown`; while the run is going, the rest are `pending`. The sink checks
+ * `received = imported + unchanged + failed + skipped + unknown` at the end and throws if it does not hold (a bug).
  */
 export interface ImportReport {
   /** Findings pulled from the input, plus findings rejected before sending through the dead letter's `write`. */
   received: number;
   /** Findings Security Hub accepted (a finding sent again because its Id came twice counts each time). */
   imported: number;
+  /**
+   * Findings not sent because Security Hub already has them as they are (`--state`: same fingerprint,
+   * sent within `--refresh-after`). 0 without a state.
+   */
+  unchanged: number;
   /** Findings not imported: `deadLettered + unsent`. */
   failed: number;
   /** Findings deliberately not sent: an older copy replaced in its batch by a later finding with the same Id. */
@@ -57,6 +62,7 @@ export interface ImportReport {
 export class ReportTally {
   received = 0;
   imported = 0;
+  unchanged = 0;
   skipped = 0;
   retries = 0;
   throttled = 0;
@@ -104,10 +110,11 @@ export class ReportTally {
     return {
       received: this.received,
       imported: this.imported,
+      unchanged: this.unchanged,
       failed,
       skipped: this.skipped,
       unknown: this.unknown,
-      pending: this.received - this.imported - failed - this.skipped - this.unknown,
+      pending: this.received - this.imported - this.unchanged - failed - this.skipped - this.unknown,
       retries: this.retries,
       throttled: this.throttled,
       requests: this.requests,
@@ -131,12 +138,12 @@ export class ReportTally {
  * never a property of the input, so it is a plain `Error`.
  */
 export function assertBalanced(report: ImportReport): void {
-  const accounted = report.imported + report.failed + report.skipped + report.unknown;
+  const accounted = report.imported + report.unchanged + report.failed + report.skipped + report.unknown;
   const failuresTotal = Object.values(report.failures).reduce((sum, n) => sum + n, 0);
   const problems: string[] = [];
   if (report.received !== accounted)
     problems.push(
-      `received ${report.received} ≠ imported ${report.imported} + failed ${report.failed} + skipped ${report.skipped} + unknown ${report.unknown}`,
+      `received ${report.received} ≠ imported ${report.imported} + unchanged ${report.unchanged} + failed ${report.failed} + skipped ${report.skipped} + unknown ${report.unknown}`,
     );
   if (report.failed !== report.deadLettered + report.unsent)
     problems.push(`failed ${report.failed} ≠ deadLettered ${report.deadLettered} + unsent ${report.unsent}`);

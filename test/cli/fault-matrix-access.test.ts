@@ -115,9 +115,9 @@ describe('fault matrix: configuration and access', () => {
     expect(hub?.findings()).toHaveLength(0);
   });
 
-  // Known defect (issue 17 item 4), fixed in the sink by the "faults" work: today every finding is sent and
-  // dead-lettered (exit 3). `it.fails` keeps the row honest until that lands; then drop `.fails`.
-  it.fails('hub not enabled, answered per finding (FailedFindings InvalidAccess, as documented): exit 4 after the first answer, nothing dead-lettered', async () => {
+  // Issue 17 item 4: before the sink classified per-finding InvalidAccess, every finding was sent and
+  // dead-lettered (exit 3).
+  it('hub not enabled, answered per finding (FailedFindings InvalidAccess, as documented): exit 4 after the first answer, nothing dead-lettered', async () => {
     const r = await row({ disabledAccounts: [ACCOUNT], disabledHubAnswer: 'failed-findings' }, [TRIVY]);
     expect(r.code).toBe(4);
     expectOneErrorLine(r.stderr, /enable-security-hub/);

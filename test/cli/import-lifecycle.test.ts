@@ -17,8 +17,6 @@ const CREDS = {
 };
 /** The default scope of scan.csv in that job. */
 const SCOPE = 'acme/shop/scan.csv';
-/** The credentials, with STS served by the emulator too (`--endpoint-url` is Security Hub's only). */
-const creds = () => ({ ...CREDS, AWS_ENDPOINT_URL_STS: hub.url });
 const HEADER =
   '"Plugin ID","CVE","CVSS v2.0 Base Score","Risk","Host","Protocol","Port","Name","Synopsis","Description","Solution","See Also","Plugin Output"';
 
@@ -58,6 +56,7 @@ async function importCsv(content: string, ...flags: string[]) {
 
 async function importCsvWith(env: Record<string, string>, content: string, ...flags: string[]) {
   writeFileSync(file, content);
+  // STS is served by the emulator too (`--endpoint-url` is Security Hub's only).
   return runCli(['import', file, '--endpoint-url', hub.url, ...flags], {
     env: { ...env, AWS_ENDPOINT_URL_STS: hub.url },
   });
@@ -162,7 +161,7 @@ describe.skipIf(!HAS_REDIS)(
       writeFileSync(file, csv([1]));
       const closed = `redis://127.0.0.1:${await freePort()}`;
       const r = await runCli(['import', file, '--endpoint-url', hub.url], {
-        env: { ...creds(), ASFF_STREAM_REDIS_URL: closed },
+        env: { ...CREDS, AWS_ENDPOINT_URL_STS: hub.url, ASFF_STREAM_REDIS_URL: closed },
       });
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(/cannot connect to Redis at redis:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\)/);

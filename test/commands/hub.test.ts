@@ -1,4 +1,8 @@
-import { BatchImportFindingsCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
+import {
+  BatchImportFindingsCommand,
+  GetFindingsCommand,
+  SecurityHubClient,
+} from '@aws-sdk/client-securityhub';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { describe, expect, it } from 'vitest';
 import { runHubCommand } from '../../src/commands/hub.js';
@@ -56,14 +60,69 @@ describe('asff-stream hub', () => {
     expect(JSON.parse(lines.at(-2) ?? '{}')).toMatchObject({ stopped: true, requests: 3, throttled: 1 });
   });
 
-  it.each([[['--rate', 'import=fast']], [['--fault-5xx', '2']], [['--account', '12']], [['--no-such-flag']]])(
-    'refuses %j with exit code 2 and the usage',
-    async (argv) => {
-      const stderr = capture();
-      expect(await runHubCommand(argv, { stderr, stdout: capture(), signal: AbortSignal.abort() })).toBe(2);
-      expect(stderr.text()).toContain('Usage: asff-stream hub');
-    },
-  );
+  it('--deny KEY=GetFindings, --disabled-hub-answer and --get-findings-tokens reach the emulator', async () => {
+    const stdout = capture();
+    const controller = new AbortController();
+    const running = runHubCommand(
+      [
+        '--port',
+        '0',
+        '--deny',
+        'AKIDIMPORTONLY=GetFindings',
+        '--disabled-account',
+        '222233334444',
+        '--access-key',
+        'AKIDOFF=222233334444',
+        '--disabled-hub-answer',
+        'failed-findings',
+        '--get-findings-tokens',
+        'offset',
+      ],
+      { stdout, stderr: capture(), signal: controller.signal },
+    );
+    const url = await waitForLine(stdout);
+    const client = (accessKeyId: string) =>
+      new SecurityHubClient({
+        endpoint: url,
+        region: 'us-east-1',
+        credentials: { accessKeyId, secretAccessKey: 'x' },
+        maxAttempts: 1,
+      });
+    const importOnly = client('AKIDIMPORTONLY');
+    await importOnly.send(new BatchImportFindingsCommand({ Findings: [finding('a'), finding('b')] }));
+    await expect(importOnly.send(new GetFindingsCommand({}))).rejects.toMatchObject({
+      name: 'AccessDeniedException',
+    });
+    const reader = client('AKIDREADER');
+    const first = await reader.send(new GetFindingsCommand({ MaxResults: 1 }));
+    expect(JSON.parse(Buffer.from(first.NextToken ?? '', 'base64url').toString('utf8'))).toMatchObject({
+      offset: 1,
+    });
+    const off = client('AKIDOFF');
+    const arn = 'arn:aws:securityhub:us-east-1:222233334444:product/222233334444/default';
+    const answer = await off.send(
+      new BatchImportFindingsCommand({
+        Findings: [finding('c', { ProductArn: arn, AwsAccountId: '222233334444' })],
+      }),
+    );
+    expect(answer.FailedFindings?.[0]?.ErrorCode).toBe('InvalidAccess');
+    for (const c of [importOnly, reader, off]) c.destroy();
+    controller.abort();
+    expect(await running).toBe(0);
+  });
+
+  it.each([
+    [['--rate', 'import=fast']],
+    [['--fault-5xx', '2']],
+    [['--account', '12']],
+    [['--no-such-flag']],
+    [['--deny', 'KEY=Everything']],
+    [['--get-findings-tokens', 'page']],
+  ])('refuses %j with exit code 2 and the usage', async (argv) => {
+    const stderr = capture();
+    expect(await runHubCommand(argv, { stderr, stdout: capture(), signal: AbortSignal.abort() })).toBe(2);
+    expect(stderr.text()).toContain('Usage: asff-stream hub');
+  });
 });
 
 describe('asff-stream hub with the CLI signature', () => {

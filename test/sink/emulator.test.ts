@@ -14,9 +14,12 @@ afterEach(async () => {
   hub = undefined;
 });
 
-/** The real SDK client, created by the sink, pointed at the emulator. */
+/**
+ * The real SDK client, created by the sink, pointed at the emulator. `endpoint` is Security Hub's only, so the
+ * account is given (the sink would otherwise ask STS at its own endpoint).
+ */
 function viaEmulator(emulator: RunningEmulator, extra: ImportOptions = {}): ImportOptions {
-  return { endpoint: emulator.url, region: REGION, credentials: CREDENTIALS, ...extra };
+  return { endpoint: emulator.url, region: REGION, credentials: CREDENTIALS, accountId: ACCOUNT, ...extra };
 }
 
 function manyFindings(count: number, prefix = 'f') {

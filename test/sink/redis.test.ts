@@ -1,6 +1,8 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEmulator } from '../../src/emulator/index.js';
 import { ConverterError } from '../../src/errors.js';
+import { importFindings } from '../../src/sink/import.js';
 import { createLimiter, limiterSettings, type RequestLimiter } from '../../src/sink/limiter.js';
 import {
   clusterBucket,
@@ -9,6 +11,7 @@ import {
   redactRedisUrl,
   resolveRedisUrl,
 } from '../../src/sink/redis.js';
+import { findings } from '../helpers/fake-security-hub.js';
 import { freePort, HAS_REDIS, NO_REDIS_REASON, startRedis, type TestRedis } from '../helpers/redis.js';
 
 describe('Redis settings', () => {
@@ -174,6 +177,30 @@ describe.skipIf(!HAS_REDIS)(
         expect(await admin.hget(`b_${id}_settings`, 'reservoirIncreaseInterval')).toBe('400');
       } finally {
         await a.stop();
+      }
+    });
+
+    it('the sink slows the shared bucket down when a 1 req/s quota throttles it (emulator)', async () => {
+      const id = 'test:sink-adapts';
+      const hub = await startEmulator({ throttling: { import: { ratePerSecond: 1, burst: 1 } } });
+      const limiter = await createLimiter({ redis: { url: redis.url, id } });
+      try {
+        const report = await importFindings(findings(300), {
+          limiter,
+          accountId: '123456789012',
+          region: 'us-east-1',
+          endpoint: hub.url,
+          credentials: { accessKeyId: 'AKIDREDIS', secretAccessKey: 'x' },
+        });
+        expect(report).toMatchObject({ imported: 300, failed: 0 });
+        expect(report.throttled).toBeGreaterThan(0);
+        // 100 ms at 10/s; the adapted rate reached the cluster's settings.
+        expect(Number(await admin.hget(`b_${id}_settings`, 'reservoirIncreaseInterval'))).toBeGreaterThan(
+          100,
+        );
+      } finally {
+        await limiter.stop();
+        await hub.stop();
       }
     });
 

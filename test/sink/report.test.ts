@@ -11,7 +11,8 @@ describe('ReportTally', () => {
     let now = 1_000;
     const tally = new ReportTally(() => now, false, '/tmp/dl.ndjson');
     tally.received = 10;
-    tally.imported = 6;
+    tally.imported = 5;
+    tally.unchanged = 1;
     tally.skipped = 1;
     tally.fail('InvalidInput', 'dead-lettered');
     tally.fail('AccessDeniedException', 'unsent');
@@ -22,7 +23,8 @@ describe('ReportTally', () => {
     now = 3_000;
     expect(tally.snapshot()).toEqual({
       received: 10,
-      imported: 6,
+      imported: 5,
+      unchanged: 1,
       failed: 2,
       skipped: 1,
       unknown: 1,
@@ -35,7 +37,7 @@ describe('ReportTally', () => {
       outages: 1,
       outageMs: 1_234,
       elapsedMs: 2_000,
-      findingsPerSecond: 3,
+      findingsPerSecond: 2.5,
       failures: { InvalidInput: 1, AccessDeniedException: 1 },
       issues: { 'duplicate-id': 1 },
       aborted: false,
@@ -57,7 +59,15 @@ describe('assertBalanced', () => {
   it('accepts a report where every finding is accounted for', () => {
     expect(() =>
       assertBalanced(
-        report({ received: 5, imported: 3, failed: 1, deadLettered: 1, skipped: 1, failures: { X: 1 } }),
+        report({
+          received: 6,
+          imported: 3,
+          unchanged: 1,
+          failed: 1,
+          deadLettered: 1,
+          skipped: 1,
+          failures: { X: 1 },
+        }),
       ),
     ).not.toThrow();
   });
@@ -66,7 +76,12 @@ describe('assertBalanced', () => {
     [
       'a finding lost',
       { received: 5, imported: 3, skipped: 1 },
-      /received 5 ≠ imported 3 \+ failed 0 \+ skipped 1/,
+      /received 5 ≠ imported 3 \+ unchanged 0 \+ failed 0 \+ skipped 1/,
+    ],
+    [
+      'an unchanged finding lost',
+      { received: 5, imported: 3, unchanged: 1 },
+      /received 5 ≠ imported 3 \+ unchanged 1 \+ failed 0 \+ skipped 0/,
     ],
     [
       'failed not split',

@@ -1,3 +1,4 @@
+import type { Finding } from '../../../src/adapter.js';
 import type { CsvProfile } from './profile.js';
 import { CONFIGURATION_TYPES, VULNERABILITY_TYPES } from './profile.js';
 
@@ -128,6 +129,13 @@ export const VERACODE_SCA: CsvProfile = {
   },
 };
 
+/** Prisma Cloud writes quotes in its texts backslash-escaped (`Red Hat\'s`, `\"Bad thing.\"`); a person reads quotes. */
+function unescapeQuotes(finding: Finding): void {
+  finding.title = finding.title.replace(ESCAPED_QUOTE, '$1');
+  finding.description = finding.description.replace(ESCAPED_QUOTE, '$1');
+}
+const ESCAPED_QUOTE = /\\(['"])/g;
+
 /**
  * Prisma Cloud Compute (Twistlock) image and host scan CSV: vulnerability rows (CVE ID) and compliance rows
  * (Compliance ID only). Twistlock exports have two `Type` columns; the first is read.
@@ -195,6 +203,7 @@ export const PRISMA_CLOUD: CsvProfile = {
       layer: 'Layer',
     },
   },
+  refine: unescapeQuotes,
 };
 
 /** Wiz issues export. `RESOLVED` issues are resolved; the Wiz URL is the SourceUrl. */

@@ -17,6 +17,11 @@ const VENDOR = 'Tenable';
 interface PluginColumns {
   name: string;
   output: readonly string[];
+  /** Other names of the columns read (Tenable VM findings exports: `definition.synopsis`, …); these by default. */
+  synopsis?: string;
+  description?: string;
+  host?: string;
+  cpe?: string;
   /** Tenable WAS: the URL and parameter come from the output, the resource is the site URL. */
   was?: boolean;
 }
@@ -37,15 +42,15 @@ function refinePluginResult(columns: PluginColumns): (finding: Finding, cell: Ce
       name,
       columns.was === true ? { wasOutput: output } : { port: cell('Port'), protocol: cell('Protocol') },
     );
-    const synopsis = cell('Synopsis');
+    const synopsis = cell(columns.synopsis ?? 'Synopsis');
     const description = pluginDescription({
       synopsis: synopsis !== name ? synopsis : undefined,
       output,
-      description: cell('Description'),
+      description: cell(columns.description ?? 'Description'),
     });
     if (description !== '') finding.description = description;
     const resource = finding.resources[0];
-    const host = cell('Host');
+    const host = cell(columns.host ?? 'Host');
     const scheme = cell('Protocol').toLowerCase();
     if (columns.was === true && resource !== undefined && host !== '' && !host.includes('://')) {
       if (scheme === 'http' || scheme === 'https') resource.Id = `${scheme}://${host}/`;
@@ -54,7 +59,10 @@ function refinePluginResult(columns: PluginColumns): (finding: Finding, cell: Ce
     const packages =
       finding.severity.label === 'INFORMATIONAL'
         ? []
-        : packagesInPluginOutput(output, cpeProduct([cell('CPE')]) ?? productInPluginName(name));
+        : packagesInPluginOutput(
+            output,
+            cpeProduct([cell(columns.cpe ?? 'CPE')]) ?? productInPluginName(name),
+          );
     for (const vulnerability of finding.vulnerabilities ?? []) {
       if (packages.length > 0) {
         vulnerability.VulnerablePackages = packages.map((pkg) => ({ ...pkg }));
@@ -168,7 +176,6 @@ export const TENABLE_VM: CsvProfile = {
     ruleId: 'Plugin ID',
     ruleIdPrefix: PLUGIN_PREFIX,
     description: ['Description', 'Synopsis'],
-    evidence: 'Plugin Output',
     severity: ['Risk', 'Severity', 'Risk Factor'],
     severityScale: 'nessus',
     cvss: {
@@ -180,7 +187,6 @@ export const TENABLE_VM: CsvProfile = {
     cve: 'CVE',
     exploitAvailable: 'Exploit Available',
     resourceId: ['Host', 'FQDN', 'IP Address'],
-    port: 'Port',
     remediation: 'Solution',
     references: 'See Also',
     url: { template: 'https://www.tenable.com/plugins/nessus/{Plugin ID}' },
@@ -195,11 +201,11 @@ export const TENABLE_VM: CsvProfile = {
       netbios: 'NetBios',
       os: 'OS',
       systemType: 'System Type',
-      port: 'Port',
-      protocol: 'Protocol',
       service: 'Service',
     },
     productFields: {
+      port: 'Port',
+      protocol: 'Protocol',
       pluginOutput: 'Plugin Output',
       pluginFamily: 'Plugin Family',
       vulnerabilityState: 'Vulnerability State',
@@ -213,6 +219,7 @@ export const TENABLE_VM: CsvProfile = {
       lastFixed: 'Last Fixed',
     },
   },
+  refine: refinePluginResult({ name: 'Name', output: ['Plugin Output'] }),
 };
 
 /** The asset columns a person reads, most telling first: the resource Id (`asset.id` only when none of them). */
@@ -248,7 +255,6 @@ export const TENABLE_VM_FINDINGS: CsvProfile = {
     ruleId: 'definition.id',
     ruleIdPrefix: PLUGIN_PREFIX,
     description: ['definition.description', 'definition.synopsis'],
-    evidence: 'output',
     severity: ['severity', 'definition.severity'],
     severityScale: 'nessus',
     cvss: {
@@ -259,7 +265,6 @@ export const TENABLE_VM_FINDINGS: CsvProfile = {
     },
     cve: 'definition.cve',
     resourceId: [...ASSET_NAMES, 'asset.id', 'asset.uuid'],
-    port: 'port',
     remediation: 'definition.solution',
     references: 'definition.see_also',
     url: { template: 'https://www.tenable.com/plugins/nessus/{definition.id}' },
@@ -278,10 +283,10 @@ export const TENABLE_VM_FINDINGS: CsvProfile = {
       os: 'asset.operating_system',
       systemType: 'asset.system_type',
       network: 'asset.network.name',
-      port: 'port',
-      protocol: 'protocol',
     },
     productFields: {
+      port: 'port',
+      protocol: 'protocol',
       output: 'output',
       state: 'state',
       pluginSeverity: 'definition.severity',
@@ -294,6 +299,14 @@ export const TENABLE_VM_FINDINGS: CsvProfile = {
       ageInDays: 'age_in_days',
     },
   },
+  refine: refinePluginResult({
+    name: 'definition.name',
+    output: ['output'],
+    synopsis: 'definition.synopsis',
+    description: 'definition.description',
+    host: 'asset.name',
+    cpe: 'definition.cpe',
+  }),
 };
 
 /** Tenable Security Center (Tenable.sc) vulnerability detail export. */

@@ -220,9 +220,9 @@ describe('Tenable VM export with its own column selection', () => {
     const { findings } = await parse(TEXT);
     expect(findings).toHaveLength(2);
     expect(findings[0]!.productFields?.profile).toBe('tenable-vm-findings');
-    expect(findings.map((f) => f.resources[0]!.Id)).toEqual([
-      'db-1.example.internal:5432',
-      'db-2.example.internal:5432',
+    expect(findings.map((f) => [f.title, f.resources[0]!.Id])).toEqual([
+      ['SSL Certificate Cannot Be Trusted on 5432/tcp', 'db-1.example.internal'],
+      ['SSL Certificate Cannot Be Trusted on 5432/tcp', 'db-2.example.internal'],
     ]);
     expect(findings[0]!.identity).not.toEqual(findings[1]!.identity);
     expect(findings[0]!.severity).toEqual({ label: 'MEDIUM', original: 'Medium' });
@@ -274,5 +274,78 @@ describe('Kubernetes workloads', () => {
       },
     });
     expect(findings[1]!.resources[0]!.Type).toBe('Other');
+  });
+});
+
+describe('Tenable VM exports read like the same plugin results in a .nessus file (principle 5)', () => {
+  const OUTPUT =
+    '\nRemote package installed : openssl-1.0.2k-19.amzn2.0.1\nShould be                : openssl-1.0.2k-24.amzn2.0.4\n';
+  it.each([
+    [
+      'tenable-vm',
+      'Plugin ID,CVE,CVSS,Risk,Host,Protocol,Port,Name,Synopsis,Description,Solution,See Also,Plugin Output,Vulnerability State,IP Address,Plugin Family\n' +
+        `171234,CVE-2023-0286,7.5,High,web-1.example.internal,tcp,443,Amazon Linux 2 : openssl (ALAS-2023-1),The remote host is missing a security update.,OpenSSL has a type confusion.,Run yum update openssl.,https://alas.aws.amazon.com/AL2/ALAS-2023-1.html,"${OUTPUT}",Active,10.0.0.5,Amazon Linux Local Security Checks\n`,
+    ],
+    [
+      'tenable-vm-findings',
+      'asset.name,definition.id,definition.name,definition.synopsis,definition.description,definition.cve,severity,port,protocol,output\n' +
+        `web-1.example.internal,171234,Amazon Linux 2 : openssl (ALAS-2023-1),The remote host is missing a security update.,OpenSSL has a type confusion.,CVE-2023-0286,High,443,TCP,"${OUTPUT}"\n`,
+    ],
+  ])(
+    '%s: title with port/protocol, the host as resource, synopsis and output first, packages from the output',
+    async (profile, text) => {
+      const { findings } = await parse(text);
+      const finding = findings[0]!;
+      expect(finding.productFields?.profile).toBe(profile);
+      expect(finding.title).toBe('Amazon Linux 2 : openssl (ALAS-2023-1) on 443/tcp');
+      expect(finding.resources[0]!.Id).toBe('web-1.example.internal');
+      expect(finding.description).toMatch(
+        /^The remote host is missing a security update\.\n\nOutput:\nRemote package/,
+      );
+      expect(finding.vulnerabilities![0]!.VulnerablePackages![0]).toMatchObject({
+        Name: 'openssl',
+        FixedInVersion: expect.stringContaining('1.0.2k-24'),
+      });
+    },
+  );
+});
+
+describe('dependency findings lead with what was found', () => {
+  it('the package, where it is installed and its fix come before the scanner text', async () => {
+    const sysdig = await parse(SYSDIG);
+    expect(sysdig.findings[0]!.description).toBe(
+      'libfoo 1.0.0 is installed at /usr/lib/libfoo.so; fixed in 1.0.1.',
+    );
+    const twistlock = await parse(TWISTLOCK);
+    expect(twistlock.findings[0]!.description).toBe(
+      'org.example:codec 1.2.3 is installed; fixed in 1.2.11.\n\nA codec bug.',
+    );
+    expect(twistlock.findings[2]!.description).toBe(
+      'openssl 3.0.1 is installed; no fixed version (affected).\n\nAn openssl bug.',
+    );
+  });
+});
+
+describe('Prisma Cloud text', () => {
+  it("reads the export's backslash-escaped quotes as quotes", async () => {
+    // As in the corpus: `Red Hat\'s` and `\""Bad thing.\""` (a quoted cell holding \").
+    const text = PRISMA_HOST.replace('A kernel bug.', '"Red Hat\\\'s kernel is \\""affected\\""."');
+    const { findings } = await parse(text);
+    expect(findings[1]!.description).toContain('Red Hat\'s kernel is "affected".');
+  });
+});
+
+describe('OpenVAS CVE scan results', () => {
+  it('name the product and version the host carries, and the port it was found at', async () => {
+    const text =
+      'IP,Hostname,Port,Port Protocol,CVSS,Severity,QoD,Solution Type,NVT Name,Summary,Specific Result,NVT OID,CVEs,Task ID,Task Name,Timestamp,Result ID,Impact,Solution,Affected Software/OS,Vulnerability Insight,Vulnerability Detection Method,Product Detection Result,BIDs,CERTs,Other References\n' +
+      '192.0.2.7,,,,7.5,High,75,,CVE-2021-26690,"The host carries the product: cpe:/a:apache:http_server:2.4.7\nIt is vulnerable according to: CVE-2021-26690.\nThe product was found at: 80/tcp.","The host carries the product: cpe:/a:apache:http_server:2.4.7\nIt is vulnerable according to: CVE-2021-26690.\nThe product was found at: 80/tcp.",CVE-2021-26690,,t,Scan,2024-03-18T21:29:42Z,r1,,,,,,"Product: cpe:/a:apache:http_server:2.4.7\nMethod: CVE-2021-26690",,,\n';
+    const { findings } = await parse(text);
+    const finding = findings[0]!;
+    expect(finding.title).toBe('CVE-2021-26690 in apache:http_server 2.4.7');
+    expect(finding.resources[0]!.Id).toBe('192.0.2.7:80');
+    expect(finding.vulnerabilities![0]!.VulnerablePackages).toEqual([
+      { Name: 'apache:http_server', Version: '2.4.7' },
+    ]);
   });
 });

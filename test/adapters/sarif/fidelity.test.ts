@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../../src/adapter.js';
+import { convertAll } from '../../helpers/asff.js';
 import { corpusFile, HAS_CORPUS } from '../../helpers/corpus.js';
 import { containerResource, fileChunks, parseWith } from './helpers.js';
 
@@ -31,6 +32,11 @@ describe.skipIf(!HAS_CORPUS)('SARIF fidelity on the real corpus (issue 19)', () 
     )!;
     expect(bash.severity).toEqual({ label: 'LOW', original: 'Severity:Low' });
     expect(bash.title).toBe('CVE-2019-18276 in bash@4.3-14ubuntu1.4');
+    // The title keeps the version as Anchore wrote it; the package splits it as a dpkg version.
+    expect(packagesOf(bash)).toEqual([
+      { Name: 'bash', Version: '4.3', Release: '14ubuntu1.4', PackageManager: 'dpkg', FilePath: 'pkgdb' },
+    ]);
+    expect(bash.productFields?.PackageUrl).toBe('pkg:deb/ubuntu/bash@4.3-14ubuntu1.4?distro=ubuntu-16.04');
     expect(referencesOf(bash)).toEqual(['http://people.ubuntu.com/~ubuntu-security/cve/CVE-2019-18276']);
     // No fix: advice, not the help dump.
     expect(bash.remediation?.Recommendation?.Text).not.toContain('Data Namespace');
@@ -103,16 +109,26 @@ describe.skipIf(!HAS_CORPUS)('SARIF fidelity on the real corpus (issue 19)', () 
     const findings = await corpus('trivy__alpine-310.sarif.golden');
     for (const f of findings)
       expect(f.resources).toEqual([
-        containerResource(
-          'testdata/fixtures/images/alpine-310.tar.gz',
-          'ghcr.io/aquasecurity/trivy-test-images:alpine-310',
-          'sha256:961769676411f082461f9ef46626dd7a2d1e2b2a38e6a44364bcbecf51e66dd4',
-        ),
+        // As the Trivy JSON adapter lays out the same scan (trivy__alpine-310.json.golden).
+        containerResource('testdata/fixtures/images/alpine-310.tar.gz', {
+          id: 'sha256:961769676411f082461f9ef46626dd7a2d1e2b2a38e6a44364bcbecf51e66dd4',
+          tag: 'ghcr.io/aquasecurity/trivy-test-images:alpine-310',
+        }),
       ]);
     expect(findings[0]!.title).toBe(
       'CVE-2019-1549 in libcrypto1.1@1.1.1c-r0: openssl: information disclosure in fork()',
     );
     expect(findings[0]!.severity).toEqual({ label: 'MEDIUM', original: 'Severity:MEDIUM' });
+  });
+
+  it('one scan, one mapping: Trivy SARIF and Trivy JSON of the same image give the same titles, severities and resource', async () => {
+    const shown = async (path: string) =>
+      (await convertAll(path)).findings
+        .map((f) => [f.Title, f.Severity?.Label, f.Resources?.[0]?.Type, f.Resources?.[0]?.Id].join(' | '))
+        .sort();
+    expect(await shown(corpusFile('sarif', 'trivy__alpine-310.sarif.golden'))).toEqual(
+      await shown(corpusFile('trivy', 'trivy__alpine-310.json.golden')),
+    );
   });
 
   it.each([
@@ -133,6 +149,10 @@ describe.skipIf(!HAS_CORPUS)('SARIF fidelity on the real corpus (issue 19)', () 
     const findings = await corpus('defectdojo__spotbugs.sarif');
     const encoding = findings.find((f) => f.productFields?.RuleId === 'DM_DEFAULT_ENCODING')!;
     expect(encoding.title).toBe('Reliance on default encoding at Boot.java:104');
+    const polyspace = await corpus('alex-polyspace-5__results.sarif');
+    expect(polyspace[1]!.remediation?.Recommendation?.Text).toBe('Initialize the local variable before use.');
+    const [gitleaks8] = await corpus('gitleaks__sarif_simple.sarif');
+    expect(gitleaks8!.title).toBe('test-rule at auth.py:1 in commit 0000000');
     expect(encoding.description.startsWith('Found reliance on default encoding in Boot.writeFrags')).toBe(
       true,
     );

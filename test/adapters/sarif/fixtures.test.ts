@@ -156,7 +156,7 @@ describe('fixtures/sarif scenarios', () => {
             Name: 'libssl1.1',
             Version: '1.1.1d-r2',
             FixedInVersion: '1.1.1g-r0',
-            Remediation: 'Upgrade libssl1.1 to 1.1.1g-r0 or later.',
+            Remediation: 'Upgrade libssl1.1 to 1.1.1g-r0 or later',
             PackageManager: 'APKG',
             FilePath: 'pkgdb',
           },
@@ -170,7 +170,7 @@ describe('fixtures/sarif scenarios', () => {
             Name: 'libssl1.1',
             Version: '1.1.1d-r2',
             FixedInVersion: '1.1.1g-r0',
-            Remediation: 'Upgrade libssl1.1 to 1.1.1g-r0 or later.',
+            Remediation: 'Upgrade libssl1.1 to 1.1.1g-r0 or later',
             PackageManager: 'APKG',
             FilePath: 'pkgdb',
           },
@@ -238,7 +238,7 @@ describe('fixtures/sarif scenarios', () => {
         Version: '2.14.1',
         FixedInVersion: '2.15.0',
         FilePath: 'Dockerfile',
-        Remediation: 'Upgrade log4j-core to 2.15.0 or later.',
+        Remediation: 'Upgrade log4j-core to 2.15.0 or later',
       },
     ]);
   });
@@ -281,7 +281,7 @@ describe('fixtures/sarif scenarios', () => {
     expect(findings[0]!.identity).not.toEqual(findings[1]!.identity);
   });
 
-  it('dependency-scanners: Grype, Anchore, Snyk and dependency-check give severity word, package@version, advice and advisories', async () => {
+  it('dependency-scanners: Grype, Anchore, Snyk and dependency-check give severity word, package and version, advice and advisories', async () => {
     const { findings } = await parseFixture('dependency-scanners.sarif');
     expect(findings.map((f) => [f.title, f.severity.original, f.severity.label])).toEqual([
       [
@@ -306,7 +306,7 @@ describe('fixtures/sarif scenarios', () => {
       undefined,
     ]);
     expect(findings.map((f) => f.remediation?.Recommendation?.Text)).toEqual([
-      'Upgrade commons-text to 1.10.0 or later.',
+      'Upgrade commons-text to 1.10.0 or later',
       'Anchore Container Vulnerability Report knows no fixed version of zlib1g 1.2.11; follow the advisory for mitigations, or replace the package.',
       'Upgrade lodash to version 4.17.21 or higher.',
       'dependency-check knows no fixed version of jquery 3.4.1; follow the advisory for mitigations, or replace the package.',
@@ -344,11 +344,10 @@ describe('fixtures/sarif scenarios', () => {
     expect(tempFilesLeft).toEqual([]);
     for (const finding of findings)
       expect(finding.resources).toEqual([
-        containerResource(
-          'registry.example.com/shop/web',
-          'registry.example.com/shop/web:2.4.1',
-          'sha256:4b1f0b2c3d4e5f60718293a4b5c6d7e84b1f0b2c3d4e5f60718293a4b5c6d7e8',
-        ),
+        containerResource('registry.example.com/shop/web', {
+          digest: 'sha256:4b1f0b2c3d4e5f60718293a4b5c6d7e84b1f0b2c3d4e5f60718293a4b5c6d7e8',
+          tag: 'registry.example.com/shop/web:2.4.1',
+        }),
       ]);
     expect(findings.map((f) => f.title)).toEqual([
       'CVE-2023-0464 in libssl3@3.0.8-r0: openssl: Denial of service by excessive resource usage in verifying X509 policy constraints',

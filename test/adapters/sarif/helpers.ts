@@ -70,10 +70,18 @@ export function fileChunks(path: string): AsyncIterable<Uint8Array> {
 }
 
 /** The `Container` resource the adapter gives every result of a run that names its scanned image. */
-export function containerResource(name: string, imageName: string, imageId: string) {
+export function containerResource(name: string, image: { id?: string; digest?: string; tag?: string }) {
+  const other = { ...(image.digest !== undefined && { ImageDigest: image.digest }) };
   return {
     Type: 'Container',
     Id: name,
-    Details: { Container: { Name: name, ImageName: imageName, ImageId: imageId } },
+    Details: {
+      Container: {
+        Name: name,
+        ImageName: image.tag ?? name,
+        ...(image.id !== undefined && { ImageId: image.id }),
+      },
+      ...(Object.keys(other).length > 0 && { Other: other }),
+    },
   };
 }

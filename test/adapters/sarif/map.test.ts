@@ -309,13 +309,13 @@ describe('mapResult: vulnerabilities', () => {
             FixedInVersion: '1.1.1d-r0',
             // Without run.properties.imageName the location is all there is to say where the package is.
             FilePath: 'library/alpine',
-            Remediation: 'Upgrade libcrypto1.1 to 1.1.1d-r0 or later.',
+            Remediation: 'Upgrade libcrypto1.1 to 1.1.1d-r0 or later',
           },
         ],
         FixAvailable: 'YES',
       },
     ]);
-    expect(finding.remediation?.Recommendation?.Text).toBe('Upgrade libcrypto1.1 to 1.1.1d-r0 or later.');
+    expect(finding.remediation?.Recommendation?.Text).toBe('Upgrade libcrypto1.1 to 1.1.1d-r0 or later');
   });
 
   it('says no fix is available when the package has none (Grype "Fix Version:" empty, Anchore "None")', () => {

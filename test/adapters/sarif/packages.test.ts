@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  asffPackage,
   keyValueLines,
   libraryFromFile,
   markdownSection,
@@ -93,5 +94,38 @@ describe('scaPackageOf', () => {
       purl: 'pkg:maven/g/a@1.0',
       advice: 'Upgrade g:a to version 1.1, 2.0 or higher.',
     });
+  });
+});
+
+describe('asffPackage', () => {
+  it('splits dpkg and rpm versions into Epoch, Version and Release; other ecosystems keep theirs whole', () => {
+    expect(
+      asffPackage({
+        pkg: { Name: 'bash', Version: '4.3-14ubuntu1.4', PackageManager: 'dpkg', FilePath: 'pkgdb' },
+      }),
+    ).toEqual({
+      Name: 'bash',
+      Version: '4.3',
+      Release: '14ubuntu1.4',
+      PackageManager: 'dpkg',
+      FilePath: 'pkgdb',
+    });
+    expect(asffPackage({ pkg: { Name: 'glibc', Version: '2:2.17-317.el7', PackageManager: 'rpm' } })).toEqual(
+      {
+        Name: 'glibc',
+        Epoch: '2',
+        Version: '2.17',
+        Release: '317.el7',
+        PackageManager: 'rpm',
+      },
+    );
+    expect(asffPackage({ pkg: { Name: 'x', Version: '1:2-3' }, purl: 'pkg:deb/debian/x@1:2-3' })).toEqual({
+      Name: 'x',
+      Epoch: '1',
+      Version: '2',
+      Release: '3',
+    });
+    const npm = { Name: 'lodash', Version: '4.17.15-rc1', PackageManager: 'npm' };
+    expect(asffPackage({ pkg: npm })).toBe(npm);
   });
 });

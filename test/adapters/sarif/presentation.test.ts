@@ -93,22 +93,25 @@ describe('advice and references', () => {
 });
 
 describe('imageResource', () => {
-  it('names the image, its first tag and its digest (else the image id)', () => {
+  it('lays the image out as the Trivy JSON adapter does: ImageName the first tag, the digest in Details.Other', () => {
     const digest = `sha256:${'a'.repeat(64)}`;
     expect(
       imageResource({ name: 'img', id: 'sha256:id', tags: ['img:1'], digests: [`img@${digest}`] }),
     ).toEqual({
       Type: 'Container',
       Id: 'img',
-      Details: { Container: { Name: 'img', ImageName: 'img:1', ImageId: digest } },
+      Details: {
+        Container: { Name: 'img', ImageName: 'img:1', ImageId: 'sha256:id' },
+        Other: { ImageDigest: digest },
+      },
     });
-    expect(
-      imageResource({ name: 'img.tar', id: 'sha256:id', tags: [], digests: [] }).Details?.Container,
-    ).toEqual({
-      Name: 'img.tar',
-      ImageName: 'img.tar',
-      ImageId: 'sha256:id',
+    expect(imageResource({ name: 'img.tar', tags: [], digests: [] }).Details).toEqual({
+      Container: { Name: 'img.tar', ImageName: 'img.tar' },
     });
+    const long = `registry.example.com/${'x'.repeat(200)}:v1`;
+    expect(imageResource({ name: long, tags: [], digests: [] }).Details?.Container?.ImageName).toBe(
+      `…${long.slice(-127)}`,
+    );
   });
 });
 

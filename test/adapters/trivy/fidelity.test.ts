@@ -1,7 +1,10 @@
+import type { AwsSecurityFinding } from '@aws-sdk/client-securityhub';
 import { describe, expect, it } from 'vitest';
 import { mapMisconfiguration, mapSecret, mapVulnerability } from '../../../adapters/trivy/map.js';
 import type { JsonObject, RecordScope } from '../../../adapters/trivy/types.js';
 import type { Finding } from '../../../src/adapter.js';
+import { convertAll } from '../../helpers/asff.js';
+import { corpusFile, HAS_CORPUS } from '../../helpers/corpus.js';
 
 /**
  * Issue 19: what a person reads in the Security Hub console. Each test here failed on the mapping before the
@@ -93,6 +96,19 @@ describe('misconfigurations of filesystem and repository scans', () => {
     expect(lookAlikeKey(container)).not.toBe(lookAlikeKey(deployment));
   });
 
+  it('a long check title gives way to the place; the title stays within 256 characters', () => {
+    const record = {
+      ...misconfiguration('vm1'),
+      Title: `Password authentication ${'really '.repeat(40)}disabled`,
+    };
+    const finding = must(mapMisconfiguration(record, REPO_SCOPE, () => undefined));
+    expect(finding.title.length).toBeLessThanOrEqual(256);
+    expect(
+      finding.title.endsWith('(azurerm_linux_virtual_machine.vm["vm1"] in ../../modules/compute/main.tf:39)'),
+    ).toBe(true);
+    expect(finding.title.startsWith('AVD-AZU-0039: Password authentication really')).toBe(true);
+  });
+
   it('a secret found by `trivy fs` is on its file', () => {
     const finding = mapSecret(
       {
@@ -142,7 +158,7 @@ describe('vulnerabilities', () => {
       PackageManager: 'debian',
     });
     // The title keeps the version as the scanner wrote it.
-    expect(finding.title).toContain('bsdutils 1:2.41-5');
+    expect(finding.title).toContain('bsdutils@1:2.41-5');
   });
 
   it('splits an RPM version by the result type when there is no package URL; never a language version', () => {
@@ -429,5 +445,38 @@ describe('trivy k8s workloads with image Metadata', () => {
     // A language result names no image; the workload's only image (Metadata as one object) is the one.
     expect(exporter?.Details?.Container?.ImageName).toBe('registry.example.org/payments/export:1.0.7');
     expect(service).toMatchObject({ Type: 'Other', Id: 'staging/payments/Service/ledger' });
+  });
+});
+
+describe.skipIf(!HAS_CORPUS)('one scan, one mapping: Trivy JSON and Trivy SARIF of the same image', () => {
+  it('alpine-310: the same titles, resources and severities', async () => {
+    const shown = (finding: AwsSecurityFinding) => ({
+      title: finding.Title,
+      severity: finding.Severity?.Label,
+      resource: finding.Resources?.map((resource) => ({
+        Type: resource.Type,
+        Id: resource.Id,
+        ImageName: resource.Details?.Container?.ImageName,
+      })),
+    });
+    const json = (await convertAll(corpusFile('trivy', 'trivy__alpine-310.json.golden'))).findings.map(shown);
+    const sarif = (await convertAll(corpusFile('sarif', 'trivy__alpine-310.sarif.golden'))).findings.map(
+      shown,
+    );
+    expect(json).toHaveLength(4);
+    expect(json[0]).toEqual({
+      title: 'CVE-2019-1549 in libcrypto1.1@1.1.1c-r0: openssl: information disclosure in fork()',
+      severity: 'MEDIUM',
+      resource: [
+        {
+          Type: 'Container',
+          Id: 'testdata/fixtures/images/alpine-310.tar.gz',
+          ImageName: 'ghcr.io/aquasecurity/trivy-test-images:alpine-310',
+        },
+      ],
+    });
+    const byTitle = (a: { title?: string }, b: { title?: string }) =>
+      (a.title ?? '') < (b.title ?? '') ? -1 : 1;
+    expect([...json].sort(byTitle)).toEqual([...sarif].sort(byTitle));
   });
 });

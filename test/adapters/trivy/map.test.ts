@@ -79,7 +79,7 @@ describe('mapVulnerability', () => {
     );
     expect(finding.types).toEqual(['Software and Configuration Checks/Vulnerabilities/CVE']);
     expect(finding.ruleId).toBe('CVE-2024-0727');
-    expect(finding.title).toBe('CVE-2024-0727 in libcrypto3 3.1.4-r2: openssl: denial of service');
+    expect(finding.title).toBe('CVE-2024-0727 in libcrypto3@3.1.4-r2: openssl: denial of service');
     expect(finding.description).toBe(
       'libcrypto3 3.1.4-r2 is installed at usr/lib/libcrypto.so.3; fixed in 3.1.4-r5.\n\n' +
         'Processing a malicious PKCS12 file may crash OpenSSL.',

@@ -69,7 +69,9 @@ describe('resourcesOf', () => {
       {
         Type: 'Container',
         Id: 'ghcr.io/shop/api:2',
-        Details: { Container: { ImageName: 'ghcr.io/shop/api:2', ImageId: 'sha256:1' } },
+        Details: {
+          Container: { Name: 'ghcr.io/shop/api:2', ImageName: 'ghcr.io/shop/api:2', ImageId: 'sha256:1' },
+        },
       },
     ]);
   });

@@ -1,0 +1,172 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type AwsSecurityFinding, SecurityHubClient } from '@aws-sdk/client-securityhub';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type RunningEmulator, startEmulator } from '../../src/emulator/index.js';
+import { createGetFindingsLimiter } from '../../src/sink/get-findings.js';
+import { importWithLifecycle, type LifecycleOptions } from '../../src/sink/lifecycle.js';
+import { type RequestLimiter, unlimited } from '../../src/sink/limiter.js';
+import { ACCOUNT, finding, SCOPE } from '../state/helpers.js';
+
+const DAY = 86_400_000;
+const T0 = Date.parse('2026-12-01T10:00:00.000Z');
+
+let hub: RunningEmulator;
+let client: SecurityHubClient;
+let fastGet: RequestLimiter;
+let dir: string;
+let statePath: string;
+
+beforeAll(async () => {
+  hub = await startEmulator({ throttling: false });
+  client = new SecurityHubClient({
+    endpoint: hub.url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'AKIDSTATELIB', secretAccessKey: 'x' },
+    maxAttempts: 1,
+  });
+  fastGet = await createGetFindingsLimiter({ rate: 1000, burst: 1000 });
+  dir = mkdtempSync(join(tmpdir(), 'asff-lifecycle-state-'));
+});
+afterAll(async () => {
+  client.destroy();
+  await fastGet.stop();
+  await hub.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+beforeEach(() => {
+  hub.reset();
+  statePath = join(dir, `state-${Math.random().toString(36).slice(2)}.ndjson`);
+});
+
+/** Imports `findings` as a run at `at` with the test's state. */
+function importAt(at: string, findings: AwsSecurityFinding[], extra: Partial<LifecycleOptions> = {}) {
+  return importWithLifecycle(findings, {
+    accountId: ACCOUNT,
+    region: 'us-east-1',
+    client,
+    limiter: unlimited(),
+    getFindingsLimiter: fastGet,
+    inputComplete: true,
+    state: statePath,
+    clock: () => new Date(at),
+    ...extra,
+  });
+}
+
+/** A run with archiving at `day` days after T0 of findings `ns` (`titles` change their content). */
+function run(
+  day: number,
+  ns: number[],
+  extra: Partial<LifecycleOptions> = {},
+  titles: Record<number, string> = {},
+) {
+  const at = new Date(T0 + day * DAY).toISOString();
+  const findings = ns.map((n) => finding(n, { at, ...(titles[n] ? { title: titles[n] } : {}) }));
+  return importAt(at, findings, { archiveMissing: true, ...extra });
+}
+
+const getFindings = () => hub.stats().byOperation.GetFindings ?? 0;
+
+describe('importWithLifecycle with a state (library, real SDK, emulator)', () => {
+  it('returns the state outcome in the report also without a dead letter, and skips unchanged findings', async () => {
+    const first = await run(0, [1, 2, 3]);
+    expect(first).toMatchObject({
+      imported: 3,
+      unchanged: 0,
+      state: { fallback: 'missing', saved: true, entries: 3 },
+    });
+    expect(first.deadLetterEntries).toEqual([]);
+
+    const reads = getFindings();
+    const second = await run(1, [1, 2, 3]);
+    expect(second).toMatchObject({
+      received: 3,
+      imported: 0,
+      unchanged: 3,
+      state: { used: true, loaded: 3, saved: true },
+      history: { known: 3 },
+    });
+    expect(getFindings()).toBe(reads);
+  });
+
+  it('re-sends unchanged findings whose last copy is older than refreshAfterMs, keeping CreatedAt', async () => {
+    await run(0, [1, 2]);
+    // Day 1: unchanged, not sent; the state is written again (its copies still date from day 0).
+    expect(await run(1, [1, 2])).toMatchObject({ imported: 0, unchanged: 2 });
+    // Day 3, window 2.5 days: the state (day 1) is fresh enough to use, the copies (day 0) are not.
+    const refreshed = await run(3, [1, 2], { refreshAfterMs: 2.5 * DAY });
+    expect(refreshed).toMatchObject({ imported: 2, unchanged: 0, state: { used: true } });
+    // Day 4: they were just refreshed.
+    expect(await run(4, [1, 2], { refreshAfterMs: 2.5 * DAY })).toMatchObject({ imported: 0, unchanged: 2 });
+    const stored = hub.findings().find((f) => f.Id === finding(1).Id);
+    expect(stored?.CreatedAt).toBe(new Date(T0).toISOString());
+    expect(stored?.UpdatedAt).toBe(new Date(T0 + 3 * DAY).toISOString());
+  });
+
+  it('sends a finding the scanner now marks resolved (RecordState ARCHIVED) once, then counts it unchanged', async () => {
+    await run(0, [1, 2]);
+    const resolve = (day: number) => {
+      const at = new Date(T0 + day * DAY).toISOString();
+      return importAt(at, [finding(1, { at }), { ...finding(2, { at }), RecordState: 'ARCHIVED' }]);
+    };
+    expect(await resolve(1)).toMatchObject({ imported: 1, unchanged: 1 });
+    expect(hub.findings().find((f) => f.Id === finding(2).Id)?.RecordState).toBe('ARCHIVED');
+    expect(await resolve(2)).toMatchObject({ imported: 0, unchanged: 2 });
+  });
+
+  it('archives from the state: only the gone finding is read back, by Id', async () => {
+    await run(0, [1, 2, 3, 4]);
+    const reads = getFindings();
+    const report = await run(1, [1, 2, 4], {}, { 4: 'changed' });
+    expect(report).toMatchObject({
+      imported: 1,
+      unchanged: 2,
+      archived: 1,
+      archive: { candidates: 1, strategy: 'by-id' },
+      state: { used: true, entries: 4 },
+    });
+    expect(getFindings() - reads).toBe(1);
+    expect(hub.findings().find((f) => f.Id === finding(3).Id)?.RecordState).toBe('ARCHIVED');
+    expect(SCOPE).toBe('payments-api');
+  });
+
+  it('does not archive from a state that never saw the whole scope: it reads the scope instead', async () => {
+    // Findings 1 and 2 were imported without the state; then a run with the state (no archiving, so no read
+    // of the scope) sends 3: the state knows only 3.
+    await importAt(new Date(T0).toISOString(), [finding(1), finding(2)], { state: undefined });
+    expect(await run(1, [3], { archiveMissing: false })).toMatchObject({
+      imported: 1,
+      state: { fallback: 'missing', saved: true, entries: 1 },
+    });
+    // Archiving now must know 1 and 2: the incomplete state is not used, the scope is read, 1 and 2 archived.
+    const reads = getFindings();
+    const report = await run(2, [3]);
+    expect(report).toMatchObject({
+      archived: 2,
+      state: { used: false, fallback: 'incomplete', saved: true, entries: 3 },
+    });
+    expect(getFindings()).toBeGreaterThan(reads);
+    expect(hub.findings().find((f) => f.Id === finding(1).Id)?.RecordState).toBe('ARCHIVED');
+    // The state written after that read is complete: the next run uses it.
+    expect(await run(3, [3])).toMatchObject({ unchanged: 1, state: { used: true, loaded: 3 } });
+  });
+
+  it('a candidate found no longer ACTIVE is recorded, so it is not read back on every run', async () => {
+    await run(0, [1, 2]);
+    // Finding 2 is archived behind the state's back (another tool, or a run without this state).
+    const at = new Date(T0 + DAY).toISOString();
+    await importAt(at, [{ ...finding(2, { at }), RecordState: 'ARCHIVED' }], { state: undefined });
+    const reads = getFindings();
+    expect(await run(2, [1])).toMatchObject({ archived: 0, archive: { candidates: 1, gone: 1 } });
+    expect(getFindings() - reads).toBe(1);
+    // Recorded as gone: no candidate, no read.
+    expect(await run(3, [1])).toMatchObject({ archive: { candidates: 0 }, state: { used: true } });
+    expect(getFindings() - reads).toBe(1);
+    // It comes back: it is sent (re-activated) with its first CreatedAt.
+    expect(await run(4, [1, 2])).toMatchObject({ imported: 1, unchanged: 1 });
+    const back = hub.findings().find((f) => f.Id === finding(2).Id);
+    expect(back).toMatchObject({ RecordState: 'ACTIVE', CreatedAt: new Date(T0).toISOString() });
+  });
+});
