@@ -56,6 +56,11 @@ export class ConverterError extends Error {
   readonly column: number | undefined;
   readonly byte: number | undefined;
   readonly recordIndex: number | undefined;
+  /**
+   * The report of the import that ended with this error (`ImportResult`, or `LifecycleReport` from
+   * `importWithLifecycle`), when the error ended one; set by the sink (see {@link attachReport}).
+   */
+  declare report?: unknown;
 
   constructor(code: ErrorCode, message: string, options: ConverterErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -89,4 +94,18 @@ export function isConverterError(value: unknown): value is ConverterError {
       value.name === 'ConverterError' &&
       typeof (value as { code?: unknown }).code === 'string')
   );
+}
+
+/**
+ * Puts the report of the run an error ended (an import's or a lifecycle's) on the error, as `error.report`:
+ * `catch (error) { console.log(error.report) }`. Not enumerable, so logging the error does not print the report.
+ */
+export function attachReport(error: unknown, report: object): void {
+  if (typeof error !== 'object' || error === null) return;
+  Object.defineProperty(error, 'report', {
+    value: report,
+    writable: true,
+    configurable: true,
+    enumerable: false,
+  });
 }

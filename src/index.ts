@@ -1,6 +1,11 @@
 /**
  * asff-stream: stream scanner output (SARIF, Trivy JSON, Nessus XML, CSV) into AWS Security Finding Format and
  * import it into AWS Security Hub.
+ *
+ * The public API, deliberately small: the adapter contract, convert, toAsff and validateAsff, the import sink and
+ * lifecycle with their building blocks, the emulator, and their types. `asff-stream/toolkit` and
+ * `asff-stream/testing` are for adapter authors. `api/asff-stream.api.md` lists everything; a change there is a
+ * change of what users can import.
  */
 export type {
   Adapter,
@@ -14,22 +19,13 @@ export type {
   ScopeHintKind,
   SeverityLabel,
 } from './adapter.js';
-export { defineAdapter, REPEAT_MERGE_WINDOW } from './adapter.js';
+export { defineAdapter } from './adapter.js';
 export type { AsffBuildResult, AsffContext } from './asff/build.js';
-export {
-  ADAPTER_PRODUCT_FIELD,
-  defaultProductArn,
-  partitionOf,
-  SCOPE_PRODUCT_FIELD,
-  toAsff,
-} from './asff/build.js';
-export { findingId, generatorId } from './asff/id.js';
-export { ID_HASH_BYTES, IdHashSet, idHash } from './asff/id-hash-set.js';
+export { ADAPTER_PRODUCT_FIELD, SCOPE_PRODUCT_FIELD, toAsff } from './asff/build.js';
 export * as limits from './asff/limits.js';
-export { SOURCE_TOOL_PRODUCT_FIELD, sourceToolOf } from './asff/source-tool.js';
+export { SOURCE_TOOL_PRODUCT_FIELD } from './asff/source-tool.js';
 export type { AsffViolation } from './asff/validate.js';
 export { describeViolations, validateAsff } from './asff/validate.js';
-export { detectAdapter, scoreAdapters } from './detect.js';
 export type {
   AccessKeyRule,
   EmulatorOptions,
@@ -49,26 +45,8 @@ export type { ConversionRun, ConversionStats, ConvertOptions, InputSource } from
 export { convert } from './pipeline.js';
 export type { AdapterName } from './registry.js';
 export { ADAPTER_NAMES, builtinAdapters, getAdapter } from './registry.js';
-export {
-  findRepository,
-  REPOSITORY_ENV,
-  type RepositoryIdentity,
-  type RepositoryLookup,
-  type ResolvedScope,
-  repositoryName,
-  resolveScope,
-  type ScopeInput,
-} from './scope.js';
-export {
-  isAtLeast,
-  labelFromCvss,
-  labelFromNessusSeverity,
-  labelFromSarifLevel,
-  normalizeLabel,
-  SEVERITY_LABELS,
-  SEVERITY_RANK,
-  severity,
-} from './severity.js';
+export type { RepositoryIdentity } from './scope.js';
+export { isAtLeast, labelFromCvss, normalizeLabel, SEVERITY_LABELS } from './severity.js';
 export type {
   BatchImportClient,
   ClientOptions,
@@ -94,7 +72,6 @@ export {
   importFindings,
   importReportOf,
   importWithLifecycle,
-  lazyDeadLetterFile,
   lifecycleReportOf,
   memoryDeadLetter,
   openDeadLetter,

@@ -8,7 +8,7 @@ import {
   MAX_BATCH_FINDINGS,
   MAX_FINDING_BYTES,
 } from '../asff/limits.js';
-import { ConverterError, isConverterError } from '../errors.js';
+import { attachReport, ConverterError, isConverterError } from '../errors.js';
 import { callerAccountId } from './account.js';
 import {
   BatchBuilder,
@@ -213,6 +213,7 @@ export async function importFindings(
     if (ownsDeadLetter) {
       await deadLetter.close().catch((error: unknown) => {
         reportsOfErrors.set(error as object, report);
+        attachReport(error, report);
         throw error;
       });
     }
@@ -400,6 +401,7 @@ class ImportRun {
     if (error === undefined || isConverterError(error) || error === this.inputError) assertBalanced(report);
     if (error !== undefined) {
       if (typeof error === 'object' && error !== null) reportsOfErrors.set(error, report);
+      attachReport(error, report);
       throw error;
     }
     return report;

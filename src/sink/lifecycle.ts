@@ -2,7 +2,7 @@ import type { AwsSecurityFinding } from '@aws-sdk/client-securityhub';
 import { defaultProductArn } from '../asff/build.js';
 import { IdHashSet } from '../asff/id-hash-set.js';
 import { sourceToolOf } from '../asff/source-tool.js';
-import { ConverterError, isConverterError } from '../errors.js';
+import { attachReport, ConverterError, isConverterError } from '../errors.js';
 import type { ConversionStats } from '../pipeline.js';
 import { IncrementalState, type StateReport } from '../state/incremental.js';
 import { openStateStore, type StateStore } from '../state/store.js';
@@ -470,8 +470,10 @@ export async function importWithLifecycle(
     report.archived = report.archive.archived;
     return withEntries(report, deadLetterOption, deadLetter);
   } catch (error) {
-    if (report !== undefined && typeof error === 'object' && error !== null)
+    if (report !== undefined && typeof error === 'object' && error !== null) {
       reportsOfErrors.set(error, report);
+      attachReport(error, report);
+    }
     throw error;
   } finally {
     // Whatever happened, what Security Hub confirmed is saved (a failed save leaves the previous state).

@@ -43,6 +43,9 @@ function states(): Record<string, string | undefined> {
   );
 }
 
+/** A dead-letter file in the test's directory (the CLI's default would land in the project root). */
+const deadLetterPath = () => join(dir, 'dead-letter.ndjson');
+
 let baseline: Record<string, number> = {};
 /** Starts counting requests from now (the emulator keeps its findings). */
 function countFromHere(): void {
@@ -60,9 +63,22 @@ function requests(): Record<string, number> {
 
 async function importCsv(content: string, ...flags: string[]) {
   writeFileSync(file, content);
-  return runCli(['import', file, '--endpoint-url', hub.url, '--state', statePath, ...flags], {
-    env: { ...CREDS, AWS_ENDPOINT_URL_STS: hub.url },
-  });
+  return runCli(
+    [
+      'import',
+      file,
+      '--endpoint-url',
+      hub.url,
+      '--state',
+      statePath,
+      '--dead-letter',
+      deadLetterPath(),
+      ...flags,
+    ],
+    {
+      env: { ...CREDS, AWS_ENDPOINT_URL_STS: hub.url },
+    },
+  );
 }
 
 beforeAll(async () => {
@@ -222,6 +238,8 @@ describe('asff-stream import --state (spawned binary, real SDK, local emulator)'
         hub.url,
         '--state',
         statePath,
+        '--dead-letter',
+        deadLetterPath(),
         '--rate',
         '5',
         '--burst',
@@ -234,13 +252,17 @@ describe('asff-stream import --state (spawned binary, real SDK, local emulator)'
     child.stdout.on('data', (d: Buffer) => {
       stdout += d.toString('utf8');
     });
-    child.stderr.resume();
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString('utf8');
+    });
     child.stdin.end(report);
     const deadline = Date.now() + 20_000;
     while (hub.findings().length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     child.kill('SIGINT');
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-    expect(code).toBe(130);
+    expect(code, stderr).toBe(130);
+    expect(stdout.trim(), stderr).not.toBe('');
     const interrupted = lastJsonLine(stdout) as {
       aborted: boolean;
       received: number;
@@ -263,6 +285,7 @@ describe('asff-stream import --state (spawned binary, real SDK, local emulator)'
       stdin: report,
     });
     expect(rerun.code, rerun.stderr).toBe(0);
+    expect(rerun.stdout.trim(), `${rerun.stderr}\n${JSON.stringify(interrupted)}`).not.toBe('');
     expect(lastJsonLine(rerun.stdout)).toMatchObject({
       received: 3_000,
       unchanged: interrupted.imported,

@@ -162,6 +162,9 @@ describe('importFindings against the emulator (real SDK client)', () => {
     const report = importReportOf(error)!;
     expect(report).toMatchObject({ imported: 0, deadLettered: 0 });
     expect(report.unsent).toBe(report.received);
+    // The same report is on the error itself, not printed with it.
+    expect((error as { report?: unknown }).report).toBe(report);
+    expect(Object.keys(error as object)).not.toContain('report');
     expect(importExitCode(report, error)).toBe(4);
   });
 

@@ -125,6 +125,12 @@ async function run(findingKeys: readonly string[], options: RunOptions = {}): Pr
     return { report, exitCode: importExitCode(report) };
   } catch (error) {
     const report = lifecycleReportOf(error);
+    // The report of a failed run is on the error too (the sink's, or the lifecycle's when it had one).
+    if (report !== undefined)
+      expect((error as { report?: LifecycleReport }).report).toMatchObject({
+        received: report.received,
+        imported: report.imported,
+      });
     return { report, error, exitCode: importExitCode(report, error) };
   }
 }
