@@ -309,10 +309,7 @@ async function* run(
             continue;
           }
           if (!sentIds.add(id)) {
-            repeat(
-              'repeated-id',
-              'a finding repeats the Id of an earlier one of this run; the first copy is sent, this one skipped',
-            );
+            repeat('repeated-id', REPEATED_ID_MESSAGE);
             continue;
           }
           const entry: HeldFinding = { finding, scope, id };
@@ -366,10 +363,17 @@ async function* passAsff(
 ): AsyncGenerator<AwsSecurityFinding> {
   stats.adapter = ASFF_FORMAT;
   const minSeverity = options.minSeverity;
+  // One Id per run here too (a dead letter written twice, two files concatenated): the first copy is sent.
+  const sentIds = new IdHashSet();
   for await (const { value } of readOpenedFindings(opened)) {
     if (options.signal?.aborted === true) throw new ConverterError('E_ABORTED', 'interrupted');
     stats.received++;
     const finding = unwrapDeadLetterEntry(value) as AwsSecurityFinding;
+    if (typeof finding?.Id === 'string' && !sentIds.add(finding.Id)) {
+      stats.skipped++;
+      countIssue({ code: 'repeated-id', message: REPEATED_ID_MESSAGE, skipped: true });
+      continue;
+    }
     const label = severityLabelOf(finding);
     stats.scope ??= finding?.ProductFields?.[SCOPE_PRODUCT_FIELD] ?? options.scope;
     if (minSeverity !== undefined && label !== undefined && !isAtLeast(label, minSeverity)) {
@@ -388,6 +392,9 @@ function severityLabelOf(finding: AwsSecurityFinding | undefined): SeverityLabel
   const label = finding?.FindingProviderFields?.Severity?.Label ?? finding?.Severity?.Label;
   return SEVERITY_LABELS.find((known) => known === label);
 }
+
+const REPEATED_ID_MESSAGE =
+  'a finding repeats the Id of an earlier one of this run; the first copy is sent, this one skipped';
 
 /** A finding on its way out, with the scope and Id it was given. */
 interface HeldFinding {

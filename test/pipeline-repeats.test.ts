@@ -73,6 +73,16 @@ describe('one Id per finding per run', () => {
     expect(stats.received).toBe(stats.emitted + stats.failed + stats.skipped);
   });
 
+  it('ASFF input (a dead letter written twice) sends each Id once too', async () => {
+    const { findings } = await convertAll('fixtures/sarif/cwe.sarif');
+    const twice = [...findings, ...findings].map((f) => `${JSON.stringify(f)}\n`).join('');
+    const replay = await convertAll(Buffer.from(twice));
+    expect(replay.stats.adapter).toBe('asff');
+    expect(replay.findings.map((f) => f.Id)).toEqual(findings.map((f) => f.Id));
+    expect(replay.stats).toMatchObject({ received: 4, emitted: 2, skipped: 2 });
+    expect(replay.stats.issues['repeated-id']).toBe(2);
+  });
+
   it.skipIf(!HAS_CORPUS)(
     'darkreporter__nessus.csv: the 26 non-adjacent rows of one host/port/plugin become one finding each',
     async () => {
