@@ -4,6 +4,7 @@ import { ConverterError } from '../../src/errors.js';
 import {
   cutAt,
   declaresEntities,
+  oversizedStructure,
   type SaxesBuffers,
   saxesBuffers,
   sizeWords,
@@ -489,19 +490,8 @@ export class NessusReader {
       this.append(buffers.text);
       buffers.text = '';
     }
-    if (
-      buffers.name.length > limits.maxNameChars ||
-      buffers.entity.length > limits.maxNameChars ||
-      buffers.piTarget.length > limits.maxNameChars
-    ) {
-      throw this.error(
-        'E_UNSAFE',
-        `an element, attribute or entity name is longer than ${sizeWords(limits.maxNameChars)}`,
-      );
-    }
-    if (buffers.attribList.length > limits.maxAttributes) {
-      throw this.error('E_UNSAFE', `an element has more than ${limits.maxAttributes} attributes`);
-    }
+    const problem = oversizedStructure(buffers, limits);
+    if (problem !== undefined) throw this.error('E_UNSAFE', problem);
   }
 
   private syntaxError(error: Error): ConverterError {

@@ -1,6 +1,13 @@
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import { ConverterError, type ErrorCode } from '../errors.js';
-import { cutAt, declaresEntities, type SaxesBuffers, saxesBuffers, sizeWords } from './saxes-internals.js';
+import {
+  cutAt,
+  declaresEntities,
+  oversizedStructure,
+  type SaxesBuffers,
+  saxesBuffers,
+  sizeWords,
+} from './saxes-internals.js';
 
 /** One element read by {@link xmlElements}: its attributes, its text and its child elements. */
 export interface XmlElement {
@@ -227,17 +234,8 @@ class ElementReader {
           `a text node, comment, CDATA section or attribute value is longer than ${sizeWords(limits.maxTokenChars)}`,
         );
     }
-    if (
-      buffers.name.length > limits.maxNameChars ||
-      buffers.entity.length > limits.maxNameChars ||
-      buffers.piTarget.length > limits.maxNameChars
-    )
-      throw this.error(
-        'E_UNSAFE',
-        `an element, attribute or entity name is longer than ${sizeWords(limits.maxNameChars)}`,
-      );
-    if (buffers.attribList.length > limits.maxAttributes)
-      throw this.error('E_UNSAFE', `an element has more than ${limits.maxAttributes} attributes`);
+    const problem = oversizedStructure(buffers, limits);
+    if (problem !== undefined) throw this.error('E_UNSAFE', problem);
   }
 
   private syntaxError(error: Error): ConverterError {

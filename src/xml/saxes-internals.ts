@@ -47,3 +47,22 @@ export function sizeWords(chars: number): string {
 export function declaresEntities(doctype: string): boolean {
   return /<!ENTITY/i.test(doctype);
 }
+
+/**
+ * What is wrong with the names and attribute list saxes is accumulating, if anything: a name longer than
+ * `maxNameChars` or more than `maxAttributes` attributes on one element (hostile XML; refused as `E_UNSAFE`).
+ */
+export function oversizedStructure(
+  buffers: SaxesBuffers,
+  limits: { maxNameChars: number; maxAttributes: number },
+): string | undefined {
+  if (
+    buffers.name.length > limits.maxNameChars ||
+    buffers.entity.length > limits.maxNameChars ||
+    buffers.piTarget.length > limits.maxNameChars
+  )
+    return `an element, attribute or entity name is longer than ${sizeWords(limits.maxNameChars)}`;
+  if (buffers.attribList.length > limits.maxAttributes)
+    return `an element has more than ${limits.maxAttributes} attributes`;
+  return undefined;
+}

@@ -1,20 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { isConverterError } from '../../src/errors.js';
 import { jsonRecords, lines } from '../../src/toolkit/index.js';
+import { chunksOf, collect } from '../helpers/chunks.js';
 
 const encoder = new TextEncoder();
 
 /** The text as byte chunks of `size` bytes. */
-async function* chunksOf(text: string, size: number): AsyncGenerator<Uint8Array> {
-  const bytes = encoder.encode(text);
-  for (let offset = 0; offset < bytes.length; offset += size) yield bytes.slice(offset, offset + size);
-}
-
-async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of iterable) out.push(item);
-  return out;
-}
 
 async function failure(iterable: AsyncIterable<unknown>): Promise<unknown> {
   try {

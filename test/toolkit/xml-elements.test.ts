@@ -1,19 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isConverterError } from '../../src/errors.js';
 import { xmlElements } from '../../src/toolkit/index.js';
-
-const encoder = new TextEncoder();
-
-async function* chunksOf(text: string, size: number): AsyncGenerator<Uint8Array> {
-  const bytes = encoder.encode(text);
-  for (let offset = 0; offset < bytes.length; offset += size) yield bytes.slice(offset, offset + size);
-}
-
-async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of iterable) out.push(item);
-  return out;
-}
+import { chunksOf, collect } from '../helpers/chunks.js';
 
 async function refusal(iterable: AsyncIterable<unknown>): Promise<[string, number | undefined]> {
   try {
