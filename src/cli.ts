@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { EXIT, type ExitCode } from './cli/exit-codes.js';
-import { reportError, usageError } from './cli/output.js';
+import { diagnostic, reportError, usageError } from './cli/output.js';
 
 const HELP = `Usage: asff-stream <command> [options]
 
@@ -79,11 +79,26 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   if (error.code === 'EPIPE') process.exit(EXIT.OK);
 });
 
-main(process.argv.slice(2)).then(
+const argv = process.argv.slice(2);
+let finished = false;
+// Node exits with code 0 when the event loop empties, even while `main` still waits on a promise that nothing
+// can settle any more (a lost wake-up): that run would end silently, with no report. Make it a loud bug.
+process.on('beforeExit', () => {
+  if (finished) return;
+  finished = true;
+  diagnostic(
+    `internal error: the run stopped without finishing ("${argv[0] ?? ''}" was waiting for something that can no longer happen; no report was written); please report it`,
+  );
+  process.exitCode = EXIT.INTERNAL;
+});
+
+main(argv).then(
   (code) => {
+    finished = true;
     process.exitCode = code;
   },
   (error: unknown) => {
+    finished = true;
     process.exitCode = reportError(error);
   },
 );

@@ -481,10 +481,13 @@ class ImportRun {
     );
   }
 
-  /** Findings received and not settled yet: in flight, waiting, in the batch being filled. */
+  /**
+   * Findings received and not settled yet: in flight, waiting, in the batch being filled. The tally's own
+   * count, so that every way a finding settles (`unchanged` too) frees its room: a second count once left out
+   * `unchanged`, and a run whose first findings were unchanged stopped reading with nothing in flight.
+   */
   private held(): number {
-    const t = this.tally;
-    return t.received - t.imported - t.deadLettered - t.unsent - t.skipped - t.unknown;
+    return this.tally.pending;
   }
 
   /** More input may be read: the findings held stay within `(concurrency + 1) × maxCount`, whatever fails. */

@@ -91,6 +91,11 @@ export class ReportTally {
     return this.deadLettered + this.unsent;
   }
 
+  /** Findings received and not settled yet (in flight, waiting, in the batch being filled). */
+  get pending(): number {
+    return this.received - this.imported - this.unchanged - this.failed - this.skipped - this.unknown;
+  }
+
   /** Counts a failed finding under `code`. */
   fail(code: string, kind: 'dead-lettered' | 'unsent'): void {
     if (kind === 'dead-lettered') this.deadLettered += 1;
@@ -114,7 +119,7 @@ export class ReportTally {
       failed,
       skipped: this.skipped,
       unknown: this.unknown,
-      pending: this.received - this.imported - this.unchanged - failed - this.skipped - this.unknown,
+      pending: this.pending,
       retries: this.retries,
       throttled: this.throttled,
       requests: this.requests,
