@@ -2,10 +2,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import trivy from '../../adapters/trivy/index.js';
 import { type Adapter, defineAdapter, type Finding } from '../../src/adapter.js';
 import { ConverterError } from '../../src/errors.js';
-import { type ConformanceOptions, conformanceCases, testAdapter } from '../../src/testing/index.js';
+import { type ConformanceOptions, conformanceCases } from '../../src/testing/index.js';
 
 /**
  * A line format for these tests: `key severity [text]` per line. Its flaws are switched on one at a time, and
@@ -154,12 +153,4 @@ describe('conformanceCases', () => {
   });
 });
 
-// The suite run for real over a built-in adapter's own fixtures and expected outputs.
-const TRIVY_FIXTURES = new URL('../../fixtures/trivy/', import.meta.url).pathname;
-testAdapter(trivy, {
-  fixtures: TRIVY_FIXTURES,
-  invalid: TRIVY_FIXTURES,
-  convertOptions: (name) =>
-    name === 'v2-repository-licenses.json' ? { adapterOptions: { trivyLicenses: true } } : {},
-  secrets: ['glpat-', 'FAKEfake', 'SECONDfake', 'hunter2'],
-});
+// The suite also runs for real over the built-in adapters' fixtures: test/adapters/{sarif,trivy}/fixtures.test.ts.

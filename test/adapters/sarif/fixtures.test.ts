@@ -1,7 +1,9 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import sarif from '../../../adapters/sarif/index.js';
 import type { ConverterError } from '../../../src/errors.js';
-import { convertAll, fixtureNdjson } from '../../helpers/asff.js';
+import { testAdapter } from '../../../src/testing/index.js';
+import { convertAll } from '../../helpers/asff.js';
 import { containerResource, type Parsed, parseWith } from './helpers.js';
 
 const parseFixture = (name: string, options: Record<string, unknown> = {}): Promise<Parsed> =>
@@ -489,23 +491,11 @@ describe('fixtures/sarif scenarios', () => {
   });
 });
 
-const scenarios = readdirSync('fixtures/sarif')
-  .filter((name) => !name.endsWith('.ndjson') && !name.startsWith('invalid-'))
-  .sort();
+// The conformance suite every adapter passes (docs/adapters.md): each fixture's expected .asff.ndjson, valid ASFF
+// with one Id each, the same findings in 1/7/4096-byte chunks, and a positioned error for every invalid-* file.
+testAdapter(sarif, { fixtures: 'fixtures/sarif', invalid: 'fixtures/sarif' });
 
 describe('fixtures/sarif expected ASFF (fixed account, region, clock and scope)', () => {
-  it.each(scenarios)('%s', async (name) => {
-    const ndjson = await fixtureNdjson(`fixtures/sarif/${name}`);
-    const findings = ndjson
-      .split('\n')
-      .filter((line) => line !== '')
-      .map((line) => JSON.parse(line) as unknown);
-    for (const finding of findings) expect(finding).toBeValidAsff();
-    await expect(ndjson).toMatchFileSnapshot(
-      `../../../fixtures/sarif/${name.replace(/\.(sarif|json)$/, '')}.asff.ndjson`,
-    );
-  });
-
   it('counts suppressed, passed and baseline-absent results as archived findings, or skips them on request', async () => {
     const archived = await convertAll('fixtures/sarif/kinds-and-baseline.sarif');
     expect(archived.findings.map((f) => f.RecordState)).toEqual([

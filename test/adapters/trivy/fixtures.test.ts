@@ -1,6 +1,8 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { convertAll, expectAllValid, fixtureNdjson } from '../../helpers/asff.js';
+import trivy from '../../../adapters/trivy/index.js';
+import { testAdapter } from '../../../src/testing/index.js';
+import { convertAll } from '../../helpers/asff.js';
 
 const DIR = new URL('../../../fixtures/trivy/', import.meta.url).pathname;
 /** Every hand-written fixture that is valid Trivy output (the `invalid-*` ones are tested in parse.test.ts). */
@@ -10,6 +12,16 @@ const SCENARIOS = readdirSync(DIR)
 /** The licenses fixture is converted with licenses on; every other with the defaults. */
 const optionsFor = (name: string) =>
   name === 'v2-repository-licenses.json' ? { adapterOptions: { trivyLicenses: true } } : {};
+
+// The conformance suite every adapter passes (docs/adapters.md): each fixture's expected .asff.ndjson, valid ASFF
+// with one Id each, the same findings in 1/7/4096-byte chunks, no planted secret, and a positioned error for every
+// invalid-* file.
+testAdapter(trivy, {
+  fixtures: DIR,
+  invalid: DIR,
+  convertOptions: optionsFor,
+  secrets: ['glpat-', 'FAKEfake', 'SECONDfake', 'hunter2'],
+});
 
 describe('Trivy fixtures → expected ASFF', () => {
   it('covers every layout and case', () => {
@@ -29,16 +41,6 @@ describe('Trivy fixtures → expected ASFF', () => {
       'v2-sorted-keys.json',
       'v2-vm.json',
     ]);
-  });
-
-  it.each(SCENARIOS)('%s matches its .asff.ndjson and is valid ASFF', async (name) => {
-    const path = `${DIR}${name}`;
-    const { findings, stats } = await convertAll(path, optionsFor(name));
-    expect(stats.adapter).toBe('trivy');
-    expectAllValid(findings);
-    await expect(await fixtureNdjson(path, optionsFor(name))).toMatchFileSnapshot(
-      `${DIR}${name.replace(/\.json$/, '.asff.ndjson')}`,
-    );
   });
 
   it('same-cve-collisions: one CVE in two versions, two packages, two paths and two targets → five Ids', async () => {
