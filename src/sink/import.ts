@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import type { AwsSecurityFinding, BatchImportFindingsResponse } from '@aws-sdk/client-securityhub';
 import type { Issue } from '../adapter.js';
+import { IdHashSet } from '../asff/id-hash-set.js';
 import {
   IMPORT_CONCURRENCY,
   IMPORT_RATE_PER_SECOND,
@@ -269,8 +269,8 @@ class ImportRun {
   /** A finding read from the input that did not fit the batch just closed: it opens the next one. */
   private carry: QueuedFinding | undefined;
   private readonly inFlight = new Set<QueuedFinding[]>();
-  /** 12-byte digests of every Id received, to notice an Id that comes again after its batch left. */
-  private readonly seenIds = new Set<string>();
+  /** Every Id received (12-byte hashes), to notice an Id that comes again after its batch left. */
+  private readonly seenIds = new IdHashSet();
   private seq = 0;
 
   private inputDone = false;
@@ -691,16 +691,13 @@ class ImportRun {
         'finding-too-large',
         `the finding is ${bytes} bytes of JSON, over the ${MAX_FINDING_BYTES}-byte limit; it was not sent`,
       );
-    const digest = createHash('sha1').update(id).digest().toString('latin1', 0, 12);
-    if (this.seenIds.has(digest)) {
+    if (!this.seenIds.add(id)) {
       this.tally.issue('duplicate-id');
       this.options.onIssue?.({
         code: 'duplicate-id',
         message: `finding Id ${id} came again (input finding ${seq}): the later copy is kept; an earlier copy still waiting in its batch is replaced and counted as skipped, one already sent is sent again (Security Hub keeps whichever has the later UpdatedAt)`,
         recordIndex: seq,
       });
-    } else {
-      this.seenIds.add(digest);
     }
     return { finding, id, bytes, seq, attempts: 0, retries: 0, throttles: 0 };
   }
@@ -855,15 +852,7 @@ class ImportRun {
       if (this.outageExpired) {
         this.deadLetterEntry(entry, 'outage', this.outageMessage());
       } else if (noAnswer && this.succeededRequests === 0 && entry.retries > this.maxRetries) {
-        // Not one request has reached the service: the endpoint, Region or network is wrong, not the findings.
-        this.stop(
-          new ConverterError(
-            'E_AWS_ACCESS',
-            `${code}: ${message} — no request to Security Hub has succeeded after ${entry.attempts} attempts. Check --endpoint-url, --region and the network.`,
-          ),
-          code,
-        );
-        this.unsent(entry);
+        this.stopUnreachable(entry, code, message);
       } else {
         again.push(entry);
         highest = Math.max(highest, entry.retries);
@@ -943,15 +932,7 @@ class ImportRun {
         again.push(entry);
         highest = Math.max(highest, entry.retries);
       } else if (this.succeededRequests === 0 && this.fatal === undefined) {
-        // Not one request has worked: the endpoint, Region or network is wrong, not the findings.
-        this.stop(
-          new ConverterError(
-            'E_AWS_ACCESS',
-            `${code}: ${message} — no request to Security Hub has succeeded after ${entry.attempts} attempts. Check --endpoint-url, --region and the network.`,
-          ),
-          code,
-        );
-        this.unsent(entry);
+        this.stopUnreachable(entry, code, message);
       } else if (this.fatal !== undefined) {
         this.unsent(entry);
       } else {
@@ -994,6 +975,21 @@ class ImportRun {
       }, delayMs),
     };
     this.delayed.add(group);
+  }
+
+  /**
+   * Not one request has reached the service: the endpoint, Region or network is wrong, not the findings. Stops the
+   * run (exit 4) and counts the finding as unsent.
+   */
+  private stopUnreachable(entry: QueuedFinding, code: string, message: string): void {
+    this.stop(
+      new ConverterError(
+        'E_AWS_ACCESS',
+        `${code}: ${message} — no request to Security Hub has succeeded after ${entry.attempts} attempts. Check --endpoint-url, --region and the network.`,
+      ),
+      code,
+    );
+    this.unsent(entry);
   }
 
   private deadLetterEntry(entry: QueuedFinding, code: string, message: string): void {
