@@ -1,48 +1,95 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import ts from 'typescript';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Adapter } from '../src/adapter.js';
+import { COMMANDS, topLevelAction } from '../src/cli/commands.js';
+import { conformanceCases } from '../src/testing/index.js';
+import {
+  asffStreamArguments,
+  type DocBlock,
+  docBlocks,
+  documentFiles,
+  SHELL_LANGS,
+  type ShellCommand,
+  shellCommands,
+} from './helpers/doc-blocks.js';
+import { startS3, type TestS3 } from './helpers/s3.js';
+
+// How code in the docs is checked (README, "Code in these docs"):
+// - every ```ts block type-checks (strict) against this checkout's src/;
+// - every ```ts block runs unless its fence says why not (```ts no-run: REASON): in a child process, through the
+//   package's build (dist/) as a user's program would, in a temporary directory holding fixtures/docs/, with AWS
+//   pointed at the emulator and S3 at a local S3 server, loopback only, within a time limit;
+// - a block that is an adapter module (`export default defineAdapter(…)`) runs the conformance suite on
+//   fixtures/docs/adapters/<its name>/;
+// - every `asff-stream …` command line of a shell block is read by the CLI's own parser (src/cli/commands.ts).
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const INPUTS = join(ROOT, 'fixtures/docs');
+const ADAPTER_FIXTURES = join(ROOT, 'fixtures/docs/adapters');
+const BLOCK_TIMEOUT_MS = 20_000;
 
-/** Every ```ts block of README.md and docs/*.md, with where it starts. */
-function typescriptBlocks(): { file: string; line: number; code: string }[] {
-  const files = ['README.md', ...readdirSync(join(ROOT, 'docs')).map((name) => `docs/${name}`)].filter((f) =>
-    f.endsWith('.md'),
-  );
-  const blocks: { file: string; line: number; code: string }[] = [];
-  for (const file of files) {
-    const lines = readFileSync(join(ROOT, file), 'utf8').split('\n');
-    for (let i = 0; i < lines.length; i += 1) {
-      if (lines[i]?.trim() !== '```ts') continue;
-      const start = i + 1;
-      let end = start;
-      while (end < lines.length && lines[end]?.trim() !== '```') end += 1;
-      blocks.push({ file, line: start + 1, code: lines.slice(start, end).join('\n') });
-      i = end;
-    }
-  }
-  return blocks;
+const blocks = docBlocks(ROOT, documentFiles(ROOT));
+const where = (block: { file: string; line: number }) => `${block.file}:${block.line}`;
+const typescriptBlocks = blocks.filter((block) => block.lang === 'ts' || block.lang === 'typescript');
+const NO_RUN = /^no-run: \S/;
+const isAdapterModule = (block: DocBlock) => /^export default defineAdapter\(/m.test(block.code);
+const runnable = typescriptBlocks.filter((block) => block.info === '' && !isAdapterModule(block));
+
+// Modules of the blocks live one level below the project root, so that `asff-stream` resolves to this package
+// (Node's self-reference, through package.json "exports") and other imports to its node_modules. Nothing else
+// of a block touches the checkout: it runs in a temporary directory.
+const dir = join(ROOT, `.doc-blocks-${process.pid}`);
+mkdirSync(dir, { recursive: true });
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** The block's code, preceded by blank lines so that its line numbers are those of the Markdown file. */
+const atItsLines = (block: DocBlock) => `${'\n'.repeat(block.line - 1)}${block.code}\nexport {};\n`;
+
+/** Writes the block as an ES module (types erased; a source map names the Markdown file's lines) and returns its path. */
+function moduleOf(block: DocBlock, index: number): string {
+  const { outputText } = ts.transpileModule(atItsLines(block), {
+    fileName: join(ROOT, block.file),
+    compilerOptions: {
+      module: ts.ModuleKind.ESNext,
+      target: ts.ScriptTarget.ES2022,
+      inlineSourceMap: true,
+      verbatimModuleSyntax: true,
+    },
+  });
+  const path = join(dir, `run-${index}.mjs`);
+  writeFileSync(path, outputText);
+  return path;
 }
 
-describe('TypeScript in README.md and docs/ compiles against the package', () => {
-  // One level below the project root, so that blocks resolve `../src/…` and the project's node_modules.
-  const dir = mkdtempSync(join(ROOT, '.doc-blocks-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+describe('code blocks in README.md and docs/', () => {
+  it('every fence names its language, and a ```ts fence says nothing but why it does not run', () => {
+    const wrong = blocks
+      .filter(
+        (block) =>
+          block.lang === '' ||
+          ((block.lang === 'ts' || block.lang === 'typescript') &&
+            block.info !== '' &&
+            !NO_RUN.test(block.info)),
+      )
+      .map((block) => `${where(block)}: \`\`\`${block.lang} ${block.info}`);
+    expect(wrong).toEqual([]);
+    expect(typescriptBlocks.length).toBeGreaterThan(5);
+  });
 
   it('every ```ts block type-checks (strict) with the package name resolved to this checkout', () => {
-    const blocks = typescriptBlocks();
-    expect(blocks.length).toBeGreaterThan(5);
-    writeFileSync(join(dir, 'package.json'), '{"type":"module"}');
-    const names = blocks.map((block, index) => {
+    const typecheck = dir;
+    const names = typescriptBlocks.map((block, index) => {
       const name = `block-${index}.ts`;
       // Each block is a module of its own (top-level await, no clashes between blocks).
-      writeFileSync(join(dir, name), `${block.code}\nexport {};\n`);
+      writeFileSync(join(typecheck, name), atItsLines(block));
       return name;
     });
     writeFileSync(
-      join(dir, 'tsconfig.json'),
+      join(typecheck, 'tsconfig.json'),
       JSON.stringify({
         compilerOptions: {
           strict: true,
@@ -67,17 +114,238 @@ describe('TypeScript in README.md and docs/ compiles against the package', () =>
     );
     let output = '';
     try {
-      execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', dir], {
+      execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', typecheck], {
         encoding: 'utf8',
       });
     } catch (error) {
       output = String((error as { stdout?: string }).stdout ?? error);
     }
-    // Name each error by the document and line it comes from.
-    const located = output.replace(/block-(\d+)\.ts\((\d+),(\d+)\)/g, (_, index: string, line: string) => {
-      const block = blocks[Number(index)];
-      return block === undefined ? _ : `${block.file}:${block.line + Number(line) - 1}`;
-    });
+    // Name each error by the document and line it comes from (the blocks keep their lines).
+    const located = output.replace(
+      /\S*block-(\d+)\.ts\((\d+),(\d+)\)/g,
+      (match, index: string, line: string) => {
+        const block = typescriptBlocks[Number(index)];
+        return block === undefined ? match : `${block.file}:${line}`;
+      },
+    );
     expect(located).toBe('');
   }, 120_000);
+});
+
+/** The `// → TEXT` comments of a block: what the console call on that line prints first (… matches anything). */
+function shownOutput(block: DocBlock): { line: number; expected: string }[] {
+  return block.code.split('\n').flatMap((text, index) => {
+    const match = /\/\/ → (.*)$/.exec(text);
+    return match === null ? [] : [{ line: block.line + index, expected: (match[1] ?? '').trim() }];
+  });
+}
+
+function matchesShown(actual: string, expected: string): boolean {
+  const pattern = expected
+    .split('…')
+    .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    .join('.*');
+  return new RegExp(`^${pattern}$`, 's').test(actual.trim());
+}
+
+/** Blocks that must fail, or print, in a known way: they show that the runner catches what it should. */
+const CANARIES: DocBlock[] = [
+  "throw new Error('canary');",
+  "await fetch('http://192.0.2.1/', { signal: AbortSignal.timeout(5000) });",
+  'await new Promise((resolve) => setTimeout(resolve, 60_000));',
+  "console.log(1 + 1, 'shows'); // → 2 shows",
+].map((code) => ({ file: 'canary.md', line: 3, lang: 'ts', info: '', code }));
+
+describe('runnable ```ts blocks run (emulator, S3 server, fixtures/docs in a temp directory, loopback only)', () => {
+  interface Result {
+    id: number;
+    errors: string[];
+    /** What the block printed (console.*), with the Markdown line of the call. */
+    output: { line?: number; text: string }[];
+    files: string[];
+  }
+  let results: Result[] = [];
+  let s3: TestS3 | undefined;
+
+  beforeAll(async () => {
+    s3 = await startS3({ bucket: 'my-bucket' });
+    const plan = join(dir, 'plan.json');
+    const resultsPath = join(dir, 'results.json');
+    writeFileSync(
+      plan,
+      JSON.stringify({
+        blocks: [...runnable, ...CANARIES].map((block, id) => ({
+          id,
+          module: moduleOf(block, id),
+          timeoutMs: id < runnable.length ? BLOCK_TIMEOUT_MS : 500,
+        })),
+        inputs: INPUTS,
+        results: resultsPath,
+      }),
+    );
+    const env = {
+      PATH: process.env.PATH ?? '',
+      // No repository from the environment or a git remote: scopes are the inputs' own.
+      ASFF_STREAM_REPOSITORY: 'none',
+      AWS_ACCESS_KEY_ID: s3.credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: s3.credentials.secretAccessKey,
+      AWS_REGION: 'us-east-1',
+      AWS_ENDPOINT_URL_S3: s3.url,
+      AWS_EC2_METADATA_DISABLED: 'true',
+      AWS_CONFIG_FILE: join(dir, 'no-aws-config'),
+      AWS_SHARED_CREDENTIALS_FILE: join(dir, 'no-aws-credentials'),
+    };
+    const helpers = join(ROOT, 'test/helpers');
+    await new Promise<void>((resolve, reject) => {
+      execFile(
+        process.execPath,
+        [
+          '--enable-source-maps',
+          '--import',
+          join(helpers, 'loopback-only.mjs'),
+          join(helpers, 'doc-runner.mjs'),
+          plan,
+        ],
+        { cwd: ROOT, env, timeout: 30_000 + runnable.length * BLOCK_TIMEOUT_MS, encoding: 'utf8' },
+        (error, _stdout, stderr) =>
+          error === null ? resolve() : reject(new Error(`${error.message}\n${stderr}`)),
+      );
+    });
+    results = JSON.parse(readFileSync(resultsPath, 'utf8')) as Result[];
+  }, 300_000);
+  afterAll(() => s3?.stop());
+
+  it('the runner reports what a block does wrong, at its Markdown line (canary blocks)', () => {
+    const [throws, offline, hangs, prints] = CANARIES.map((_, index) => results[runnable.length + index]);
+    expect(throws?.errors.join('\n')).toMatch(/Error: canary[\s\S]*canary\.md:3:/);
+    expect(offline?.errors.join('\n')).toContain(
+      'connect to 192.0.2.1 refused: code in the docs may reach loopback only',
+    );
+    expect(hangs?.errors.join('\n')).toContain('did not finish within 500 ms');
+    expect(prints).toMatchObject({ errors: [], output: [{ line: 3, text: '2 shows' }] });
+  });
+
+  runnable.forEach((block, id) => {
+    const shown = shownOutput(block);
+    it(`${where(block)} runs to its end without an error${shown.length > 0 ? ', printing what its // → comments show' : ''}`, () => {
+      const result = results.find((entry) => entry.id === id);
+      if (result === undefined)
+        return expect.fail(`${where(block)}: the runner reported nothing for this block`);
+      const printed = result.output
+        .map(({ line, text }) => `${block.file}:${line ?? '?'}: ${text}`)
+        .join('\n');
+      if (result.errors.length > 0)
+        expect.fail(`${where(block)}: ${result.errors.join('\n')}\nits output:\n${printed}`);
+      for (const { line, expected } of shown) {
+        const actual: string | undefined = result.output.find((entry) => entry.line === line)?.text;
+        if (actual === undefined || !matchesShown(actual, expected))
+          expect.fail(
+            `${block.file}:${line}: shows "${expected}", printed ${actual === undefined ? 'nothing' : `"${actual}"`}`,
+          );
+      }
+    });
+  });
+});
+
+// Adapter modules are imported here (their code runs on import) and conformance-tested with their fixtures.
+const adapterBlocks = typescriptBlocks.filter((block) => block.info === '' && isAdapterModule(block));
+for (const [index, block] of adapterBlocks.entries()) {
+  const adapter = ((await import(moduleOf(block, 1000 + index))) as { default: Adapter }).default;
+  const fixtures = join(ADAPTER_FIXTURES, adapter.name);
+  describe(`${where(block)}: adapter "${adapter.name}" passes the conformance suite on fixtures/docs/adapters/${adapter.name}/`, () => {
+    if (!existsSync(fixtures) || readdirSync(fixtures).length === 0) {
+      it('has fixtures', () =>
+        expect.fail(
+          `${where(block)}: add an input and its expected .asff.ndjson to ${fixtures}, or fence the block \`\`\`ts no-run: REASON`,
+        ));
+      return;
+    }
+    const hasInvalid = readdirSync(fixtures).some((name) => name.startsWith('invalid-'));
+    const cases = conformanceCases(adapter, {
+      fixtures,
+      ...(hasInvalid ? { invalid: fixtures } : {}),
+      matchExpected: async (actual, expectedPath) => {
+        await expect(actual).toMatchFileSnapshot(expectedPath);
+      },
+    });
+    for (const check of cases) it(check.name, check.run);
+  });
+}
+
+// Commands are written for a configured environment: Region and account come from it when no flag gives them.
+const CONFIGURED = { AWS_REGION: 'eu-west-1', AWS_ACCOUNT_ID: '123456789012' };
+
+/** Why asff-stream refuses this command line (its own parser, src/cli/commands.ts), or `undefined` if it accepts it. */
+async function refusal(command: ShellCommand): Promise<string | undefined> {
+  const [name, ...rest] = asffStreamArguments(command) ?? [];
+  if (topLevelAction(name) !== undefined) return undefined;
+  const load = name !== undefined && Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (load === undefined) return `"${name}" is not a command of asff-stream`;
+  try {
+    await (await load()).parse(rest, { ...CONFIGURED, ...command.env });
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+describe('`asff-stream …` command lines in shell blocks are ones the CLI accepts', () => {
+  const commands = blocks
+    .filter((block) => SHELL_LANGS.has(block.lang))
+    .flatMap(shellCommands)
+    .filter((command) => asffStreamArguments(command) !== undefined);
+
+  it('finds the documented command lines', () => expect(commands.length).toBeGreaterThan(15));
+
+  it('refuses what the CLI refuses (canary lines)', async () => {
+    const canary = [
+      'asff-stream frobnicate x.json',
+      'asff-stream import x.json --no-such-flag',
+      'asff-stream convert x.sarif --resolved keep',
+      'cat x.json | npx --yes asff-stream import - \\',
+      '  --rate fast',
+      'AWS_REGION= asff-stream import x.json',
+      'asff-stream hub --port 99999 &',
+      'asff-stream scope a.json b.json',
+      'asff-stream convert x.csv --csv-map',
+    ].join('\n');
+    const lines = shellCommands({ file: 'canary.md', line: 1, lang: 'sh', info: '', code: canary });
+    const refused = await Promise.all(lines.filter((c) => asffStreamArguments(c) !== undefined).map(refusal));
+    expect(refused.map((reason) => reason?.split(' (see')[0])).toEqual([
+      '"frobnicate" is not a command of asff-stream',
+      "Unknown option '--no-such-flag'",
+      '--resolved "keep": expected archive or skip',
+      expect.stringContaining('--rate "fast"'),
+      expect.stringContaining('Region'),
+      '--port must be 0..65535',
+      'scope takes one input (a file or -)',
+      expect.stringContaining("'--csv-map <value>' argument missing"),
+    ]);
+  });
+
+  for (const command of commands) {
+    it(`${where(command)}: ${command.text.trim()}`, async () => {
+      const reason = await refusal(command);
+      if (reason !== undefined) expect.fail(`${where(command)}: asff-stream refuses it: ${reason}`);
+    });
+  }
+});
+
+describe('npm scripts named in shell blocks exist', () => {
+  const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: object })
+    .scripts;
+  const named = blocks
+    .filter((block) => SHELL_LANGS.has(block.lang))
+    .flatMap(shellCommands)
+    .filter((command) => command.words[0] === 'npm')
+    .map((command) => {
+      const [, verb, script] = command.words;
+      return { command, script: verb === 'run' || verb === 'run-script' ? script : verb };
+    })
+    .filter(
+      ({ script }) => script !== undefined && !['ci', 'install', 'i', 'audit', 'pack'].includes(script),
+    );
+  it.each(named.map(({ command, script }) => [where(command), script]))('%s: npm %s', (_where, script) => {
+    expect(Object.keys(scripts)).toContain(script);
+  });
 });

@@ -1,0 +1,143 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse as parseShell } from 'shell-quote';
+
+/** One fenced code block of a Markdown file. */
+export interface DocBlock {
+  /** The Markdown file, relative to the project root (`docs/adapters.md`). */
+  file: string;
+  /** 1-based line of the block's first line of code in `file`. */
+  line: number;
+  /** The fence's language (`ts`, `sh`, ``; lower case). */
+  lang: string;
+  /** The rest of the fence's info string (`no-run: needs an AWS account`). */
+  info: string;
+  code: string;
+}
+
+/** The documents whose code the docs test checks: README.md, docs/*.md and examples/*.md. */
+export function documentFiles(root: string): string[] {
+  const inDir = (dir: string) =>
+    readdirSync(join(root, dir))
+      .filter((name) => name.endsWith('.md'))
+      .sort()
+      .map((name) => `${dir}/${name}`);
+  return ['README.md', ...inDir('docs'), ...inDir('examples')];
+}
+
+const FENCE = /^ {0,3}(`{3,}|~{3,})\s*([^\s`]*)\s*(.*?)\s*$/;
+
+/** Every fenced code block of the given Markdown files (CommonMark fences: ``` or ~~~, closed by a longer-or-equal one). */
+export function docBlocks(root: string, files: readonly string[]): DocBlock[] {
+  const blocks: DocBlock[] = [];
+  for (const file of files) {
+    const lines = readFileSync(join(root, file), 'utf8').split('\n');
+    for (let i = 0; i < lines.length; i += 1) {
+      const open = FENCE.exec(lines[i] ?? '');
+      if (open === null) continue;
+      const fence = open[1] ?? '```';
+      const close = new RegExp(`^ {0,3}${fence[0] === '`' ? '`' : '~'}{${fence.length},}\\s*$`);
+      let end = i + 1;
+      while (end < lines.length && !close.test(lines[end] ?? '')) end += 1;
+      blocks.push({
+        file,
+        line: i + 2,
+        lang: (open[2] ?? '').toLowerCase(),
+        info: open[3] ?? '',
+        code: lines.slice(i + 1, end).join('\n'),
+      });
+      i = end;
+    }
+  }
+  return blocks;
+}
+
+/** Languages whose blocks are shell command lines; `console` blocks mark commands with a `$ ` prompt. */
+export const SHELL_LANGS = new Set(['sh', 'bash', 'shell', 'console']);
+
+/** One simple command of a shell block (`a | b` is two), with its environment prefix and its words. */
+export interface ShellCommand {
+  file: string;
+  /** Line of `file` where the command line starts. */
+  line: number;
+  /** The command line as written (continuations joined). */
+  text: string;
+  /** `NAME=value` assignments before the command. */
+  env: Record<string, string>;
+  /** The command and its arguments, unquoted; redirections removed. */
+  words: string[];
+}
+
+const SEPARATORS = new Set(['|', '||', '&&', ';', '&', ';;', '|&', '(', ')']);
+const ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s;
+
+/** The command lines of a shell block: `$ `-prompted lines of a console block, every line otherwise; `\` continues. */
+function commandLines(block: DocBlock): { line: number; text: string }[] {
+  const lines = block.code.split('\n');
+  const commands: { line: number; text: string }[] = [];
+  for (let i = 0; i < lines.length; i += 1) {
+    let text = lines[i] ?? '';
+    if (block.lang === 'console') {
+      if (!text.startsWith('$ ')) continue;
+      text = text.slice(2);
+    }
+    const line = block.line + i;
+    while (text.endsWith('\\') && i + 1 < lines.length) {
+      i += 1;
+      text = `${text.slice(0, -1)} ${(lines[i] ?? '').trim()}`;
+    }
+    if (text.trim() !== '') commands.push({ line, text });
+  }
+  return commands;
+}
+
+/**
+ * The simple commands of a shell block, parsed as a POSIX shell would split them (shell-quote): pipes, `&&`, `;`,
+ * `NAME=value` prefixes, quotes and comments; `$VAR` stays as written; redirections (`> file`, `2>&1`) are dropped.
+ */
+export function shellCommands(block: DocBlock): ShellCommand[] {
+  const commands: ShellCommand[] = [];
+  for (const { line, text } of commandLines(block)) {
+    const tokens = parseShell(text, (name) => `$${name}`);
+    let current: ShellCommand = { file: block.file, line, text, env: {}, words: [] };
+    const finish = () => {
+      if (current.words.length > 0) commands.push(current);
+      current = { file: block.file, line, text, env: {}, words: [] };
+    };
+    for (let t = 0; t < tokens.length; t += 1) {
+      const token = tokens[t];
+      if (token === undefined) continue;
+      if (typeof token === 'string') {
+        const next = tokens[t + 1];
+        // `2>&1`, `2> file`: the descriptor is part of the redirection.
+        if (/^\d+$/.test(token) && typeof next === 'object' && 'op' in next && /[<>]/.test(next.op)) continue;
+        const assignment = current.words.length === 0 ? ASSIGNMENT.exec(token) : null;
+        if (assignment !== null) current.env[assignment[1] ?? ''] = assignment[2] ?? '';
+        else current.words.push(token);
+      } else if ('comment' in token) {
+        break;
+      } else if ('pattern' in token) {
+        current.words.push(token.pattern); // a glob, kept as written
+      } else if (SEPARATORS.has(token.op)) {
+        finish();
+      } else {
+        t += 1; // a redirection and its target
+      }
+    }
+    finish();
+  }
+  return commands;
+}
+
+/** npx's own options before the package it runs. */
+const NPX_FLAGS = new Set(['--yes', '-y', '--no', '--quiet', '-q']);
+
+/** The arguments of an `asff-stream …` or `npx [--yes] asff-stream …` command; `undefined` for other commands. */
+export function asffStreamArguments(command: ShellCommand): string[] | undefined {
+  let words = command.words;
+  if (words[0] === 'npx') {
+    words = words.slice(1);
+    while (words[0] !== undefined && NPX_FLAGS.has(words[0])) words = words.slice(1);
+  }
+  return words[0] === 'asff-stream' ? words.slice(1) : undefined;
+}
