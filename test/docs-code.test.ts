@@ -1,5 +1,15 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
@@ -132,7 +142,11 @@ describe('code blocks in README.md and docs/', () => {
   }, 120_000);
 });
 
-/** The `// → TEXT` comments of a block: what the console call on that line prints first (… matches anything). */
+/**
+ * The `// → TEXT` comments of a block: what the console call on that line prints first. In TEXT, `…` matches
+ * anything; `{ a, b, … }` (then any words) says the call printed a lone object with at least the keys a and b (a key
+ * written `c?` may be absent).
+ */
 function shownOutput(block: DocBlock): { line: number; expected: string }[] {
   return block.code.split('\n').flatMap((text, index) => {
     const match = /\/\/ → (.*)$/.exec(text);
@@ -140,12 +154,26 @@ function shownOutput(block: DocBlock): { line: number; expected: string }[] {
   });
 }
 
-function matchesShown(actual: string, expected: string): boolean {
+/** Why a printed line is not what a `// →` comment shows, or `undefined` when it is. */
+function unlikeShown(
+  printed: { text: string; keys?: string[] } | undefined,
+  expected: string,
+): string | undefined {
+  if (printed === undefined) return 'printed nothing';
+  const shape = /^\{([\w\s,?…]*)\}/.exec(expected);
+  if (shape !== null) {
+    if (printed.keys === undefined) return `printed "${printed.text}", not an object`;
+    const keys = (shape[1] ?? '').split(',').map((key) => key.trim());
+    const missing = keys.filter((key) => /^\w+$/.test(key) && !printed.keys?.includes(key));
+    return missing.length === 0
+      ? undefined
+      : `printed an object without ${missing.join(', ')}: ${printed.text}`;
+  }
   const pattern = expected
     .split('…')
     .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
     .join('.*');
-  return new RegExp(`^${pattern}$`, 's').test(actual.trim());
+  return new RegExp(`^${pattern}$`, 's').test(printed.text.trim()) ? undefined : `printed "${printed.text}"`;
 }
 
 /** Blocks that must fail, or print, in a known way: they show that the runner catches what it should. */
@@ -161,8 +189,7 @@ describe('runnable ```ts blocks run (emulator, S3 server, fixtures/docs in a tem
     id: number;
     errors: string[];
     /** What the block printed (console.*), with the Markdown line of the call. */
-    output: { line?: number; text: string }[];
-    files: string[];
+    output: { line?: number; text: string; keys?: string[] }[];
   }
   let results: Result[] = [];
   let s3: TestS3 | undefined;
@@ -192,6 +219,7 @@ describe('runnable ```ts blocks run (emulator, S3 server, fixtures/docs in a tem
       AWS_REGION: 'us-east-1',
       AWS_ENDPOINT_URL_S3: s3.url,
       AWS_EC2_METADATA_DISABLED: 'true',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       AWS_CONFIG_FILE: join(dir, 'no-aws-config'),
       AWS_SHARED_CREDENTIALS_FILE: join(dir, 'no-aws-credentials'),
     };
@@ -223,6 +251,12 @@ describe('runnable ```ts blocks run (emulator, S3 server, fixtures/docs in a tem
     );
     expect(hangs?.errors.join('\n')).toContain('did not finish within 500 ms');
     expect(prints).toMatchObject({ errors: [], output: [{ line: 3, text: '2 shows' }] });
+    expect(unlikeShown(prints?.output[0], '2 …')).toBeUndefined();
+    expect(unlikeShown(prints?.output[0], '3 shows')).toBe('printed "2 shows"');
+    expect(unlikeShown({ text: '{ a: 1 }', keys: ['a'] }, '{ a, b?, … } and more')).toBeUndefined();
+    expect(unlikeShown({ text: '{ a: 1 }', keys: ['a'] }, '{ a, c }')).toBe(
+      'printed an object without c: { a: 1 }',
+    );
   });
 
   runnable.forEach((block, id) => {
@@ -237,11 +271,11 @@ describe('runnable ```ts blocks run (emulator, S3 server, fixtures/docs in a tem
       if (result.errors.length > 0)
         expect.fail(`${where(block)}: ${result.errors.join('\n')}\nits output:\n${printed}`);
       for (const { line, expected } of shown) {
-        const actual: string | undefined = result.output.find((entry) => entry.line === line)?.text;
-        if (actual === undefined || !matchesShown(actual, expected))
-          expect.fail(
-            `${block.file}:${line}: shows "${expected}", printed ${actual === undefined ? 'nothing' : `"${actual}"`}`,
-          );
+        const wrong = unlikeShown(
+          result.output.find((entry) => entry.line === line),
+          expected,
+        );
+        if (wrong !== undefined) expect.fail(`${block.file}:${line}: shows "${expected}", but ${wrong}`);
       }
     });
   });
@@ -331,6 +365,54 @@ describe('`asff-stream …` command lines in shell blocks are ones the CLI accep
   }
 });
 
+// Offline commands (they read a file and print; no AWS, no network) are run when a console block shows their output.
+const OFFLINE_COMMANDS = new Set(['convert', 'scope', 'validate']);
+
+describe('offline commands of console blocks print the output the block shows', () => {
+  const shown = blocks
+    .filter((block) => block.lang === 'console')
+    .flatMap(shellCommands)
+    .filter(
+      (command) => command.shown.length > 0 && OFFLINE_COMMANDS.has(asffStreamArguments(command)?.[0] ?? ''),
+    );
+
+  for (const command of shown) {
+    it(`${where(command)}: ${command.text.trim()}`, async () => {
+      const cwd = mkdtempSync(join(tmpdir(), 'asff-doc-command-'));
+      try {
+        cpSync(INPUTS, cwd, { recursive: true });
+        const argv = asffStreamArguments(command) ?? [];
+        const cli = [
+          '--import',
+          join(ROOT, 'test/helpers/loopback-only.mjs'),
+          join(ROOT, 'dist/src/cli.js'),
+          ...argv,
+        ];
+        const stdout = await new Promise<string>((resolve, reject) =>
+          execFile(
+            process.execPath,
+            cli,
+            { cwd, env: { PATH: process.env.PATH ?? '', ...CONFIGURED, ...command.env }, timeout: 30_000 },
+            (error, out, err) =>
+              error === null ? resolve(out) : reject(new Error(`${where(command)}: ${err}`)),
+          ),
+        );
+        const actual = stdout.replace(/\n$/, '').split('\n');
+        // What the block shows, without its `← …` annotations.
+        const expected = command.shown.map((line) => line.replace(/\s+←.*$/, ''));
+        expect(actual.length, `${where(command)}: printed\n${stdout}`).toBe(expected.length);
+        expected.forEach((line, index) => {
+          const wrong = unlikeShown({ text: actual[index] ?? '' }, line);
+          if (wrong !== undefined)
+            expect.fail(`${command.file}:${command.line + 1 + index}: shows "${line}", but ${wrong}`);
+        });
+      } finally {
+        rmSync(cwd, { recursive: true, force: true });
+      }
+    });
+  }
+});
+
 describe('npm scripts named in shell blocks exist', () => {
   const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: object })
     .scripts;
@@ -345,7 +427,7 @@ describe('npm scripts named in shell blocks exist', () => {
     .filter(
       ({ script }) => script !== undefined && !['ci', 'install', 'i', 'audit', 'pack'].includes(script),
     );
-  it.each(named.map(({ command, script }) => [where(command), script]))('%s: npm %s', (_where, script) => {
-    expect(Object.keys(scripts)).toContain(script);
+  it.each(named.map(({ command, script }) => [where(command), script]))('%s: npm %s', (at, script) => {
+    expect(Object.keys(scripts), `${at}: package.json has no script "${script}"`).toContain(script);
   });
 });

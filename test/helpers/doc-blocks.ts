@@ -66,19 +66,24 @@ export interface ShellCommand {
   env: Record<string, string>;
   /** The command and its arguments, unquoted; redirections removed. */
   words: string[];
+  /** In a console block, the output shown below the command line (the lines up to the next `$ `). */
+  shown: string[];
 }
 
 const SEPARATORS = new Set(['|', '||', '&&', ';', '&', ';;', '|&', '(', ')']);
 const ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s;
 
-/** The command lines of a shell block: `$ `-prompted lines of a console block, every line otherwise; `\` continues. */
-function commandLines(block: DocBlock): { line: number; text: string }[] {
+/** The command lines of a shell block: `$ `-prompted lines of a console block, every line otherwise; `\\` continues. */
+function commandLines(block: DocBlock): { line: number; text: string; shown: string[] }[] {
   const lines = block.code.split('\n');
-  const commands: { line: number; text: string }[] = [];
+  const commands: { line: number; text: string; shown: string[] }[] = [];
   for (let i = 0; i < lines.length; i += 1) {
     let text = lines[i] ?? '';
     if (block.lang === 'console') {
-      if (!text.startsWith('$ ')) continue;
+      if (!text.startsWith('$ ')) {
+        commands.at(-1)?.shown.push(text);
+        continue;
+      }
       text = text.slice(2);
     }
     const line = block.line + i;
@@ -86,7 +91,7 @@ function commandLines(block: DocBlock): { line: number; text: string }[] {
       i += 1;
       text = `${text.slice(0, -1)} ${(lines[i] ?? '').trim()}`;
     }
-    if (text.trim() !== '') commands.push({ line, text });
+    if (text.trim() !== '') commands.push({ line, text, shown: [] });
   }
   return commands;
 }
@@ -97,12 +102,13 @@ function commandLines(block: DocBlock): { line: number; text: string }[] {
  */
 export function shellCommands(block: DocBlock): ShellCommand[] {
   const commands: ShellCommand[] = [];
-  for (const { line, text } of commandLines(block)) {
+  for (const { line, text, shown } of commandLines(block)) {
     const tokens = parseShell(text, (name) => `$${name}`);
-    let current: ShellCommand = { file: block.file, line, text, env: {}, words: [] };
+    const start = (): ShellCommand => ({ file: block.file, line, text, env: {}, words: [], shown });
+    let current = start();
     const finish = () => {
       if (current.words.length > 0) commands.push(current);
-      current = { file: block.file, line, text, env: {}, words: [] };
+      current = start();
     };
     for (let t = 0; t < tokens.length; t += 1) {
       const token = tokens[t];

@@ -1,10 +1,11 @@
 // Runs the docs' runnable code blocks, one after another, each in a fresh temporary working directory that holds
 // the input files of fixtures/docs/. Started by test/docs-code.test.ts as
 //   node --enable-source-maps --import ./loopback-only.mjs doc-runner.mjs PLAN.json
-// PLAN: { blocks: [{ id, module, timeoutMs }], inputs, results }. Writes RESULTS: [{ id, errors, output, files }],
-// where output lists what the block printed with console, each with the Markdown line that printed it.
+// PLAN: { blocks: [{ id, module, timeoutMs }], inputs, results }. Writes RESULTS: [{ id, errors, output }],
+// where output lists what the block printed with console, each with the Markdown line that printed it (and the
+// keys of a lone object argument).
 // `asff-stream` resolves to this package's build (dist/) through its exports map, as it does for a user.
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -27,15 +28,20 @@ function docLine() {
   return match === null ? undefined : Number(match[1]);
 }
 for (const method of ['log', 'info', 'warn', 'error', 'debug']) {
-  console[method] = (...values) => current?.output.push({ line: docLine(), text: format(...values) });
+  console[method] = (...values) => {
+    const [only] = values;
+    // The keys of a lone object, for a `// → { key, … }` comment.
+    const keys =
+      values.length === 1 && typeof only === 'object' && only !== null ? Object.keys(only) : undefined;
+    current?.output.push({ line: docLine(), text: format(...values), keys });
+  };
 }
 
 const results = [];
 for (const block of plan.blocks) {
   const dir = mkdtempSync(join(tmpdir(), 'asff-doc-block-'));
   cpSync(plan.inputs, dir, { recursive: true });
-  const before = new Set(readdirSync(dir));
-  current = { id: block.id, errors: [], output: [], files: [] };
+  current = { id: block.id, errors: [], output: [] };
   process.chdir(dir);
   let timer;
   try {
@@ -56,7 +62,6 @@ for (const block of plan.blocks) {
   // Let callbacks the block left behind report their failures against it.
   await new Promise((resolve) => setTimeout(resolve, 20));
   process.chdir(home);
-  current.files = readdirSync(dir).filter((name) => !before.has(name));
   rmSync(dir, { recursive: true, force: true });
   results.push(current);
 }
