@@ -14,17 +14,21 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import type { Adapter } from '../src/adapter.js';
 import { COMMANDS, topLevelAction } from '../src/cli/commands.js';
 import { conformanceCases } from '../src/testing/index.js';
 import {
+  actionSteps,
   asffStreamArguments,
   type DocBlock,
   docBlocks,
   documentFiles,
+  embeddedShellBlocks,
   SHELL_LANGS,
   type ShellCommand,
   shellCommands,
+  yamlErrors,
 } from './helpers/doc-blocks.js';
 import { startS3, type TestS3 } from './helpers/s3.js';
 
@@ -48,6 +52,12 @@ const typescriptBlocks = blocks.filter((block) => block.lang === 'ts' || block.l
 const NO_RUN = /^no-run: \S/;
 const isAdapterModule = (block: DocBlock) => /^export default defineAdapter\(/m.test(block.code);
 const runnable = typescriptBlocks.filter((block) => block.info === '' && !isAdapterModule(block));
+const yamlBlocks = blocks.filter((block) => block.lang === 'yaml' || block.lang === 'yml');
+/** Shell blocks, and the shell scripts inside YAML (CI steps) and Jenkinsfile blocks. */
+const shellBlocks = [
+  ...blocks.filter((block) => SHELL_LANGS.has(block.lang)),
+  ...blocks.flatMap(embeddedShellBlocks),
+];
 
 // Modules of the blocks live one level below the project root, so that `asff-stream` resolves to this package
 // (Node's self-reference, through package.json "exports") and other imports to its node_modules. Nothing else
@@ -324,12 +334,19 @@ async function refusal(command: ShellCommand): Promise<string | undefined> {
 }
 
 describe('`asff-stream …` command lines in shell blocks are ones the CLI accepts', () => {
-  const commands = blocks
-    .filter((block) => SHELL_LANGS.has(block.lang))
+  const commands = shellBlocks
     .flatMap(shellCommands)
     .filter((command) => asffStreamArguments(command) !== undefined);
 
-  it('finds the documented command lines', () => expect(commands.length).toBeGreaterThan(15));
+  it('finds the documented command lines, CI scripts included', () => {
+    expect(commands.length).toBeGreaterThan(15);
+    expect(commands.map((command) => command.text)).toContainEqual(
+      expect.stringContaining('gl-sast-report.sarif'),
+    );
+    expect(commands.map((command) => command.text)).toContainEqual(
+      expect.stringContaining('asff-report.json'),
+    );
+  });
 
   it('refuses what the CLI refuses (canary lines)', async () => {
     const canary = [
@@ -363,6 +380,46 @@ describe('`asff-stream …` command lines in shell blocks are ones the CLI accep
       if (reason !== undefined) expect.fail(`${where(command)}: asff-stream refuses it: ${reason}`);
     });
   }
+});
+
+describe('YAML blocks (CI workflows) are valid, and use only inputs the GitHub Action has', () => {
+  const action = parseYaml(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as {
+    inputs: Record<string, unknown>;
+  };
+
+  it('finds what is wrong (canary block)', () => {
+    const canary: DocBlock = {
+      file: 'canary.md',
+      line: 1,
+      lang: 'yaml',
+      info: '',
+      code: 'steps:\n  - uses: your-org/asff-stream@v0\n    with: { input: x.sarif, fail_on: HIGH }\n  - run: asff-stream import x.sarif\n',
+    };
+    expect(actionSteps(canary)).toEqual([{ file: 'canary.md', line: 2, inputs: ['input', 'fail_on'] }]);
+    expect(embeddedShellBlocks(canary)).toMatchObject([
+      { line: 4, lang: 'sh', code: 'asff-stream import x.sarif' },
+    ]);
+    expect(
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a template
+      yamlErrors({ ...canary, code: 'on: push\nconcurrency: { group: hub-${{ github.ref }} }\n' }),
+    ).toEqual([expect.stringMatching(/^canary\.md:2: /)]);
+  });
+
+  it('every ```yaml block parses', () => {
+    expect(yamlBlocks.length).toBeGreaterThan(3);
+    expect(yamlBlocks.flatMap(yamlErrors)).toEqual([]);
+  });
+
+  it('every `uses: …/asff-stream@…` step passes inputs declared in action.yml', () => {
+    const steps = yamlBlocks.flatMap(actionSteps);
+    expect(steps.length).toBeGreaterThan(3);
+    const unknown = steps.flatMap((step) =>
+      step.inputs
+        .filter((input) => !Object.hasOwn(action.inputs, input))
+        .map((input) => `${where(step)}: ${input}`),
+    );
+    expect(unknown).toEqual([]);
+  });
 });
 
 // Offline commands (they read a file and print; no AWS, no network) are run when a console block shows their output.
@@ -416,8 +473,7 @@ describe('offline commands of console blocks print the output the block shows', 
 describe('npm scripts named in shell blocks exist', () => {
   const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: object })
     .scripts;
-  const named = blocks
-    .filter((block) => SHELL_LANGS.has(block.lang))
+  const named = shellBlocks
     .flatMap(shellCommands)
     .filter((command) => command.words[0] === 'npm')
     .map((command) => {

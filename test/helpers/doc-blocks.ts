@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseShell } from 'shell-quote';
+import { isMap, isScalar, parseDocument, visit } from 'yaml';
 
 /** One fenced code block of a Markdown file. */
 export interface DocBlock {
@@ -146,4 +147,62 @@ export function asffStreamArguments(command: ShellCommand): string[] | undefined
     while (words[0] !== undefined && NPX_FLAGS.has(words[0])) words = words.slice(1);
   }
   return words[0] === 'asff-stream' ? words.slice(1) : undefined;
+}
+
+/** The line of `offset` in a block's code, as a line of its Markdown file. */
+function lineAt(block: DocBlock, offset: number): number {
+  return block.line + (block.code.slice(0, offset).match(/\n/g)?.length ?? 0);
+}
+
+const JENKINS_SH = /\bsh\s+'''\n?([\s\S]*?)'''/g;
+
+/**
+ * Shell scripts inside other blocks, as `sh` blocks at their own lines: the strings of a YAML block that run
+ * asff-stream (a GitHub `run:`, a GitLab `script:` item) and the `sh '''…'''` steps of a Jenkinsfile (groovy).
+ */
+export function embeddedShellBlocks(block: DocBlock): DocBlock[] {
+  const scripts: DocBlock[] = [];
+  const add = (offset: number, code: string) =>
+    scripts.push({ file: block.file, line: lineAt(block, offset), lang: 'sh', info: '', code });
+  if (block.lang === 'yaml' || block.lang === 'yml') {
+    visit(parseDocument(block.code), {
+      Scalar(_key, node) {
+        if (typeof node.value === 'string' && /\basff-stream /.test(node.value) && node.range)
+          add(node.range[0], node.value);
+      },
+    });
+  } else if (block.lang === 'groovy') {
+    for (const match of block.code.matchAll(JENKINS_SH)) {
+      const body = match[1] ?? '';
+      add((match.index ?? 0) + match[0].indexOf(body), body);
+    }
+  }
+  return scripts;
+}
+
+/** The steps of a YAML block that use the asff-stream action (`uses: …/asff-stream@…`), with their `with:` keys. */
+export function actionSteps(block: DocBlock): { file: string; line: number; inputs: string[] }[] {
+  const steps: { file: string; line: number; inputs: string[] }[] = [];
+  visit(parseDocument(block.code), {
+    Map(_key, node) {
+      const uses = node.get('uses', true);
+      if (!isScalar(uses) || !/(^|\/)asff-stream@/.test(String(uses.value))) return;
+      const inputs = node.get('with', true);
+      steps.push({
+        file: block.file,
+        line: lineAt(block, uses.range?.[0] ?? 0),
+        inputs: isMap(inputs)
+          ? inputs.items.map((item) => String(isScalar(item.key) ? item.key.value : item.key))
+          : [],
+      });
+    },
+  });
+  return steps;
+}
+
+/** The first YAML syntax error of a block (the rest follow from it), at its Markdown line. */
+export function yamlErrors(block: DocBlock): string[] {
+  return parseDocument(block.code)
+    .errors.slice(0, 1)
+    .map((error) => `${block.file}:${lineAt(block, error.pos[0])}: ${error.message.split('\n')[0]}`);
 }
