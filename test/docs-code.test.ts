@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
+import { parseCsvMap } from '../adapters/csv/spec.js';
 import type { Adapter } from '../src/adapter.js';
 import { COMMANDS, topLevelAction } from '../src/cli/commands.js';
 import { conformanceCases } from '../src/testing/index.js';
@@ -419,6 +420,52 @@ describe('YAML blocks (CI workflows) are valid, and use only inputs the GitHub A
         .map((input) => `${where(step)}: ${input}`),
     );
     expect(unknown).toEqual([]);
+  });
+});
+
+describe('JSON blocks are JSON (or NDJSON), and a CSV map in the docs is one the CSV adapter accepts', () => {
+  const jsonBlocks = blocks.filter((block) => block.lang === 'json');
+
+  /** The values of a block: one JSON document, or one per line (NDJSON); an error names the Markdown line. */
+  function values(block: DocBlock): unknown[] {
+    try {
+      return [JSON.parse(block.code)];
+    } catch {
+      return block.code.split('\n').flatMap((text, index) => {
+        if (text.trim() === '') return [];
+        try {
+          return [JSON.parse(text)];
+        } catch (error) {
+          throw new Error(`${block.file}:${block.line + index}: not JSON: ${(error as Error).message}`);
+        }
+      });
+    }
+  }
+  const isCsvMap = (value: unknown) =>
+    typeof value === 'object' && value !== null && 'title' in value && 'identity' in value;
+
+  it('every ```json block parses', () => {
+    expect(jsonBlocks.length).toBeGreaterThan(3);
+    const wrong = jsonBlocks.flatMap((block) => {
+      try {
+        values(block);
+        return [];
+      } catch (error) {
+        return [(error as Error).message];
+      }
+    });
+    expect(wrong).toEqual([]);
+  });
+
+  it('every CSV map (an object with "title" and "identity") is valid for --csv-map', () => {
+    const maps = jsonBlocks.flatMap((block) =>
+      values(block)
+        .filter(isCsvMap)
+        .map((map) => ({ block, map })),
+    );
+    expect(maps.length).toBeGreaterThanOrEqual(2);
+    for (const { block, map } of maps) expect(() => parseCsvMap(map, where(block))).not.toThrow();
+    expect(() => parseCsvMap({ title: 'Finding', identity: ['Asset'], tittle: 'x' })).toThrow(/tittle/);
   });
 });
 
