@@ -16,6 +16,9 @@ export interface DocBlock {
   code: string;
 }
 
+/** `docs/csv.md:12`. */
+export const where = (at: { file: string; line: number }): string => `${at.file}:${at.line}`;
+
 /** The documents whose code the docs test checks: README.md, docs/*.md and examples/*.md. */
 export function documentFiles(root: string): string[] {
   const inDir = (dir: string) =>
@@ -205,4 +208,38 @@ export function yamlErrors(block: DocBlock): string[] {
   return parseDocument(block.code)
     .errors.slice(0, 1)
     .map((error) => `${block.file}:${lineAt(block, error.pos[0])}: ${error.message.split('\n')[0]}`);
+}
+
+/**
+ * The `// → TEXT` comments of a block: what the console call on that line prints first. In TEXT, `…` matches
+ * anything; `{ a, b, … }` (then any words) says the call printed a lone object with at least the keys a and b (a key
+ * written `c?` may be absent).
+ */
+export function shownOutput(block: DocBlock): { line: number; expected: string }[] {
+  return block.code.split('\n').flatMap((text, index) => {
+    const match = /\/\/ → (.*)$/.exec(text);
+    return match === null ? [] : [{ line: block.line + index, expected: (match[1] ?? '').trim() }];
+  });
+}
+
+/** Why a printed line is not what a `// →` comment shows, or `undefined` when it is. */
+export function unlikeShown(
+  printed: { text: string; keys?: string[] } | undefined,
+  expected: string,
+): string | undefined {
+  if (printed === undefined) return 'printed nothing';
+  const shape = /^\{([\w\s,?…]*)\}/.exec(expected);
+  if (shape !== null) {
+    if (printed.keys === undefined) return `printed "${printed.text}", not an object`;
+    const keys = (shape[1] ?? '').split(',').map((key) => key.trim());
+    const missing = keys.filter((key) => /^\w+$/.test(key) && !printed.keys?.includes(key));
+    return missing.length === 0
+      ? undefined
+      : `printed an object without ${missing.join(', ')}: ${printed.text}`;
+  }
+  const pattern = expected
+    .split('…')
+    .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    .join('.*');
+  return new RegExp(`^${pattern}$`, 's').test(printed.text.trim()) ? undefined : `printed "${printed.text}"`;
 }
