@@ -45,6 +45,7 @@ const CONFIGURED = { AWS_REGION: 'eu-west-1', AWS_ACCOUNT_ID: '123456789012' };
 /** Why asff-stream refuses this command line (its own parser, src/cli/commands.ts), or `undefined` if it accepts it. */
 async function refusal(command: ShellCommand): Promise<string | undefined> {
   const [name, ...rest] = asffStreamArguments(command) ?? [];
+  if (name === undefined) return 'no command: asff-stream alone prints its help and exits 2';
   if (topLevelAction(name) !== undefined) return undefined;
   const load = name !== undefined && Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (load === undefined) return `"${name}" is not a command of asff-stream`;
@@ -71,7 +72,7 @@ describe('`asff-stream …` command lines in shell blocks are ones the CLI accep
     );
   });
 
-  it('refuses what the CLI refuses (canary lines)', async () => {
+  it('refuses what the CLI refuses, accepts what it accepts (canary lines)', async () => {
     const canary = [
       'asff-stream frobnicate x.json',
       'asff-stream import x.json --no-such-flag',
@@ -82,6 +83,8 @@ describe('`asff-stream …` command lines in shell blocks are ones the CLI accep
       'asff-stream hub --port 99999 &',
       'asff-stream scope a.json b.json',
       'asff-stream convert x.csv --csv-map',
+      'npx asff-stream',
+      'asff-stream --help && asff-stream import --help',
     ].join('\n');
     const lines = shellCommands({ file: 'canary.md', line: 1, lang: 'sh', info: '', code: canary });
     const refused = await Promise.all(lines.filter((c) => asffStreamArguments(c) !== undefined).map(refusal));
@@ -94,6 +97,9 @@ describe('`asff-stream …` command lines in shell blocks are ones the CLI accep
       '--port must be 0..65535',
       'scope takes one input (a file or -)',
       expect.stringContaining("'--csv-map <value>' argument missing"),
+      'no command: asff-stream alone prints its help and exits 2',
+      undefined,
+      undefined,
     ]);
   });
 
