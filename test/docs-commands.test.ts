@@ -72,6 +72,37 @@ describe('`asff-stream …` command lines in shell blocks are ones the CLI accep
     );
   });
 
+  it('splits shell lines as a shell would: pipes, &&, prefixes, quotes, redirections, continuations, comments', () => {
+    const code = [
+      'cat scan.json | A=1 B="x y" npx --yes asff-stream import - --scope "$REPO@main" 2>&1 > log.txt && echo done \\',
+      '  # a comment',
+      '$ not a prompt in sh',
+    ].join('\n');
+    const parsed = shellCommands({ file: 'canary.md', line: 7, lang: 'sh', info: '', code });
+    expect(parsed.map(({ line, env, words }) => ({ line, env, words }))).toEqual([
+      { line: 7, env: {}, words: ['cat', 'scan.json'] },
+      {
+        line: 7,
+        env: { A: '1', B: 'x y' },
+        words: ['npx', '--yes', 'asff-stream', 'import', '-', '--scope', '$REPO@main'],
+      },
+      { line: 7, env: {}, words: ['echo', 'done'] },
+      { line: 9, env: {}, words: ['$', 'not', 'a', 'prompt', 'in', 'sh'] },
+    ]);
+    expect(asffStreamArguments(parsed[1] as ShellCommand)).toEqual(['import', '-', '--scope', '$REPO@main']);
+    const session = shellCommands({
+      file: 'canary.md',
+      line: 1,
+      lang: 'console',
+      info: '',
+      code: '$ a\nout 1\nout 2\n$ b',
+    });
+    expect(session.map(({ words, shown }) => ({ words, shown }))).toEqual([
+      { words: ['a'], shown: ['out 1', 'out 2'] },
+      { words: ['b'], shown: [] },
+    ]);
+  });
+
   it('refuses what the CLI refuses, accepts what it accepts (canary lines)', async () => {
     const canary = [
       'asff-stream frobnicate x.json',
