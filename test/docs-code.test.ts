@@ -133,6 +133,7 @@ describe('code blocks in README.md and docs/', () => {
 const CANARIES: DocBlock[] = [
   "throw new Error('canary');",
   "await fetch('http://192.0.2.1/', { signal: AbortSignal.timeout(5000) });",
+  "await (await import('node:dns')).promises.lookup('aws.amazon.com');",
   'await new Promise((resolve) => setTimeout(resolve, 60_000));',
   "console.log(1 + 1, 'shows'); // → 2 shows",
 ].map((code) => ({ file: 'canary.md', line: 3, lang: 'ts', info: '', code }));
@@ -197,11 +198,14 @@ describe('runnable ```ts blocks run (emulator, S3 server, fixtures/docs in a tem
   afterAll(() => s3?.stop());
 
   it('the runner reports what a block does wrong, at its Markdown line (canary blocks)', () => {
-    const [throws, offline, hangs, prints] = CANARIES.map((_, index) => results[runnable.length + index]);
+    const [throws, offline, lookup, hangs, prints] = CANARIES.map(
+      (_, index) => results[runnable.length + index],
+    );
     expect(throws?.errors.join('\n')).toMatch(/Error: canary[\s\S]*canary\.md:3:/);
     expect(offline?.errors.join('\n')).toContain(
       'connect to 192.0.2.1 refused: code in the docs may reach loopback only',
     );
+    expect(lookup?.errors.join('\n')).toContain('lookup of aws.amazon.com refused');
     expect(hangs?.errors.join('\n')).toContain('did not finish within 500 ms');
     expect(prints).toMatchObject({ errors: [], output: [{ line: 3, text: '2 shows' }] });
     expect(unlikeShown(prints?.output[0], '2 …')).toBeUndefined();
