@@ -5,8 +5,8 @@ import { basename, extname, join } from 'node:path';
 import type { AwsSecurityFinding } from '@aws-sdk/client-securityhub';
 import type { Adapter, Issue } from '../adapter.js';
 import { describeViolations, validateAsff } from '../asff/validate.js';
-import { isConverterError } from '../errors.js';
-import { type ConvertOptions, convert } from '../pipeline.js';
+import { type ConverterError, isConverterError } from '../errors.js';
+import { type ConversionStats, type ConvertOptions, convert } from '../pipeline.js';
 
 /** The fixed context every expected `.asff.ndjson` is written with, so expected files never depend on the clock. */
 export const CONFORMANCE_CONTEXT = {
@@ -15,6 +15,8 @@ export const CONFORMANCE_CONTEXT = {
   scope: 'fixture',
   now: () => new Date('2026-01-01T00:00:00.000Z'),
 } as const satisfies Partial<ConvertOptions>;
+
+const DEFAULT_CHUNK_SIZES: readonly number[] = [1, 7, 4096];
 
 /** Ending of an expected-output file: `x.json` is expected to convert to `x.asff.ndjson`. */
 export const EXPECTED_SUFFIX = '.asff.ndjson';
@@ -38,17 +40,38 @@ export interface ConformanceOptions {
    * `E_ENCODING` are about the whole input and need no position.
    */
   invalid?: string | readonly string[];
-  /** Byte-chunk sizes the adapter's `parse` is fed each fixture in; its findings and issues must not depend on them. @defaultValue [1, 7, 4096] */
-  chunkSizes?: readonly number[];
+  /**
+   * Byte-chunk sizes the adapter's `parse` is fed each input in: a fixture's findings and issues, and the findings,
+   * issues and error of an invalid input, must not depend on them. Or a function giving the sizes per input (by file
+   * name), e.g. larger chunks for a fixture of megabytes, which 1-byte chunks would make slow.
+   * @defaultValue [1, 7, 4096]
+   */
+  chunkSizes?: readonly number[] | ((input: string) => readonly number[]);
   /** Strings that must never appear in any finding (the secrets your fixtures plant). */
   secrets?: readonly string[];
   /** Extra convert options for one fixture (by file name), e.g. adapter options. */
   convertOptions?: (fixture: string) => Partial<ConvertOptions>;
   /**
+   * Your adapter's own assertions on one input (by file name), run as one more check per fixture and per invalid
+   * input over its conversion: finding counts, issue counts, the error's code and words. Throw to fail (`expect`
+   * does).
+   */
+  inspect?: (input: string, conversion: ConformanceConversion) => Promise<void> | void;
+  /**
    * How an expected file is compared. The default reads it and throws on the first differing line; the vitest
    * wrapper passes `toMatchFileSnapshot` so `vitest -u` writes it.
    */
   matchExpected?: (actual: string, expectedPath: string) => Promise<void> | void;
+}
+
+/** One input's conversion, as {@link ConformanceOptions.inspect} gets it. */
+export interface ConformanceConversion {
+  /** The findings, in order; for an invalid input, those emitted before the error. */
+  findings: AwsSecurityFinding[];
+  /** The run's statistics: issue counts by code, records received and skipped, whether the input was complete. */
+  stats: ConversionStats;
+  /** The error that ended the conversion (an invalid input's `ConverterError`); absent when it completed. */
+  error?: ConverterError;
 }
 
 /** One check of the suite: a name for the test runner and the function that throws when the check fails. */
@@ -67,12 +90,17 @@ export class ConformanceError extends Error {
  * (`for (const c of conformanceCases(adapter, opts)) test(c.name, c.run)`). Per fixture: the expected output,
  * valid ASFF for every finding, one Id per finding, the same findings whatever the byte chunking, the same Ids when
  * the records are reordered, and no planted secret in any finding; per invalid input: a positioned
- * `ConverterError`.
+ * `ConverterError`, the same whatever the byte chunking. With `inspect`, one more check per input runs your own
+ * assertions.
  */
 export function conformanceCases(adapter: Adapter, options: ConformanceOptions): ConformanceCase[] {
   const cases: ConformanceCase[] = [];
-  const chunkSizes = options.chunkSizes ?? [1, 7, 4096];
+  const chunkSizesOf = (input: string): readonly number[] => {
+    const sizes = options.chunkSizes ?? DEFAULT_CHUNK_SIZES;
+    return typeof sizes === 'function' ? sizes(input) : sizes;
+  };
   const matchExpected = options.matchExpected ?? compareWithFile;
+  const { inspect } = options;
   const fixtures = options.fixtures === undefined ? [] : listFixtures(options.fixtures);
   if (options.fixtures !== undefined && fixtures.length === 0) {
     cases.push({
@@ -85,6 +113,7 @@ export function conformanceCases(adapter: Adapter, options: ConformanceOptions):
     const convertOptions = { ...CONFORMANCE_CONTEXT, ...options.convertOptions?.(name) };
     const expectedPath = join(path, '..', `${stem(name)}${EXPECTED_SUFFIX}`);
     const reorderedPath = reorderedVariant(path);
+    const chunkSizes = chunkSizesOf(name);
     cases.push({
       name: `${name}: every finding is valid ASFF, with one Id each`,
       run: async () => {
@@ -107,15 +136,7 @@ export function conformanceCases(adapter: Adapter, options: ConformanceOptions):
     });
     cases.push({
       name: `${name}: the same findings in chunks of ${chunkSizes.join(', ')} bytes`,
-      run: async () => {
-        const bytes = await readFile(path);
-        const adapterOptions = convertOptions.adapterOptions ?? {};
-        const whole = await parseAll(adapter, chunks(bytes, bytes.length), name, adapterOptions);
-        for (const size of chunkSizes) {
-          const chunked = await parseAll(adapter, chunks(bytes, size), name, adapterOptions);
-          if (chunked !== whole) fail(`chunks of ${size} bytes: ${firstDifference(chunked, whole)}`);
-        }
-      },
+      run: () => sameInChunks(adapter, path, chunkSizes, convertOptions.adapterOptions ?? {}),
     });
     if (reorderedPath !== undefined) {
       cases.push({
@@ -139,45 +160,101 @@ export function conformanceCases(adapter: Adapter, options: ConformanceOptions):
         },
       });
     }
+    if (inspect !== undefined) {
+      cases.push({
+        name: `${name}: passes the adapter's own assertions`,
+        run: async () => {
+          const { findings, stats, error } = await conversion(adapter, path, convertOptions);
+          if (error !== undefined) throw error;
+          await inspect(name, { findings, stats });
+        },
+      });
+    }
   }
   for (const path of listInvalid(options.invalid)) {
     const name = basename(path);
+    const convertOptions = { ...CONFORMANCE_CONTEXT, ...options.convertOptions?.(name) };
+    const chunkSizes = chunkSizesOf(name);
     cases.push({
       name: `${name}: refused with a ConverterError that says where`,
       run: async () => {
-        try {
-          await collect(adapter, path, { ...CONFORMANCE_CONTEXT, ...options.convertOptions?.(name) });
-        } catch (error) {
-          if (!isConverterError(error)) fail(`expected a ConverterError, got ${String(error)}`);
-          const { code, line, byte, recordIndex } = error;
-          // "Not this format" and "not a readable encoding" are about the input as a whole.
-          const wholeInput = code === 'E_FORMAT' || code === 'E_ENCODING';
-          if (!wholeInput && line === undefined && byte === undefined && recordIndex === undefined)
-            fail(`the ConverterError gives no position: ${error.describe()}`);
-          return;
-        }
-        fail('the input was accepted');
+        const { error } = await conversion(adapter, path, convertOptions);
+        if (error === undefined) fail('the input was accepted');
+        if (!isConverterError(error)) fail(`expected a ConverterError, got ${String(error)}`);
+        const { code, line, byte, recordIndex } = error;
+        // "Not this format" and "not a readable encoding" are about the input as a whole.
+        const wholeInput = code === 'E_FORMAT' || code === 'E_ENCODING';
+        if (!wholeInput && line === undefined && byte === undefined && recordIndex === undefined)
+          fail(`the ConverterError gives no position: ${error.describe()}`);
       },
     });
+    cases.push({
+      name: `${name}: refused the same way in chunks of ${chunkSizes.join(', ')} bytes`,
+      run: () => sameInChunks(adapter, path, chunkSizes, convertOptions.adapterOptions ?? {}),
+    });
+    if (inspect !== undefined) {
+      cases.push({
+        name: `${name}: passes the adapter's own assertions`,
+        run: async () => {
+          const { findings, stats, error } = await conversion(adapter, path, convertOptions);
+          if (error !== undefined && !isConverterError(error)) throw error;
+          await inspect(name, { findings, stats, ...(error !== undefined ? { error } : {}) });
+        },
+      });
+    }
   }
   return cases;
 }
 
-/** Converts an input with this adapter only and collects the findings. */
+/** Converts an input with this adapter only and collects the findings, throwing what the conversion throws. */
 async function collect(
   adapter: Adapter,
-  input: string | AsyncIterable<Uint8Array>,
+  path: string,
   options: ConvertOptions,
 ): Promise<AwsSecurityFinding[]> {
-  const run = convert(input, { ...options, adapters: [adapter], format: adapter.name });
+  const result = await conversion(adapter, path, options);
+  if (result.error !== undefined) throw result.error;
+  return result.findings;
+}
+
+/** Converts an input with this adapter only: the findings, the stats and what the conversion threw, if anything. */
+async function conversion(
+  adapter: Adapter,
+  path: string,
+  options: ConvertOptions,
+): Promise<{ findings: AwsSecurityFinding[]; stats: ConversionStats; error?: unknown }> {
+  const run = convert(path, { ...options, adapters: [adapter], format: adapter.name });
   const findings: AwsSecurityFinding[] = [];
-  for await (const finding of run) findings.push(finding);
-  return findings;
+  try {
+    for await (const finding of run) findings.push(finding);
+  } catch (error) {
+    return { findings, stats: run.stats, error };
+  }
+  return { findings, stats: run.stats };
 }
 
 /**
- * Runs the adapter's own `parse` (no sniffing or re-chunking in between, unlike `convert`) and returns its findings
- * and issues as lines of JSON.
+ * Feeds the adapter's `parse` the input whole and in chunks of each size, and fails where the findings, the issues
+ * or the error (code, message and position) differ from those of the whole input.
+ */
+async function sameInChunks(
+  adapter: Adapter,
+  path: string,
+  chunkSizes: readonly number[],
+  adapterOptions: Readonly<Record<string, unknown>>,
+): Promise<void> {
+  const bytes = await readFile(path);
+  const name = basename(path);
+  const whole = await parseAll(adapter, chunks(bytes, bytes.length), name, adapterOptions);
+  for (const size of chunkSizes) {
+    const chunked = await parseAll(adapter, chunks(bytes, size), name, adapterOptions);
+    if (chunked !== whole) fail(`chunks of ${size} bytes: ${firstDifference(chunked, whole)}`);
+  }
+}
+
+/**
+ * Runs the adapter's own `parse` (no sniffing or re-chunking in between, unlike `convert`) and returns its findings,
+ * issues and the error it ends with, if any, as lines of JSON.
  */
 async function parseAll(
   adapter: Adapter,
@@ -195,6 +272,8 @@ async function parseAll(
       onIssue: (issue: Issue) => lines.push(JSON.stringify({ issue })),
     };
     for await (const finding of adapter.parse(input, ctx)) lines.push(JSON.stringify(finding));
+  } catch (error) {
+    lines.push(JSON.stringify({ error: describeThrown(error) }));
   } finally {
     await rm(tempDir, { recursive: true, force: true });
   }
@@ -203,6 +282,13 @@ async function parseAll(
 
 async function* chunks(bytes: Uint8Array, size: number): AsyncGenerator<Uint8Array> {
   for (let offset = 0; offset < bytes.length; offset += size) yield bytes.slice(offset, offset + size);
+}
+
+/** What a thrown error says, for comparing runs: a `ConverterError`'s code, message and position; else its text. */
+function describeThrown(error: unknown): unknown {
+  if (!isConverterError(error)) return String(error);
+  const { code, message, line, column, byte, recordIndex } = error;
+  return { code, message, line, column, byte, recordIndex };
 }
 
 function toNdjson(findings: readonly AwsSecurityFinding[]): string {
