@@ -254,7 +254,7 @@ async function sameInChunks(
 
 /**
  * Runs the adapter's own `parse` (no sniffing or re-chunking in between, unlike `convert`) and returns its findings,
- * issues and the error it ends with, if any, as lines of JSON.
+ * then its issues, then the error it ends with, if any, as lines of JSON.
  */
 async function parseAll(
   adapter: Adapter,
@@ -263,21 +263,25 @@ async function parseAll(
   options: Readonly<Record<string, unknown>>,
 ): Promise<string> {
   const tempDir = await mkdtemp(join(tmpdir(), 'asff-stream-conformance-'));
-  const lines: string[] = [];
+  // Findings and issues are compared each in its own order: how the two interleave may depend on the chunking (an
+  // adapter may map the records of a chunk, reporting their issues, before it yields their findings).
+  const findings: string[] = [];
+  const issues: string[] = [];
+  let thrown: string | undefined;
   try {
     const ctx = {
       filename,
       options,
       tempDir,
-      onIssue: (issue: Issue) => lines.push(JSON.stringify({ issue })),
+      onIssue: (issue: Issue) => issues.push(JSON.stringify({ issue })),
     };
-    for await (const finding of adapter.parse(input, ctx)) lines.push(JSON.stringify(finding));
+    for await (const finding of adapter.parse(input, ctx)) findings.push(JSON.stringify(finding));
   } catch (error) {
-    lines.push(JSON.stringify({ error: describeThrown(error) }));
+    thrown = JSON.stringify({ error: describeThrown(error) });
   } finally {
     await rm(tempDir, { recursive: true, force: true });
   }
-  return lines.join('\n');
+  return [...findings, ...issues, ...(thrown !== undefined ? [thrown] : [])].join('\n');
 }
 
 async function* chunks(bytes: Uint8Array, size: number): AsyncGenerator<Uint8Array> {

@@ -1,9 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { ConverterError } from '../../../src/errors.js';
+import { chunksOf } from '../../helpers/chunks.js';
 import { corpusFile, HAS_CORPUS } from '../../helpers/corpus.js';
 import { seededRandom } from '../../helpers/random.js';
-import { chunked, encode, parseWith } from './helpers.js';
+import { encode, parseWith } from './helpers.js';
 
 /** Deterministic chunk sizes, so a failure can be replayed. */
 function randomSizes(seed: number, count: number, max: number): number[] {
@@ -12,7 +13,7 @@ function randomSizes(seed: number, count: number, max: number): number[] {
 }
 
 async function outcome(bytes: Uint8Array, sizes?: number[]) {
-  const { findings, issues, error, tempFilesLeft } = await parseWith(chunked(bytes, sizes));
+  const { findings, issues, error, tempFilesLeft } = await parseWith(chunksOf(bytes, sizes));
   const failure = error as ConverterError | undefined;
   return {
     findings,
