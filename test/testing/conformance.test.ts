@@ -7,7 +7,8 @@ import { ConverterError } from '../../src/errors.js';
 import { type ConformanceOptions, conformanceCases } from '../../src/testing/index.js';
 
 /**
- * A line format for these tests: `key severity [text]` per line. Its flaws are switched on one at a time, and
+ * A line format for these tests: `key severity [text]` per line; severity `SKIP` skips the line with an issue, reported
+ * for all the lines of a chunk before their findings are yielded. Its flaws are switched on one at a time, and
  * each must make exactly the check that looks for it fail.
  */
 type Flaw =
@@ -17,7 +18,8 @@ type Flaw =
   | 'copies-text'
   | 'plain-error'
   | 'no-position'
-  | 'chunk-dependent-error';
+  | 'chunk-dependent-error'
+  | 'chunk-dependent-issue';
 
 function lineAdapter(flaw: Flaw): Adapter {
   return defineAdapter({
@@ -33,6 +35,7 @@ function lineAdapter(flaw: Flaw): Adapter {
       const toFinding = (line: string): Finding | undefined => {
         if (line === '' || line.startsWith('#')) return undefined;
         const [key = '', severity = 'LOW', ...rest] = line.split(' ');
+        if (severity === 'SKIP') return undefined;
         if (severity === 'BROKEN') {
           if (flaw === 'plain-error') throw new Error('broken line');
           // The chunk-dependent error counts lines from the start of the chunk it is in, not of the input.
@@ -51,21 +54,30 @@ function lineAdapter(flaw: Flaw): Adapter {
           state: 'active',
         };
       };
+      const reportSkipped = (lines: readonly string[]): void => {
+        for (const [i, line] of lines.entries()) {
+          if (line.split(' ')[1] !== 'SKIP') continue;
+          const message = flaw === 'chunk-dependent-issue' ? `skipped in chunk ${chunkCount}` : 'skipped';
+          ctx.onIssue({ code: 'skipped-line', message, line: index + i + 1, skipped: true });
+        }
+      };
       for await (const chunk of input) {
         chunkCount += 1;
         linesBeforeChunk = index;
         pending += decoder.decode(chunk, { stream: true });
         const lines = pending.split('\n');
         pending = lines.pop() ?? '';
+        reportSkipped(lines);
         for (const line of lines) {
           const finding = toFinding(line);
           index += 1;
           if (finding) yield finding;
         }
       }
-      const last = toFinding(pending + decoder.decode());
+      const rest = pending + decoder.decode();
+      reportSkipped([rest]);
+      const last = toFinding(rest);
       if (last) yield last;
-      void ctx;
     },
   });
 }
@@ -143,6 +155,17 @@ describe('conformanceCases', () => {
     ['chunk-dependent-error', ['invalid-broken.lines: refused the same way in chunks of 1, 7, 4096 bytes']],
   ] as const)('an adapter that is %s fails exactly its check', async (flaw, checks) => {
     expect(await failing(lineAdapter(flaw))).toEqual(checks);
+  });
+
+  it('compares findings and issues each in its own order, which may interleave differently per chunking', async () => {
+    const dir = folder({ 'skips.lines': '#lines\nalpha HIGH\ngamma SKIP\nbeta LOW\n' });
+    const check = (flaw: Flaw) =>
+      conformanceCases(lineAdapter(flaw), { fixtures: dir }).find((c) => c.name.includes('chunks of'));
+    // In one chunk the issue comes before alpha's finding, in 1-byte chunks after it: still the same run.
+    await check('none')?.run();
+    await expect(check('chunk-dependent-issue')?.run()).rejects.toThrow(
+      /chunks of 1 bytes: .*skipped in chunk/,
+    );
   });
 
   it('says how a chunked refusal differs: the line of the error in 1-byte chunks', async () => {
