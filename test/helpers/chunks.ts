@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { seededRandom } from './random.js';
 
 const encoder = new TextEncoder();
 
@@ -23,6 +24,12 @@ export async function* chunksOf(
     yield bytes.slice(offset, offset + length);
     offset += length;
   }
+}
+
+/** Chunk sizes of 1 to `max` bytes for {@link chunksOf}, random but the same on every run (from `seed`). */
+export function randomSizes(seed: number, max: number): () => number {
+  const random = seededRandom(seed);
+  return () => 1 + Math.floor(random() * max);
 }
 
 /** A file's bytes as chunks, cut as {@link chunksOf} cuts them. */

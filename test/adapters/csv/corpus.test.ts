@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import csv from '../../../adapters/csv/index.js';
 import { convertAll, expectAllValid } from '../../helpers/asff.js';
-import { fileChunks } from '../../helpers/chunks.js';
+import { fileChunks, randomSizes } from '../../helpers/chunks.js';
 import { CORPUS_SKIP_REASON, corpusFile, corpusFiles, HAS_CORPUS } from '../../helpers/corpus.js';
 
 /** Issue codes the CSV adapter itself reports (toAsff's truncation notices are not part of this table). */
@@ -235,13 +235,8 @@ describe.skipIf(!HAS_CORPUS)('CSV corpus', () => {
     const ctx = { onIssue: () => undefined, options: {}, tempDir: '/tmp' };
     const whole = [];
     for await (const finding of csv.parse(fileChunks(path), ctx)) whole.push(finding);
-    let seed = 7;
-    const random = () => {
-      seed = (seed * 48271) % 2147483647;
-      return 1 + (seed % 97);
-    };
     const pieces = [];
-    for await (const finding of csv.parse(fileChunks(path, random), ctx)) pieces.push(finding);
+    for await (const finding of csv.parse(fileChunks(path, randomSizes(7, 97)), ctx)) pieces.push(finding);
     expect(pieces).toEqual(whole);
     expect(whole).toHaveLength(99);
   });

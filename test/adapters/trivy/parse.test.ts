@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { isConverterError } from '../../../src/errors.js';
-import { chunksOf, fileChunks } from '../../helpers/chunks.js';
+import { chunksOf, fileChunks, randomSizes } from '../../helpers/chunks.js';
 import { corpusFile, HAS_CORPUS } from '../../helpers/corpus.js';
 import { canonical, generatedReport, parseAll, reorderKeys } from './helpers.js';
 
@@ -265,13 +265,8 @@ describe('streaming', () => {
   it('random chunk sizes over the largest corpus report give the same findings', async () => {
     if (!HAS_CORPUS) return;
     const path = corpusFile('trivy', 'securekube-devsecops__trivy.json');
-    let seed = 7;
-    const random = (): number => {
-      seed = (seed * 1103515245 + 12345) % 2 ** 31;
-      return 1 + (seed % 97);
-    };
     const one = await parseAll(whole(path));
-    const split = await parseAll(fileChunks(path, random));
+    const split = await parseAll(fileChunks(path, randomSizes(7, 97)));
     expect(split.findings).toHaveLength(181);
     expect(split.findings).toEqual(one.findings);
   });
