@@ -28,7 +28,7 @@ export const REORDERED_INFIX = '.reordered';
 export interface ConformanceOptions {
   /**
    * Folder of valid inputs. Every file in it is a fixture, except `*.asff.ndjson` (expected outputs), `*.md` and
-   * names starting with `invalid-` or `.`. Each fixture needs `NAME.asff.ndjson` beside it and must convert to exactly
+   * names starting with `invalid-` or `.`; subfolders are not read. Each fixture needs `NAME.asff.ndjson` beside it and must convert to exactly
    * that text (one finding per line, {@link CONFORMANCE_CONTEXT}); `NAME.reordered.EXT` beside `NAME.EXT` holds the same
    * records in another order and must give the same set of Ids. Or a list of fixture paths, where the folder holds
    * other files too.
@@ -330,9 +330,16 @@ function stem(name: string): string {
   return name.slice(0, name.length - extname(name).length);
 }
 
+/** Names of the files in a folder; subfolders (of option files, say) are not read. */
+function filesIn(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => entry.name);
+}
+
 function listFixtures(fixtures: string | readonly string[]): string[] {
   if (typeof fixtures !== 'string') return [...fixtures];
-  return readdirSync(fixtures)
+  return filesIn(fixtures)
     .filter(
       (name) =>
         !name.startsWith('.') &&
@@ -354,7 +361,7 @@ function reorderedVariant(path: string): string | undefined {
 function listInvalid(invalid: string | readonly string[] | undefined): string[] {
   if (invalid === undefined) return [];
   if (typeof invalid !== 'string') return [...invalid];
-  return readdirSync(invalid)
+  return filesIn(invalid)
     .filter((name) => name.startsWith('invalid-'))
     .sort()
     .map((name) => join(invalid, name));

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -233,6 +233,15 @@ describe('conformanceCases', () => {
       c.name.includes('converts to scan.asff.ndjson'),
     );
     await expect(check?.run()).rejects.toThrow(/scan\.asff\.ndjson is missing/);
+  });
+
+  it('reads no subfolder of a fixture folder as a fixture', () => {
+    const dir = folder(FIXTURES);
+    mkdirSync(join(dir, 'maps'));
+    mkdirSync(join(dir, 'invalid-maps'));
+    const names = conformanceCases(lineAdapter('none'), { fixtures: dir, invalid: dir }).map((c) => c.name);
+    expect(names.filter((name) => name.includes('maps'))).toEqual([]);
+    expect(names).toHaveLength(6);
   });
 
   it('fails when an invalid input is accepted, and when a fixture folder is empty', async () => {
