@@ -28,10 +28,10 @@ export const REORDERED_INFIX = '.reordered';
 export interface ConformanceOptions {
   /**
    * Folder of valid inputs. Every file in it is a fixture, except `*.asff.ndjson` (expected outputs), `*.md` and
-   * names starting with `invalid-` or `.`; subfolders are not read. Each fixture needs `NAME.asff.ndjson` beside it and must convert to exactly
-   * that text (one finding per line, {@link CONFORMANCE_CONTEXT}); `NAME.reordered.EXT` beside `NAME.EXT` holds the same
-   * records in another order and must give the same set of Ids. Or a list of fixture paths, where the folder holds
-   * other files too.
+   * names starting with `invalid-` or `.`; subfolders are not read. Each fixture needs `NAME.asff.ndjson` beside it
+   * and must convert to exactly that text (one finding per line, {@link CONFORMANCE_CONTEXT}); `NAME.reordered.EXT`
+   * beside `NAME.EXT` holds the same records in another order and must give the same set of Ids. Or a list of fixture
+   * paths, where the folder holds other files too.
    */
   fixtures?: string | readonly string[];
   /**
@@ -160,16 +160,7 @@ export function conformanceCases(adapter: Adapter, options: ConformanceOptions):
         },
       });
     }
-    if (inspect !== undefined) {
-      cases.push({
-        name: `${name}: passes the adapter's own assertions`,
-        run: async () => {
-          const { findings, stats, error } = await conversion(adapter, path, convertOptions);
-          if (error !== undefined) throw error;
-          await inspect(name, { findings, stats });
-        },
-      });
-    }
+    if (inspect !== undefined) cases.push(inspectCase(adapter, path, convertOptions, inspect, 'fixture'));
   }
   for (const path of listInvalid(options.invalid)) {
     const name = basename(path);
@@ -192,18 +183,32 @@ export function conformanceCases(adapter: Adapter, options: ConformanceOptions):
       name: `${name}: refused the same way in chunks of ${chunkSizes.join(', ')} bytes`,
       run: () => sameInChunks(adapter, path, chunkSizes, convertOptions.adapterOptions ?? {}),
     });
-    if (inspect !== undefined) {
-      cases.push({
-        name: `${name}: passes the adapter's own assertions`,
-        run: async () => {
-          const { findings, stats, error } = await conversion(adapter, path, convertOptions);
-          if (error !== undefined && !isConverterError(error)) throw error;
-          await inspect(name, { findings, stats, ...(error !== undefined ? { error } : {}) });
-        },
-      });
-    }
+    if (inspect !== undefined) cases.push(inspectCase(adapter, path, convertOptions, inspect, 'invalid'));
   }
   return cases;
+}
+
+/**
+ * The check that runs `inspect` over an input's conversion. A fixture's error fails it; an invalid input's
+ * `ConverterError` is handed over (whether there is one is judged by the check of refusal).
+ */
+function inspectCase(
+  adapter: Adapter,
+  path: string,
+  convertOptions: ConvertOptions,
+  inspect: NonNullable<ConformanceOptions['inspect']>,
+  kind: 'fixture' | 'invalid',
+): ConformanceCase {
+  const name = basename(path);
+  return {
+    name: `${name}: passes the adapter's own assertions`,
+    run: async () => {
+      const { findings, stats, error } = await conversion(adapter, path, convertOptions);
+      if (error === undefined) return inspect(name, { findings, stats });
+      if (kind === 'fixture' || !isConverterError(error)) throw error;
+      return inspect(name, { findings, stats, error });
+    },
+  };
 }
 
 /** Converts an input with this adapter only and collects the findings, throwing what the conversion throws. */
