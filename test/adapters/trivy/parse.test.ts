@@ -234,18 +234,7 @@ describe('streaming', () => {
     expect(pulledAtFirst).toBeLessThanOrEqual(3);
   });
 
-  it.each(VALID_FIXTURES.map(([name]) => name))(
-    '%s: 1-byte chunks give exactly what one chunk gives',
-    async (name) => {
-      const one = await parseAll(whole(fixture(name)), LICENSES);
-      const split = await parseAll(fileChunks(fixture(name), 1), LICENSES);
-      expect(split.findings).toEqual(one.findings);
-      expect(split.issues.map(({ code, message }) => ({ code, message }))).toEqual(
-        one.issues.map(({ code, message }) => ({ code, message })),
-      );
-    },
-  );
-
+  // Every fixture in 1, 7 and 4096-byte chunks: the conformance suite in fixtures.test.ts.
   it
     .skipIf(!HAS_CORPUS)
     .each([
