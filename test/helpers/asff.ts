@@ -51,7 +51,7 @@ export async function convertAll(
   return { findings, stats: run.stats, issues };
 }
 
-/** The adapter `convert` picks for a file without `format` (the first finding is all it reads). */
+/** The adapter `convert` picks for a file without `format` (it converts up to the first finding only). */
 export async function detectedFormat(
   path: string,
   options: Partial<ConvertOptions> = {},

@@ -8,7 +8,9 @@ import { EXPECTED_SUFFIX, testAdapter } from '../../../src/testing/index.js';
 import { detectedFormat } from '../../helpers/asff.js';
 
 const FIXTURES = fileURLToPath(new URL('../../../fixtures/csv/', import.meta.url));
-const MAP = join(FIXTURES, 'generic-findings.map.json');
+/** The `--csv-map` file of generic-findings.csv: beside the fixtures, not itself a fixture. */
+const MAP_FILE = 'generic-findings.map.json';
+const MAP = join(FIXTURES, MAP_FILE);
 
 interface Expected {
   /** Profile that must be picked (ProductFields `asff-stream/csv/profile`), or the user map's name. */
@@ -20,9 +22,6 @@ interface Expected {
   archived?: number;
   options?: { adapterOptions: Record<string, unknown> };
 }
-
-/** Where the map of generic-findings.csv is read from: a file beside the fixtures, not itself a fixture. */
-const MAP_FILE = 'generic-findings.map.json';
 
 /**
  * One hand-written fixture per profile and per dialect. Each expected output is the fixture's `.asff.ndjson`
