@@ -50,18 +50,19 @@ testAdapter(nessus, {
   invalid: FIXTURES,
   chunkSizes: (input) => (input === 'hostile-huge-text.nessus' ? [7, 4093, 65_537] : [1, 7, 4096]),
   inspect: (input, { findings, stats, error }) => {
-    if (input.startsWith('invalid-')) {
-      const [code, before, words] = REFUSED[input] ?? [];
-      expect(code, `${input} is not in REFUSED`).toBeDefined();
+    const refused = REFUSED[input];
+    if (refused !== undefined) {
+      const [code, before, words] = refused;
       expect(error?.code).toBe(code);
       expect(error?.message).toContain(words);
-      expect(findings).toHaveLength(before ?? -1);
+      expect(findings).toHaveLength(before);
       expect(stats.complete).toBe(false);
-    } else {
-      expect(CONVERTING[input], `${input} is not in CONVERTING`).toBeDefined();
-      expect(findings).toHaveLength(CONVERTING[input] ?? -1);
-      expect(stats.complete).toBe(true);
+      return;
     }
+    const count = CONVERTING[input];
+    if (count === undefined) throw new Error(`${input} is in neither CONVERTING nor REFUSED`);
+    expect(findings).toHaveLength(count);
+    expect(stats.complete).toBe(true);
   },
 });
 
