@@ -2,8 +2,9 @@ import type { AwsSecurityFinding } from '@aws-sdk/client-securityhub';
 import { expect } from 'vitest';
 import type { Adapter } from '../../src/adapter.js';
 import { describeViolations, validateAsff } from '../../src/asff/validate.js';
+import type { ErrorCode } from '../../src/errors.js';
 import { type ConversionStats, type ConvertOptions, convert, type InputSource } from '../../src/pipeline.js';
-import { CONFORMANCE_CONTEXT } from '../../src/testing/conformance.js';
+import { CONFORMANCE_CONTEXT, type ConformanceConversion } from '../../src/testing/conformance.js';
 
 interface AsffMatchers<R = unknown> {
   /** Passes when `validateAsff` finds no violation. */
@@ -59,6 +60,17 @@ export async function detectedFormat(
   const run = convert(path, { ...CONFORMANCE_CONTEXT, ...options });
   for await (const _finding of run) break;
   return run.stats.adapter;
+}
+
+/** How an input must be refused: the error code, the findings converted before the error, words of its message. */
+export type Refusal = readonly [code: ErrorCode, before: number, words: string];
+
+/** Asserts a conversion (as the conformance suite's `inspect` gets it) ended as `refusal` says. */
+export function expectRefused(conversion: ConformanceConversion, [code, before, words]: Refusal): void {
+  expect(conversion.error?.code).toBe(code);
+  expect(conversion.error?.message).toContain(words);
+  expect(conversion.findings).toHaveLength(before);
+  expect(conversion.stats.complete).toBe(false);
 }
 
 /** Asserts every finding is valid ASFF, naming the first broken one. */

@@ -3,9 +3,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import csv from '../../../adapters/csv/index.js';
-import type { ErrorCode } from '../../../src/errors.js';
 import { EXPECTED_SUFFIX, testAdapter } from '../../../src/testing/index.js';
-import { detectedFormat } from '../../helpers/asff.js';
+import { detectedFormat, expectRefused, type Refusal } from '../../helpers/asff.js';
 
 const FIXTURES = fileURLToPath(new URL('../../../fixtures/csv/', import.meta.url));
 /** The `--csv-map` file of generic-findings.csv: beside the fixtures, not itself a fixture. */
@@ -92,7 +91,7 @@ const CASES: Record<string, Expected> = {
  * Not named `invalid-*`: the folder also holds the map file, which no folder convention would tell from a fixture, so
  * the suite gets lists (and test/adapters/csv/adapter.test.ts reads this file by name).
  */
-const REFUSED: Record<string, readonly [ErrorCode, number, string]> = {
+const REFUSED: Record<string, Refusal> = {
   'unclosed-quote.csv': ['E_TRUNCATED', 1, 'ends inside a quoted cell'],
 };
 
@@ -104,15 +103,10 @@ testAdapter(csv, {
   fixtures: Object.keys(CASES).map((name) => join(FIXTURES, name)),
   invalid: Object.keys(REFUSED).map((name) => join(FIXTURES, name)),
   convertOptions: (name) => CASES[name]?.options ?? {},
-  inspect: (input, { findings, stats, error }) => {
+  inspect: (input, conversion) => {
     const refused = REFUSED[input];
-    if (refused !== undefined) {
-      const [code, before, words] = refused;
-      expect(error?.code).toBe(code);
-      expect(error?.message).toContain(words);
-      expect(findings).toHaveLength(before);
-      return;
-    }
+    if (refused !== undefined) return expectRefused(conversion, refused);
+    const { findings, stats } = conversion;
     const expected = CASES[input];
     if (expected === undefined) throw new Error(`${input} is not in CASES`);
     expect(stats.complete).toBe(true);

@@ -5,10 +5,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import nessus from '../../../adapters/nessus/index.js';
-import type { ErrorCode } from '../../../src/errors.js';
 import { convert } from '../../../src/pipeline.js';
 import { CONFORMANCE_CONTEXT, testAdapter } from '../../../src/testing/index.js';
-import { convertAll, detectedFormat } from '../../helpers/asff.js';
+import { convertAll, detectedFormat, expectRefused, type Refusal } from '../../helpers/asff.js';
 import { fileBytes, runNessus } from './run.js';
 
 const FIXTURES = fileURLToPath(new URL('../../../fixtures/nessus/', import.meta.url));
@@ -29,7 +28,7 @@ const CONVERTING: Record<string, number> = {
 };
 
 /** Inputs refused with an error: its code, the findings converted before it, and words its message must contain. */
-const REFUSED: Record<string, readonly [ErrorCode, number, string]> = {
+const REFUSED: Record<string, Refusal> = {
   'invalid-truncated.nessus': ['E_TRUNCATED', 1, 'ends inside <ReportItem>'],
   'invalid-malformed.nessus': ['E_PARSE', 1, 'unexpected close tag'],
   'invalid-not-xml.nessus': ['E_FORMAT', 0, 'not XML'],
@@ -49,16 +48,10 @@ testAdapter(nessus, {
   fixtures: FIXTURES,
   invalid: FIXTURES,
   chunkSizes: (input) => (input === 'hostile-huge-text.nessus' ? [7, 4093, 65_537] : [1, 7, 4096]),
-  inspect: (input, { findings, stats, error }) => {
+  inspect: (input, conversion) => {
     const refused = REFUSED[input];
-    if (refused !== undefined) {
-      const [code, before, words] = refused;
-      expect(error?.code).toBe(code);
-      expect(error?.message).toContain(words);
-      expect(findings).toHaveLength(before);
-      expect(stats.complete).toBe(false);
-      return;
-    }
+    if (refused !== undefined) return expectRefused(conversion, refused);
+    const { findings, stats } = conversion;
     const count = CONVERTING[input];
     if (count === undefined) throw new Error(`${input} is in neither CONVERTING nor REFUSED`);
     expect(findings).toHaveLength(count);
