@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Adapter } from '../src/adapter.js';
-import { conformanceCases } from '../src/testing/index.js';
+import { convert } from '../src/pipeline.js';
+import { CONFORMANCE_CONTEXT, conformanceCases, EXPECTED_SUFFIX } from '../src/testing/index.js';
 import {
   type DocBlock,
   docBlocks,
@@ -260,5 +261,16 @@ for (const [index, block] of adapterBlocks.entries()) {
       },
     });
     for (const check of cases) it(check.name, check.run);
+    // The CLI's `--adapter` and the library's `adapters` pick an adapter by its `detect`, among the built-in ones.
+    const inputs = readdirSync(fixtures).filter(
+      (name) => !name.endsWith(EXPECTED_SUFFIX) && !name.startsWith('invalid-'),
+    );
+    it.each(inputs)('%s: detected as its format (--format auto)', async (name) => {
+      const run = convert(join(fixtures, name), { ...CONFORMANCE_CONTEXT, adapters: [adapter] });
+      for await (const _finding of run) {
+        // Reading the run detects the format.
+      }
+      expect(run.stats.adapter, `${where(block)}: detect() does not claim ${name}`).toBe(adapter.name);
+    });
   });
 }
