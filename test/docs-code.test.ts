@@ -1,16 +1,16 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Adapter } from '../src/adapter.js';
 import { convert } from '../src/pipeline.js';
 import { CONFORMANCE_CONTEXT, conformanceCases, EXPECTED_SUFFIX } from '../src/testing/index.js';
 import {
+  allDocBlocks,
+  DOC_INPUTS,
   type DocBlock,
-  docBlocks,
-  documentFiles,
+  ROOT,
   shownOutput,
   unlikeShown,
   where,
@@ -26,12 +26,10 @@ import { startS3, type TestS3 } from './helpers/s3.js';
 // - a block that is an adapter module (`export default defineAdapter(…)`) runs the conformance suite on
 //   fixtures/docs/adapters/<its name>/.
 
-const ROOT = fileURLToPath(new URL('../', import.meta.url));
-const INPUTS = join(ROOT, 'fixtures/docs');
 const ADAPTER_FIXTURES = join(ROOT, 'fixtures/docs/adapters');
 const BLOCK_TIMEOUT_MS = 20_000;
 
-const blocks = docBlocks(ROOT, documentFiles(ROOT));
+const blocks = allDocBlocks();
 const typescriptBlocks = blocks.filter((block) => block.lang === 'ts' || block.lang === 'typescript');
 const NO_RUN = /^no-run: \S/;
 const isAdapterModule = (block: DocBlock) => /^export default defineAdapter\(/m.test(block.code);
@@ -161,7 +159,7 @@ describe('runnable ```ts blocks run (emulator, S3 server, fixtures/docs in a tem
           module: moduleOf(block, id),
           timeoutMs: id < runnable.length ? BLOCK_TIMEOUT_MS : 500,
         })),
-        inputs: INPUTS,
+        inputs: DOC_INPUTS,
         results: resultsPath,
       }),
     );

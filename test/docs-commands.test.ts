@@ -2,18 +2,18 @@ import { execFile } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { parseCsvMap } from '../adapters/csv/spec.js';
 import { COMMANDS, topLevelAction } from '../src/cli/commands.js';
 import {
   actionSteps,
+  allDocBlocks,
   asffStreamArguments,
+  DOC_INPUTS,
   type DocBlock,
-  docBlocks,
-  documentFiles,
   embeddedShellBlocks,
+  ROOT,
   SHELL_LANGS,
   type ShellCommand,
   shellCommands,
@@ -28,10 +28,7 @@ import {
 // - an offline command of a console block that shows its output is run on fixtures/docs/ and must print it;
 // - YAML blocks parse and pass only inputs action.yml declares; JSON blocks parse; CSV maps pass parseCsvMap.
 
-const ROOT = fileURLToPath(new URL('../', import.meta.url));
-const INPUTS = join(ROOT, 'fixtures/docs');
-
-const blocks = docBlocks(ROOT, documentFiles(ROOT));
+const blocks = allDocBlocks();
 const yamlBlocks = blocks.filter((block) => block.lang === 'yaml' || block.lang === 'yml');
 /** Shell blocks, and the shell scripts inside YAML (CI steps) and Jenkinsfile blocks. */
 const shellBlocks = [
@@ -243,7 +240,7 @@ describe('offline commands of console blocks print the output the block shows', 
     it(`${where(command)}: ${command.text.trim()}`, async () => {
       const cwd = mkdtempSync(join(tmpdir(), 'asff-doc-command-'));
       try {
-        cpSync(INPUTS, cwd, { recursive: true });
+        cpSync(DOC_INPUTS, cwd, { recursive: true });
         const argv = asffStreamArguments(command) ?? [];
         const cli = [
           '--import',

@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parse as parseShell } from 'shell-quote';
 import { isMap, isScalar, parseDocument, visit } from 'yaml';
 
@@ -16,6 +17,12 @@ export interface DocBlock {
   code: string;
 }
 
+/** The project root. */
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** The input files the docs' code names (fixtures/docs/README.md). */
+export const DOC_INPUTS = join(ROOT, 'fixtures/docs');
+
 /** `docs/csv.md:12`. */
 export const where = (at: { file: string; line: number }): string => `${at.file}:${at.line}`;
 
@@ -30,6 +37,11 @@ export function documentFiles(root: string): string[] {
 }
 
 const FENCE = /^ {0,3}(`{3,}|~{3,})\s*([^\s`]*)\s*(.*?)\s*$/;
+
+/** Every fenced code block of the project's documents ({@link documentFiles}). */
+export function allDocBlocks(): DocBlock[] {
+  return docBlocks(ROOT, documentFiles(ROOT));
+}
 
 /** Every fenced code block of the given Markdown files (CommonMark fences: ``` or ~~~, closed by a longer-or-equal one). */
 export function docBlocks(root: string, files: readonly string[]): DocBlock[] {
