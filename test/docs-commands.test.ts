@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -273,7 +273,7 @@ describe('offline commands of console blocks print the output the block shows', 
   }
 });
 
-describe('npm scripts named in shell blocks exist', () => {
+describe('npm scripts and node scripts named in shell blocks exist', () => {
   const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: object })
     .scripts;
   const named = shellBlocks
@@ -286,7 +286,18 @@ describe('npm scripts named in shell blocks exist', () => {
     .filter(
       ({ script }) => script !== undefined && !['ci', 'install', 'i', 'audit', 'pack'].includes(script),
     );
-  it.each(named.map(({ command, script }) => [where(command), script]))('%s: npm %s', (at, script) => {
+  it.each(named.map(({ command, script }) => [where(command), script]))('%s: npm script "%s"', (at, script) => {
     expect(Object.keys(scripts), `${at}: package.json has no script "${script}"`).toContain(script);
+  });
+  // `node bench/generate.mjs …`: the script is a file of this repository.
+  const nodeScripts = shellBlocks
+    .flatMap(shellCommands)
+    .filter((command) => command.words[0] === 'node')
+    .flatMap((command) => {
+      const script = command.words.find((word) => /\.[cm]?js$/.test(word));
+      return script === undefined ? [] : [[where(command), script]];
+    });
+  it.each(nodeScripts)('%s: node script %s', (at, script) => {
+    expect(existsSync(join(ROOT, script ?? '')), `${at}: no file ${script}`).toBe(true);
   });
 });
