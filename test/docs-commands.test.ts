@@ -286,9 +286,12 @@ describe('npm scripts and node scripts named in shell blocks exist', () => {
     .filter(
       ({ script }) => script !== undefined && !['ci', 'install', 'i', 'audit', 'pack'].includes(script),
     );
-  it.each(named.map(({ command, script }) => [where(command), script]))('%s: npm script "%s"', (at, script) => {
-    expect(Object.keys(scripts), `${at}: package.json has no script "${script}"`).toContain(script);
-  });
+  it.each(named.map(({ command, script }) => [where(command), script]))(
+    '%s: npm script "%s"',
+    (at, script) => {
+      expect(Object.keys(scripts), `${at}: package.json has no script "${script}"`).toContain(script);
+    },
+  );
   // `node bench/generate.mjs …`: the script is a file of this repository.
   const nodeScripts = shellBlocks
     .flatMap(shellCommands)
