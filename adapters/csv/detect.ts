@@ -1,6 +1,6 @@
 import type { DetectSample } from '../../src/adapter.js';
-import { SNIFF_MAX_LINES, sniffDialect } from './dialect.js';
-import { CsvHeader } from './header.js';
+import { SNIFF_MAX_LINES, sniffDialect } from '../../src/csv/dialect.js';
+import { CsvHeader } from '../../src/csv/header.js';
 import { matchProfile } from './profiles/index.js';
 
 /** Score for a header that matches a built-in profile. */

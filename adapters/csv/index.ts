@@ -2,14 +2,14 @@ import { basename } from 'node:path';
 import type { AdapterContext, Finding, Issue } from '../../src/adapter.js';
 import { defineAdapter } from '../../src/adapter.js';
 import { MAX_PRODUCT_FIELD_VALUE_LENGTH, MAX_VULNERABILITIES } from '../../src/asff/limits.js';
+import { CsvHeader } from '../../src/csv/header.js';
+import { type CsvRecord, MAX_RECORD_BYTES, readCsvRecords } from '../../src/csv/rows.js';
 import { ConverterError, isConverterError } from '../../src/errors.js';
 import { bindRefine, type CompiledMap, compileMap } from './compile.js';
 import { detectCsv } from './detect.js';
-import { CsvHeader } from './header.js';
 import { loadCsvMap } from './load-map.js';
 import { CVE_TYPE, composeDescription, mapRow } from './map.js';
 import { matchProfile, PROFILES } from './profiles/index.js';
-import { type CsvRecord, MAX_RECORD_BYTES, readCsvRecords } from './records.js';
 import type { CsvMap } from './spec.js';
 
 const NAME = 'csv';

@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import { ConverterError } from '../../src/errors.js';
+import { ConverterError } from '../errors.js';
 import { windows1252 } from './decode.js';
 
 /** One CSV record with where it came from. */

@@ -1,9 +1,9 @@
 import { isUtf8 } from 'node:buffer';
 import { type CsvError, parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { windows1252 } from '../../../adapters/csv/decode.js';
-import { type CsvRecord, CsvSplitter } from '../../../adapters/csv/splitter.js';
-import { seededRandom } from '../../helpers/random.js';
+import { windows1252 } from '../../src/csv/decode.js';
+import { type CsvRecord, CsvSplitter } from '../../src/csv/splitter.js';
+import { seededRandom } from '../helpers/random.js';
 
 interface Outcome {
   records: CsvRecord[];

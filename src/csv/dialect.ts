@@ -1,4 +1,4 @@
-import { ConverterError } from '../../src/errors.js';
+import { ConverterError } from '../errors.js';
 
 /** Field delimiters the adapter recognises, in tie-break order. */
 export const DELIMITERS = [',', ';', '\t', '|'] as const;

@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { windows1252 } from '../../../adapters/csv/decode.js';
-import { type CsvRecord, readCsvRecords } from '../../../adapters/csv/records.js';
-import { isConverterError } from '../../../src/errors.js';
+import { windows1252 } from '../../src/csv/decode.js';
+import { type CsvRecord, readCsvRecords } from '../../src/csv/rows.js';
+import { isConverterError } from '../../src/errors.js';
 
-const FIXTURES = fileURLToPath(new URL('../../../fixtures/csv/', import.meta.url));
+const FIXTURES = fileURLToPath(new URL('../../fixtures/csv/', import.meta.url));
 
 async function* chunks(bytes: Uint8Array, size: number): AsyncGenerator<Uint8Array> {
   for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
