@@ -2,11 +2,11 @@ import { isUtf8 } from 'node:buffer';
 import { type CsvError, parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { windows1252 } from '../../src/csv/decode.js';
-import { type CsvRecord, CsvSplitter } from '../../src/csv/splitter.js';
+import { type CsvRow, CsvSplitter } from '../../src/csv/splitter.js';
 import { seededRandom } from '../helpers/random.js';
 
 interface Outcome {
-  records: CsvRecord[];
+  records: CsvRow[];
   /** Code, line and record index of the fatal error, if any. */
   error: [string, number | undefined, number | undefined] | undefined;
 }
@@ -20,7 +20,7 @@ function split(
   firstLine = 1,
 ): Outcome {
   const splitter = new CsvSplitter(delimiter, firstLine, maxRecordBytes);
-  const records: CsvRecord[] = [];
+  const records: CsvRow[] = [];
   const drain = (): void => {
     for (let record = splitter.next(); record !== undefined; record = splitter.next()) records.push(record);
   };
@@ -73,7 +73,7 @@ function reference(bytes: Buffer, delimiter: string, maxRecordBytes: number): Ou
   } catch (error) {
     failure = error as CsvError;
   }
-  const records: CsvRecord[] = [];
+  const records: CsvRow[] = [];
   let line = 1;
   for (const fields of rows) {
     const breaks = fields.reduce((n, field) => n + (field.match(/\r\n|\r|\n/g)?.length ?? 0), 0);
