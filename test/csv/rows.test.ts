@@ -4,12 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { windows1252 } from '../../src/csv/decode.js';
 import { type CsvRow, csvRows } from '../../src/csv/rows.js';
 import { isConverterError } from '../../src/errors.js';
+import { chunksOf } from '../helpers/chunks.js';
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures/csv/', import.meta.url));
-
-async function* chunks(bytes: Uint8Array, size: number): AsyncGenerator<Uint8Array> {
-  for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
-}
 
 async function records(
   input: string | Uint8Array,
@@ -18,7 +15,7 @@ async function records(
 ): Promise<CsvRow[]> {
   const bytes = typeof input === 'string' ? Buffer.from(input, 'utf8') : input;
   const out: CsvRow[] = [];
-  for await (const record of csvRows(chunks(bytes, size), maxRecordBytes ? { maxRecordBytes } : {})) {
+  for await (const record of csvRows(chunksOf(bytes, size), maxRecordBytes ? { maxRecordBytes } : {})) {
     out.push(record);
   }
   return out;
@@ -29,7 +26,7 @@ async function until(input: string, maxRecordBytes?: number): Promise<{ read: Cs
   const read: CsvRow[] = [];
   try {
     const options = maxRecordBytes !== undefined ? { maxRecordBytes } : {};
-    for await (const record of csvRows(chunks(Buffer.from(input), 7), options)) read.push(record);
+    for await (const record of csvRows(chunksOf(Buffer.from(input), 7), options)) read.push(record);
   } catch (error) {
     return { read, error };
   }

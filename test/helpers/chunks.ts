@@ -1,8 +1,8 @@
 const encoder = new TextEncoder();
 
-/** The UTF-8 bytes of `text` as chunks of `size` bytes (each a copy, as a stream would hand them over). */
-export async function* chunksOf(text: string, size: number): AsyncGenerator<Uint8Array> {
-  const bytes = encoder.encode(text);
+/** `input` (bytes, or text as UTF-8) as chunks of `size` bytes (each a copy, as a stream would hand them over). */
+export async function* chunksOf(input: string | Uint8Array, size: number): AsyncGenerator<Uint8Array> {
+  const bytes = typeof input === 'string' ? encoder.encode(input) : input;
   for (let offset = 0; offset < bytes.length; offset += size) yield bytes.slice(offset, offset + size);
 }
 
