@@ -160,6 +160,8 @@ export async function* csvRows(
       }
       head = head.length === 0 ? toBuffer(next.value) : Buffer.concat([head, next.value]);
       dialect = sniffDialect(head, false, adapter);
+      // Undecided: keep a copy, the caller may reuse its chunk once we ask for the next one.
+      if (dialect === undefined) head = Buffer.concat([head]);
     }
     const body = head.subarray(dialect.skip);
     if (finished && body.length === 0) return;

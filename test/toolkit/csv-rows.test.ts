@@ -138,6 +138,25 @@ describe('csvRows: dialects', () => {
   });
 });
 
+describe('csvRows: chunks', () => {
+  it('does not keep views of chunks the caller reuses, also while it detects the dialect', async () => {
+    const buffer = new Uint8Array(8);
+    async function* reused(): AsyncGenerator<Uint8Array> {
+      for (const piece of ['ab;', 'cd\n1;', '2\n3;"x', '\ny"\n']) {
+        buffer.fill(0x20);
+        const bytes = Buffer.from(piece);
+        buffer.set(bytes);
+        yield buffer.subarray(0, bytes.length);
+      }
+    }
+    expect((await collect(csvRows(reused()))).map((r) => r.fields)).toEqual([
+      ['ab', 'cd'],
+      ['1', '2'],
+      ['3', 'x\ny'],
+    ]);
+  });
+});
+
 describe('csvRows with a header', () => {
   it('gives each row with its header, by name and as an object', async () => {
     const { rows, issues } = await withHeader('Host,Plugin ID, Risk \n10.0.0.1,19506,None\n', 5);
