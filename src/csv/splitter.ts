@@ -46,7 +46,7 @@ const CARRY_START_BYTES = 64 * 1024;
  * character, between the quotes of `""`, between CR and LF). Written to give exactly what csv-parse 7 gives
  * with the options the adapter used (`encoding: 'latin1'`, `record_delimiter: ['\r\n', '\n', '\r']`,
  * `relax_quotes`, `relax_column_count`, `max_record_size`) at 3.5 times its speed; see docs/csv.md,
- * "Record splitter". The fuzz test in test/adapters/csv/splitter.test.ts holds it to that.
+ * "Record splitter". The fuzz test in test/csv/splitter.test.ts holds it to that.
  *
  * - CRLF, LF and a lone CR each end a record, mixed freely; inside quotes they are kept in the cell.
  * - A quote opens a quoted cell only as the cell's first byte; elsewhere it is kept literally.
