@@ -123,7 +123,7 @@ class HeaderRow implements CsvHeaderRow {
  * `E_ENCODING`, each with the line (and record index) where the record starts, after the rows before it.
  *
  * @example
- * for await (const row of csvRows(input, { header: true, onIssue: ctx.onIssue })) {
+ * for await (const row of csvRows(input, { header: true, onIssue: (issue) => ctx.onIssue(issue) })) {
  *   console.log(row.line, row.get('Plugin ID'), row.values);
  * }
  */
