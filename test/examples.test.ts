@@ -22,6 +22,19 @@ testAdapter(npmAudit, { fixtures: dir('npm-audit'), invalid: dir('npm-audit') })
 testAdapter(zap, { fixtures: dir('zap'), invalid: dir('zap') });
 testAdapter(trivyCsv, { fixtures: dir('trivy-csv'), invalid: dir('trivy-csv') });
 
+/** `asff-stream convert` of one trivy-csv fixture with that example as `--adapter`. */
+const convertTrivyCsv = (fixture: string) =>
+  runCli([
+    'convert',
+    `${dir('trivy-csv')}${fixture}`,
+    '--adapter',
+    'examples/trivy-csv/adapter.mjs',
+    '--account',
+    '123456789012',
+    '--region',
+    'eu-west-1',
+  ]);
+
 describe('the example adapters through the CLI (--adapter)', () => {
   const summaryFile = join(mkdtempSync(join(tmpdir(), 'asff-examples-')), 'summary.json');
 
@@ -81,16 +94,7 @@ describe('the example adapters through the CLI (--adapter)', () => {
   });
 
   it("Trivy's CSV template: one finding per package and check, detected from the content, Go-quoted text read back", async () => {
-    const result = await runCli([
-      'convert',
-      `${dir('trivy-csv')}report.csv`,
-      '--adapter',
-      'examples/trivy-csv/adapter.mjs',
-      '--account',
-      '123456789012',
-      '--region',
-      'eu-west-1',
-    ]);
+    const result = await convertTrivyCsv('report.csv');
     expect(result.code).toBe(0);
     const findings = result.stdout
       .trim()
@@ -113,16 +117,7 @@ describe('the example adapters through the CLI (--adapter)', () => {
   });
 
   it("Trivy's CSV template: a cut-off report is refused with exit 2 and the line of its last row", async () => {
-    const result = await runCli([
-      'convert',
-      `${dir('trivy-csv')}invalid-truncated.csv`,
-      '--adapter',
-      'examples/trivy-csv/adapter.mjs',
-      '--account',
-      '123456789012',
-      '--region',
-      'eu-west-1',
-    ]);
+    const result = await convertTrivyCsv('invalid-truncated.csv');
     expect(result.code).toBe(2);
     expect(result.stderr.split('\n')[0]).toMatch(
       /^asff-stream: error: trivy-csv: the input ends inside a quoted cell.*line 3/,
