@@ -45,6 +45,23 @@ export type SendBatch = (
 export interface BatchSender {
   send: SendBatch;
   close(): void;
+  /** The Region the client sends to, when it says (a `SecurityHubClient` does); `undefined` otherwise. */
+  region?: () => Promise<string | undefined>;
+}
+
+/**
+ * The Region a client sends to: `config.region` of a `SecurityHubClient` (a value or the SDK's provider, which
+ * resolves the SDK's chain: AWS_REGION, the profile…); `undefined` for a client that does not say, or when the
+ * chain finds none (the first request then fails with the SDK's own error).
+ */
+async function regionOfClient(client: unknown): Promise<string | undefined> {
+  const region = (client as { config?: { region?: unknown } } | null)?.config?.region;
+  try {
+    const value = typeof region === 'function' ? await (region as () => unknown)() : region;
+    return typeof value === 'string' && value !== '' ? value : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -62,12 +79,14 @@ export async function createBatchSender(options: ClientOptions): Promise<BatchSe
     return {
       send: (Findings, abortSignal) => client.send(new Command({ Findings }), { abortSignal }),
       close() {},
+      region: () => regionOfClient(client),
     };
   }
   const client = await createSecurityHubClient(options);
   return {
     send: (Findings, abortSignal) => client.send(new Command({ Findings }), { abortSignal }),
     close: () => client.destroy(),
+    region: () => regionOfClient(client),
   };
 }
 
