@@ -196,8 +196,9 @@ export async function importFindings(
             ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
             ...(options.redis !== undefined ? { redis: options.redis } : {}),
           }));
-    // The Region the findings go to, for the product ARN check: the option, else the client's own.
-    const region = options.region ?? (await sender.region?.());
+    // The Region the findings go to, for the product ARN check: the client's own (a client of your own sends
+    // there whatever `region` says), else the option.
+    const region = (await sender.region?.()) ?? options.region;
     const run = new ImportRun(findings, options, sender, limiter, deadLetter, region);
     const withEntries = (report: ImportResult) => {
       if (options.deadLetter === undefined && 'entries' in deadLetter)

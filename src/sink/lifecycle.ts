@@ -6,7 +6,7 @@ import { attachReport, ConverterError, isConverterError } from '../errors.js';
 import type { ConversionStats } from '../pipeline.js';
 import { IncrementalState, type StateReport } from '../state/incremental.js';
 import { openStateStore, type StateStore } from '../state/store.js';
-import { type BatchImportClient, createSecurityHubClient } from './client.js';
+import { type BatchImportClient, createSecurityHubClient, regionOfClient } from './client.js';
 import { type DeadLetter, memoryDeadLetter, openDeadLetter } from './dead-letter.js';
 import { createGetFindingsLimiter, type FetchCounters, type GetFindingsClient } from './get-findings.js';
 import {
@@ -285,7 +285,8 @@ export async function importWithLifecycle(
     // and accounted by `accountHeld` (it never reached the sink).
     let held: HeldFinding | undefined;
     let loading: Promise<unknown> | undefined;
-    const productArns = new ProductArnGuard({ accountId, region });
+    // The Region the client sends to (a client of your own may differ from `region`), as the sink checks it.
+    const productArns = new ProductArnGuard({ accountId, region: (await regionOfClient(client)) ?? region });
     const signal = importOptions.signal;
     const store =
       stateOption === undefined

@@ -76,7 +76,7 @@ export function checkProductArn(productArn: string, target: ImportTarget): void 
 /**
  * The sink's product ARN check, for every caller of `importFindings`/`importWithLifecycle` (the CLI checks
  * `--product-arn` earlier with {@link checkProductArn}): each finding's `ProductArn` against the Region the findings
- * are imported into (the `region` option, else the client's own Region) and the account (the `accountId` option or
+ * are imported into (the Region the client sends to, else the `region` option) and the account (the `accountId` option or
  * the credentials' account, else — with a client of your own and no `accountId` — the finding's own
  * `AwsAccountId`: a default product of another account is refused whoever calls). A Region that cannot be known is
  * not checked. A `ProductArn` that is no product ARN at all is left to Security Hub (a bad finding, not a bad run).

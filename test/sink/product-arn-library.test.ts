@@ -91,6 +91,23 @@ describe('importFindings: the findings’ product ARN against the target, before
     expect(requests('BatchImportFindings')).toBe(0);
   });
 
+  it("a client of your own in another Region than the `region` option: the client's Region counts (it sends there)", async () => {
+    hub = await startEmulator();
+    const client = hubClient(hub, { accessKeyId: CREDENTIALS.accessKeyId, region: OTHER_REGION });
+    let message: string;
+    try {
+      ({ message } = await failure(
+        importFindings([finding('a')], { client, region: REGION, accountId: ACCOUNT }),
+      ));
+    } finally {
+      client.destroy();
+    }
+    expect(requests('BatchImportFindings')).toBe(0);
+    expect(message).toMatch(
+      new RegExp(`is for Region ${REGION}, but they are imported into ${OTHER_REGION}`),
+    );
+  });
+
   it("no account known (a client of your own, no accountId): another account's default product is refused by the finding's own AwsAccountId", async () => {
     hub = await startEmulator();
     const client = hubClient(hub, { accessKeyId: CREDENTIALS.accessKeyId });
