@@ -1,7 +1,7 @@
 import type { SoftwarePackage } from '@aws-sdk/client-securityhub';
 import type { Finding } from '../../src/adapter.js';
+import type { CsvHeader } from '../../src/csv/header.js';
 import { ConverterError } from '../../src/errors.js';
-import type { CsvHeader } from './header.js';
 import type { ColumnRef, ColumnRefs, CsvMap, CvssColumns, ResolvedWhen, SeverityScale } from './spec.js';
 import { cellValue } from './values.js';
 
