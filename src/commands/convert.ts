@@ -13,6 +13,7 @@ import { diagnostic, LineWriter, ProgressLine, reportError } from '../cli/output
 import { IssueLog, summaryLine, summaryOf, writeSummary } from '../cli/summary.js';
 import { ConverterError } from '../errors.js';
 import { assertAccountAndRegion, convert } from '../pipeline.js';
+import { checkProductArn } from '../sink/preflight.js';
 
 /** `asff-stream convert --help`. */
 export const CONVERT_HELP = `Usage: asff-stream convert [INPUT|-] [options]
@@ -48,6 +49,9 @@ export async function convertArguments(argv: readonly string[], env: NodeJS.Proc
   if (positionals.length > 1) throw new ConverterError('E_CONFIG', 'convert takes one input (a file or -)');
   const { failOn, ...options } = convertOptionsFromFlags('convert', flags, env, adapterOptions);
   assertAccountAndRegion(options.accountId, options.region);
+  // The same check as `import`: findings converted for one Region under another's product ARN are refused there.
+  if (options.productArn !== undefined && options.accountId !== undefined && options.region !== undefined)
+    checkProductArn(options.productArn, { accountId: options.accountId, region: options.region });
   return { help: undefined, flags, input: positionals[0] ?? '-', adapters, failOn, options } as const;
 }
 
