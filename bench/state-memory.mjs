@@ -9,7 +9,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const statePath = process.argv[2] ?? '';
-const { IncrementalState } = await import(pathToFileURL(join(ROOT, 'dist/src/state/incremental.js')).href);
+const { openKeyState } = await import(pathToFileURL(join(ROOT, 'dist/src/state/state-file.js')).href);
 const { fileStateStore } = await import(pathToFileURL(join(ROOT, 'dist/src/state/store.js')).href);
 const gc = /** @type {() => void} */ (globalThis.gc);
 const measure = () => {
@@ -20,12 +20,12 @@ const measure = () => {
 };
 const header = JSON.parse(readFileSync(statePath, 'utf8').split('\n', 1)[0] ?? '{}');
 // Warm up the code paths once, so that compiled code and module state are not counted.
-const warm = await IncrementalState.open(fileStateStore(statePath), header.key, header.key.accountId, {
+const warm = await openKeyState(fileStateStore(statePath), header.key, header.key.accountId, {
   now: new Date(),
 });
 await warm.dispose();
 const before = measure();
-const state = await IncrementalState.open(fileStateStore(statePath), header.key, header.key.accountId, {
+const state = await openKeyState(fileStateStore(statePath), header.key, header.key.accountId, {
   now: new Date(),
 });
 const after = measure();

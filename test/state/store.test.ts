@@ -3,8 +3,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { IncrementalState } from '../../src/state/incremental.js';
+import type { IncrementalState } from '../../src/state/incremental.js';
 import { s3StateStore } from '../../src/state/s3-store.js';
+import { openKeyState } from '../../src/state/state-file.js';
 import { fileStateStore, type StateStore } from '../../src/state/store.js';
 import { ROOT } from '../helpers/cli.js';
 import { startS3, type TestS3 } from '../helpers/s3.js';
@@ -30,7 +31,7 @@ function s3Store(key: string): StateStore {
 }
 
 const open = (store: StateStore, now = new Date()) =>
-  IncrementalState.open(store, SCOPE_KEY, SCOPE_KEY.accountId, { now });
+  openKeyState(store, SCOPE_KEY, SCOPE_KEY.accountId, { now });
 
 /** Confirms findings `from`..`to` - 1 as imported now, as the sink's onImported would. */
 function confirmRange(state: IncrementalState, from: number, to: number): void {
