@@ -598,11 +598,22 @@ function withLookup(
 
 /** One line for stderr on the state: used or why not, saved or why not. */
 export function stateSummary(state: StateReport): string {
-  const read = state.used
-    ? `${state.loaded} entries read from ${state.location}`
-    : `not used (${state.fallback}: ${state.fallbackReason})`;
+  const keys = state.keys ?? [];
+  const used = keys.filter((key) => key.used).length;
+  const why = `(${state.fallback}: ${state.fallbackReason})`;
+  const read =
+    keys.length <= 1
+      ? state.used
+        ? `${state.loaded} entries read from ${state.location}`
+        : `not used ${why}`
+      : used === keys.length
+        ? `${state.loaded} entries of ${keys.length} keys read from ${state.location}`
+        : used === 0
+          ? `not used for any of its ${keys.length} keys ${why}`
+          : `${state.loaded} entries of ${used} of ${keys.length} keys read from ${state.location}, not used for ${keys.length - used} ${why}`;
+  const kept = state.kept !== undefined ? `, kept ${state.kept} other key(s) as they were` : '';
   const written = state.saved
-    ? `saved ${state.entries} entries${state.conflicts > 0 ? ` after merging ${state.conflicts} concurrent write(s)` : ''}`
+    ? `saved ${state.entries} entries${kept}${state.conflicts > 0 ? ` after merging ${state.conflicts} concurrent write(s)` : ''}`
     : `NOT saved: ${state.error ?? 'the run stopped before it could be saved'}`;
   return `state: ${read}; ${written}`;
 }

@@ -163,6 +163,7 @@ describe('asff-stream import --state of a multi-run SARIF log (spawned binary, r
     });
     // No BatchImportFindings, no GetFindings: for every run, not only the first.
     expect(requests()).toEqual({});
+    expect(second.stderr).toMatch(/state: 15 entries of 3 keys read from .*; saved 15 entries/);
 
     countFromHere();
     // In each run: f2 is gone, f4 changed.
