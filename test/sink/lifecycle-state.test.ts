@@ -46,7 +46,11 @@ beforeEach(() => {
 });
 
 /** Imports `findings` as a run at `at` with the test's state. */
-function importAt(at: string, findings: AwsSecurityFinding[], extra: Partial<LifecycleOptions> = {}) {
+function importAt(
+  at: string,
+  findings: AwsSecurityFinding[] | AsyncIterable<AwsSecurityFinding>,
+  extra: Partial<LifecycleOptions> = {},
+) {
   return importWithLifecycle(findings, {
     accountId: ACCOUNT,
     region: 'us-east-1',
@@ -179,6 +183,9 @@ describe('importWithLifecycle with a state (library, real SDK, emulator)', () =>
 describe('importWithLifecycle with a state: several keys in one run (library, real SDK, emulator)', () => {
   const OTHER = 'billing-api';
   const at = (day: number) => new Date(T0 + day * DAY).toISOString();
+  /** The report of a streamed run at day 0 with the test's state, also of one that threw. */
+  const reportOf = (findings: AsyncIterable<AwsSecurityFinding>, extra: Partial<LifecycleOptions>) =>
+    importAt(at(0), findings, { lingerMs: 20, ...extra }).catch((error: unknown) => lifecycleReportOf(error));
   /** Findings `ns` of the test scope, then `ns` of the other scope: two keys in one run. */
   const twoKeys = (day: number, ns: number[]) => [
     ...ns.map((n) => finding(n, { at: at(day) })),
@@ -247,23 +254,7 @@ describe('importWithLifecycle with a state: several keys in one run (library, re
         yield finding(n, { at: at(0), scope: OTHER });
       }
     }
-    let report: LifecycleReport | undefined;
-    try {
-      report = await importWithLifecycle(interrupted(), {
-        accountId: ACCOUNT,
-        region: 'us-east-1',
-        client,
-        limiter: unlimited(),
-        getFindingsLimiter: fastGet,
-        inputComplete: true,
-        state: statePath,
-        clock: () => new Date(at(0)),
-        signal: controller.signal,
-        lingerMs: 20,
-      });
-    } catch (error) {
-      report = lifecycleReportOf(error);
-    }
+    const report = await reportOf(interrupted(), { signal: controller.signal });
     expect(report?.aborted).toBe(true);
     const r = report as LifecycleReport;
     expect(r.received).toBe(r.imported + r.unchanged + r.failed + r.skipped + r.unknown);
@@ -292,27 +283,9 @@ describe('importWithLifecycle with a state: several keys in one run (library, re
       hub.setFaults({ serverErrorRate: 1 });
       for (const n of ns) yield finding(n, { at: at(0), scope: OTHER });
     }
-    let report: LifecycleReport | undefined;
-    try {
-      report = await importWithLifecycle(outage(), {
-        accountId: ACCOUNT,
-        region: 'us-east-1',
-        client,
-        limiter: unlimited(),
-        getFindingsLimiter: fastGet,
-        inputComplete: true,
-        state: statePath,
-        clock: () => new Date(at(0)),
-        lingerMs: 20,
-        outageBudgetMs: 500,
-        retryBaseMs: 10,
-        retryCapMs: 50,
-      });
-    } catch (error) {
-      report = lifecycleReportOf(error);
-    } finally {
-      hub.setFaults({});
-    }
+    const report = await reportOf(outage(), { outageBudgetMs: 500, retryBaseMs: 10, retryCapMs: 50 }).finally(
+      () => hub.setFaults({}),
+    );
     const r = report as LifecycleReport;
     expect(r).toMatchObject({ received: 40, imported: 20, failed: 20 });
     expect(r.received).toBe(r.imported + r.unchanged + r.failed + r.skipped + r.unknown);
