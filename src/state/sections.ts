@@ -22,8 +22,8 @@ export interface StateSection {
 export type SplitState = { sections: StateSection[] } | { unreadable: string };
 
 /**
- * Splits a local copy of a state file into one file of entry lines per section (`<prefix>-<n>.ndjson` in
- * `dir`), checking the structure only: a header first, every other line an entry or a header, each section
+ * Splits a local copy of a state file into one file of entry lines per section (`<prefix>-section-<n>.ndjson`
+ * in `dir`, never the copy's own name), checking the structure only: a header first, every other line an entry or a header, each section
  * with the number of entries its header says, the file with the number of sections its headers say, no key
  * twice. Entries are decoded later, and only for the keys a run opens. Streamed: nothing of the file is held.
  */
@@ -60,7 +60,7 @@ export async function splitState(path: string, dir: string, prefix: string): Pro
       if (problem !== undefined) return { unreadable: problem };
       if (sections.some((s) => sameKey(s.header.key, header.key)))
         return { unreadable: `the state holds two sections for ${describeKey(header.key)}` };
-      const sectionPath = join(dir, `${prefix}-${sections.length}.ndjson`);
+      const sectionPath = join(dir, `${prefix}-section-${sections.length}.ndjson`);
       sections.push({ header, path: sectionPath, line: lineNumber });
       out = new ChunkedFile(sectionPath);
       count = 0;

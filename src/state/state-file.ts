@@ -202,7 +202,7 @@ export class StateFile {
   }
 
   private async load(): Promise<Base> {
-    const path = join(this.workDir, `base-${this.fetches++}.ndjson`);
+    const path = join(this.workDir, `fetched-${this.fetches++}.ndjson`);
     try {
       this.version = await this.store.fetch(path);
     } catch (error) {

@@ -242,6 +242,15 @@ describe('file store crash safety', () => {
     expect(readFileSync(path, 'utf8')).not.toContain(OTHER_KEY.scope);
   });
 
+  it('loads a state of many read chunks whole (5,000 entries, about 0.5 MB)', { timeout: 20_000 }, async () => {
+    const path = join(dir, 'many-chunks.ndjson');
+    await writeStateFile(path, 5_000);
+    const state = await open(fileStateStore(path));
+    expect(state.report, state.report.fallbackReason).toMatchObject({ used: true, loaded: 5_000 });
+    expect(state.history().get(finding(4_999).Id as string)).toMatchObject({ recordState: 'ACTIVE' });
+    await state.dispose();
+  });
+
   it('a state cut short is not used (the header counts its entries)', async () => {
     const path = join(dir, 'cut.ndjson');
     await writeStateFile(path, 100);
