@@ -242,7 +242,7 @@ describe('file store crash safety', () => {
     expect(readFileSync(path, 'utf8')).not.toContain(OTHER_KEY.scope);
   });
 
-  it('loads a state of many read chunks whole (5,000 entries, about 0.5 MB)', { timeout: 20_000 }, async () => {
+  it('loads a state of many read chunks whole (5,000 entries, about 0.5 MB)', async () => {
     const path = join(dir, 'many-chunks.ndjson');
     await writeStateFile(path, 5_000);
     const state = await open(fileStateStore(path));
