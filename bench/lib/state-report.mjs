@@ -101,7 +101,7 @@ export function renderStateSection(r) {
   if (r.multiRunMemory !== undefined)
     lines.push(
       '',
-      `Multi-run state (${r.multiRunMemory.keys} keys, ${num(r.multiRunMemory.entries)} entries, every key loaded): table ${r.multiRunMemory.tableBytesPerEntry} bytes per entry, measured ${r.multiRunMemory.measuredBytesPerEntry}.`,
+      `Multi-run state (${r.multiRunMemory.keys} keys, ${num(r.multiRunMemory.entries)} entries, every key loaded): table ${r.multiRunMemory.tableBytesPerEntry} bytes per entry, measured ${r.multiRunMemory.measuredBytesPerEntry} (at this size the run's fixed costs weigh on each entry; the 64-byte bound is for 100,000 entries, docs/lifecycle.md).`,
     );
   lines.push('', STATE_END);
   return lines;
