@@ -1,6 +1,6 @@
 import type { Finding } from '../../src/adapter.js';
+import type { CsvHeader } from '../../src/csv/header.js';
 import { ConverterError } from '../../src/errors.js';
-import type { CsvHeader } from './header.js';
 import type { ColumnRef, ColumnRefs, CsvMap, CvssColumns, ResolvedWhen, SeverityScale } from './spec.js';
 import { cellValue } from './values.js';
 

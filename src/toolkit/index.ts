@@ -3,6 +3,9 @@
  * chunks (what `Adapter.parse` receives), keeps memory bounded by one record, and throws `ConverterError` with a
  * position for bad input. See docs/adapters.md.
  */
+export type { CsvHeader } from '../csv/header.js';
+export type { CsvHeaderRow, CsvHeaderRowsOptions, CsvRow, CsvRowsOptions } from '../csv/rows.js';
+export { csvRows } from '../csv/rows.js';
 export type { JsonPathSegment } from '../json/stream.js';
 export type { XmlAncestor, XmlElement, XmlElementsOptions, XmlLimits, XmlRecord } from '../xml/elements.js';
 export { xmlElements } from '../xml/elements.js';

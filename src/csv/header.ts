@@ -13,17 +13,29 @@ export function normalizeColumnName(name: string): string {
  * reachable by column number.
  */
 export class CsvHeader {
+  /** The column names as written, by position. */
   readonly names: readonly string[];
+  /** 1-based line of the header row. */
   readonly line: number;
+  /** Each name as written with its column, for the first column of each distinct name; unnamed columns left out. */
+  readonly firstColumns: readonly (readonly [name: string, index: number])[];
   readonly #byName = new Map<string, number>();
 
+  /**
+   * @param names - the header row's cells
+   * @param line - its 1-based line
+   */
   constructor(names: readonly string[], line: number) {
     this.names = names;
     this.line = line;
+    const firstColumns: [string, number][] = [];
     names.forEach((name, index) => {
       const key = normalizeColumnName(name);
-      if (key !== '' && !this.#byName.has(key)) this.#byName.set(key, index);
+      if (key === '' || this.#byName.has(key)) return;
+      this.#byName.set(key, index);
+      firstColumns.push([name, index]);
     });
+    this.firstColumns = firstColumns;
   }
 
   /** Number of columns. */
