@@ -237,6 +237,21 @@ describe('importWithLifecycle with a state: several keys in one run (library, re
     expect(hub.findings().find((f) => f.Id === finding(3, { scope: OTHER }).Id)?.RecordState).toBe(
       'ARCHIVED',
     );
+    // The keys' findings interleaved: each finding still goes to its key's section.
+    const [s1, s2, o1, o2] = twoKeys(2, [1, 2]) as [
+      AwsSecurityFinding,
+      AwsSecurityFinding,
+      AwsSecurityFinding,
+      AwsSecurityFinding,
+    ];
+    const interleaved = await importAt(at(2), [o1, s1, o2, s2], { archiveMissing: true });
+    expect(interleaved).toMatchObject({
+      imported: 0,
+      unchanged: 4,
+      archived: 0,
+      state: { used: true, entries: 5 },
+    });
+    expect(getFindings() - reads).toBe(1);
   });
 
   it('Ctrl-C in the second key: balanced report, both keys saved with what was confirmed, the rerun sends the rest', async () => {
