@@ -438,6 +438,19 @@ describe('asff-stream import --state of a multi-run SARIF log (spawned binary, r
     expect(fourth.code, fourth.stderr).toBe(0);
     expect(lastJsonLine(fourth.stdout)).toMatchObject({ imported: 0, unchanged: 12, archived: 0 });
     expect(requests()).toEqual({});
+
+    countFromHere();
+    // The acme/lib run is clean now (no results): its four ACTIVE findings are archived from its section of the
+    // state (read back by Id), the other runs are unchanged.
+    const clean = JSON.parse(log({ drop: 2, change: 4 })) as { runs: { results: unknown[] }[] };
+    clean.runs[2]!.results = [];
+    const fifth = await importLog(JSON.stringify(clean));
+    expect(fifth.code, fifth.stderr).toBe(0);
+    expect(lastJsonLine(fifth.stdout)).toMatchObject({ imported: 0, unchanged: 8, archived: 4 });
+    expect(requests()).toEqual({ GetFindings: 1, BatchImportFindings: 1 });
+    expect(Object.values(stored()['semgrep@acme/lib sarif/semgrep'] ?? {})).toEqual(
+      Array(5).fill('ARCHIVED'),
+    );
   });
 });
 
