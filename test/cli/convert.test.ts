@@ -144,7 +144,9 @@ describe('asff-stream convert (spawned binary)', () => {
     const r = await runCli(['convert', ...ACCOUNT, ...CUSTOM, '--product-arn', wrong], { stdin: LINES });
     expect(r.code).toBe(4);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(/--product-arn is for Region eu-west-1, but the findings are imported into us-east-1/);
+    expect(r.stderr).toMatch(
+      /--product-arn is for Region eu-west-1, but the findings are imported into us-east-1/,
+    );
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     const right = 'arn:aws:securityhub:us-east-1:123456789012:product/123456789012/default';
     const ok = await runCli(['convert', ...ACCOUNT, ...CUSTOM, '--product-arn', right], { stdin: LINES });
