@@ -513,8 +513,10 @@ describe('asff-stream import --state s3://… (spawned binaries, s3rver and the 
   it('two runs of one scope writing one key at once both keep their entries', async () => {
     const key = 'ci/shared.ndjson';
     const ids = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
-    // Each run reads its scan from stdin, held open until both have imported their findings (so both have
-    // loaded the state, which happens before the first import); then both end and save at once.
+    // Each run reads its scan from stdin, held open until both have imported findings (so both have loaded the
+    // state, which happens before the first import); then both end and save at once. 150 rows each: the CSV
+    // adapter holds its last 32 findings (the repeat window) and the sink sends 100 at a time, so fewer rows would
+    // send nothing until the input ends.
     const start = (rows: number[]) => {
       const child = spawn(
         process.execPath,
@@ -546,14 +548,15 @@ describe('asff-stream import --state s3://… (spawned binaries, s3rver and the 
       );
       return { child, done };
     };
-    const runA = start(ids(1, 51));
-    const runB = start(ids(51, 101));
+    const runA = start(ids(1, 151));
+    const runB = start(ids(151, 301));
     const deadline = Date.now() + 30_000;
     const storedBoth = () => {
       const titles = hub.findings().map((f) => f.Title ?? '');
-      return titles.some((t) => t.startsWith('Plugin 1 ')) && titles.some((t) => t.startsWith('Plugin 51 '));
+      return titles.some((t) => t.startsWith('Plugin 1 ')) && titles.some((t) => t.startsWith('Plugin 151 '));
     };
     while (!storedBoth() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(storedBoth(), 'both runs import before their input ends').toBe(true);
     runA.child.stdin.end();
     runB.child.stdin.end();
     const [a, b] = await Promise.all([runA.done, runB.done]);
@@ -565,13 +568,13 @@ describe('asff-stream import --state s3://… (spawned binaries, s3rver and the 
     expect(s3.puts.precondition).toBeGreaterThanOrEqual(1);
 
     countFromHere();
-    const all = await importTo('all.csv', csv(ids(1, 101)), key, '--scope', 'shared-scope');
+    const all = await importTo('all.csv', csv(ids(1, 301)), key, '--scope', 'shared-scope');
     expect(all.code, all.stderr).toBe(0);
     expect(lastJsonLine(all.stdout)).toMatchObject({
-      received: 100,
+      received: 300,
       imported: 0,
-      unchanged: 100,
-      state: { used: true, loaded: 100, entries: 100 },
+      unchanged: 300,
+      state: { used: true, loaded: 300, entries: 300 },
     });
     expect(requests()).toEqual({});
   });
