@@ -1,9 +1,10 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, extname, join } from 'node:path';
+import { basename, extname, join, resolve } from 'node:path';
 import type { AwsSecurityFinding } from '@aws-sdk/client-securityhub';
-import type { Adapter, Issue } from '../adapter.js';
+import type { Adapter, Finding, Issue } from '../adapter.js';
+import { findingId } from '../asff/id.js';
 import { describeViolations, validateAsff } from '../asff/validate.js';
 import { type ConverterError, isConverterError } from '../errors.js';
 import { type ConversionStats, type ConvertOptions, convert } from '../pipeline.js';
@@ -31,7 +32,8 @@ export interface ConformanceOptions {
    * names starting with `invalid-` or `.`; subfolders are not read. Each fixture needs `NAME.asff.ndjson` beside it
    * and must convert to exactly that text (one finding per line, {@link CONFORMANCE_CONTEXT}); `NAME.reordered.EXT`
    * beside `NAME.EXT` holds the same records in another order and must give the same set of Ids. Or a list of fixture
-   * paths, where the folder holds other files too.
+   * paths, where the folder holds other files too. A relative path is from the working directory (where the test
+   * runner was started), as for `fs`; the expected output is always read and written beside its fixture.
    */
   fixtures?: string | readonly string[];
   /**
@@ -105,7 +107,7 @@ export function conformanceCases(adapter: Adapter, options: ConformanceOptions):
   if (options.fixtures !== undefined && fixtures.length === 0) {
     cases.push({
       name: `${adapter.name}: fixtures`,
-      run: async () => fail(`no fixture in ${String(options.fixtures)}`),
+      run: async () => fail(`no fixture in ${String(options.fixtures)}${whereIs(options.fixtures)}`),
     });
   }
   for (const path of fixtures) {
@@ -128,6 +130,7 @@ export function conformanceCases(adapter: Adapter, options: ConformanceOptions):
           if (seen.has(Id)) fail(`the Id ${Id} is emitted twice`);
           seen.add(Id);
         }
+        await noRepeatedIdentity(adapter, path, convertOptions.adapterOptions ?? {});
       },
     });
     cases.push({
@@ -142,10 +145,16 @@ export function conformanceCases(adapter: Adapter, options: ConformanceOptions):
       cases.push({
         name: `${name}: the same Ids when its records are reordered (${basename(reorderedPath)})`,
         run: async () => {
-          const ids = (await collect(adapter, path, convertOptions)).map((f) => f.Id).sort();
-          const reordered = (await collect(adapter, reorderedPath, convertOptions)).map((f) => f.Id).sort();
-          if (JSON.stringify(ids) !== JSON.stringify(reordered))
-            fail(`Ids differ: ${firstDifference(reordered.join('\n'), ids.join('\n'))}`);
+          const original = await collect(adapter, path, convertOptions);
+          const reordered = await collect(adapter, reorderedPath, convertOptions);
+          const reorderedIds = new Set(reordered.map((f) => f.Id));
+          const changed = original.filter((f) => !reorderedIds.has(f.Id));
+          if (changed.length > 0 || original.length !== reordered.length)
+            fail(
+              `${changed.length} of ${original.length} findings get another Id when the records are reordered ` +
+                `(${reordered.length} findings from ${basename(reorderedPath)}), first ${titleOf(changed[0])}: ` +
+                'identity must not depend on where a record is (its index, a counter); use values of the record',
+            );
         },
       });
     }
@@ -154,15 +163,30 @@ export function conformanceCases(adapter: Adapter, options: ConformanceOptions):
       cases.push({
         name: `${name}: no planted secret in any finding`,
         run: async () => {
-          const text = JSON.stringify(await collect(adapter, path, convertOptions));
-          const leaked = secrets.find((secret) => text.includes(secret));
-          if (leaked !== undefined) fail(`a finding contains the secret ${JSON.stringify(leaked)}`);
+          const findings = await collect(adapter, path, convertOptions);
+          for (const [index, finding] of findings.entries()) {
+            for (const secret of secrets) {
+              const field = fieldContaining(finding, secret);
+              if (field !== undefined)
+                fail(
+                  `finding ${index} (${titleOf(finding)}) contains the secret ${JSON.stringify(secret)} in ${field}: ` +
+                    "copy only the fields a reader needs, not a record's raw data",
+                );
+            }
+          }
         },
       });
     }
     if (inspect !== undefined) cases.push(inspectCase(adapter, path, convertOptions, inspect, 'fixture'));
   }
-  for (const path of listInvalid(options.invalid)) {
+  const invalid = listInvalid(options.invalid);
+  if (typeof options.invalid === 'string' && invalid.length === 0) {
+    cases.push({
+      name: `${adapter.name}: invalid inputs`,
+      run: async () => fail(`no invalid-* file in ${String(options.invalid)}${whereIs(options.invalid)}`),
+    });
+  }
+  for (const path of invalid) {
     const name = basename(path);
     const convertOptions = { ...CONFORMANCE_CONTEXT, ...options.convertOptions?.(name) };
     const chunkSizes = chunkSizesOf(name);
@@ -171,12 +195,19 @@ export function conformanceCases(adapter: Adapter, options: ConformanceOptions):
       run: async () => {
         const { error } = await conversion(adapter, path, convertOptions);
         if (error === undefined) fail('the input was accepted');
-        if (!isConverterError(error)) fail(`expected a ConverterError, got ${String(error)}`);
+        if (!isConverterError(error))
+          fail(
+            `expected a ConverterError, got ${String(error)}: throw ConverterError (from 'asff-stream') for input ` +
+              'that is not your format, corrupt, truncated or unsafe',
+          );
         const { code, line, byte, recordIndex } = error;
         // "Not this format" and "not a readable encoding" are about the input as a whole.
         const wholeInput = code === 'E_FORMAT' || code === 'E_ENCODING';
         if (!wholeInput && line === undefined && byte === undefined && recordIndex === undefined)
-          fail(`the ConverterError gives no position: ${error.describe()}`);
+          fail(
+            `the ConverterError gives no position: ${error.describe()}; pass { line } , { byte } or { recordIndex } ` +
+              "(the toolkit's records carry their line) or let a toolkit reader's own error through",
+          );
       },
     });
     cases.push({
@@ -257,9 +288,37 @@ async function sameInChunks(
   }
 }
 
+/** What the adapter's own `parse` gave for one input: its findings, its issues, and what it threw, if anything. */
+interface ParseResult {
+  findings: Finding[];
+  issues: Issue[];
+  thrown?: { error: unknown };
+}
+
+/** Runs the adapter's own `parse` (no sniffing or re-chunking in between, unlike `convert`). */
+async function runParse(
+  adapter: Adapter,
+  input: AsyncIterable<Uint8Array>,
+  filename: string,
+  options: Readonly<Record<string, unknown>>,
+): Promise<ParseResult> {
+  const tempDir = await mkdtemp(join(tmpdir(), 'asff-stream-conformance-'));
+  const result: ParseResult = { findings: [], issues: [] };
+  try {
+    const ctx = { filename, options, tempDir, onIssue: (issue: Issue) => result.issues.push(issue) };
+    for await (const finding of adapter.parse(input, ctx)) result.findings.push(finding);
+  } catch (error) {
+    result.thrown = { error };
+  } finally {
+    await rm(tempDir, { recursive: true, force: true });
+  }
+  return result;
+}
+
 /**
- * Runs the adapter's own `parse` (no sniffing or re-chunking in between, unlike `convert`) and returns its findings,
- * then its issues, then the error it ends with, if any, as lines of JSON.
+ * The adapter's findings, then its issues, then the error it ends with, if any, as lines of JSON. Findings and issues
+ * are compared each in its own order: how the two interleave may depend on the chunking (an adapter may map the
+ * records of a chunk, reporting their issues, before it yields their findings).
  */
 async function parseAll(
   adapter: Adapter,
@@ -267,26 +326,63 @@ async function parseAll(
   filename: string,
   options: Readonly<Record<string, unknown>>,
 ): Promise<string> {
-  const tempDir = await mkdtemp(join(tmpdir(), 'asff-stream-conformance-'));
-  // Findings and issues are compared each in its own order: how the two interleave may depend on the chunking (an
-  // adapter may map the records of a chunk, reporting their issues, before it yields their findings).
-  const findings: string[] = [];
-  const issues: string[] = [];
-  let thrown: string | undefined;
-  try {
-    const ctx = {
-      filename,
-      options,
-      tempDir,
-      onIssue: (issue: Issue) => issues.push(JSON.stringify({ issue })),
-    };
-    for await (const finding of adapter.parse(input, ctx)) findings.push(JSON.stringify(finding));
-  } catch (error) {
-    thrown = JSON.stringify({ error: describeThrown(error) });
-  } finally {
-    await rm(tempDir, { recursive: true, force: true });
+  const { findings, issues, thrown } = await runParse(adapter, input, filename, options);
+  return [
+    ...findings.map((finding) => JSON.stringify(finding)),
+    ...issues.map((issue) => JSON.stringify({ issue })),
+    ...(thrown !== undefined ? [JSON.stringify({ error: describeThrown(thrown.error) })] : []),
+  ].join('\n');
+}
+
+/**
+ * Fails when two findings of an input have one identity (so one Id) and the adapter does not merge them: the
+ * pipeline would send the first and skip the other as `repeated-id`, which an expected output written by `vitest -u`
+ * would silently accept.
+ */
+async function noRepeatedIdentity(
+  adapter: Adapter,
+  path: string,
+  options: Readonly<Record<string, unknown>>,
+): Promise<void> {
+  if (adapter.mergeRepeat !== undefined) return;
+  const bytes = await readFile(path);
+  const { findings } = await runParse(adapter, chunks(bytes, bytes.length), basename(path), options);
+  const first = new Map<string, Finding>();
+  for (const finding of findings) {
+    const id = findingId(CONFORMANCE_CONTEXT.scope, adapter.name, finding.identity);
+    const earlier = first.get(id);
+    if (earlier === undefined) {
+      first.set(id, finding);
+      continue;
+    }
+    fail(
+      `two findings have the identity ${JSON.stringify(finding.identity)}, so one Id: "${clipText(earlier.title)}" ` +
+        `and "${clipText(finding.title)}"; the pipeline sends the first and skips the other (repeated-id). Add to ` +
+        'identity what tells them apart (a package version, a location, a URL), or define mergeRepeat to merge them',
+    );
   }
-  return [...findings, ...issues, ...(thrown !== undefined ? [thrown] : [])].join('\n');
+}
+
+/** A finding as a reader names it in a message: its title (and Id). */
+function titleOf(finding: AwsSecurityFinding | undefined): string {
+  if (finding === undefined) return 'none';
+  return `"${clipText(finding.Title ?? '')}" (${finding.Id})`;
+}
+
+function clipText(text: string): string {
+  return text.length > 120 ? `${text.slice(0, 120)}…` : text;
+}
+
+/** The path of the first string field of `value` that contains `needle` (e.g. `ProductFields.note`), if any. */
+function fieldContaining(value: unknown, needle: string, path = ''): string | undefined {
+  if (typeof value === 'string') return value.includes(needle) ? path || '(the value)' : undefined;
+  if (typeof value !== 'object' || value === null) return undefined;
+  for (const [key, inner] of Object.entries(value)) {
+    const innerPath = Array.isArray(value) ? `${path}[${key}]` : path === '' ? key : `${path}.${key}`;
+    const found = fieldContaining(inner, needle, innerPath);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }
 
 async function* chunks(bytes: Uint8Array, size: number): AsyncGenerator<Uint8Array> {
@@ -317,18 +413,33 @@ function firstDifference(actual: string, expected: string): string {
   const a = actual.split('\n');
   const e = expected.split('\n');
   for (let i = 0; i < Math.max(a.length, e.length); i += 1) {
-    if (a[i] !== e[i]) return `line ${i + 1} is ${clip(a[i])}, expected ${clip(e[i])}`;
+    const got = a[i];
+    const want = e[i];
+    if (got === want) continue;
+    // Long lines (a finding's JSON) are shown around where they first differ, so the difference is in view.
+    let at = 0;
+    while (got !== undefined && want !== undefined && at < got.length && got[at] === want[at]) at += 1;
+    return `line ${i + 1} is ${clip(got, at)}, expected ${clip(want, at)}`;
   }
   return 'the texts differ';
 }
 
-function clip(line: string | undefined): string {
+function clip(line: string | undefined, differsAt: number): string {
   if (line === undefined) return 'missing';
-  return JSON.stringify(line.length > 300 ? `${line.slice(0, 300)}…` : line);
+  if (line.length <= 300) return JSON.stringify(line);
+  const start = differsAt < 200 ? 0 : differsAt - 100;
+  const end = start + 300;
+  return `${start > 0 ? '…' : ''}${JSON.stringify(line.slice(start, end))}${end < line.length ? '…' : ''}`;
 }
 
 function fail(message: string): never {
   throw new ConformanceError(message);
+}
+
+/** For a folder that does not exist: where a relative path was looked for. */
+function whereIs(folder: string | readonly string[] | undefined): string {
+  if (typeof folder !== 'string' || existsSync(folder)) return '';
+  return ` (the folder ${resolve(folder)} does not exist; a relative path is from the working directory)`;
 }
 
 function stem(name: string): string {
@@ -337,13 +448,14 @@ function stem(name: string): string {
 
 /** Names of the files in a folder; subfolders (of option files, say) are not read. */
 function filesIn(dir: string): string[] {
+  if (!existsSync(dir)) return [];
   return readdirSync(dir, { withFileTypes: true })
     .filter((entry) => entry.isFile())
     .map((entry) => entry.name);
 }
 
 function listFixtures(fixtures: string | readonly string[]): string[] {
-  if (typeof fixtures !== 'string') return [...fixtures];
+  if (typeof fixtures !== 'string') return fixtures.map((path) => resolve(path));
   return filesIn(fixtures)
     .filter(
       (name) =>
@@ -354,7 +466,7 @@ function listFixtures(fixtures: string | readonly string[]): string[] {
         !stem(name).endsWith(REORDERED_INFIX),
     )
     .sort()
-    .map((name) => join(fixtures, name));
+    .map((name) => resolve(fixtures, name));
 }
 
 function reorderedVariant(path: string): string | undefined {
@@ -365,9 +477,9 @@ function reorderedVariant(path: string): string | undefined {
 
 function listInvalid(invalid: string | readonly string[] | undefined): string[] {
   if (invalid === undefined) return [];
-  if (typeof invalid !== 'string') return [...invalid];
+  if (typeof invalid !== 'string') return invalid.map((path) => resolve(path));
   return filesIn(invalid)
     .filter((name) => name.startsWith('invalid-'))
     .sort()
-    .map((name) => join(invalid, name));
+    .map((name) => resolve(invalid, name));
 }

@@ -1,6 +1,6 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type Adapter, defineAdapter, type Finding } from '../../src/adapter.js';
 import { ConverterError } from '../../src/errors.js';
@@ -19,7 +19,8 @@ type Flaw =
   | 'plain-error'
   | 'no-position'
   | 'chunk-dependent-error'
-  | 'chunk-dependent-issue';
+  | 'chunk-dependent-issue'
+  | 'coarse-identity';
 
 function lineAdapter(flaw: Flaw): Adapter {
   return defineAdapter({
@@ -44,7 +45,8 @@ function lineAdapter(flaw: Flaw): Adapter {
         }
         const text = rest.join(' ');
         return {
-          identity: flaw === 'order-dependent-id' ? [key, index] : [key],
+          identity:
+            flaw === 'order-dependent-id' ? [key, index] : flaw === 'coarse-identity' ? ['same'] : [key],
           ruleId: `rule-${key}`,
           title: flaw === 'chunk-dependent' ? `Finding ${key} (chunk ${chunkCount})` : `Finding ${key}`,
           description: flaw === 'copies-text' && text !== '' ? text : `Finding ${key}`,
@@ -153,6 +155,8 @@ describe('conformanceCases', () => {
     ['plain-error', ['invalid-broken.lines: refused with a ConverterError that says where']],
     ['no-position', ['invalid-broken.lines: refused with a ConverterError that says where']],
     ['chunk-dependent-error', ['invalid-broken.lines: refused the same way in chunks of 1, 7, 4096 bytes']],
+    // The pipeline sends one of two findings with one identity and skips the other: nothing else would notice.
+    ['coarse-identity', ['scan.lines: every finding is valid ASFF, with one Id each']],
   ] as const)('an adapter that is %s fails exactly its check', async (flaw, checks) => {
     expect(await failing(lineAdapter(flaw))).toEqual(checks);
   });
@@ -250,6 +254,76 @@ describe('conformanceCases', () => {
     await expect(invalid?.run()).rejects.toThrow('the input was accepted');
     const [empty] = conformanceCases(lineAdapter('none'), { fixtures: folder({}) });
     await expect(empty?.run()).rejects.toThrow(/no fixture/);
+  });
+});
+
+describe('conformanceCases, as a user reads its failures', () => {
+  it('reads and writes the expected output beside the fixture when the folder is given relative to the working directory', async () => {
+    const dir = folder({ 'scan.lines': FIXTURES['scan.lines'] });
+    const written: string[] = [];
+    const check = conformanceCases(lineAdapter('none'), {
+      fixtures: relative(process.cwd(), dir),
+      matchExpected: (_actual, expectedPath) => {
+        written.push(expectedPath);
+      },
+    }).find((c) => c.name.includes('converts to'));
+    await check?.run();
+    // vitest's toMatchFileSnapshot resolves a relative path against the test file's folder, not the fixture's.
+    expect(written).toEqual([join(dir, 'scan.asff.ndjson')]);
+  });
+
+  it('says which folder it looked in when a fixture folder does not exist', async () => {
+    const cases = conformanceCases(lineAdapter('none'), {
+      fixtures: 'no/such/folder',
+      invalid: 'no/such/folder',
+    });
+    expect(cases.map((c) => c.name)).toEqual(['lines-test: fixtures', 'lines-test: invalid inputs']);
+    await expect(cases[0]?.run()).rejects.toThrow(
+      /no fixture in no\/such\/folder \(the folder .*no\/such\/folder does not exist; a relative path is from the working directory\)/,
+    );
+    await expect(cases[1]?.run()).rejects.toThrow(/no invalid-\* file in no\/such\/folder/);
+  });
+
+  it('names the findings, not their hashes, when the Ids change with the order of the records', async () => {
+    const dir = folder(FIXTURES);
+    const check = conformanceCases(lineAdapter('order-dependent-id'), { fixtures: dir }).find((c) =>
+      c.name.includes('reordered'),
+    );
+    await expect(check?.run()).rejects.toThrow(
+      /2 of 2 findings get another Id when the records are reordered .*first "Finding alpha" .*identity must not depend on where a record is/,
+    );
+  });
+
+  it('names the finding and the field that holds a planted secret', async () => {
+    const dir = folder(FIXTURES);
+    const check = conformanceCases(lineAdapter('copies-text'), { fixtures: dir, secrets: ['hunter2'] }).find(
+      (c) => c.name.includes('secret'),
+    );
+    await expect(check?.run()).rejects.toThrow(
+      /finding 0 \("Finding alpha" .*\) contains the secret "hunter2" in Description/,
+    );
+  });
+
+  it('names the two findings that share an identity, and what to do', async () => {
+    const dir = folder(FIXTURES);
+    const check = conformanceCases(lineAdapter('coarse-identity'), { fixtures: dir }).find((c) =>
+      c.name.includes('one Id each'),
+    );
+    await expect(check?.run()).rejects.toThrow(
+      /two findings have the identity \["same"\], so one Id: "Finding alpha" and "Finding beta".*repeated-id.*mergeRepeat/,
+    );
+  });
+
+  it('says how to fix an error without a position, or not a ConverterError', async () => {
+    const dir = folder({ 'invalid-broken.lines': FIXTURES['invalid-broken.lines'] });
+    const refusal = (flaw: Flaw) =>
+      conformanceCases(lineAdapter(flaw), { invalid: dir }).find((c) => c.name.includes('says where'));
+    await expect(refusal('no-position')?.run()).rejects.toThrow(
+      /gives no position: broken line; pass \{ line \}/,
+    );
+    await expect(refusal('plain-error')?.run()).rejects.toThrow(
+      /got Error: broken line: throw ConverterError/,
+    );
   });
 });
 
