@@ -97,6 +97,15 @@ export function isConverterError(value: unknown): value is ConverterError {
 }
 
 /**
+ * Names the adapter in a `ConverterError` an adapter threw without one (a toolkit reader called without `adapter`),
+ * so that its one line says whose input it is. Other errors, and the interruption, are left as they are.
+ */
+export function nameAdapter(error: unknown, adapter: string): void {
+  if (!isConverterError(error) || error.adapter !== undefined || error.code === 'E_ABORTED') return;
+  (error as { adapter: string | undefined }).adapter = adapter;
+}
+
+/**
  * Puts the report of the run an error ended (an import's or a lifecycle's) on the error, as `error.report`:
  * `catch (error) { console.log(error.report) }`. Not enumerable, so logging the error does not print the report.
  */

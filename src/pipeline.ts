@@ -22,7 +22,7 @@ import {
 } from './asff/read-findings.js';
 import { sourceToolOf } from './asff/source-tool.js';
 import { detectAdapter } from './detect.js';
-import { ConverterError } from './errors.js';
+import { ConverterError, nameAdapter } from './errors.js';
 import { type InputSource, type OpenedInput, openInput } from './internal/input.js';
 import { ADAPTER_NAMES, builtinAdapters, getAdapter } from './registry.js';
 import {
@@ -328,6 +328,8 @@ async function* run(
           if (asff !== undefined) yield asff;
         }
       } catch (error) {
+        // A custom adapter need not pass its name to the toolkit's readers: its errors are named here.
+        nameAdapter(error, adapter.name);
         // Like an adapter's last finding before a fatal error, the held findings are complete: send them, then fail.
         if (held !== undefined && !isAbort(error, options.signal)) yield* finishHeld(held, finish);
         throw error;

@@ -116,6 +116,18 @@ describe('convert with a custom adapter', () => {
     expect(run.stats).toMatchObject({ emitted: 1, complete: false });
   });
 
+  it("names the adapter in an error it threw without its name (a toolkit reader called without 'adapter')", async () => {
+    const run = convert(input('R1|high|a.js\nR2|boom|b.js\n'), {
+      ...CONFORMANCE_CONTEXT,
+      adapters: [linesAdapter],
+    });
+    const error = await (async () => {
+      for await (const _ of run);
+    })().catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(ConverterError);
+    expect((error as ConverterError).describe()).toBe('lines: boom line (line 2)');
+  });
+
   it('gives the same Ids in any order of input', async () => {
     const a = await convertAll(input('R1|high|a.js\nR2|low|b.js\n'), { adapters: [linesAdapter] });
     const b = await convertAll(input('R2|low|b.js\nR1|high|a.js\n'), { adapters: [linesAdapter] });
