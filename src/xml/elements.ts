@@ -242,6 +242,14 @@ class ElementReader {
     const message = error.message.replace(/^\d+:\d+: /, '').replace(/\.$/, '');
     if (/^unexpected end$/.test(message))
       return this.error('E_TRUNCATED', 'the input ends inside an XML construct');
+    // Text before any element is not XML at all (a JSON or CSV file given to an XML adapter): "not this format", as
+    // jsonRecords and the Nessus reader say. No position: saxes notices stray text only at the end of a piece, so
+    // its position depends on the chunking.
+    if (!this.rootSeen && /text data outside of root node/.test(message))
+      return new ConverterError('E_FORMAT', 'the input is not XML (text before the first element)', {
+        cause: error,
+        ...(this.adapter === undefined ? {} : { adapter: this.adapter }),
+      });
     if (/undefined entity/.test(message))
       return this.error('E_PARSE', `XML is not well-formed: ${message} (DTD entities are never expanded)`);
     return this.error('E_PARSE', `XML is not well-formed: ${message}`);

@@ -139,4 +139,15 @@ describe('xmlElements', () => {
     );
     expect((await refusal(xmlElements(chunksOf('   ', 3), { element: 'b' })))[0]).toBe('E_FORMAT');
   });
+
+  it('says input that is not XML is not this format (E_FORMAT), as jsonRecords does of non-JSON', async () => {
+    // No position: where saxes notices the stray text depends on the chunking.
+    for (const size of [1, 3, 4096])
+      expect(await refusal(xmlElements(chunksOf('{"matches": []}', size), { element: 'b' }))).toEqual([
+        'E_FORMAT',
+        undefined,
+      ]);
+    // Text after the root element is still broken XML.
+    expect((await refusal(xmlElements(chunksOf('<a></a>trailing', 3), { element: 'b' })))[0]).toBe('E_PARSE');
+  });
 });
