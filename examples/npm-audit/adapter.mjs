@@ -36,9 +36,7 @@ export default defineAdapter({
   detect: ({ head }) => (/"auditReportVersion"\s*:\s*2/.test(head) ? 0.95 : 0),
   async *parse(input, ctx) {
     const records = jsonRecords(input, { records: ['vulnerabilities', '*'], adapter: NAME });
-    let index = 0;
-    for await (const { value: entry, line } of records) {
-      const recordIndex = index++;
+    for await (const { value: entry, line, index: recordIndex } of records) {
       const pkg = String(entry?.name ?? '');
       const advisories = Array.isArray(entry?.via)
         ? entry.via.filter((via) => via && typeof via === 'object')

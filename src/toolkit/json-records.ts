@@ -29,6 +29,11 @@ export interface JsonRecord<T = unknown> {
   /** 1-based line and 0-based byte of its first character, for error messages. */
   line: number;
   byte: number;
+  /**
+   * 0-based index of the record among the records of the input (an issue's `recordIndex`), as `XmlRecord.index` and
+   * `CsvRow.index` give theirs.
+   */
+  index: number;
   /** The context values (by the names given in `options.context`) known when the record ends. */
   context: Readonly<Record<string, unknown>>;
 }
@@ -64,6 +69,7 @@ export async function* jsonRecords<T = unknown>(
     ...(options.maxDepth === undefined ? {} : { maxDepth: options.maxDepth }),
     ...(options.adapter === undefined ? {} : { adapter: options.adapter }),
   });
+  let index = 0;
   for await (const event of events) {
     if (event.type === 'exit') {
       for (const [name, entry] of known) if (startsWith(entry.path, event.path)) known.delete(name);
@@ -73,7 +79,14 @@ export async function* jsonRecords<T = unknown>(
     if (matches(options.records, event.path)) {
       const context: Record<string, unknown> = {};
       for (const [name, entry] of known) context[name] = entry.value;
-      yield { value: event.value as T, path: event.path, line: event.line, byte: event.byte, context };
+      const record = {
+        value: event.value as T,
+        path: event.path,
+        line: event.line,
+        byte: event.byte,
+        context,
+      };
+      yield { ...record, index: index++ };
       continue;
     }
     for (const [name, pattern] of contextPatterns)

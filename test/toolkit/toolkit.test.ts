@@ -50,6 +50,8 @@ describe('jsonRecords', () => {
         [{ id: 'CVE-3' }, ['Results', 1, 'Vulnerabilities', 0], { artifact: 'shop:1.0' }],
       ]);
       expect(records[0]?.line).toBe(REPORT.split('\n').findIndex((l) => l.includes('"CVE-1"')));
+      // Each record's index among the records, as xmlElements and csvRows give theirs (an issue's recordIndex).
+      expect(records.map((r) => r.index)).toEqual([0, 1, 2]);
     },
   );
 
