@@ -97,6 +97,18 @@ export class AdapterFlags {
   }
 }
 
+/**
+ * The "Custom adapters" section of `--help`: the adapters loaded with `--adapter`, by the name `--format` takes
+ * (empty without any), so a user sees that the module loaded and what to call it.
+ */
+export function customAdaptersHelp(adapters: readonly Adapter[]): string {
+  if (adapters.length === 0) return '';
+  const lines = ['', '', 'Custom adapters (--format NAME picks one; otherwise detected from the content):'];
+  for (const { name, meta } of adapters)
+    lines.push(`${`  ${name}`.padEnd(Math.max(24, name.length + 4))}${meta?.description ?? ''}`);
+  return lines.join('\n');
+}
+
 /** The `--adapter MODULE` values of a command line, read before its other flags are known. */
 export function adapterModulePaths(argv: readonly string[]): string[] {
   const { values } = parseArgs({

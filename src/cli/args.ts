@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import type { Adapter, SeverityLabel } from '../adapter.js';
 import { type ConvertOptions, severityOption } from '../pipeline.js';
 import { builtinAdapters } from '../registry.js';
-import { AdapterFlags, adapterModulePaths } from './adapter-flags.js';
+import { AdapterFlags, adapterModulePaths, customAdaptersHelp } from './adapter-flags.js';
 import { usageError } from './output.js';
 
 type OptionSpec = NonNullable<Parameters<typeof parseArgs>[0]>['options'];
@@ -99,7 +99,7 @@ export interface CommandLine {
   adapters: Adapter[];
   /** Adapter options given as flags, by option name (for `ConvertOptions.adapterOptions`). */
   adapterOptions: Record<string, unknown>;
-  /** The "Adapter options" section for `--help`. */
+  /** The "Custom adapters" and "Adapter options" sections for `--help`. */
   adapterHelp: string;
 }
 
@@ -121,7 +121,7 @@ export async function parseCommandLine(
     positionals,
     adapters,
     adapterOptions: adapterFlags.values(flags),
-    adapterHelp: adapterFlags.help(),
+    adapterHelp: `${customAdaptersHelp(adapters)}${adapterFlags.help()}`,
   };
 }
 

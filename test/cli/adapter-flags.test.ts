@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { type Adapter, type AdapterOption, defineAdapter } from '../../src/adapter.js';
-import { AdapterFlags, adapterModulePaths, withAdapterHelp } from '../../src/cli/adapter-flags.js';
+import {
+  AdapterFlags,
+  adapterModulePaths,
+  customAdaptersHelp,
+  withAdapterHelp,
+} from '../../src/cli/adapter-flags.js';
 import { isConverterError } from '../../src/errors.js';
 
 function adapter(name: string, options: AdapterOption[]): Adapter {
@@ -124,6 +129,22 @@ describe('AdapterFlags', () => {
     expect(withAdapterHelp('Usage\n\nExit codes: 0', '\n\nAdapter options:')).toBe(
       'Usage\n\nAdapter options:\n\nExit codes: 0',
     );
+  });
+});
+
+describe('customAdaptersHelp', () => {
+  it('lists the adapters loaded with --adapter by the name --format takes, and nothing without any', () => {
+    const grype = defineAdapter({
+      name: 'grype',
+      meta: { description: 'Grype JSON (grype -o json)', extensions: ['json'], identity: 'match' },
+      detect: () => 0,
+      async *parse() {},
+    });
+    expect(customAdaptersHelp([grype])).toBe(
+      '\n\nCustom adapters (--format NAME picks one; otherwise detected from the content):\n' +
+        '  grype                 Grype JSON (grype -o json)',
+    );
+    expect(customAdaptersHelp([])).toBe('');
   });
 });
 
