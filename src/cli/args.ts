@@ -75,7 +75,10 @@ export async function loadAdapterModules(paths: readonly string[]): Promise<Adap
     try {
       module = (await import(pathToFileURL(resolve(path)).href)) as typeof module;
     } catch (error) {
-      throw usageError(`--adapter ${path}: cannot load it: ${(error as Error).message.split('\n')[0]}`);
+      const reason = (error as Error).message.split('\n')[0];
+      // Node 20 runs no TypeScript: the one fix a user needs is the compiled file.
+      const hint = /\.[cm]?ts$/.test(path) ? '; compile it to JavaScript (tsc) and pass the .js file' : '';
+      throw usageError(`--adapter ${path}: cannot load it: ${reason}${hint}`);
     }
     const candidate = (module.default ?? module.adapter) as Partial<Adapter> | undefined;
     if (

@@ -26,6 +26,28 @@ describe('asff-stream convert (spawned binary)', () => {
     expect(c.stdout).toMatch(/--fail-on LABEL/);
   });
 
+  it('refuses an --adapter module it cannot use with one line saying what to do', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'asff-cli-'));
+    const typescript = join(dir, 'my-adapter.ts');
+    // An enum, which no Node release runs without compiling (newer ones strip only type annotations).
+    writeFileSync(typescript, 'enum Kind {\n  A,\n}\nexport default Kind;\n');
+    const notAdapter = join(dir, 'not-adapter.mjs');
+    writeFileSync(notAdapter, 'export default { name: 1 };\n');
+    const refusal = async (module: string) => {
+      const r = await runCli(['convert', ...ACCOUNT, '--adapter', module], { stdin: LINES });
+      expect(r.code).toBe(2);
+      return r.stderr;
+    };
+    // Node 20 runs no TypeScript: the message says to compile it.
+    expect(await refusal(typescript)).toMatch(
+      /--adapter .*my-adapter\.ts: cannot load it: .*; compile it to JavaScript \(tsc\) and pass the \.js file/,
+    );
+    expect(await refusal(join(dir, 'missing.mjs'))).toMatch(/--adapter .*missing\.mjs: cannot load it: /);
+    expect(await refusal(notAdapter)).toMatch(
+      /its default export is not an adapter \(name, meta, detect, parse\)/,
+    );
+  });
+
   it('converts stdin to NDJSON with nothing but findings on stdout', async () => {
     const r = await runCli(['convert', ...ACCOUNT, ...CUSTOM], { stdin: LINES });
     expect(r.code).toBe(0);
