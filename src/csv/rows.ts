@@ -22,7 +22,7 @@ export interface CsvRowsOptions {
   delimiter?: string;
   /** Largest record (all its cells), in bytes; a larger one is refused with `E_UNSAFE`. @defaultValue 8 MiB */
   maxRecordBytes?: number;
-  /** Adapter name put into errors. */
+  /** Adapter name put into errors; `convert` puts your adapter's name into an error without one. */
   adapter?: string;
   /**
    * Where row-level problems go; pass `ctx.onIssue`. Without a header only `latin1-fallback` (a row decoded as

@@ -7,8 +7,16 @@ export type JsonPatternSegment = string | number;
 export type JsonPattern = readonly JsonPatternSegment[];
 
 /** Options of {@link jsonRecords}. */
-export interface JsonRecordsOptions
-  extends Pick<JsonStreamOptions, 'maxValueBytes' | 'maxDepth' | 'adapter'> {
+export interface JsonRecordsOptions {
+  /**
+   * Largest record or context value (and key, number or literal), in bytes; a larger one is refused with `E_UNSAFE`.
+   * @defaultValue 67108864 (64 MiB)
+   */
+  maxValueBytes?: number;
+  /** Deepest nesting anywhere in the document; deeper is refused with `E_UNSAFE`. @defaultValue 1000 */
+  maxDepth?: number;
+  /** Adapter name put into errors; `convert` puts your adapter's name into an error without one. */
+  adapter?: string;
   /** Where the records are: every value whose path matches is yielded as one record. */
   records: JsonPattern;
   /**

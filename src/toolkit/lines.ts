@@ -4,7 +4,7 @@ import { ConverterError } from '../errors.js';
 export interface LinesOptions {
   /** Longest line accepted, in bytes; a longer one is refused with `E_UNSAFE`. @defaultValue 16777216 (16 MiB) */
   maxLineBytes?: number;
-  /** Adapter name put into errors. */
+  /** Adapter name put into errors; `convert` puts your adapter's name into an error without one. */
   adapter?: string;
 }
 

@@ -55,7 +55,7 @@ export interface XmlLimits {
 export interface XmlElementsOptions {
   /** Which elements are records: an element name, or a test of the name and the names of its ancestors. */
   element: string | ((name: string, ancestors: readonly string[]) => boolean);
-  /** Adapter name put into errors. */
+  /** Adapter name put into errors; `convert` puts your adapter's name into an error without one. */
   adapter?: string;
   limits?: Partial<XmlLimits>;
 }
