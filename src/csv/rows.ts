@@ -138,6 +138,11 @@ export async function* csvRows(
 ): AsyncGenerator<CsvRow | CsvHeaderRow> {
   const { adapter, onIssue } = options;
   const header = hasHeader(options) ? options : undefined;
+  // The types require it; a JavaScript adapter would otherwise drop ragged and empty rows without a word.
+  if (header !== undefined && typeof onIssue !== 'function')
+    throw new TypeError(
+      'csvRows: with a header, onIssue is required (pass ctx.onIssue): skipped rows are reported',
+    );
   const forced = options.delimiter === undefined ? undefined : checkDelimiter(options.delimiter, adapter);
   const maxRecordBytes = options.maxRecordBytes ?? MAX_RECORD_BYTES;
   const report = (row: CsvRow, code: string, message: string, skipped: boolean): void => {

@@ -63,6 +63,10 @@ export async function* jsonRecords<T = unknown>(
   options: JsonRecordsOptions,
 ): AsyncGenerator<JsonRecord<T>> {
   const contextPatterns = Object.entries(options.context ?? {});
+  // A JavaScript adapter passing `records: 'matches'` would otherwise get no record and no error.
+  for (const [name, pattern] of [['records', options.records] as const, ...contextPatterns])
+    if (!Array.isArray(pattern))
+      throw new TypeError(`jsonRecords: ${name} must be a path array, e.g. ['matches', '*']`);
   /** Context name → the concrete path its value was read at, and the value. */
   const known = new Map<string, { path: readonly JsonPathSegment[]; value: unknown }>();
   const select: JsonStreamOptions['select'] = (path) => {

@@ -158,6 +158,13 @@ describe('csvRows: chunks', () => {
 });
 
 describe('csvRows with a header', () => {
+  it('refuses a header without onIssue (a JavaScript adapter would lose skipped rows without a word)', async () => {
+    const options = { header: true } as unknown as CsvHeaderRowsOptions;
+    await expect(collect(csvRows(chunksOf('a,b\n1\n2,3\n', 4), options))).rejects.toThrow(
+      /csvRows: with a header, onIssue is required \(pass ctx\.onIssue\)/,
+    );
+  });
+
   it('gives each row with its header, by name and as an object', async () => {
     const { rows, issues } = await withHeader('Host,Plugin ID, Risk \n10.0.0.1,19506,None\n', 5);
     expect(issues).toEqual([]);

@@ -55,6 +55,19 @@ describe('jsonRecords', () => {
     },
   );
 
+  it('refuses a pattern that is not a path array (a JavaScript adapter would get no record and no error)', async () => {
+    const records = 'matches' as unknown as string[];
+    await expect(collect(jsonRecords(chunksOf('{"matches": [1]}', 4), { records }))).rejects.toThrow(
+      "jsonRecords: records must be a path array, e.g. ['matches', '*']",
+    );
+    const context = { image: 'source' as unknown as string[] };
+    await expect(
+      collect(jsonRecords(chunksOf('{"matches": [1]}', 4), { records: ['matches', '*'], context })),
+    ).rejects.toThrow('jsonRecords: image must be a path array');
+    // The root as the one record is a pattern too.
+    expect(await collect(jsonRecords(chunksOf('{"a": 1}', 4), { records: [] }))).toHaveLength(1);
+  });
+
   it('refuses broken JSON with its line', async () => {
     const error = await failure(jsonRecords(chunksOf('{"a": [1, 2,, 3]}', 4), { records: ['a', '*'] }));
     expect(isConverterError(error) && error.code).toBe('E_PARSE');
