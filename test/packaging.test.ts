@@ -129,7 +129,7 @@ describe('the packed npm package', () => {
   it('converts with the example adapters (examples/), copied into the consumer and resolving the installed package', () => {
     for (const [example, fixture, count] of [
       ['npm-audit', 'audit.json', 3],
-      ['zap', 'report.xml', 4],
+      ['zap', 'report.xml', 5],
       ['trivy-csv', 'report.csv', 4],
     ] as const) {
       const dir = join(consumer, 'examples', example);

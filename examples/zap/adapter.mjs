@@ -13,6 +13,31 @@ function child(element, name) {
   return element.children.find((c) => c.name === name)?.text.trim() ?? '';
 }
 
+/**
+ * Alerts whose evidence is the secret or personal data itself: Information Disclosure - Sensitive Information in URL
+ * (10024), PII Disclosure (10062), Session Management Response Identified (10112, the session token).
+ */
+const SECRET_ALERTS = new Set(['10024', '10062', '10112']);
+const SECRET_PARAM = /pass|pwd|secret|token|key|auth|session|sid|credential/i;
+
+/**
+ * The URL as the console shows it: query values of credential-like parameters (all of them, for an alert about a
+ * secret) are replaced by `…`, so a token in a URL never reaches a title or a resource.
+ */
+function shownUrl(uri, secretAlert) {
+  const at = uri.indexOf('?');
+  if (at === -1) return uri;
+  const query = uri
+    .slice(at + 1)
+    .split('&')
+    .map((pair) => {
+      const [name = '', value] = pair.split('=');
+      return value !== undefined && (secretAlert || SECRET_PARAM.test(name)) ? `${name}=…` : pair;
+    })
+    .join('&');
+  return `${uri.slice(0, at)}?${query}`;
+}
+
 /** ZAP writes descriptions as escaped HTML paragraphs: plain text for the console. */
 function plain(html) {
   return html
@@ -77,18 +102,21 @@ export default defineAdapter({
       const references = plain(child(element, 'reference'))
         .split('\n')
         .filter((url) => /^https?:\/\//.test(url));
+      const secretAlert = SECRET_ALERTS.has(child(element, 'pluginid'));
       for (const instance of instances) {
         const uri = child(instance, 'uri') || site;
+        const shown = shownUrl(uri, secretAlert);
         const method = child(instance, 'method') || 'GET';
         const param = child(instance, 'param');
-        const evidence = child(instance, 'evidence');
+        // The evidence of an alert about a secret is the secret: it stays in ZAP's report.
+        const evidence = secretAlert
+          ? child(instance, 'evidence') && 'Evidence: omitted (ZAP reports a secret or personal data here)'
+          : child(instance, 'evidence') && `Evidence: ${child(instance, 'evidence')}`;
         yield {
           identity: [site, ref, method, uri, param],
           ruleId: ref,
-          title: `${name}: ${method} ${uri}${param ? ` (parameter ${param})` : ''}`,
-          description: [evidence && `Evidence: ${evidence}`, plain(child(element, 'desc'))]
-            .filter(Boolean)
-            .join('\n\n'),
+          title: `${name}: ${method} ${shown}${param ? ` (parameter ${param})` : ''}`,
+          description: [evidence, plain(child(element, 'desc'))].filter(Boolean).join('\n\n'),
           severity: {
             label: RISK_LABELS[risk] ?? 'MEDIUM',
             original: child(element, 'riskdesc') || String(risk),
@@ -97,7 +125,7 @@ export default defineAdapter({
           resources: [
             {
               Type: 'Other',
-              Id: uri,
+              Id: shown,
               Details: { Other: { site, method, ...(param ? { parameter: param } : {}) } },
             },
           ],
