@@ -295,41 +295,48 @@ async function* run(
       countIssue({ code, message, skipped: true });
     };
 
+    /** What the pipeline itself threw (not the adapter's `parse`), told apart when the adapter's errors are named. */
+    let pipelineError: unknown;
     try {
       try {
         for await (const finding of adapter.parse(opened.chunks, ctx)) {
-          if (options.signal?.aborted === true) throw new ConverterError('E_ABORTED', 'interrupted');
-          const scope = scopes.of(finding);
-          scopes.note(scope, finding.sourceTool);
-          const id = findingId(scope, adapter.name, finding.identity);
-          const earlier = held?.get(id);
-          if (earlier !== undefined && merge !== undefined) {
-            earlier.finding = merge(earlier.finding, finding);
-            repeat('repeated-id-merged', 'a finding repeats the Id of an earlier one; merged into it');
-            continue;
-          }
-          if (!sentIds.add(id)) {
-            repeat('repeated-id', REPEATED_ID_MESSAGE);
-            continue;
-          }
-          const entry: HeldFinding = { finding, scope, id };
-          if (held === undefined) {
-            const asff = finish(entry);
+          try {
+            if (options.signal?.aborted === true) throw new ConverterError('E_ABORTED', 'interrupted');
+            const scope = scopes.of(finding);
+            scopes.note(scope, finding.sourceTool);
+            const id = findingId(scope, adapter.name, finding.identity);
+            const earlier = held?.get(id);
+            if (earlier !== undefined && merge !== undefined) {
+              earlier.finding = merge(earlier.finding, finding);
+              repeat('repeated-id-merged', 'a finding repeats the Id of an earlier one; merged into it');
+              continue;
+            }
+            if (!sentIds.add(id)) {
+              repeat('repeated-id', REPEATED_ID_MESSAGE);
+              continue;
+            }
+            const entry: HeldFinding = { finding, scope, id };
+            if (held === undefined) {
+              const asff = finish(entry);
+              if (asff !== undefined) yield asff;
+              continue;
+            }
+            held.set(id, entry);
+            if (held.size <= REPEAT_MERGE_WINDOW) continue;
+            // Maps iterate in insertion order: the first key is the finding held longest.
+            const [oldest] = held.keys();
+            const out = held.get(oldest!)!;
+            held.delete(oldest!);
+            const asff = finish(out);
             if (asff !== undefined) yield asff;
-            continue;
+          } catch (error) {
+            pipelineError = error;
+            throw error;
           }
-          held.set(id, entry);
-          if (held.size <= REPEAT_MERGE_WINDOW) continue;
-          // Maps iterate in insertion order: the first key is the finding held longest.
-          const [oldest] = held.keys();
-          const out = held.get(oldest!)!;
-          held.delete(oldest!);
-          const asff = finish(out);
-          if (asff !== undefined) yield asff;
         }
       } catch (error) {
-        // A custom adapter need not pass its name to the toolkit's readers: its errors are named here.
-        nameAdapter(error, adapter.name);
+        // A custom adapter need not pass its name to the toolkit's readers: the errors of its parse are named here.
+        if (error !== pipelineError) nameAdapter(error, adapter.name);
         // Like an adapter's last finding before a fatal error, the held findings are complete: send them, then fail.
         if (held !== undefined && !isAbort(error, options.signal)) yield* finishHeld(held, finish);
         throw error;

@@ -319,7 +319,7 @@ describe('conformanceCases, as a user reads its failures', () => {
     const refusal = (flaw: Flaw) =>
       conformanceCases(lineAdapter(flaw), { invalid: dir }).find((c) => c.name.includes('says where'));
     await expect(refusal('no-position')?.run()).rejects.toThrow(
-      /gives no position: broken line; pass \{ line \}/,
+      /gives no position: lines-test: broken line; pass \{ line \}/,
     );
     await expect(refusal('plain-error')?.run()).rejects.toThrow(
       /got Error: broken line: throw ConverterError/,
