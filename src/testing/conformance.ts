@@ -400,6 +400,24 @@ function toNdjson(findings: readonly AwsSecurityFinding[]): string {
   return findings.map((finding) => `${JSON.stringify(finding)}\n`).join('');
 }
 
+/**
+ * Runs a snapshot-style comparison that writes a missing file where it may (vitest outside CI) and, where it may not
+ * (in CI, vitest fails with only "Snapshot … mismatched"), says that the file is missing and how to make it.
+ * @internal
+ */
+export async function matchWritableFile(expectedPath: string, match: () => Promise<void>): Promise<void> {
+  const existed = existsSync(expectedPath);
+  try {
+    await match();
+  } catch (error) {
+    if (existed || existsSync(expectedPath)) throw error;
+    fail(
+      `${basename(expectedPath)} is missing, and this run may not write it (CI): run vitest once where it may ` +
+        `(it writes ${expectedPath}), review the file and commit it`,
+    );
+  }
+}
+
 async function compareWithFile(actual: string, expectedPath: string): Promise<void> {
   if (!existsSync(expectedPath))
     fail(

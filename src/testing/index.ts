@@ -9,7 +9,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Adapter } from '../adapter.js';
-import { type ConformanceOptions, conformanceCases } from './conformance.js';
+import { type ConformanceOptions, conformanceCases, matchWritableFile } from './conformance.js';
 
 export type { ConformanceCase, ConformanceConversion, ConformanceOptions } from './conformance.js';
 export {
@@ -27,9 +27,8 @@ export {
  */
 export function testAdapter(adapter: Adapter, options: ConformanceOptions): void {
   const cases = conformanceCases(adapter, {
-    matchExpected: async (actual, expectedPath) => {
-      await expect(actual).toMatchFileSnapshot(expectedPath);
-    },
+    matchExpected: (actual, expectedPath) =>
+      matchWritableFile(expectedPath, () => expect(actual).toMatchFileSnapshot(expectedPath)),
     ...options,
   });
   describe(`${adapter.name} adapter conformance`, () => {

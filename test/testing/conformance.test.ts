@@ -4,6 +4,7 @@ import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type Adapter, defineAdapter, type Finding } from '../../src/adapter.js';
 import { ConverterError } from '../../src/errors.js';
+import { matchWritableFile } from '../../src/testing/conformance.js';
 import { type ConformanceOptions, conformanceCases } from '../../src/testing/index.js';
 
 /**
@@ -270,6 +271,18 @@ describe('conformanceCases, as a user reads its failures', () => {
     await check?.run();
     // vitest's toMatchFileSnapshot resolves a relative path against the test file's folder, not the fixture's.
     expect(written).toEqual([join(dir, 'scan.asff.ndjson')]);
+  });
+
+  it('says an expected output is missing, and how to make it, where the snapshot may not be written (CI)', async () => {
+    const dir = folder({ 'scan.asff.ndjson': 'old\n' });
+    const mismatch = async () => {
+      throw new Error('Snapshot `x` mismatched');
+    };
+    await expect(matchWritableFile(join(dir, 'new.asff.ndjson'), mismatch)).rejects.toThrow(
+      /new\.asff\.ndjson is missing, and this run may not write it \(CI\): run vitest once where it may/,
+    );
+    // A file that exists and differs is vitest's own diff.
+    await expect(matchWritableFile(join(dir, 'scan.asff.ndjson'), mismatch)).rejects.toThrow('mismatched');
   });
 
   it('says which folder it looked in when a fixture folder does not exist', async () => {
