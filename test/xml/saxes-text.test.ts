@@ -1,6 +1,7 @@
 import { SaxesParser } from 'saxes';
 import { describe, expect, it } from 'vitest';
 import { useFastTextLoop } from '../../src/xml/saxes-text.js';
+import { seededRandom } from '../helpers/random.js';
 
 /** Every event saxes reports, with the position it reports it at; errors are recorded and parsing goes on. */
 function events(xml: string, cuts: readonly number[], fast: boolean, capture = true): string[] {
@@ -20,15 +21,6 @@ function events(xml: string, cuts: readonly number[], fast: boolean, capture = t
   }
   parser.close();
   return out;
-}
-
-/** A deterministic pseudo-random generator (tests must not depend on luck). */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state * 1_103_515_245 + 12_345) & 0x7fffffff;
-    return state / 0x80000000;
-  };
 }
 
 const PIECES = [
@@ -63,7 +55,7 @@ const PIECES = [
 
 describe('the fast saxes text loop', () => {
   it('reports the same events, errors and positions as saxes for any text, however it is cut', () => {
-    const next = random(7);
+    const next = seededRandom(7);
     for (let round = 0; round < 400; round++) {
       const version = round % 5 === 0 ? '1.1' : '1.0';
       let body = '';
