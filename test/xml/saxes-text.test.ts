@@ -79,3 +79,11 @@ describe('the fast saxes text loop', () => {
     expect(fast.some((line) => line.startsWith('error') && line.includes(']]>'))).toBe(true);
   });
 });
+
+describe('the saxes version the fast paths were written against', () => {
+  it('is the installed one (an upgrade must re-read saxes-text.ts and saxes-internals.ts against the new saxes)', async () => {
+    const { createRequire } = await import('node:module');
+    const saxesPackage = createRequire(import.meta.url)('saxes/package.json') as { version: string };
+    expect(saxesPackage.version).toBe('6.0.0');
+  });
+});
