@@ -7,6 +7,9 @@ export function normalizeColumnName(name: string): string {
     .toLowerCase();
 }
 
+/** Rows searched for the header (report preambles come before it, e.g. Qualys VMDR). */
+export const HEADER_SEARCH_ROWS = 32;
+
 /**
  * The header row of a CSV: every column kept by position, duplicates and empty names included. Names are
  * matched case- and whitespace-insensitively; a duplicated name resolves to its first column, the others are

@@ -17,7 +17,7 @@ export interface ReportedIdSet extends ReportedIds {
   add(id: string): void;
 }
 
-/** What {@link preserveHistory} did. */
+/** What history preservation did (`preserveHistory`). */
 export interface HistoryCounters {
   /** Findings that went through. */
   seen: number;

@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import csv, { HEADER_SEARCH_ROWS } from '../../../adapters/csv/index.js';
+import { HEADER_SEARCH_ROWS } from '../../../adapters/csv/header.js';
+import csv from '../../../adapters/csv/index.js';
 import type { Finding, Issue } from '../../../src/adapter.js';
 import { findingId } from '../../../src/asff/id.js';
 import { isConverterError } from '../../../src/errors.js';
