@@ -9,7 +9,7 @@
  */
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CompilerState, Extractor, ExtractorConfig } from '@microsoft/api-extractor';
 
@@ -145,7 +145,7 @@ export function apiReports({ update = false } = {}) {
           const where =
             message.sourceFilePath === undefined
               ? ''
-              : ` (${message.sourceFilePath.slice(ROOT.length)}:${message.sourceFileLine})`;
+              : ` (${relative(ROOT, message.sourceFilePath)}:${message.sourceFileLine})`;
           problems.push(`${message.messageId}: ${message.text}${where}`);
         },
       });
