@@ -104,16 +104,20 @@ export function isConverterError(value: unknown): value is ConverterError {
 /**
  * Puts the report of the run an error ended (an import's or a lifecycle's) on the error, as `error.report`:
  * `catch (error) { console.log(error.report) }`. Not enumerable, so logging the error does not print the report.
- * An error that cannot take a property (a primitive, a frozen object) keeps its identity and goes without.
+ * An error that cannot take it (a primitive, a frozen object) is left as it is: the error itself matters more.
  */
 export function attachReport(error: unknown, report: object): void {
   if (typeof error !== 'object' || error === null || !Object.isExtensible(error)) return;
-  Object.defineProperty(error, 'report', {
-    value: report,
-    writable: true,
-    configurable: true,
-    enumerable: false,
-  });
+  try {
+    Object.defineProperty(error, 'report', {
+      value: report,
+      writable: true,
+      configurable: true,
+      enumerable: false,
+    });
+  } catch {
+    // A `report` of the error's own that cannot be redefined: the error is rethrown as it is.
+  }
 }
 
 /** The report {@link attachReport} put on `error`, or `undefined`. */

@@ -36,4 +36,18 @@ describe('the report of a failed run is on the error (error.report), as the publ
     expect(error.report).toMatchObject({ received: 150, imported: 150, failed: 0, archived: 0 });
     expect(Object.keys(error)).not.toContain('report');
   });
+
+  it('an input error that cannot take the report (frozen) is rethrown as it is, not replaced by a TypeError', async () => {
+    const frozen = Object.freeze(new ConverterError('E_PARSE', 'frozen by its thrower'));
+    async function* input() {
+      yield* findings(3);
+      throw frozen;
+    }
+    const hub = new FakeSecurityHub();
+    const error = await importFindings(input(), { client: hub, limiter: unlimited() }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBe(frozen);
+    expect(hub.stored.size).toBe(3);
+  });
 });
