@@ -1,4 +1,4 @@
-// Compares the CSV adapter's record splitter (adapters/csv/splitter.ts, through readCsvRecords) with csv-parse 7
+// Compares the CSV adapter's record splitter (src/csv/splitter.ts, through csvRows) with csv-parse 7
 // used as the adapter used it before (stream parser, `encoding: 'latin1'`, three record delimiters, relaxed
 // quotes and column counts, then per-record UTF-8 / Windows-1252 decoding and line counting). Both read the
 // same file in 1 MiB chunks and produce the same records; each approach runs in its own process.
@@ -21,16 +21,15 @@ const CHUNK = 1024 * 1024;
 const APPROACHES = {
   /** The adapter's reader today: dialect sniffing, then CsvSplitter. */
   async splitter(file, count) {
-    const { readCsvRecords } = await import(pathToFileURL(join(ROOT, 'dist/adapters/csv/records.js')).href);
-    for await (const record of readCsvRecords(createReadStream(file, { highWaterMark: CHUNK })))
-      count(record);
+    const { csvRows } = await import(pathToFileURL(join(ROOT, 'dist/src/csv/rows.js')).href);
+    for await (const record of csvRows(createReadStream(file, { highWaterMark: CHUNK }))) count(record);
   },
 
-  /** What records.ts did before the splitter (its delimiter sniffing left out: the file is comma-separated). */
+  /** What the CSV reader (then adapters/csv/records.ts) did before the splitter (its delimiter sniffing left out: the file is comma-separated). */
   async 'csv-parse'(file, count) {
     const { Parser } = await import('csv-parse');
-    const { windows1252 } = await import(pathToFileURL(join(ROOT, 'dist/adapters/csv/decode.js')).href);
-    // records.ts' former decodeFields: UTF-8 when every non-ASCII cell is valid UTF-8, else Windows-1252.
+    const { windows1252 } = await import(pathToFileURL(join(ROOT, 'dist/src/csv/decode.js')).href);
+    // The former decodeFields: UTF-8 when every non-ASCII cell is valid UTF-8, else Windows-1252.
     const decodeFields = (fields) => {
       let first = -1;
       for (let i = 0; i < fields.length && first === -1; i++) if (/[^\x00-\x7f]/.test(fields[i])) first = i;

@@ -13,11 +13,9 @@
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { syntheticFindings } from './lib/synthetic-findings.mjs';
+import { importSynthetic, runBench } from './lib/synthetic-findings.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const ACCOUNT = '123456789012';
-const REGION = 'us-east-1';
 
 /** @param {string} path */
 const load = (path) => import(pathToFileURL(join(ROOT, 'dist/src', path)).href);
@@ -32,20 +30,18 @@ async function child(endpoint, count, budgetMs) {
   const timer = setInterval(sample, 20);
   let most = 0;
   const started = performance.now();
-  const report = await importFindings(
-    syntheticFindings(count, { account: ACCOUNT, region: REGION, idPrefix: 'bench/faults/' }),
-    {
-      accountId: ACCOUNT,
-      region: REGION,
-      endpoint,
-      credentials: { accessKeyId: 'AKIDBENCH', secretAccessKey: 'bench' },
+  const report = await importSynthetic(importFindings, {
+    endpoint,
+    count,
+    idPrefix: 'bench/faults/',
+    options: {
       outageBudgetMs: budgetMs,
       progressIntervalMs: 50,
       onProgress: (snapshot) => {
         most = Math.max(most, snapshot.pending);
       },
     },
-  );
+  });
   sample();
   clearInterval(timer);
   const { deadLetterEntries: _entries, ...rest } = report;
@@ -122,12 +118,8 @@ async function main() {
   process.stdout.write(`${JSON.stringify({ status: 'ok', ...rows })}\n`);
 }
 
-if (process.argv[2] === 'child') {
-  child(process.argv[3], Number(process.argv[4]), Number(process.argv[5])).catch((error) => {
-    process.stdout.write(`${JSON.stringify({ status: 'error', note: String(error?.message ?? error) })}\n`);
-  });
-} else {
-  main().catch((error) => {
-    process.stdout.write(`${JSON.stringify({ status: 'error', note: String(error?.message ?? error) })}\n`);
-  });
-}
+runBench(
+  process.argv[2] === 'child'
+    ? () => child(process.argv[3], Number(process.argv[4]), Number(process.argv[5]))
+    : main,
+);

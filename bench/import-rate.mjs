@@ -13,11 +13,9 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { syntheticFindings } from './lib/synthetic-findings.mjs';
+import { importSynthetic, runBench } from './lib/synthetic-findings.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const ACCOUNT = '123456789012';
-const REGION = 'us-east-1';
 const RATE = 10;
 const BURST = 30;
 
@@ -61,15 +59,7 @@ async function main() {
   try {
     const endpoint = emulator.url;
     const started = performance.now();
-    const report = await importFindings(
-      syntheticFindings(count, { account: ACCOUNT, region: REGION, idPrefix: 'bench/import/' }),
-      {
-        accountId: ACCOUNT,
-        region: REGION,
-        endpoint,
-        credentials: { accessKeyId: 'AKIDBENCH', secretAccessKey: 'bench' },
-      },
-    );
+    const report = await importSynthetic(importFindings, { endpoint, count, idPrefix: 'bench/import/' });
     const seconds = (performance.now() - started) / 1000;
     const server = emulator.stats();
     const stored = server.storedFindings;
@@ -113,8 +103,4 @@ async function main() {
   }
 }
 
-main().catch((error) => {
-  process.stdout.write(
-    `${JSON.stringify({ status: 'error', note: String(error?.message ?? error).split('\n')[0] })}\n`,
-  );
-});
+runBench(main);

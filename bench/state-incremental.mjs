@@ -23,6 +23,7 @@ import { createWriteStream, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { runBench } from './lib/synthetic-findings.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = join(ROOT, 'bench/out/state');
@@ -278,8 +279,4 @@ async function main() {
   }
 }
 
-main().catch((error) => {
-  process.stdout.write(
-    `${JSON.stringify({ status: 'error', note: String(error?.stack ?? error).split('\n')[0] })}\n`,
-  );
-});
+runBench(main);

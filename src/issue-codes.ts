@@ -66,7 +66,7 @@ export const ISSUE_CODES = {
   'invalid-epss': 'an EPSS score is not a probability; ignored',
   'text-truncated': 'an element or host tag is longer than the reader keeps; the rest was dropped',
   'values-capped': 'an item has more child values than the reader keeps; the extra ones were dropped',
-  // CSV
+  // CSV (the adapter; csvRows of asff-stream/toolkit reports empty-row, latin1-fallback, preamble-skipped, ragged-row)
   'empty-row': 'skipped: the row has no values',
   'latin1-fallback': 'the row is not valid UTF-8; decoded as Windows-1252 (Latin-1)',
   'merged-row': 'a row repeats the identity of an earlier row with other values; merged into one finding',

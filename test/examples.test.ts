@@ -6,6 +6,8 @@ import { describe, expect, it } from 'vitest';
 // @ts-expect-error -- plain ESM example without type declarations
 import npmAuditModule from '../examples/npm-audit/adapter.mjs';
 // @ts-expect-error -- plain ESM example without type declarations
+import trivyCsvModule from '../examples/trivy-csv/adapter.mjs';
+// @ts-expect-error -- plain ESM example without type declarations
 import zapModule from '../examples/zap/adapter.mjs';
 import type { Adapter } from '../src/adapter.js';
 import { testAdapter } from '../src/testing/index.js';
@@ -13,10 +15,25 @@ import { runCli } from './helpers/cli.js';
 
 const npmAudit = npmAuditModule as Adapter;
 const zap = zapModule as Adapter;
+const trivyCsv = trivyCsvModule as Adapter;
 const dir = (name: string) => new URL(`../examples/${name}/fixtures/`, import.meta.url).pathname;
 
 testAdapter(npmAudit, { fixtures: dir('npm-audit'), invalid: dir('npm-audit') });
 testAdapter(zap, { fixtures: dir('zap'), invalid: dir('zap') });
+testAdapter(trivyCsv, { fixtures: dir('trivy-csv'), invalid: dir('trivy-csv') });
+
+/** `asff-stream convert` of one trivy-csv fixture with that example as `--adapter`. */
+const convertTrivyCsv = (fixture: string) =>
+  runCli([
+    'convert',
+    `${dir('trivy-csv')}${fixture}`,
+    '--adapter',
+    'examples/trivy-csv/adapter.mjs',
+    '--account',
+    '123456789012',
+    '--region',
+    'eu-west-1',
+  ]);
 
 describe('the example adapters through the CLI (--adapter)', () => {
   const summaryFile = join(mkdtempSync(join(tmpdir(), 'asff-examples-')), 'summary.json');
@@ -74,6 +91,37 @@ describe('the example adapters through the CLI (--adapter)', () => {
       'Cross Site Scripting (Reflected): GET https://shop.example.com/search?q=%3Cscript%3E (parameter q)',
       'X-Content-Type-Options Header Missing: GET https://shop.example.com/app.js (parameter x-content-type-options)',
     ]);
+  });
+
+  it("Trivy's CSV template: one finding per package and check, detected from the content, Go-quoted text read back", async () => {
+    const result = await convertTrivyCsv('report.csv');
+    expect(result.code).toBe(0);
+    const findings = result.stdout
+      .trim()
+      .split('\n')
+      .map(
+        (line) =>
+          JSON.parse(line) as { Title: string; Description: string; ProductFields: Record<string, string> },
+      );
+    expect(findings.map((f) => f.Title)).toEqual([
+      'CVE-2024-2961 in libc6@2.36-9+deb12u4',
+      'CVE-2023-50495 in libtinfo6@6.4-4',
+      'CVE-2021-23337 in lodash@4.17.20',
+      "DS002: Image user should not be 'root' (Dockerfile)",
+    ]);
+    expect(findings[2]?.Description).toBe(
+      'nodejs-lodash: command injection via "template". Lodash versions prior to 4.17.21 are vulnerable to Command ' +
+        'Injection via the template function.\nSee the upstream advisory.',
+    );
+    expect(findings.every((f) => f.ProductFields['asff-stream/adapter'] === 'trivy-csv')).toBe(true);
+  });
+
+  it("Trivy's CSV template: a cut-off report is refused with exit 2 and the line of its last row", async () => {
+    const result = await convertTrivyCsv('invalid-truncated.csv');
+    expect(result.code).toBe(2);
+    expect(result.stderr.split('\n')[0]).toMatch(
+      /^asff-stream: error: trivy-csv: the input ends inside a quoted cell.*line 3/,
+    );
   });
 
   it('ZAP: its declared option is a CLI flag, listed by --help and passed to the adapter', async () => {

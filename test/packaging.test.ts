@@ -130,6 +130,7 @@ describe('the packed npm package', () => {
     for (const [example, fixture, count] of [
       ['npm-audit', 'audit.json', 3],
       ['zap', 'report.xml', 4],
+      ['trivy-csv', 'report.csv', 4],
     ] as const) {
       const dir = join(consumer, 'examples', example);
       execFileSync('mkdir', ['-p', dir]);

@@ -5,7 +5,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { defineAdapter, type Finding } from '../src/adapter.js';
 import { ConverterError } from '../src/errors.js';
 import { convert } from '../src/pipeline.js';
-import { convertAll, FIXTURE_CONTEXT } from './helpers/asff.js';
+import { CONFORMANCE_CONTEXT } from '../src/testing/conformance.js';
+import { convertAll } from './helpers/asff.js';
 
 /** A custom adapter as a library user would write it: one finding per non-empty line of "RULE|SEVERITY|FILE". */
 const linesAdapter = defineAdapter({
@@ -65,7 +66,7 @@ describe('convert with a custom adapter', () => {
 
   it('uses the adapter scope hint when no scope is given', async () => {
     const run = convert(input('R1|high|a.js\n'), {
-      ...FIXTURE_CONTEXT,
+      ...CONFORMANCE_CONTEXT,
       scope: undefined,
       adapters: [linesAdapter],
     });
@@ -102,7 +103,7 @@ describe('convert with a custom adapter', () => {
 
   it('keeps findings emitted before a fatal error and marks the run incomplete', async () => {
     const run = convert(input('R1|high|a.js\nR2|boom|b.js\nR3|high|c.js\n'), {
-      ...FIXTURE_CONTEXT,
+      ...CONFORMANCE_CONTEXT,
       adapters: [linesAdapter],
     });
     const seen: string[] = [];
@@ -197,7 +198,7 @@ describe('convert releases its input on every path', () => {
       await expect(convertAll(nessusV1)).rejects.toMatchObject({ code: 'E_FORMAT' });
       expect(openFiles()).toBe(before);
       let seen = 0;
-      for await (const _finding of convert(lines, { ...FIXTURE_CONTEXT, adapters: [linesAdapter] })) {
+      for await (const _finding of convert(lines, { ...CONFORMANCE_CONTEXT, adapters: [linesAdapter] })) {
         if (++seen === 3) break;
       }
       expect(seen).toBe(3);

@@ -1,6 +1,7 @@
+import type { SoftwarePackage } from '@aws-sdk/client-securityhub';
 import type { Finding } from '../../src/adapter.js';
+import type { CsvHeader } from '../../src/csv/header.js';
 import { ConverterError } from '../../src/errors.js';
-import type { CsvHeader } from './header.js';
 import type { ColumnRef, ColumnRefs, CsvMap, CvssColumns, ResolvedWhen, SeverityScale } from './spec.js';
 import { cellValue } from './values.js';
 
@@ -61,24 +62,31 @@ export interface CompiledMap {
   /** Columns no field reads, with the ProductFields key their non-blank values are kept under. */
   readonly unmapped: readonly (readonly [key: string, index: number])[];
   /** A built-in profile's finishing step for each row's finding ({@link bindRefine}). */
-  readonly refine?: (finding: Finding, fields: readonly string[]) => void;
+  readonly refine?: (finding: Finding, fields: readonly string[], pkg: SoftwarePackage | undefined) => void;
 }
 
-/** Binds a profile's `refine(finding, cell)` to a header: cells are read by column name, indexes looked up once. */
+/**
+ * Binds a profile's `refine(finding, cell, pkg)` to a header: cells are read by column name, indexes looked up once;
+ * `pkg` is the row's package as the map reads it (also when the row has no vulnerability id to hang it on).
+ */
 export function bindRefine(
-  refine: (finding: Finding, cell: (column: string) => string) => void,
+  refine: (finding: Finding, cell: (column: string) => string, pkg: SoftwarePackage | undefined) => void,
   header: CsvHeader,
-): (finding: Finding, fields: readonly string[]) => void {
+): (finding: Finding, fields: readonly string[], pkg: SoftwarePackage | undefined) => void {
   const indexes = new Map<string, number>();
-  return (finding, fields) =>
-    refine(finding, (column) => {
-      let index = indexes.get(column);
-      if (index === undefined) {
-        index = header.indexOf(column);
-        indexes.set(column, index);
-      }
-      return index === -1 ? '' : cellValue(fields[index]);
-    });
+  return (finding, fields, pkg) =>
+    refine(
+      finding,
+      (column) => {
+        let index = indexes.get(column);
+        if (index === undefined) {
+          index = header.indexOf(column);
+          indexes.set(column, index);
+        }
+        return index === -1 ? '' : cellValue(fields[index]);
+      },
+      pkg,
+    );
 }
 
 /** {@link ContainerColumns} bound to a header. */

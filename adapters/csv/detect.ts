@@ -1,6 +1,7 @@
 import type { DetectSample } from '../../src/adapter.js';
-import { SNIFF_MAX_LINES, sniffDialect } from './dialect.js';
-import { CsvHeader } from './header.js';
+import { type Dialect, SNIFF_MAX_LINES, sniffDialect } from '../../src/csv/dialect.js';
+import { CsvHeader } from '../../src/csv/header.js';
+import { CsvSplitter } from '../../src/csv/splitter.js';
 import { matchProfile } from './profiles/index.js';
 
 /** Score for a header that matches a built-in profile. */
@@ -30,45 +31,29 @@ export function detectCsv(sample: DetectSample): number {
 }
 
 /**
- * The complete records of the sample, split by a small quote-aware reader (detection gets text, not bytes, and
- * only needs the widths of the first rows). The last record counts only when the sample has no line break at
- * all: a header-only file may end without one, while a longer sample is usually cut mid-record.
+ * The complete records of the sample (at most {@link SNIFF_MAX_LINES}), split by the record splitter (detection
+ * only needs the widths of the first rows). The last record counts only when the sample has no complete record:
+ * a header-only file may end without a line break, while a longer sample is usually cut mid-record.
  */
 function headRecords(text: string): string[][] {
-  let delimiter: string;
-  let skip: number;
   const bytes = Buffer.from(text, 'utf8');
+  let dialect: Dialect;
   try {
-    ({ delimiter, skip } = sniffDialect(bytes, true)!);
+    dialect = sniffDialect(bytes, true)!;
   } catch {
     return [];
   }
-  const body = bytes.subarray(skip).toString('utf8');
+  const splitter = new CsvSplitter(dialect.delimiter, 1, bytes.length);
+  splitter.write(bytes.subarray(dialect.skip));
   const records: string[][] = [];
-  let fields: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < body.length && records.length < SNIFF_MAX_LINES; i++) {
-    const c = body[i]!;
-    if (quoted) {
-      if (c !== '"') field += c;
-      else if (body[i + 1] === '"') {
-        field += c;
-        i++;
-      } else quoted = false;
-    } else if (c === '"' && field === '') quoted = true;
-    else if (c === delimiter) {
-      fields.push(field);
-      field = '';
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && body[i + 1] === '\n') i++;
-      fields.push(field);
-      records.push(fields);
-      fields = [];
-      field = '';
-    } else field += c;
-  }
-  if (records.length === 0 && !quoted && (fields.length > 0 || field !== ''))
-    records.push([...fields, field]);
-  return records;
+  for (
+    let row = splitter.next();
+    row !== undefined && records.length < SNIFF_MAX_LINES;
+    row = splitter.next()
+  )
+    records.push(row.fields);
+  if (records.length > 0) return records;
+  splitter.end();
+  const last = splitter.next();
+  return last === undefined ? [] : [last.fields];
 }

@@ -2,14 +2,14 @@ import { basename } from 'node:path';
 import type { Adapter, AdapterContext, Finding, Issue } from '../../src/adapter.js';
 import { defineAdapter } from '../../src/adapter.js';
 import { MAX_PRODUCT_FIELD_VALUE_LENGTH, MAX_VULNERABILITIES } from '../../src/asff/limits.js';
+import type { CsvHeader } from '../../src/csv/header.js';
+import { type CsvRow, csvRows, HEADER_SEARCH_ROWS, MAX_RECORD_BYTES } from '../../src/csv/rows.js';
 import { ConverterError, isConverterError } from '../../src/errors.js';
 import { bindRefine, type CompiledMap, compileMap } from './compile.js';
 import { detectCsv } from './detect.js';
-import { CsvHeader, HEADER_SEARCH_ROWS } from './header.js';
 import { loadCsvMap } from './load-map.js';
 import { CVE_TYPE, composeDescription, mapRow } from './map.js';
 import { matchProfile, PROFILES } from './profiles/index.js';
-import { type CsvRecord, MAX_RECORD_BYTES, readCsvRecords } from './records.js';
 import type { CsvMap } from './spec.js';
 
 const NAME = 'csv';
@@ -65,7 +65,7 @@ async function* parseCsv(input: AsyncIterable<Uint8Array>, ctx: AdapterContext):
   const userMap = await loadCsvMap(ctx.options.csvMap);
   const maxRecordBytes = positiveNumber(ctx.options.csvMaxRecordBytes) ?? MAX_RECORD_BYTES;
   const fileHint = ctx.filename !== undefined ? basename(ctx.filename).replace(/\.gz$/i, '') : undefined;
-  const issue = (record: CsvRecord, code: string, message: string, skipped = false): void => {
+  const issue = (record: CsvRow, code: string, message: string, skipped = false): void => {
     ctx.onIssue({
       code,
       message,
@@ -76,46 +76,35 @@ async function* parseCsv(input: AsyncIterable<Uint8Array>, ctx: AdapterContext):
   };
 
   let map: CompiledMap | undefined;
-  let header: CsvHeader | undefined;
   let scopeHint = '';
-  const search: HeaderSearch = { rows: 0, first: undefined, error: undefined };
+  /** Why the user's map did not fit the first row it was tried on. */
+  let mapError: ConverterError | undefined;
+  const rows = csvRows(input, {
+    adapter: NAME,
+    maxRecordBytes,
+    onIssue: (rowIssue) => ctx.onIssue(rowIssue),
+    header: (candidate) => {
+      const found = headerMap(candidate, userMap);
+      if (found === undefined || isConverterError(found)) {
+        mapError ??= found;
+        return false;
+      }
+      map = found;
+      scopeHint = fileHint ?? found.name;
+      return true;
+    },
+    headerSearchRows: HEADER_SEARCH_ROWS,
+    headerNotFound: (first, searched) => noHeaderError(first, searched, userMap, mapError),
+  });
   let pending: Pending | undefined;
   try {
-    for await (const record of readCsvRecords(input, { maxRecordBytes })) {
+    for await (const record of rows) {
       if (ctx.signal?.aborted === true)
         throw new ConverterError('E_ABORTED', 'interrupted', { adapter: NAME });
-      if (isBlankLine(record)) continue;
-      if (record.latin1) {
-        issue(record, 'latin1-fallback', 'row is not valid UTF-8; decoded as Windows-1252 (Latin-1)');
-      }
-      if (map === undefined || header === undefined) {
-        const found = findHeader(record, userMap, search);
-        if (found === undefined) continue;
-        [map, header] = found;
-        scopeHint = fileHint ?? map.name;
-        if (search.rows > 1) {
-          issue(
-            record,
-            'preamble-skipped',
-            `${search.rows - 1} row(s) before the header were skipped as a report preamble`,
-          );
-        }
-        continue;
-      }
-      if (record.fields.length !== header.width) {
-        issue(
-          record,
-          'ragged-row',
-          `row has ${record.fields.length} fields but the header (line ${header.line}) has ${header.width}; skipped`,
-          true,
-        );
-        continue;
-      }
-      if (record.fields.every((field) => field.trim() === '')) {
-        issue(record, 'empty-row', 'row has no values; skipped', true);
-        continue;
-      }
-      const result = mapRow(map, record.fields, scopeHint);
+      const { header } = record;
+      // csvRows yields rows only once a header passed the test above, which set the map.
+      const rowMap = map!;
+      const result = mapRow(rowMap, record.fields, scopeHint);
       if (!result.ok) {
         issue(record, result.code, result.message, true);
         continue;
@@ -125,9 +114,9 @@ async function* parseCsv(input: AsyncIterable<Uint8Array>, ctx: AdapterContext):
       // The file name is a path (put under the repository); without one, the profile name is the tool's.
       result.finding.scopeHintKind = fileHint !== undefined ? 'path' : 'tool';
       // Several scanners' CSV exports come through this adapter: the profile tells them apart when archiving.
-      result.finding.sourceTool = map.name;
+      result.finding.sourceTool = rowMap.name;
       if (pending !== undefined && sameIdentity(pending.finding, result.finding)) {
-        mergeInto(pending, result.finding, record, map, header, ctx);
+        mergeInto(pending, result.finding, record, rowMap, header, ctx);
         if (
           result.evidence !== '' &&
           pending.evidence.length < MAX_MERGED_EVIDENCE &&
@@ -156,65 +145,44 @@ async function* parseCsv(input: AsyncIterable<Uint8Array>, ctx: AdapterContext):
     throw error;
   }
   if (pending !== undefined) yield finish(pending);
-  if (map === undefined && search.first !== undefined) throw noHeaderError(search, userMap);
-}
-
-interface HeaderSearch {
-  /** Non-blank rows looked at so far. */
-  rows: number;
-  /** The first row: the header a message shows when none is found. */
-  first: CsvHeader | undefined;
-  /** Why the user's map did not fit the first row. */
-  error: ConverterError | undefined;
 }
 
 /**
- * Tries `record` as the header: with a user map, the first row the map compiles against (strictly); otherwise
- * the first row matching a profile. Gives up after {@link HEADER_SEARCH_ROWS} rows.
+ * The map for a candidate header row: with a user map, the map compiled against it (strictly; a mismatch is
+ * returned as the error); otherwise the profile that matches it, if any.
  */
-function findHeader(
-  record: CsvRecord,
+function headerMap(
+  candidate: CsvHeader,
   userMap: CsvMap | undefined,
-  search: HeaderSearch,
-): [CompiledMap, CsvHeader] | undefined {
-  search.rows++;
-  const candidate = new CsvHeader(record.fields, record.line);
-  search.first ??= candidate;
+): CompiledMap | ConverterError | undefined {
   if (userMap !== undefined) {
     try {
-      return [compileMap(userMap, candidate, true), candidate];
+      return compileMap(userMap, candidate, true);
     } catch (error) {
       if (!isConverterError(error)) throw error;
-      search.error ??= error;
-    }
-  } else {
-    const profile = matchProfile(candidate);
-    if (profile !== undefined) {
-      const map = compileMap(profile.map, candidate, false, profile.id);
-      return [
-        profile.refine === undefined ? map : { ...map, refine: bindRefine(profile.refine, candidate) },
-        candidate,
-      ];
+      return error;
     }
   }
-  if (search.rows >= HEADER_SEARCH_ROWS) throw noHeaderError(search, userMap);
-  return undefined;
+  const profile = matchProfile(candidate);
+  if (profile === undefined) return undefined;
+  const map = compileMap(profile.map, candidate, false, profile.id);
+  return profile.refine === undefined ? map : { ...map, refine: bindRefine(profile.refine, candidate) };
 }
 
-function noHeaderError(search: HeaderSearch, userMap: CsvMap | undefined): ConverterError {
-  if (userMap !== undefined && search.error !== undefined) return search.error;
-  const first = search.first!;
+function noHeaderError(
+  first: CsvHeader,
+  searched: number,
+  userMap: CsvMap | undefined,
+  mapError: ConverterError | undefined,
+): ConverterError {
+  if (userMap !== undefined && mapError !== undefined) return mapError;
   return new ConverterError(
     'E_FORMAT',
-    `unknown CSV header ${first.describe(8)} (searched ${Math.min(search.rows, HEADER_SEARCH_ROWS)} row(s)); ` +
+    `unknown CSV header ${first.describe(8)} (searched ${searched} row(s)); ` +
       `known profiles: ${PROFILES.map((p) => p.id).join(', ')}; for any other CSV pass --csv-map map.json naming the ` +
       'title and identity columns (see docs/csv.md)',
     { adapter: NAME, line: first.line },
   );
-}
-
-function isBlankLine(record: CsvRecord): boolean {
-  return record.fields.length === 1 && record.fields[0] === '';
 }
 
 function sameIdentity(a: Finding, b: Finding): boolean {
@@ -229,7 +197,7 @@ function sameIdentity(a: Finding, b: Finding): boolean {
 function mergeInto(
   pending: Pending,
   next: Finding,
-  record: CsvRecord,
+  record: CsvRow,
   map: CompiledMap,
   header: CsvHeader,
   ctx: AdapterContext,

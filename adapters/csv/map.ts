@@ -117,7 +117,7 @@ export function mapRow(map: CompiledMap, fields: readonly string[], scopeHint: s
   if (first !== undefined) finding.firstObservedAt = first;
   if (lastObservedAt !== undefined) finding.lastObservedAt = lastObservedAt;
   if (confidence !== undefined) finding.confidence = confidence;
-  map.refine?.(finding, fields);
+  map.refine?.(finding, fields, pkg);
   return { ok: true, finding, issues, evidence, details };
 }
 

@@ -7,6 +7,7 @@ import type {
 } from '@aws-sdk/client-securityhub';
 import type { Finding, FindingSource, Issue } from '../../src/adapter.js';
 import { MAX_RESOURCE_TYPE_LENGTH } from '../../src/asff/limits.js';
+import { packageAtVersion, vulnerabilityTitle } from '../../src/asff/package-title.js';
 import { distinct } from '../../src/internal/distinct.js';
 import {
   blobUrl,
@@ -187,13 +188,9 @@ function titleOf(
     const subject =
       pkg?.Name === undefined
         ? primary?.path?.slice(primary.path.lastIndexOf('/') + 1)
-        : `${pkg.Name}${pkg.Version === undefined ? '' : `@${pkg.Version}`}`;
-    const name = vulnerabilityName(rule, advisory);
+        : packageAtVersion(pkg.Name, pkg.Version);
     const what = advisory === ruleId && /\s/.test(advisory) ? shortText(advisory) : advisory;
-    return clip(
-      `${what}${subject === undefined ? '' : ` in ${subject}`}${name === undefined ? '' : `: ${name}`}`,
-      MAX_PART,
-    );
+    return clip(vulnerabilityTitle(what, subject, vulnerabilityName(rule, advisory)), MAX_PART);
   }
   const what = ruleWhat(rule, ruleId, message);
   const place = titlePlace(primary);

@@ -1,6 +1,7 @@
 import type { Compliance, SoftwarePackage, Vulnerability } from '@aws-sdk/client-securityhub';
 import type { Finding, Issue, ScopeHintKind } from '../../src/adapter.js';
 import { MAX_REFERENCE_URLS, MAX_TITLE_LENGTH } from '../../src/asff/limits.js';
+import { packageAtVersion, vulnerabilityTitle } from '../../src/asff/package-title.js';
 import { splitPackageVersion, versionSchemeOfPurl } from '../../src/asff/package-version.js';
 import { truncateText } from '../../src/asff/text.js';
 import { distinct } from '../../src/internal/distinct.js';
@@ -275,10 +276,8 @@ export function mapVulnerability(
   return {
     identity: [...scopeIdentity('vulnerability', scope), packageIdentity, installed, pkgPath, id],
     ruleId: id,
-    // `package@version`, as the SARIF adapter writes Trivy's SARIF findings (one scan, one mapping).
-    title: `${id} in ${packageLabel}${installed === undefined ? '' : `@${installed}`}${
-      trivyTitle === undefined ? '' : `: ${trivyTitle}`
-    }`,
+    // One notation in every format (src/asff/package-title.ts): Trivy's SARIF findings read the same.
+    title: vulnerabilityTitle(id, packageAtVersion(packageLabel, installed), trivyTitle),
     // The evidence first (what is installed where, and the fix), then the advisory's text.
     description: `${evidenceOf(packageLabel, installedText, pkgPath, fixed, status)}\n\n${
       str(vulnerability.Description) ?? trivyTitle ?? `${id} affects ${packageLabel}${installedText}.`

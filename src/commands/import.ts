@@ -319,17 +319,24 @@ export async function runImport(argv: readonly string[], signal?: AbortSignal): 
   return exit;
 }
 
-/** `imported 120 of 123 (2 failed → asff-dead-letter.ndjson, 1 skipped) in 12.3 s, 9.8 requests/s`. */
+/**
+ * `imported 120 of 123 (2 failed (InvalidInput 2) → asff-dead-letter.ndjson, 1 skipped) in 12.3 s, 9 requests`;
+ * findings an access or configuration error left unsent are `not sent` (they are not in the dead letter).
+ */
 export function importSummaryLine(report: ImportCommandReport): string {
   const seconds = report.elapsedMs / 1000;
   const parts = [`${report.dryRun ? 'would import' : 'imported'} ${report.imported} of ${report.received}`];
   const details: string[] = [];
   if (report.failed > 0) {
+    // Only dead-lettered findings are in the file; those an access or configuration error left unsent are not.
     const where = report.deadLetterPath !== undefined ? ` → ${report.deadLetterPath}` : '';
     const codes = Object.entries(report.failures)
       .map(([code, n]) => `${code} ${n}`)
       .join(', ');
-    details.push(`${report.failed} failed${codes ? ` (${codes})` : ''}${where}`);
+    const what = `${report.failed} failed${codes ? ` (${codes})` : ''}`;
+    if (report.unsent === 0) details.push(`${what}${where}`);
+    else if (report.deadLettered === 0) details.push(`${what}, not sent`);
+    else details.push(`${what}: ${report.deadLettered}${where}, ${report.unsent} not sent`);
   }
   if (report.unchanged > 0) details.push(`${report.unchanged} unchanged, not sent`);
   if (report.skipped > 0) details.push(`${report.skipped} skipped`);

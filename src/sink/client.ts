@@ -22,7 +22,11 @@ export interface BatchImportClient {
 export interface ClientOptions {
   /** A client to use instead of creating one (it is not destroyed at the end). */
   client?: BatchImportClient;
-  /** Region; when absent, the SDK's chain decides (AWS_REGION, profile…). */
+  /**
+   * Region; when absent, the SDK's chain decides (AWS_REGION, profile…). The findings' `ProductArn` must be of the
+   * Region the client sends to (with a `client` of your own, its Region), else the run stops before sending
+   * (docs/import.md, "In the sink").
+   */
   region?: string;
   /** Endpoint URL, e.g. the local emulator `http://127.0.0.1:4566`. */
   endpoint?: string;
@@ -45,6 +49,23 @@ export type SendBatch = (
 export interface BatchSender {
   send: SendBatch;
   close(): void;
+  /** The Region the client sends to, when it says (a `SecurityHubClient` does); `undefined` otherwise. */
+  region?: () => Promise<string | undefined>;
+}
+
+/**
+ * The Region a client sends to: `config.region` of a `SecurityHubClient` (a value or the SDK's provider, which
+ * resolves the SDK's chain: AWS_REGION, the profile…); `undefined` for a client that does not say, or when the
+ * chain finds none (the first request then fails with the SDK's own error).
+ */
+export async function regionOfClient(client: unknown): Promise<string | undefined> {
+  const region = (client as { config?: { region?: unknown } } | null)?.config?.region;
+  try {
+    const value = typeof region === 'function' ? await (region as () => unknown)() : region;
+    return typeof value === 'string' && value !== '' ? value : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -62,12 +83,14 @@ export async function createBatchSender(options: ClientOptions): Promise<BatchSe
     return {
       send: (Findings, abortSignal) => client.send(new Command({ Findings }), { abortSignal }),
       close() {},
+      region: () => regionOfClient(client),
     };
   }
   const client = await createSecurityHubClient(options);
   return {
     send: (Findings, abortSignal) => client.send(new Command({ Findings }), { abortSignal }),
     close: () => client.destroy(),
+    region: () => regionOfClient(client),
   };
 }
 

@@ -29,6 +29,7 @@ import {
 import { createLimiter, type LimiterClusterOptions, type RequestLimiter, unlimited } from './limiter.js';
 import { AdaptiveRate } from './pacing.js';
 import { withoutCustomerFields } from './precheck.js';
+import { PRODUCT_ARN_MISMATCH, ProductArnGuard } from './preflight.js';
 import { assertBalanced, type ImportReport, ReportTally } from './report.js';
 import {
   accessHint,
@@ -194,7 +195,10 @@ export async function importFindings(
             ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
             ...(options.redis !== undefined ? { redis: options.redis } : {}),
           }));
-    const run = new ImportRun(findings, options, sender, limiter, deadLetter);
+    // The Region the findings go to, for the product ARN check: the client's own (a client of your own sends
+    // there whatever `region` says), else the option.
+    const region = (await sender.region?.()) ?? options.region;
+    const run = new ImportRun(findings, options, sender, limiter, deadLetter, region);
     const withEntries = (report: ImportResult) => {
       if (options.deadLetter === undefined && 'entries' in deadLetter)
         report.deadLetterEntries = (deadLetter as MemoryDeadLetter).entries;
@@ -297,6 +301,7 @@ class ImportRun {
   /** Findings held at most (received, not settled): the batches in flight plus the one being filled. */
   private readonly heldLimit: number;
   private readonly accountId: string | undefined;
+  private readonly productArns: ProductArnGuard;
   private wakeUp: (() => void) | undefined;
   /** A wake-up that came while nobody was waiting: the next wait returns at once. */
   private woken = false;
@@ -318,6 +323,7 @@ class ImportRun {
     sender: BatchSender,
     limiter: RequestLimiter,
     deadLetter: DeadLetter,
+    region: string | undefined,
   ) {
     this.options = options;
     this.sender = sender;
@@ -334,6 +340,7 @@ class ImportRun {
     this.maxRetries = options.maxRetries ?? 6;
     this.maxThrottles = options.maxThrottles ?? 50;
     this.accountId = options.accountId;
+    this.productArns = new ProductArnGuard({ accountId: options.accountId, region });
     this.heldLimit = (this.concurrency + 1) * (options.maxCount ?? MAX_BATCH_FINDINGS);
     const maxRate = limiter.settings.reservoirIncreaseAmount ?? undefined;
     const interval = limiter.settings.reservoirIncreaseInterval ?? undefined;
@@ -662,6 +669,13 @@ class ImportRun {
         'foreign-account',
         `the finding's AwsAccountId ${JSON.stringify(account)} is not the account of the credentials (${this.accountId}); Security Hub would refuse the whole request. Not sent: import it with credentials of that account`,
       );
+    // A product ARN of another Region or account is refused for every finding: stop before sending any.
+    const mismatch = this.productArns.check(finding);
+    if (mismatch !== undefined) {
+      this.stop(mismatch, PRODUCT_ARN_MISMATCH);
+      this.tally.fail(PRODUCT_ARN_MISMATCH, 'unsent');
+      return undefined;
+    }
     const stripped = withoutCustomerFields(finding);
     if (stripped.dropped.length > 0) {
       finding = stripped.finding;

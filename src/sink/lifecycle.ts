@@ -6,7 +6,7 @@ import { attachedReport, attachReport, ConverterError, isConverterError } from '
 import type { ConversionStats } from '../pipeline.js';
 import { IncrementalState, type StateReport } from '../state/incremental.js';
 import { openStateStore, type StateStore } from '../state/store.js';
-import { type BatchImportClient, createSecurityHubClient } from './client.js';
+import { type BatchImportClient, createSecurityHubClient, regionOfClient } from './client.js';
 import { type DeadLetter, memoryDeadLetter, openDeadLetter } from './dead-letter.js';
 import { createGetFindingsLimiter, type FetchCounters, type GetFindingsClient } from './get-findings.js';
 import {
@@ -20,6 +20,7 @@ import {
 } from './history.js';
 import { type ImportOptions, type ImportResult, importFindings, importReportOf } from './import.js';
 import { createLimiter, type RequestLimiter } from './limiter.js';
+import { PRODUCT_ARN_MISMATCH, ProductArnGuard } from './preflight.js';
 import { type HistoryCounters, preserveHistory, type ReportedIdSet } from './preserve-history.js';
 import {
   type ArchiveBlocker,
@@ -219,6 +220,7 @@ export async function importWithLifecycle(
     if (!lifecycle) {
       const result = await importFindings(findings, {
         ...importOptions,
+        region,
         ...(client !== undefined ? { client } : {}),
         ...(limiter !== undefined ? { limiter } : {}),
         deadLetter,
@@ -282,6 +284,8 @@ export async function importWithLifecycle(
     // and accounted by `accountHeld` (it never reached the sink).
     let held: HeldFinding | undefined;
     let loading: Promise<unknown> | undefined;
+    // The Region the client sends to (a client of your own may differ from `region`), as the sink checks it.
+    const productArns = new ProductArnGuard({ accountId, region: (await regionOfClient(client)) ?? region });
     const signal = importOptions.signal;
     const store =
       stateOption === undefined
@@ -310,6 +314,12 @@ export async function importWithLifecycle(
     const preserved = preserveHistory(
       findings,
       async (first) => {
+        // Before the key's state is read: a product ARN of another Region or account would spend the reads too.
+        const mismatch = productArns.check(first);
+        if (mismatch !== undefined) {
+          held = { finding: first, error: mismatch, code: PRODUCT_ARN_MISMATCH };
+          throw mismatch;
+        }
         const key = scopeKeyOfFinding(first, fallbackKey);
         // No scope (findings not made by the pipeline, no --scope): nothing to read, nothing to archive.
         if (key.scope.trim() === '') return emptyScopeState(key);
@@ -357,6 +367,7 @@ export async function importWithLifecycle(
             }
           : {}),
         accountId,
+        region,
         client: hubClient,
         limiter: importLimiter,
         deadLetter,
@@ -494,6 +505,8 @@ export async function importWithLifecycle(
 interface HeldFinding {
   finding: AwsSecurityFinding;
   error: unknown;
+  /** The failure code it counts under (default: the error's own code). */
+  code?: string;
 }
 
 const HISTORY_INTERRUPTED = "interrupted while reading the scope's findings from Security Hub";
@@ -535,7 +548,8 @@ async function accountHeld<T extends ImportReport>(
   const interrupted = isConverterError(held.error) && held.error.code === 'E_ABORTED';
   const code = interrupted
     ? 'aborted'
-    : errorCodeOf(isConverterError(held.error) ? (held.error.cause ?? held.error) : held.error);
+    : (held.code ??
+      errorCodeOf(isConverterError(held.error) ? (held.error.cause ?? held.error) : held.error));
   if (interrupted) {
     deadLetter.write(
       held.finding,

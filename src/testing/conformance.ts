@@ -5,8 +5,8 @@ import { basename, extname, join } from 'node:path';
 import type { AwsSecurityFinding } from '@aws-sdk/client-securityhub';
 import type { Adapter, Issue } from '../adapter.js';
 import { describeViolations, validateAsff } from '../asff/validate.js';
-import { isConverterError } from '../errors.js';
-import { type ConvertOptions, convert } from '../pipeline.js';
+import { type ConverterError, isConverterError } from '../errors.js';
+import { type ConversionStats, type ConvertOptions, convert } from '../pipeline.js';
 
 /** The fixed context every expected `.asff.ndjson` is written with, so expected files never depend on the clock. */
 export const CONFORMANCE_CONTEXT = {
@@ -15,6 +15,8 @@ export const CONFORMANCE_CONTEXT = {
   scope: 'fixture',
   now: () => new Date('2026-01-01T00:00:00.000Z'),
 } as const satisfies Partial<ConvertOptions>;
+
+const DEFAULT_CHUNK_SIZES: readonly number[] = [1, 7, 4096];
 
 /** Ending of an expected-output file: `x.json` is expected to convert to `x.asff.ndjson`. */
 export const EXPECTED_SUFFIX = '.asff.ndjson';
@@ -26,10 +28,10 @@ export const REORDERED_INFIX = '.reordered';
 export interface ConformanceOptions {
   /**
    * Folder of valid inputs. Every file in it is a fixture, except `*.asff.ndjson` (expected outputs), `*.md` and
-   * names starting with `invalid-` or `.`. Each fixture needs `NAME.asff.ndjson` beside it and must convert to exactly
-   * that text (one finding per line, {@link CONFORMANCE_CONTEXT}); `NAME.reordered.EXT` beside `NAME.EXT` holds the same
-   * records in another order and must give the same set of Ids. Or a list of fixture paths, where the folder holds
-   * other files too.
+   * names starting with `invalid-` or `.`; subfolders are not read. Each fixture needs `NAME.asff.ndjson` beside it
+   * and must convert to exactly that text (one finding per line, {@link CONFORMANCE_CONTEXT}); `NAME.reordered.EXT`
+   * beside `NAME.EXT` holds the same records in another order and must give the same set of Ids. Or a list of fixture
+   * paths, where the folder holds other files too.
    */
   fixtures?: string | readonly string[];
   /**
@@ -38,17 +40,38 @@ export interface ConformanceOptions {
    * `E_ENCODING` are about the whole input and need no position.
    */
   invalid?: string | readonly string[];
-  /** Byte-chunk sizes the adapter's `parse` is fed each fixture in; its findings and issues must not depend on them. @defaultValue [1, 7, 4096] */
-  chunkSizes?: readonly number[];
+  /**
+   * Byte-chunk sizes the adapter's `parse` is fed each input in: a fixture's findings and issues, and the findings,
+   * issues and error of an invalid input, must not depend on them. Or a function giving the sizes per input (by file
+   * name), e.g. larger chunks for a fixture of megabytes, which 1-byte chunks would make slow.
+   * @defaultValue [1, 7, 4096]
+   */
+  chunkSizes?: readonly number[] | ((input: string) => readonly number[]);
   /** Strings that must never appear in any finding (the secrets your fixtures plant). */
   secrets?: readonly string[];
   /** Extra convert options for one fixture (by file name), e.g. adapter options. */
   convertOptions?: (fixture: string) => Partial<ConvertOptions>;
   /**
+   * Your adapter's own assertions on one input (by file name), run as one more check per fixture and per invalid
+   * input over its conversion: finding counts, issue counts, the error's code and words. Throw to fail (`expect`
+   * does).
+   */
+  inspect?: (input: string, conversion: ConformanceConversion) => Promise<void> | void;
+  /**
    * How an expected file is compared. The default reads it and throws on the first differing line; the vitest
    * wrapper passes `toMatchFileSnapshot` so `vitest -u` writes it.
    */
   matchExpected?: (actual: string, expectedPath: string) => Promise<void> | void;
+}
+
+/** One input's conversion, as {@link ConformanceOptions.inspect} gets it. */
+export interface ConformanceConversion {
+  /** The findings, in order; for an invalid input, those emitted before the error. */
+  findings: AwsSecurityFinding[];
+  /** The run's statistics: issue counts by code, records received and skipped, whether the input was complete. */
+  stats: ConversionStats;
+  /** The error that ended the conversion (an invalid input's `ConverterError`); absent when it completed. */
+  error?: ConverterError;
 }
 
 /** One check of the suite: a name for the test runner and the function that throws when the check fails. */
@@ -67,12 +90,17 @@ export class ConformanceError extends Error {
  * (`for (const c of conformanceCases(adapter, opts)) test(c.name, c.run)`). Per fixture: the expected output,
  * valid ASFF for every finding, one Id per finding, the same findings whatever the byte chunking, the same Ids when
  * the records are reordered, and no planted secret in any finding; per invalid input: a positioned
- * `ConverterError`.
+ * `ConverterError`, the same whatever the byte chunking. With `inspect`, one more check per input runs your own
+ * assertions.
  */
 export function conformanceCases(adapter: Adapter, options: ConformanceOptions): ConformanceCase[] {
   const cases: ConformanceCase[] = [];
-  const chunkSizes = options.chunkSizes ?? [1, 7, 4096];
+  const chunkSizesOf = (input: string): readonly number[] => {
+    const sizes = options.chunkSizes ?? DEFAULT_CHUNK_SIZES;
+    return typeof sizes === 'function' ? sizes(input) : sizes;
+  };
   const matchExpected = options.matchExpected ?? compareWithFile;
+  const { inspect } = options;
   const fixtures = options.fixtures === undefined ? [] : listFixtures(options.fixtures);
   if (options.fixtures !== undefined && fixtures.length === 0) {
     cases.push({
@@ -85,6 +113,7 @@ export function conformanceCases(adapter: Adapter, options: ConformanceOptions):
     const convertOptions = { ...CONFORMANCE_CONTEXT, ...options.convertOptions?.(name) };
     const expectedPath = join(path, '..', `${stem(name)}${EXPECTED_SUFFIX}`);
     const reorderedPath = reorderedVariant(path);
+    const chunkSizes = chunkSizesOf(name);
     cases.push({
       name: `${name}: every finding is valid ASFF, with one Id each`,
       run: async () => {
@@ -107,15 +136,7 @@ export function conformanceCases(adapter: Adapter, options: ConformanceOptions):
     });
     cases.push({
       name: `${name}: the same findings in chunks of ${chunkSizes.join(', ')} bytes`,
-      run: async () => {
-        const bytes = await readFile(path);
-        const adapterOptions = convertOptions.adapterOptions ?? {};
-        const whole = await parseAll(adapter, chunks(bytes, bytes.length), name, adapterOptions);
-        for (const size of chunkSizes) {
-          const chunked = await parseAll(adapter, chunks(bytes, size), name, adapterOptions);
-          if (chunked !== whole) fail(`chunks of ${size} bytes: ${firstDifference(chunked, whole)}`);
-        }
-      },
+      run: () => sameInChunks(adapter, path, chunkSizes, convertOptions.adapterOptions ?? {}),
     });
     if (reorderedPath !== undefined) {
       cases.push({
@@ -139,45 +160,106 @@ export function conformanceCases(adapter: Adapter, options: ConformanceOptions):
         },
       });
     }
+    if (inspect !== undefined) cases.push(inspectCase(adapter, path, convertOptions, inspect, 'fixture'));
   }
   for (const path of listInvalid(options.invalid)) {
     const name = basename(path);
+    const convertOptions = { ...CONFORMANCE_CONTEXT, ...options.convertOptions?.(name) };
+    const chunkSizes = chunkSizesOf(name);
     cases.push({
       name: `${name}: refused with a ConverterError that says where`,
       run: async () => {
-        try {
-          await collect(adapter, path, { ...CONFORMANCE_CONTEXT, ...options.convertOptions?.(name) });
-        } catch (error) {
-          if (!isConverterError(error)) fail(`expected a ConverterError, got ${String(error)}`);
-          const { code, line, byte, recordIndex } = error;
-          // "Not this format" and "not a readable encoding" are about the input as a whole.
-          const wholeInput = code === 'E_FORMAT' || code === 'E_ENCODING';
-          if (!wholeInput && line === undefined && byte === undefined && recordIndex === undefined)
-            fail(`the ConverterError gives no position: ${error.describe()}`);
-          return;
-        }
-        fail('the input was accepted');
+        const { error } = await conversion(adapter, path, convertOptions);
+        if (error === undefined) fail('the input was accepted');
+        if (!isConverterError(error)) fail(`expected a ConverterError, got ${String(error)}`);
+        const { code, line, byte, recordIndex } = error;
+        // "Not this format" and "not a readable encoding" are about the input as a whole.
+        const wholeInput = code === 'E_FORMAT' || code === 'E_ENCODING';
+        if (!wholeInput && line === undefined && byte === undefined && recordIndex === undefined)
+          fail(`the ConverterError gives no position: ${error.describe()}`);
       },
     });
+    cases.push({
+      name: `${name}: refused the same way in chunks of ${chunkSizes.join(', ')} bytes`,
+      run: () => sameInChunks(adapter, path, chunkSizes, convertOptions.adapterOptions ?? {}),
+    });
+    if (inspect !== undefined) cases.push(inspectCase(adapter, path, convertOptions, inspect, 'invalid'));
   }
   return cases;
 }
 
-/** Converts an input with this adapter only and collects the findings. */
+/**
+ * The check that runs `inspect` over an input's conversion. A fixture's error fails it; an invalid input's
+ * `ConverterError` is handed over (whether there is one is judged by the check of refusal).
+ */
+function inspectCase(
+  adapter: Adapter,
+  path: string,
+  convertOptions: ConvertOptions,
+  inspect: NonNullable<ConformanceOptions['inspect']>,
+  kind: 'fixture' | 'invalid',
+): ConformanceCase {
+  const name = basename(path);
+  return {
+    name: `${name}: passes the adapter's own assertions`,
+    run: async () => {
+      const { findings, stats, error } = await conversion(adapter, path, convertOptions);
+      if (error === undefined) return inspect(name, { findings, stats });
+      if (kind === 'fixture' || !isConverterError(error)) throw error;
+      return inspect(name, { findings, stats, error });
+    },
+  };
+}
+
+/** Converts an input with this adapter only and collects the findings, throwing what the conversion throws. */
 async function collect(
   adapter: Adapter,
-  input: string | AsyncIterable<Uint8Array>,
+  path: string,
   options: ConvertOptions,
 ): Promise<AwsSecurityFinding[]> {
-  const run = convert(input, { ...options, adapters: [adapter], format: adapter.name });
+  const result = await conversion(adapter, path, options);
+  if (result.error !== undefined) throw result.error;
+  return result.findings;
+}
+
+/** Converts an input with this adapter only: the findings, the stats and what the conversion threw, if anything. */
+async function conversion(
+  adapter: Adapter,
+  path: string,
+  options: ConvertOptions,
+): Promise<{ findings: AwsSecurityFinding[]; stats: ConversionStats; error?: unknown }> {
+  const run = convert(path, { ...options, adapters: [adapter], format: adapter.name });
   const findings: AwsSecurityFinding[] = [];
-  for await (const finding of run) findings.push(finding);
-  return findings;
+  try {
+    for await (const finding of run) findings.push(finding);
+  } catch (error) {
+    return { findings, stats: run.stats, error };
+  }
+  return { findings, stats: run.stats };
 }
 
 /**
- * Runs the adapter's own `parse` (no sniffing or re-chunking in between, unlike `convert`) and returns its findings
- * and issues as lines of JSON.
+ * Feeds the adapter's `parse` the input whole and in chunks of each size, and fails where the findings, the issues
+ * or the error (code, message and position) differ from those of the whole input.
+ */
+async function sameInChunks(
+  adapter: Adapter,
+  path: string,
+  chunkSizes: readonly number[],
+  adapterOptions: Readonly<Record<string, unknown>>,
+): Promise<void> {
+  const bytes = await readFile(path);
+  const name = basename(path);
+  const whole = await parseAll(adapter, chunks(bytes, bytes.length), name, adapterOptions);
+  for (const size of chunkSizes) {
+    const chunked = await parseAll(adapter, chunks(bytes, size), name, adapterOptions);
+    if (chunked !== whole) fail(`chunks of ${size} bytes: ${firstDifference(chunked, whole)}`);
+  }
+}
+
+/**
+ * Runs the adapter's own `parse` (no sniffing or re-chunking in between, unlike `convert`) and returns its findings,
+ * then its issues, then the error it ends with, if any, as lines of JSON.
  */
 async function parseAll(
   adapter: Adapter,
@@ -186,23 +268,36 @@ async function parseAll(
   options: Readonly<Record<string, unknown>>,
 ): Promise<string> {
   const tempDir = await mkdtemp(join(tmpdir(), 'asff-stream-conformance-'));
-  const lines: string[] = [];
+  // Findings and issues are compared each in its own order: how the two interleave may depend on the chunking (an
+  // adapter may map the records of a chunk, reporting their issues, before it yields their findings).
+  const findings: string[] = [];
+  const issues: string[] = [];
+  let thrown: string | undefined;
   try {
     const ctx = {
       filename,
       options,
       tempDir,
-      onIssue: (issue: Issue) => lines.push(JSON.stringify({ issue })),
+      onIssue: (issue: Issue) => issues.push(JSON.stringify({ issue })),
     };
-    for await (const finding of adapter.parse(input, ctx)) lines.push(JSON.stringify(finding));
+    for await (const finding of adapter.parse(input, ctx)) findings.push(JSON.stringify(finding));
+  } catch (error) {
+    thrown = JSON.stringify({ error: describeThrown(error) });
   } finally {
     await rm(tempDir, { recursive: true, force: true });
   }
-  return lines.join('\n');
+  return [...findings, ...issues, ...(thrown !== undefined ? [thrown] : [])].join('\n');
 }
 
 async function* chunks(bytes: Uint8Array, size: number): AsyncGenerator<Uint8Array> {
   for (let offset = 0; offset < bytes.length; offset += size) yield bytes.slice(offset, offset + size);
+}
+
+/** What a thrown error says, for comparing runs: a `ConverterError`'s code, message and position; else its text. */
+function describeThrown(error: unknown): unknown {
+  if (!isConverterError(error)) return String(error);
+  const { code, message, line, column, byte, recordIndex } = error;
+  return { code, message, line, column, byte, recordIndex };
 }
 
 function toNdjson(findings: readonly AwsSecurityFinding[]): string {
@@ -240,9 +335,16 @@ function stem(name: string): string {
   return name.slice(0, name.length - extname(name).length);
 }
 
+/** Names of the files in a folder; subfolders (of option files, say) are not read. */
+function filesIn(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => entry.name);
+}
+
 function listFixtures(fixtures: string | readonly string[]): string[] {
   if (typeof fixtures !== 'string') return [...fixtures];
-  return readdirSync(fixtures)
+  return filesIn(fixtures)
     .filter(
       (name) =>
         !name.startsWith('.') &&
@@ -264,7 +366,7 @@ function reorderedVariant(path: string): string | undefined {
 function listInvalid(invalid: string | readonly string[] | undefined): string[] {
   if (invalid === undefined) return [];
   if (typeof invalid !== 'string') return [...invalid];
-  return readdirSync(invalid)
+  return filesIn(invalid)
     .filter((name) => name.startsWith('invalid-'))
     .sort()
     .map((name) => join(invalid, name));

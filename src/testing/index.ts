@@ -15,7 +15,7 @@ import { describe, expect, it } from 'vitest';
 import type { Adapter } from '../adapter.js';
 import { type ConformanceOptions, conformanceCases } from './conformance.js';
 
-export type { ConformanceCase, ConformanceOptions } from './conformance.js';
+export type { ConformanceCase, ConformanceConversion, ConformanceOptions } from './conformance.js';
 export {
   CONFORMANCE_CONTEXT,
   ConformanceError,

@@ -5,6 +5,9 @@
  *
  * @packageDocumentation
  */
+export type { CsvHeader } from '../csv/header.js';
+export type { CsvHeaderRow, CsvHeaderRowsOptions, CsvRow, CsvRowsOptions } from '../csv/rows.js';
+export { csvRows } from '../csv/rows.js';
 export type { JsonPathSegment, JsonReaderOptions } from '../json/stream.js';
 export type { XmlAncestor, XmlElement, XmlElementsOptions, XmlLimits, XmlRecord } from '../xml/elements.js';
 export { xmlElements } from '../xml/elements.js';

@@ -1,14 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { generateBuffer } from '../../bench/generate.mjs';
 import { splitJsonArrays } from '../../bench/lib/ref-json-splitter.mjs';
-
-async function* chunked(buffer: Buffer, size: number): AsyncGenerator<Uint8Array> {
-  for (let i = 0; i < buffer.length; i += size) yield buffer.subarray(i, i + size);
-}
+import { chunksOf } from '../helpers/chunks.js';
 
 async function collect(buffer: Buffer, size: number, path: string[]): Promise<unknown[]> {
   const out: unknown[] = [];
-  for await (const element of splitJsonArrays(chunked(buffer, size), path)) out.push(element);
+  for await (const element of splitJsonArrays(chunksOf(buffer, size), path)) out.push(element);
   return out;
 }
 

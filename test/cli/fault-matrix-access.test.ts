@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -142,6 +142,26 @@ describe('fault matrix: configuration and access', () => {
     expect(r.code).toBe(4);
     expectOneErrorLine(r.stderr, /--product-arn is for Region eu-west-1.*pass --region eu-west-1/);
     expect(r.report).toBeUndefined();
+    expect(r.requests('BatchImportFindings')).toBe(0);
+    expect(r.deadLetter).toHaveLength(0);
+    expect(hub?.findings()).toHaveLength(0);
+  });
+
+  it('ASFF input made for another Region (a replayed dead letter): exit 4 before any request, balanced', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'asff-fault-access-'));
+    const asff = join(dir, 'eu-west-1.ndjson');
+    const converted = await runCli(['convert', TRIVY, '--account', ACCOUNT, '--region', 'eu-west-1']);
+    expect(converted.code).toBe(0);
+    writeFileSync(asff, converted.stdout);
+    const r = await row({}, [asff, '--account', ACCOUNT]);
+    // Before: sent as they were; the emulator (no Region rule) stored them in us-east-1.
+    expect(r.code).toBe(4);
+    expectOneErrorLine(
+      r.stderr,
+      /ProductArn .* is for Region eu-west-1, but they are imported into us-east-1/,
+    );
+    expectBalanced(r.report);
+    expect(r.report).toMatchObject({ imported: 0, unsent: 1, deadLettered: 0, requests: 0 });
     expect(r.requests('BatchImportFindings')).toBe(0);
     expect(r.deadLetter).toHaveLength(0);
     expect(hub?.findings()).toHaveLength(0);

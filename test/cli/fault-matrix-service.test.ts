@@ -15,24 +15,9 @@ import { importFindings } from '../../src/sink/import.js';
 import { assertBalanced } from '../../src/sink/report.js';
 import { CLI, ROOT } from '../helpers/cli.js';
 import { finding } from '../helpers/fake-security-hub.js';
+import { trivyReport } from '../helpers/trivy-report.js';
 
 const CREDS = { AWS_ACCESS_KEY_ID: 'AKIDFAULTMATRIX', AWS_SECRET_ACCESS_KEY: 'x', AWS_REGION: 'us-east-1' };
-
-/** A Trivy report with `count` vulnerabilities, as text. */
-function trivyReport(count: number): string {
-  const vulnerabilities = Array.from({ length: count }, (_, i) => ({
-    VulnerabilityID: `CVE-2026-${i}`,
-    PkgName: `pkg${i}`,
-    InstalledVersion: '1.0',
-    Severity: 'HIGH',
-    Title: `generated ${i}`,
-  }));
-  return JSON.stringify({
-    SchemaVersion: 2,
-    ArtifactName: 'app:1',
-    Results: [{ Target: 'app', Class: 'os-pkgs', Type: 'debian', Vulnerabilities: vulnerabilities }],
-  });
-}
 
 interface Report {
   received: number;

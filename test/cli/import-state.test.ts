@@ -7,6 +7,7 @@ import { SCOPE_PRODUCT_FIELD } from '../../src/asff/build.js';
 import { type RunningEmulator, startEmulator } from '../../src/emulator/index.js';
 import { CLI, ROOT, runCli } from '../helpers/cli.js';
 import { startS3, type TestS3 } from '../helpers/s3.js';
+import { trivyReport } from '../helpers/trivy-report.js';
 
 const CREDS = {
   AWS_ACCESS_KEY_ID: 'AKIDSTATECLI',
@@ -216,18 +217,7 @@ describe('asff-stream import --state (spawned binary, real SDK, local emulator)'
   });
 
   it('Ctrl-C: exits 130 with a balanced report and saves what Security Hub confirmed, so the rerun sends the rest', async () => {
-    const vulnerabilities = Array.from({ length: 3_000 }, (_, i) => ({
-      VulnerabilityID: `CVE-2026-${i}`,
-      PkgName: `pkg${i}`,
-      InstalledVersion: '1.0',
-      Severity: 'HIGH',
-      Title: `generated ${i}`,
-    }));
-    const report = JSON.stringify({
-      SchemaVersion: 2,
-      ArtifactName: 'app:1',
-      Results: [{ Target: 'app', Class: 'os-pkgs', Type: 'debian', Vulnerabilities: vulnerabilities }],
-    });
+    const report = trivyReport(3_000);
     const child = spawn(
       process.execPath,
       [

@@ -1,17 +1,10 @@
-import { readFile } from 'node:fs/promises';
 import type { AwsSecurityFinding } from '@aws-sdk/client-securityhub';
 import { expect } from 'vitest';
 import type { Adapter } from '../../src/adapter.js';
 import { describeViolations, validateAsff } from '../../src/asff/validate.js';
+import type { ErrorCode } from '../../src/errors.js';
 import { type ConversionStats, type ConvertOptions, convert, type InputSource } from '../../src/pipeline.js';
-
-/** The fixed context every expected-output fixture is generated with. */
-export const FIXTURE_CONTEXT = {
-  accountId: '123456789012',
-  region: 'us-east-1',
-  scope: 'fixture',
-  now: () => new Date('2026-01-01T00:00:00.000Z'),
-} as const satisfies Partial<ConvertOptions>;
+import { CONFORMANCE_CONTEXT, type ConformanceConversion } from '../../src/testing/conformance.js';
 
 interface AsffMatchers<R = unknown> {
   /** Passes when `validateAsff` finds no violation. */
@@ -36,7 +29,7 @@ expect.extend({
   },
 });
 
-/** Converts an input with the fixed test context and collects everything. */
+/** Converts an input with the fixed context of expected outputs (`CONFORMANCE_CONTEXT`) and collects everything. */
 export async function convertAll(
   input: InputSource,
   options: Partial<ConvertOptions> = {},
@@ -47,7 +40,7 @@ export async function convertAll(
 }> {
   const issues: { code: string; message: string }[] = [];
   const run = convert(input, {
-    ...FIXTURE_CONTEXT,
+    ...CONFORMANCE_CONTEXT,
     ...options,
     onIssue: (issue) => {
       issues.push({ code: issue.code, message: issue.message });
@@ -59,21 +52,25 @@ export async function convertAll(
   return { findings, stats: run.stats, issues };
 }
 
-/** Converts a fixture file with the fixed test context and returns NDJSON text, one finding per line. */
-export async function fixtureNdjson(path: string, options: Partial<ConvertOptions> = {}): Promise<string> {
-  const { findings } = await convertAll(path, options);
-  return findings.map((f) => `${JSON.stringify(f)}\n`).join('');
+/** The adapter `convert` picks for a file without `format` (it converts up to the first finding only). */
+export async function detectedFormat(
+  path: string,
+  options: Partial<ConvertOptions> = {},
+): Promise<string | undefined> {
+  const run = convert(path, { ...CONFORMANCE_CONTEXT, ...options });
+  for await (const _finding of run) break;
+  return run.stats.adapter;
 }
 
-/** Feeds a file to an adapter-level parse in chunks of `size` bytes (tests chunk-boundary handling). */
-export async function* chunked(path: string, size: number | (() => number)): AsyncGenerator<Uint8Array> {
-  const bytes = await readFile(path);
-  let offset = 0;
-  while (offset < bytes.length) {
-    const n = typeof size === 'number' ? size : Math.max(1, size());
-    yield bytes.subarray(offset, offset + n);
-    offset += n;
-  }
+/** How an input must be refused: the error code, the findings converted before the error, words of its message. */
+export type Refusal = readonly [code: ErrorCode, before: number, words: string];
+
+/** Asserts a conversion (as the conformance suite's `inspect` gets it) ended as `refusal` says. */
+export function expectRefused(conversion: ConformanceConversion, [code, before, words]: Refusal): void {
+  expect(conversion.error?.code).toBe(code);
+  expect(conversion.error?.message).toContain(words);
+  expect(conversion.findings).toHaveLength(before);
+  expect(conversion.stats.complete).toBe(false);
 }
 
 /** Asserts every finding is valid ASFF, naming the first broken one. */

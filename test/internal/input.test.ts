@@ -1,6 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { openInput } from '../../src/internal/input.js';
+import { chunksOf } from '../helpers/chunks.js';
 
 async function text(chunks: AsyncIterable<Uint8Array>): Promise<string> {
   const parts: Buffer[] = [];
@@ -8,15 +9,11 @@ async function text(chunks: AsyncIterable<Uint8Array>): Promise<string> {
   return Buffer.concat(parts).toString('utf8');
 }
 
-async function* pieces(bytes: Uint8Array, size: number): AsyncGenerator<Uint8Array> {
-  for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
-}
-
 const doc = `{"version":"2.1.0","runs":[{"message":"héllo 😀 ${'x'.repeat(20_000)}"}]}`;
 
 describe('openInput', () => {
   it('passes plain UTF-8 through and replays the sniffed head', async () => {
-    const opened = await openInput(pieces(Buffer.from(doc), 1000));
+    const opened = await openInput(chunksOf(Buffer.from(doc), 1000));
     expect(opened.head.startsWith('{"version"')).toBe(true);
     expect(opened.head.length).toBeGreaterThan(8000);
     expect(await text(opened.chunks)).toBe(doc);
@@ -25,14 +22,14 @@ describe('openInput', () => {
 
   it('strips a UTF-8 BOM even when it arrives in 1-byte chunks', async () => {
     const opened = await openInput(
-      pieces(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(doc)]), 1),
+      chunksOf(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(doc)]), 1),
     );
     expect(opened.head.startsWith('{')).toBe(true);
     expect(await text(opened.chunks)).toBe(doc);
   });
 
   it('gunzips transparently', async () => {
-    const opened = await openInput(pieces(gzipSync(Buffer.from(doc)), 7));
+    const opened = await openInput(chunksOf(gzipSync(Buffer.from(doc)), 7));
     expect(opened.gzip).toBe(true);
     expect(await text(opened.chunks)).toBe(doc);
   });
@@ -42,7 +39,7 @@ describe('openInput', () => {
     ['utf-16le', Buffer.from(doc, 'utf16le')],
     ['utf-16be', Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(doc, 'utf16le').swap16()])],
   ])('transcodes %s (BOM or not) to UTF-8', async (encoding, bytes) => {
-    const opened = await openInput(pieces(bytes, 3));
+    const opened = await openInput(chunksOf(bytes, 3));
     expect(opened.encoding).toBe(encoding);
     expect(opened.head.startsWith('{')).toBe(true);
     expect(await text(opened.chunks)).toBe(doc);
@@ -50,7 +47,7 @@ describe('openInput', () => {
 
   it('reports a truncated gzip stream as E_TRUNCATED', async () => {
     const gz = gzipSync(Buffer.from(doc));
-    const opened = openInput(pieces(gz.subarray(0, gz.length - 30), 64));
+    const opened = openInput(chunksOf(gz.subarray(0, gz.length - 30), 64));
     await expect(opened.then((o) => text(o.chunks))).rejects.toMatchObject({ code: 'E_TRUNCATED' });
   });
 
@@ -71,7 +68,7 @@ describe('openInput', () => {
       let closed = false;
       async function* source(): AsyncGenerator<Uint8Array> {
         try {
-          yield* pieces(bytes, size);
+          yield* chunksOf(bytes, size);
         } finally {
           closed = true;
         }

@@ -1,5 +1,5 @@
+import type { CsvHeader } from '../../../src/csv/header.js';
 import { compileMap } from '../compile.js';
-import type { CsvHeader } from '../header.js';
 import { OPENVAS } from './openvas.js';
 import { ALERT_LOGIC, AZURE_DEFENDER, PRISMA_CLOUD, SYSDIG, VERACODE_SCA, WIZ } from './others.js';
 import type { CsvProfile } from './profile.js';

@@ -1,6 +1,6 @@
 import type { Finding } from '../../../src/adapter.js';
 import type { CellReader, CsvProfile } from './profile.js';
-import { VULNERABILITY_TYPES } from './profile.js';
+import { titleWithPackage, VULNERABILITY_TYPES } from './profile.js';
 
 /** `cpe:/a:apache:http_server:2.4.7` (CPE 2.2) or `cpe:2.3:a:apache:http_server:2.4.7:…`: vendor, product, version. */
 const PRODUCT_CPE = /\bcpe:(?:\/a|2\.3:a):([^:\s]+):([^:\s]+):([^:\s*-][^:\s]*)/i;
@@ -9,7 +9,7 @@ const FOUND_AT = /\bThe product was found at: (\d{1,5})\/[a-z]+/i;
 /**
  * GVM's CVE scanner names a result after the CVE alone (`CVE-2021-26690`) and says in its text which product it
  * found and where (`The host carries the product: cpe:/a:apache:http_server:2.4.7` … `found at: 80/tcp`): that
- * product becomes the vulnerable package, the title says it (`CVE-2021-26690 in apache:http_server 2.4.7`), and
+ * product becomes the vulnerable package, the title says it (`CVE-2021-26690 in apache:http_server@2.4.7`), and
  * the port joins the resource when the Port column is blank.
  */
 function refineProductResult(finding: Finding, cell: CellReader): void {
@@ -20,7 +20,8 @@ function refineProductResult(finding: Finding, cell: CellReader): void {
   const version = cpe[3]!;
   for (const vulnerability of finding.vulnerabilities)
     vulnerability.VulnerablePackages ??= [{ Name: name, Version: version }];
-  if (finding.title === cell('NVT OID')) finding.title = `${finding.title} in ${name} ${version}`;
+  if (finding.title === cell('NVT OID'))
+    titleWithPackage(finding, finding.title, { Name: name, Version: version });
   const port = FOUND_AT.exec(cell('Specific Result'))?.[1];
   const resource = finding.resources[0];
   if (

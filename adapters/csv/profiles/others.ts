@@ -1,6 +1,6 @@
 import type { Finding } from '../../../src/adapter.js';
 import type { CsvProfile } from './profile.js';
-import { CONFIGURATION_TYPES, VULNERABILITY_TYPES } from './profile.js';
+import { CONFIGURATION_TYPES, titleWithPackage, VULNERABILITY_TYPES } from './profile.js';
 
 /** Alert Logic vulnerability export. */
 export const ALERT_LOGIC: CsvProfile = {
@@ -97,7 +97,8 @@ export const VERACODE_SCA: CsvProfile = {
   map: {
     name: 'veracode-sca',
     vendor: 'Veracode',
-    title: [{ template: '{Title} in {Library} {Version in use}' }, 'Library'],
+    // The refine step adds the package: `CVE-2022-31159 in com.amazonaws:aws-java-sdk-s3@1.11.951: Path Traversal`.
+    title: ['Title', 'Library'],
     identity: ['Issue ID'],
     ruleId: 'Vulnerability ID',
     ruleIdPrefix: 'veracode-sca/',
@@ -127,6 +128,12 @@ export const VERACODE_SCA: CsvProfile = {
       license: 'License',
     },
   },
+  // The advisory is the CVE when the row has one (Veracode's own `Title` then names it), else that title.
+  refine: (finding, cell, pkg) => {
+    const cve = finding.vulnerabilities?.[0]?.Id;
+    const title = cell('Title');
+    titleWithPackage(finding, cve ?? title, pkg, cve === undefined ? undefined : title);
+  },
 };
 
 /** Prisma Cloud writes quotes in its texts backslash-escaped (`Red Hat\'s`, `\"Bad thing.\"`); a person reads quotes. */
@@ -148,7 +155,8 @@ export const PRISMA_CLOUD: CsvProfile = {
     name: 'prisma-cloud',
     vendor: 'Prisma Cloud',
     title: [
-      { template: '{CVE ID} in {Packages} {Package Version}' },
+      // The refine step adds the package: `CVE-2023-44487 in golang.org/x/net@0.7.0`.
+      'CVE ID',
       'Description',
       { template: 'Prisma Cloud compliance check {Compliance ID}' },
     ],
@@ -203,7 +211,10 @@ export const PRISMA_CLOUD: CsvProfile = {
       layer: 'Layer',
     },
   },
-  refine: unescapeQuotes,
+  refine: (finding, cell, pkg) => {
+    titleWithPackage(finding, cell('CVE ID'), pkg);
+    unescapeQuotes(finding);
+  },
 };
 
 /** Wiz issues export. `RESOLVED` issues are resolved; the Wiz URL is the SourceUrl. */
@@ -270,7 +281,8 @@ export const SYSDIG: CsvProfile = {
   map: {
     name: 'sysdig',
     vendor: 'Sysdig',
-    title: [{ template: '{Vulnerability ID} in {Package name} {Package version}' }],
+    // The refine step adds the package: `CVE-2022-29162 in github.com/opencontainers/runc@v1.1.0`.
+    title: 'Vulnerability ID',
     identity: [
       'Vulnerability ID',
       'Package name',
@@ -324,4 +336,5 @@ export const SYSDIG: CsvProfile = {
       podCount: 'K8S POD count',
     },
   },
+  refine: (finding, cell, pkg) => titleWithPackage(finding, cell('Vulnerability ID'), pkg),
 };

@@ -1,4 +1,6 @@
+import type { SoftwarePackage } from '@aws-sdk/client-securityhub';
 import type { Finding } from '../../../src/adapter.js';
+import { packageAtVersion, vulnerabilityTitle } from '../../../src/asff/package-title.js';
 import type { CsvMap } from '../spec.js';
 
 /** A row's cell by column name (case-insensitive), trimmed, `''` when blank or absent. */
@@ -21,8 +23,24 @@ export interface CsvProfile {
   /**
    * Finishes each row's finding where the declarative map cannot say it (e.g. the Tenable profiles' titles,
    * evidence-first descriptions and packages, shared with the `.nessus` adapter). Runs before adjacent rows merge.
+   * `pkg` is the row's package as the map reads it.
    */
-  readonly refine?: (finding: Finding, cell: CellReader) => void;
+  readonly refine?: (finding: Finding, cell: CellReader, pkg: SoftwarePackage | undefined) => void;
+}
+
+/**
+ * Titles a row about a vulnerable package as every format does (src/asff/package-title.ts):
+ * `CVE-2023-4911 in libc6@2.36-9+deb12u1`, then `: <summary>` when the export names the vulnerability. A row
+ * without a package or an advisory keeps its map's title.
+ */
+export function titleWithPackage(
+  finding: Finding,
+  advisory: string,
+  pkg: SoftwarePackage | undefined,
+  summary?: string,
+): void {
+  if (advisory === '' || pkg?.Name === undefined) return;
+  finding.title = vulnerabilityTitle(advisory, packageAtVersion(pkg.Name, pkg.Version), summary);
 }
 
 /** Types for vulnerability findings without a CVE. */

@@ -1,7 +1,8 @@
 import { basename } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import csv from '../../../adapters/csv/index.js';
-import { chunked, convertAll, expectAllValid } from '../../helpers/asff.js';
+import { convertAll, expectAllValid } from '../../helpers/asff.js';
+import { fileChunks, randomSizes } from '../../helpers/chunks.js';
 import { CORPUS_SKIP_REASON, corpusFile, corpusFiles, HAS_CORPUS } from '../../helpers/corpus.js';
 
 /** Issue codes the CSV adapter itself reports (toAsff's truncation notices are not part of this table). */
@@ -233,14 +234,9 @@ describe.skipIf(!HAS_CORPUS)('CSV corpus', () => {
     const path = corpusFile('csv', 'defectdojo__nessus_new.csv');
     const ctx = { onIssue: () => undefined, options: {}, tempDir: '/tmp' };
     const whole = [];
-    for await (const finding of csv.parse(chunked(path, 1 << 20), ctx)) whole.push(finding);
-    let seed = 7;
-    const random = () => {
-      seed = (seed * 48271) % 2147483647;
-      return 1 + (seed % 97);
-    };
+    for await (const finding of csv.parse(fileChunks(path), ctx)) whole.push(finding);
     const pieces = [];
-    for await (const finding of csv.parse(chunked(path, random), ctx)) pieces.push(finding);
+    for await (const finding of csv.parse(fileChunks(path, randomSizes(7, 97)), ctx)) pieces.push(finding);
     expect(pieces).toEqual(whole);
     expect(whole).toHaveLength(99);
   });

@@ -342,7 +342,7 @@ describe('OpenVAS CVE scan results', () => {
       '192.0.2.7,,,,7.5,High,75,,CVE-2021-26690,"The host carries the product: cpe:/a:apache:http_server:2.4.7\nIt is vulnerable according to: CVE-2021-26690.\nThe product was found at: 80/tcp.","The host carries the product: cpe:/a:apache:http_server:2.4.7\nIt is vulnerable according to: CVE-2021-26690.\nThe product was found at: 80/tcp.",CVE-2021-26690,,t,Scan,2024-03-18T21:29:42Z,r1,,,,,,"Product: cpe:/a:apache:http_server:2.4.7\nMethod: CVE-2021-26690",,,\n';
     const { findings } = await parse(text);
     const finding = findings[0]!;
-    expect(finding.title).toBe('CVE-2021-26690 in apache:http_server 2.4.7');
+    expect(finding.title).toBe('CVE-2021-26690 in apache:http_server@2.4.7');
     expect(finding.resources[0]!.Id).toBe('192.0.2.7:80');
     expect(finding.vulnerabilities![0]!.VulnerablePackages).toEqual([
       { Name: 'apache:http_server', Version: '2.4.7' },

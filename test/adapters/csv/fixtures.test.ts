@@ -1,12 +1,15 @@
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import csv from '../../../adapters/csv/index.js';
-import type { Finding, Issue } from '../../../src/adapter.js';
-import { chunked, convertAll, expectAllValid, fixtureNdjson } from '../../helpers/asff.js';
+import { EXPECTED_SUFFIX, testAdapter } from '../../../src/testing/index.js';
+import { detectedFormat, expectRefused, type Refusal } from '../../helpers/asff.js';
 
 const FIXTURES = fileURLToPath(new URL('../../../fixtures/csv/', import.meta.url));
-const MAP = join(FIXTURES, 'generic-findings.map.json');
+/** The `--csv-map` file of generic-findings.csv: beside the fixtures, not itself a fixture. */
+const MAP_FILE = 'generic-findings.map.json';
+const MAP = join(FIXTURES, MAP_FILE);
 
 interface Expected {
   /** Profile that must be picked (ProductFields `asff-stream/csv/profile`), or the user map's name. */
@@ -83,38 +86,51 @@ const CASES: Record<string, Expected> = {
   },
 };
 
-describe('CSV fixtures', () => {
-  it.each(Object.entries(CASES))('%s converts to its expected ASFF', async (name, expected) => {
-    const path = join(FIXTURES, name);
-    const { findings, stats } = await convertAll(path, expected.options ?? {});
-    expect(stats.adapter).toBe('csv');
+/**
+ * Inputs refused with an error: its code, the findings converted before it, and words its message must contain.
+ * Not named `invalid-*`: the folder also holds the map file, which no folder convention would tell from a fixture, so
+ * the suite gets lists (and test/adapters/csv/adapter.test.ts reads this file by name).
+ */
+const REFUSED: Record<string, Refusal> = {
+  'unclosed-quote.csv': ['E_TRUNCATED', 1, 'ends inside a quoted cell'],
+};
+
+// The conformance suite every adapter passes (docs/adapters.md): each fixture's expected .asff.ndjson, valid ASFF
+// with one Id each, the same findings and issues in 1/7/4096-byte chunks, the same Ids for
+// nessus-default.reordered.csv, and the unclosed quote refused with a positioned error, the same in every chunk size.
+// `inspect` adds each case's profile, counts and issues above.
+testAdapter(csv, {
+  fixtures: Object.keys(CASES).map((name) => join(FIXTURES, name)),
+  invalid: Object.keys(REFUSED).map((name) => join(FIXTURES, name)),
+  convertOptions: (name) => CASES[name]?.options ?? {},
+  inspect: (input, conversion) => {
+    const refused = REFUSED[input];
+    if (refused !== undefined) return expectRefused(conversion, refused);
+    const { findings, stats } = conversion;
+    const expected = CASES[input];
+    if (expected === undefined) throw new Error(`${input} is not in CASES`);
     expect(stats.complete).toBe(true);
     expect(findings).toHaveLength(expected.findings);
-    expectAllValid(findings);
     expect(stats.issues).toEqual(expected.issues ?? {});
     expect(findings.filter((f) => f.RecordState === 'ARCHIVED')).toHaveLength(expected.archived ?? 0);
     for (const finding of findings) {
       expect(finding.ProductFields?.['asff-stream/csv/profile']).toBe(expected.profile);
     }
-    expect(new Set(findings.map((f) => f.Id)).size).toBe(findings.length);
-    const ndjson = await fixtureNdjson(path, expected.options ?? {});
-    await expect(ndjson).toMatchFileSnapshot(join(FIXTURES, `${name.replace(/\.[a-z]+$/, '')}.asff.ndjson`));
-  });
+  },
 });
 
-async function parseChunks(path: string, size: number, options: Record<string, unknown>) {
-  const findings: Finding[] = [];
-  const issues: Issue[] = [];
-  const ctx = { onIssue: (issue: Issue) => issues.push(issue), options, tempDir: '/tmp', filename: path };
-  for await (const finding of csv.parse(chunked(path, size), ctx)) findings.push(finding);
-  return { findings, issues };
-}
+describe('CSV fixtures', () => {
+  it('lists every file of fixtures/csv: a case and its expected output, a reordered variant, the map or a refused input', () => {
+    const cases = Object.keys(CASES);
+    const expectedOutputs = cases.map((name) => `${name.replace(/\.[a-z]+$/, '')}${EXPECTED_SUFFIX}`);
+    const listed = [...cases, ...expectedOutputs, ...Object.keys(REFUSED), MAP_FILE].sort();
+    const present = readdirSync(FIXTURES).filter((name) => !/\.reordered\.[a-z]+$/.test(name));
+    expect(present.sort()).toEqual(listed);
+  });
 
-describe('CSV fixtures in 1-byte chunks', () => {
-  it.each(Object.keys(CASES))('%s gives the same findings and issues as in one chunk', async (name) => {
-    const path = join(FIXTURES, name);
-    const options = CASES[name]?.options?.adapterOptions ?? {};
-    const whole = await parseChunks(path, 1 << 20, options);
-    expect(await parseChunks(path, 1, options)).toEqual(whole);
+  it('detects every fixture as csv without --format', async () => {
+    for (const [name, expected] of Object.entries(CASES)) {
+      expect(await detectedFormat(join(FIXTURES, name), expected.options), name).toBe('csv');
+    }
   });
 });

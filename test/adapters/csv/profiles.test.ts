@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { compileMap } from '../../../adapters/csv/compile.js';
-import { CsvHeader } from '../../../adapters/csv/header.js';
 import { matchProfile, PROFILES } from '../../../adapters/csv/profiles/index.js';
 import { parseCsvMap } from '../../../adapters/csv/spec.js';
+import { CsvHeader } from '../../../src/csv/header.js';
 
 const header = (names: string[]) => new CsvHeader(names, 1);
 /** A header of a profile's key columns, taking the `pick`-th alternative of each list (the last when shorter). */

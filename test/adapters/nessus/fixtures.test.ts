@@ -4,15 +4,17 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import nessus from '../../../adapters/nessus/index.js';
 import { convert } from '../../../src/pipeline.js';
-import { convertAll, expectAllValid, FIXTURE_CONTEXT, fixtureNdjson } from '../../helpers/asff.js';
+import { CONFORMANCE_CONTEXT, testAdapter } from '../../../src/testing/index.js';
+import { convertAll, detectedFormat, expectRefused, type Refusal } from '../../helpers/asff.js';
 import { fileBytes, runNessus } from './run.js';
 
 const FIXTURES = fileURLToPath(new URL('../../../fixtures/nessus/', import.meta.url));
 const fixture = (name: string): string => join(FIXTURES, name);
 
 /** Fixtures that convert completely, with their exact finding counts (one per ReportItem). */
-const CONVERTING = {
+const CONVERTING: Record<string, number> = {
   'normal-two-hosts.nessus': 5,
   'edge-open-ports.nessus': 3,
   'edge-text.nessus': 2,
@@ -23,80 +25,58 @@ const CONVERTING = {
   'family-local-checks.nessus': 5,
   'hostile-external-dtd.nessus': 1,
   'hostile-huge-text.nessus': 2,
-} as const;
+};
 
-/** Fixtures that stop with an error, the findings read before it, and words the message must contain. */
-const FAILING = [
-  ['bad-truncated.nessus', 'E_TRUNCATED', 1, 'ends inside <ReportItem>'],
-  ['bad-malformed.nessus', 'E_PARSE', 1, 'unexpected close tag'],
-  ['bad-not-xml.nessus', 'E_FORMAT', 0, 'not XML'],
-  ['bad-v1.nessus', 'E_FORMAT', 0, 'Nessus v1 export'],
-  ['bad-wrong-root.nessus', 'E_FORMAT', 0, '<NessusClientData_vwrong>'],
-  ['bad-xlsx.nessus', 'E_FORMAT', 0, 'ZIP/XLSX archive, not a .nessus XML export'],
-  ['hostile-xxe.nessus', 'E_UNSAFE', 0, 'declares entities'],
-  ['hostile-billion-laughs.nessus', 'E_UNSAFE', 0, 'declares entities'],
-  ['hostile-deep-nesting.nessus', 'E_UNSAFE', 1, 'nested deeper than 64 levels'],
-] as const;
+/** Inputs refused with an error: its code, the findings converted before it, and words its message must contain. */
+const REFUSED: Record<string, Refusal> = {
+  'invalid-truncated.nessus': ['E_TRUNCATED', 1, 'ends inside <ReportItem>'],
+  'invalid-malformed.nessus': ['E_PARSE', 1, 'unexpected close tag'],
+  'invalid-not-xml.nessus': ['E_FORMAT', 0, 'not XML'],
+  'invalid-v1.nessus': ['E_FORMAT', 0, 'Nessus v1 export'],
+  'invalid-wrong-root.nessus': ['E_FORMAT', 0, '<NessusClientData_vwrong>'],
+  'invalid-xlsx.nessus': ['E_FORMAT', 0, 'ZIP/XLSX archive, not a .nessus XML export'],
+  'invalid-hostile-xxe.nessus': ['E_UNSAFE', 0, 'declares entities'],
+  'invalid-hostile-billion-laughs.nessus': ['E_UNSAFE', 0, 'declares entities'],
+  'invalid-hostile-deep-nesting.nessus': ['E_UNSAFE', 1, 'nested deeper than 64 levels'],
+};
+
+// The conformance suite every adapter passes (docs/adapters.md): each fixture's expected .asff.ndjson, valid ASFF
+// with one Id each, the same findings in 1/7/4096-byte chunks, the same Ids for normal-two-hosts.reordered.nessus,
+// and every invalid-* file refused with a positioned error, the same in every chunk size. The 1.5 MiB text node is
+// fed in odd sizes across it instead (1-byte chunks would take minutes). `inspect` adds the counts and words above.
+testAdapter(nessus, {
+  fixtures: FIXTURES,
+  invalid: FIXTURES,
+  chunkSizes: (input) => (input === 'hostile-huge-text.nessus' ? [7, 4093, 65_537] : [1, 7, 4096]),
+  inspect: (input, conversion) => {
+    const refused = REFUSED[input];
+    if (refused !== undefined) return expectRefused(conversion, refused);
+    const { findings, stats } = conversion;
+    const count = CONVERTING[input];
+    if (count === undefined) throw new Error(`${input} is in neither CONVERTING nor REFUSED`);
+    expect(findings).toHaveLength(count);
+    expect(stats.complete).toBe(true);
+  },
+});
 
 describe('nessus fixtures', () => {
   it('lists every fixture in one of the tables above', () => {
-    const listed = [...Object.keys(CONVERTING), ...FAILING.map(([name]) => name)].sort();
+    const listed = [...Object.keys(CONVERTING), ...Object.keys(REFUSED)].sort();
     const present = readdirSync(FIXTURES)
-      .filter((name) => name.endsWith('.nessus'))
+      .filter((name) => name.endsWith('.nessus') && !name.includes('.reordered.'))
       .sort();
     expect(listed).toEqual(present);
   });
 
-  describe.each(Object.entries(CONVERTING))('%s', (name, count) => {
-    it(`converts to ${count} valid findings with distinct Ids, as in ${name.replace('.nessus', '.asff.ndjson')}`, async () => {
-      const { findings, stats } = await convertAll(fixture(name));
-      expect(stats.adapter).toBe('nessus');
-      expect(findings).toHaveLength(count);
-      expect(stats.complete).toBe(true);
-      expectAllValid(findings);
-      expect(new Set(findings.map((finding) => finding.Id)).size).toBe(count);
-      await expect(await fixtureNdjson(fixture(name))).toMatchFileSnapshot(
-        fixture(name.replace('.nessus', '.asff.ndjson')),
-      );
-    });
-  });
-
-  describe.each(FAILING)('%s', (name, code, before, words) => {
-    it(`stops with ${code} after ${before} finding(s), naming the problem`, async () => {
-      const run = await runNessus(fixture(name), { isPath: true });
-      expect(run.error?.code).toBe(code);
-      expect(run.error?.message).toContain(words);
-      expect(run.findings).toHaveLength(before);
-    });
-  });
-
-  it.each([
-    ...Object.keys(CONVERTING).filter((name) => !name.includes('huge')),
-    ...FAILING.map(([name]) => name),
-  ])('gives the same findings, issues and error for %s in 1-byte chunks as in one chunk', async (name) => {
-    const bytes = fileBytes(fixture(name));
-    const whole = await runNessus(bytes);
-    const bytewise = await runNessus(bytes, { chunkSize: 1 });
-    expect(bytewise.findings).toEqual(whole.findings);
-    expect(bytewise.issues).toEqual(whole.issues);
-    expect(bytewise.error?.code).toBe(whole.error?.code);
-    expect(bytewise.error?.line).toBe(whole.error?.line);
-  });
-
-  it('gives the same result for the huge-text fixture in odd chunk sizes', async () => {
-    const bytes = fileBytes(fixture('hostile-huge-text.nessus'));
-    const whole = await runNessus(bytes);
-    for (const size of [7, 4093, 65_537]) {
-      const chunkedRun = await runNessus(bytes, { chunkSize: size });
-      expect(chunkedRun.findings).toEqual(whole.findings);
-      expect(chunkedRun.issues).toEqual(whole.issues);
-    }
+  it('detects every fixture as nessus without --format', async () => {
+    for (const name of Object.keys(CONVERTING))
+      expect(await detectedFormat(fixture(name)), name).toBe('nessus');
   });
 });
 
 describe('partial input through the pipeline', () => {
   it('emits the findings read before a truncation, then fails with E_TRUNCATED and an incomplete run', async () => {
-    const run = convert(fixture('bad-truncated.nessus'), FIXTURE_CONTEXT);
+    const run = convert(fixture('invalid-truncated.nessus'), CONFORMANCE_CONTEXT);
     const ids: string[] = [];
     const error = await (async () => {
       for await (const finding of run) ids.push(finding.Id ?? '');
@@ -109,7 +89,6 @@ describe('partial input through the pipeline', () => {
   it('stops with E_ABORTED when the signal is aborted', async () => {
     const controller = new AbortController();
     controller.abort();
-    const { default: nessus } = await import('../../../adapters/nessus/index.js');
     const parse = nessus.parse(
       (async function* () {
         yield new Uint8Array(fileBytes(fixture('normal-two-hosts.nessus')));
@@ -287,13 +266,13 @@ describe('edge fixtures', () => {
 
 describe('hostile fixtures', () => {
   it('never reads the file an external entity names', async () => {
-    const run = await runNessus(fixture('hostile-xxe.nessus'), { isPath: true });
+    const run = await runNessus(fixture('invalid-hostile-xxe.nessus'), { isPath: true });
     expect(run.error?.code).toBe('E_UNSAFE');
     expect(JSON.stringify(run)).not.toMatch(/root:|nologin/);
   });
 
   it('refuses an entity-expansion bomb before expanding anything', async () => {
-    const run = await runNessus(fixture('hostile-billion-laughs.nessus'), { isPath: true });
+    const run = await runNessus(fixture('invalid-hostile-billion-laughs.nessus'), { isPath: true });
     expect(run.error?.code).toBe('E_UNSAFE');
     expect(run.error?.line).toBe(13);
     expect(run.findings).toEqual([]);
@@ -346,7 +325,6 @@ describe('hostile fixtures', () => {
       for (let i = 0; i < 32; i++) yield block;
       yield new TextEncoder().encode('--><NessusClientData_v2/>');
     }
-    const { default: nessus } = await import('../../../adapters/nessus/index.js');
     const parse = nessus.parse(comment(), { onIssue: () => {}, options: {}, tempDir: '.' });
     await expect(parse[Symbol.asyncIterator]().next()).rejects.toMatchObject({ code: 'E_UNSAFE' });
   });

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { declaredEncoding, decodeUtf8Pieces } from '../../../adapters/nessus/input.js';
 import type { ConverterError } from '../../../src/errors.js';
-import { chunked } from './run.js';
+import { chunksOf } from '../../helpers/chunks.js';
 
 async function collect(bytes: Uint8Array, chunkSize: number, pieceBytes = 1024): Promise<string[]> {
   const pieces: string[] = [];
-  for await (const piece of decodeUtf8Pieces(chunked(bytes, chunkSize), pieceBytes)) pieces.push(piece);
+  for await (const piece of decodeUtf8Pieces(chunksOf(bytes, chunkSize), pieceBytes)) pieces.push(piece);
   return pieces;
 }
 

@@ -4,12 +4,7 @@ import nessus from '../../../adapters/nessus/index.js';
 import type { Finding, Issue } from '../../../src/adapter.js';
 import type { ConverterError } from '../../../src/errors.js';
 import { isConverterError } from '../../../src/errors.js';
-
-/** The input as an async stream of chunks of `size` bytes (the whole input in one chunk when omitted). */
-export async function* chunked(bytes: Uint8Array, size = bytes.length): AsyncGenerator<Uint8Array> {
-  if (bytes.length === 0) return;
-  for (let start = 0; start < bytes.length; start += size) yield bytes.subarray(start, start + size);
-}
+import { chunksOf } from '../../helpers/chunks.js';
 
 /** What one conversion produced: the findings (also those before a fatal error), issues, and the error if any. */
 export interface NessusRun {
@@ -32,7 +27,7 @@ export async function runNessus(
   const findings: Finding[] = [];
   const issues: Issue[] = [];
   try {
-    for await (const finding of nessus.parse(chunked(bytes, options.chunkSize), {
+    for await (const finding of nessus.parse(chunksOf(bytes, options.chunkSize), {
       onIssue: (issue) => issues.push(issue),
       options: options.adapterOptions ?? {},
       tempDir: tmpdir(),

@@ -4,21 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sarif from '../../../adapters/sarif/index.js';
 import type { Finding, Issue } from '../../../src/adapter.js';
-
-/** Splits bytes into chunks of the given sizes (cycled), for chunk-boundary tests. */
-export async function* chunked(
-  bytes: Uint8Array,
-  sizes: readonly number[] = [bytes.length || 1],
-): AsyncGenerator<Uint8Array> {
-  let offset = 0;
-  let turn = 0;
-  while (offset < bytes.length) {
-    const size = Math.max(1, sizes[turn % sizes.length]!);
-    yield bytes.subarray(offset, offset + size);
-    offset += size;
-    turn += 1;
-  }
-}
+import { chunksOf } from '../../helpers/chunks.js';
 
 /** The bytes of a text or object (objects are JSON-encoded). */
 export function encode(input: string | object): Uint8Array {
@@ -47,7 +33,7 @@ export async function parseWith(
   let error: unknown;
   const source =
     input instanceof Uint8Array || typeof input === 'string' || !(Symbol.asyncIterator in input)
-      ? chunked(input instanceof Uint8Array ? input : encode(input as string | object))
+      ? chunksOf(input instanceof Uint8Array ? input : encode(input as string | object))
       : (input as AsyncIterable<Uint8Array>);
   try {
     for await (const finding of sarif.parse(source, {

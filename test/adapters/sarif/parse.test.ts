@@ -6,7 +6,8 @@ import sarif from '../../../adapters/sarif/index.js';
 import { selectSarif } from '../../../adapters/sarif/parse.js';
 import type { Finding } from '../../../src/adapter.js';
 import { ConverterError } from '../../../src/errors.js';
-import { chunked, encode, parseWith } from './helpers.js';
+import { chunksOf } from '../../helpers/chunks.js';
+import { encode, parseWith } from './helpers.js';
 
 const driver = (name: string, rules: object[] = [{ id: 'R1', shortDescription: { text: 'Rule one' } }]) => ({
   driver: { name, rules },
@@ -204,7 +205,7 @@ describe('parseSarif: results before their tool', () => {
   }
 
   it('parks them in a spool file under tempDir and converts them with the rules that come later', async () => {
-    const { seen, left } = await collectWithTempDir(chunked(encode(semgrepLike)));
+    const { seen, left } = await collectWithTempDir(chunksOf(encode(semgrepLike)));
     expect(seen.map(({ finding }) => [finding.ruleId, finding.title, finding.description])).toEqual([
       ['first/R1', 'Rule one at a.js:8', 'streamed'],
       ['second/R1', 'Known later at a.js:10', 'parked one'],
@@ -222,7 +223,7 @@ describe('parseSarif: results before their tool', () => {
     const tempDir = await mkdtemp(join(tmpdir(), 'sarif-spool-raw-'));
     let spooled = '';
     try {
-      for await (const finding of sarif.parse(chunked(encode(text), [7, 64, 3]), {
+      for await (const finding of sarif.parse(chunksOf(encode(text), [7, 64, 3]), {
         onIssue: () => {},
         options: {},
         tempDir,
@@ -252,7 +253,7 @@ describe('parseSarif: results before their tool', () => {
     const parkedLog = `{"version":"2.1.0","runs":[{"results":[${good},\n ${bad}],"tool":${tool}}]}`;
     const streamedLog = `{"version":"2.1.0","runs":[{"tool":${tool},"results":[${good},\n ${bad}]}]}`;
     const failure = async (text: string) => {
-      const { seen, left, error } = await collectWithTempDir(chunked(encode(text), [5, 17]));
+      const { seen, left, error } = await collectWithTempDir(chunksOf(encode(text), [5, 17]));
       expect(left).toEqual([]);
       expect(error).toBeInstanceOf(ConverterError);
       return { seen: seen.map(({ finding }) => finding.description), error: error as ConverterError };
@@ -274,7 +275,7 @@ describe('parseSarif: results before their tool', () => {
   });
 
   it('deletes the spool file when the consumer stops early', async () => {
-    const { seen, left } = await collectWithTempDir(chunked(encode(semgrepLike)), 2);
+    const { seen, left } = await collectWithTempDir(chunksOf(encode(semgrepLike)), 2);
     expect(seen).toHaveLength(2);
     expect(seen[1]!.files).toHaveLength(1);
     expect(left).toEqual([]);
@@ -283,7 +284,7 @@ describe('parseSarif: results before their tool', () => {
   it('deletes the spool file when the input is cut before the tool arrives, and fails with E_TRUNCATED', async () => {
     const text = JSON.stringify(semgrepLike);
     const cut = text.slice(0, text.indexOf('"tool":{"driver":{"name":"second"') + 10);
-    const { seen, left, error } = await collectWithTempDir(chunked(encode(cut)));
+    const { seen, left, error } = await collectWithTempDir(chunksOf(encode(cut)));
     expect(seen.map(({ finding }) => finding.description)).toEqual(['streamed']);
     expect(error).toBeInstanceOf(ConverterError);
     expect((error as ConverterError).code).toBe('E_TRUNCATED');
@@ -493,7 +494,7 @@ describe('parseSarif: fatal input problems', () => {
   it('stops with E_ABORTED when the signal fires', async () => {
     const controller = new AbortController();
     const tempDir = await mkdtemp(join(tmpdir(), 'sarif-abort-'));
-    const input = chunked(
+    const input = chunksOf(
       encode({
         version: '2.1.0',
         runs: [{ tool: driver('x'), results: [result('a'), result('b'), result('c')] }],

@@ -415,13 +415,14 @@ describe('vulnerabilities', () => {
 
 describe('trivy k8s workloads with image Metadata', () => {
   it('each image of a workload is its own Container with tag, image id and digest; config findings stay on the workload', async () => {
-    const { parseAll, bytes } = await import('./helpers.js');
+    const { parseAll } = await import('./helpers.js');
+    const { chunksOf } = await import('../../helpers/chunks.js');
     const { readFileSync } = await import('node:fs');
     const text = readFileSync(
       new URL('../../../fixtures/trivy/k8s-workload-images.json', import.meta.url),
       'utf8',
     );
-    const { findings } = await parseAll(bytes(text));
+    const { findings } = await parseAll(chunksOf(text));
     const [ledger, envoy, privileged, exporter, service] = findings.map((finding) => finding.resources[0]);
     expect(ledger).toMatchObject({
       Type: 'Container',

@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import trivy from '../../../adapters/trivy/index.js';
 import { testAdapter } from '../../../src/testing/index.js';
-import { convertAll } from '../../helpers/asff.js';
+import { convertAll, detectedFormat } from '../../helpers/asff.js';
 
 const DIR = new URL('../../../fixtures/trivy/', import.meta.url).pathname;
 /** Every hand-written fixture that is valid Trivy output (the `invalid-*` ones are tested in parse.test.ts). */
@@ -79,9 +79,6 @@ describe('Trivy fixtures → expected ASFF', () => {
   });
 
   it('is detected without --format', async () => {
-    for (const name of SCENARIOS) {
-      const { stats } = await convertAll(`${DIR}${name}`, { format: 'auto' });
-      expect(stats.adapter, name).toBe('trivy');
-    }
+    for (const name of SCENARIOS) expect(await detectedFormat(`${DIR}${name}`), name).toBe('trivy');
   });
 });

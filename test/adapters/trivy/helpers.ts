@@ -50,12 +50,6 @@ export async function parseAll(
   return { findings, issues, leftovers, ...(error !== undefined ? { error } : {}) };
 }
 
-/** The bytes of a string (or of JSON) as one chunk, or split into chunks of `size` bytes. */
-export async function* bytes(text: string, size = Number.MAX_SAFE_INTEGER): AsyncGenerator<Uint8Array> {
-  const all = Buffer.from(text, 'utf8');
-  for (let offset = 0; offset < all.length; offset += size) yield all.subarray(offset, offset + size);
-}
-
 /** A deep copy of parsed JSON with every object's keys reordered (reversed or sorted), at every level. */
 export function reorderKeys(value: unknown, order: 'reverse' | 'sorted'): unknown {
   if (Array.isArray(value)) return value.map((item) => reorderKeys(item, order));

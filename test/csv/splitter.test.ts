@@ -1,15 +1,7 @@
-import { isUtf8 } from 'node:buffer';
-import { type CsvError, parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { windows1252 } from '../../../adapters/csv/decode.js';
-import { type CsvRecord, CsvSplitter } from '../../../adapters/csv/splitter.js';
-import { seededRandom } from '../../helpers/random.js';
-
-interface Outcome {
-  records: CsvRecord[];
-  /** Code, line and record index of the fatal error, if any. */
-  error: [string, number | undefined, number | undefined] | undefined;
-}
+import { type CsvRow, CsvSplitter } from '../../src/csv/splitter.js';
+import { type CsvOutcome, csvParseReference as reference } from '../helpers/csv-parse-reference.js';
+import { seededRandom } from '../helpers/random.js';
 
 /** Feeds `bytes` to a splitter in chunks of the sizes `sizes()` returns. */
 function split(
@@ -18,9 +10,9 @@ function split(
   maxRecordBytes: number,
   sizes: () => number,
   firstLine = 1,
-): Outcome {
+): CsvOutcome {
   const splitter = new CsvSplitter(delimiter, firstLine, maxRecordBytes);
-  const records: CsvRecord[] = [];
+  const records: CsvRow[] = [];
   const drain = (): void => {
     for (let record = splitter.next(); record !== undefined; record = splitter.next()) records.push(record);
   };
@@ -34,61 +26,6 @@ function split(
   drain();
   const error = splitter.error;
   return { records, error: error !== undefined ? [error.code, error.line, error.recordIndex] : undefined };
-}
-
-/**
- * The adapter's per-record decoding before the splitter, on cells csv-parse read as ISO-8859-1: cells decoded as
- * UTF-8 when every non-ASCII cell is valid UTF-8, else every cell as Windows-1252 (returns true).
- */
-function decodeFields(fields: string[]): boolean {
-  const bytes = fields.map((field) => Buffer.from(field, 'latin1'));
-  const utf8 = bytes.every((cell) => isUtf8(cell));
-  fields.forEach((field, i) => {
-    fields[i] = utf8 ? bytes[i]!.toString('utf8') : windows1252(field);
-  });
-  return !utf8;
-}
-
-/**
- * What the adapter got before the splitter: csv-parse 7 with the options records.ts gave it, then records.ts'
- * line counting (line breaks inside cells, CRLF once) and per-record decoding.
- */
-function reference(bytes: Buffer, delimiter: string, maxRecordBytes: number): Outcome {
-  const rows: string[][] = [];
-  let failure: CsvError | undefined;
-  try {
-    parse(bytes, {
-      delimiter,
-      encoding: 'latin1',
-      record_delimiter: ['\r\n', '\n', '\r'],
-      relax_column_count: true,
-      relax_quotes: true,
-      skip_empty_lines: false,
-      max_record_size: maxRecordBytes,
-      on_record: (record: string[]) => {
-        rows.push(record);
-        return record;
-      },
-    });
-  } catch (error) {
-    failure = error as CsvError;
-  }
-  const records: CsvRecord[] = [];
-  let line = 1;
-  for (const fields of rows) {
-    const breaks = fields.reduce((n, field) => n + (field.match(/\r\n|\r|\n/g)?.length ?? 0), 0);
-    const latin1 = decodeFields(fields);
-    records.push({ fields, line, index: records.length, latin1 });
-    line += breaks + 1;
-  }
-  const codes: Record<string, string> = {
-    CSV_MAX_RECORD_SIZE: 'E_UNSAFE',
-    CSV_QUOTE_NOT_CLOSED: 'E_TRUNCATED',
-  };
-  return {
-    records,
-    error: failure === undefined ? undefined : [codes[failure.code] ?? failure.code, line, records.length],
-  };
 }
 
 /** Bits of CSV that exercise every rule: quotes, doubled and stray; delimiters; line breaks; UTF-8 and not. */
@@ -182,7 +119,7 @@ describe('CsvSplitter against csv-parse', () => {
 });
 
 describe('CsvSplitter', () => {
-  const one = (text: string | Buffer, max = 1 << 20, delimiter = ','): Outcome =>
+  const one = (text: string | Buffer, max = 1 << 20, delimiter = ','): CsvOutcome =>
     split(Buffer.isBuffer(text) ? text : Buffer.from(text, 'latin1'), delimiter, max, () => 1 << 20);
 
   it.each([

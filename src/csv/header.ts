@@ -7,26 +7,35 @@ export function normalizeColumnName(name: string): string {
     .toLowerCase();
 }
 
-/** Rows searched for the header (report preambles come before it, e.g. Qualys VMDR). */
-export const HEADER_SEARCH_ROWS = 32;
-
 /**
  * The header row of a CSV: every column kept by position, duplicates and empty names included. Names are
  * matched case- and whitespace-insensitively; a duplicated name resolves to its first column, the others are
  * reachable by column number.
  */
 export class CsvHeader {
+  /** The column names as written, by position. */
   readonly names: readonly string[];
+  /** 1-based line of the header row. */
   readonly line: number;
+  /** Each name as written with its column, for the first column of each distinct name; unnamed columns left out. */
+  readonly firstColumns: readonly (readonly [name: string, index: number])[];
   readonly #byName = new Map<string, number>();
 
+  /**
+   * @param names - the header row's cells
+   * @param line - its 1-based line
+   */
   constructor(names: readonly string[], line: number) {
     this.names = names;
     this.line = line;
+    const firstColumns: [string, number][] = [];
     names.forEach((name, index) => {
       const key = normalizeColumnName(name);
-      if (key !== '' && !this.#byName.has(key)) this.#byName.set(key, index);
+      if (key === '' || this.#byName.has(key)) return;
+      this.#byName.set(key, index);
+      firstColumns.push([name, index]);
     });
+    this.firstColumns = firstColumns;
   }
 
   /** Number of columns. */

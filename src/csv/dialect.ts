@@ -1,12 +1,12 @@
-import { ConverterError } from '../../src/errors.js';
+import { ConverterError } from '../errors.js';
 
-/** Field delimiters the adapter recognises, in tie-break order. */
+/** Field delimiters the sniffer recognises, in tie-break order. */
 export const DELIMITERS = [',', ';', '\t', '|'] as const;
 
 /** One of {@link DELIMITERS}. */
 export type Delimiter = (typeof DELIMITERS)[number];
 
-/** How a CSV input is written, as far as the adapter needs to know before parsing it. */
+/** How a CSV input is written, as far as the reader needs to know before splitting it. */
 export interface Dialect {
   delimiter: Delimiter;
   /** Bytes to drop from the start: a UTF-8 BOM and an Excel `sep=` line. */
@@ -33,18 +33,19 @@ const DELIMITER_CODES = DELIMITERS.map((d) => d.charCodeAt(0));
  * Throws `E_ENCODING` for UTF-16 and NUL bytes: the pipeline transcodes UTF-16, so these only reach a
  * direct caller.
  */
-export function sniffDialect(head: Uint8Array, final: boolean): Dialect | undefined {
+export function sniffDialect(head: Uint8Array, final: boolean, adapter?: string): Dialect | undefined {
+  const origin = adapter === undefined ? {} : { adapter };
   // Past SNIFF_MAX_BYTES, decide with what is there: a first line that never ends must not be buffered whole.
   const enough = final || head.length >= SNIFF_MAX_BYTES;
   if (!enough && head.length < 3) return undefined;
   if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) {
-    throw new ConverterError('E_ENCODING', 'the CSV is UTF-16; save it as UTF-8', { adapter: 'csv' });
+    throw new ConverterError('E_ENCODING', 'the CSV is UTF-16; save it as UTF-8', origin);
   }
   const bom = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
   let start = bom;
   let lines = 0;
   while (lines < SNIFF_MAX_LINES && start < Math.min(head.length, SNIFF_MAX_BYTES)) {
-    const line = scanLine(head, start);
+    const line = scanLine(head, start, origin);
     if (line.end === undefined && !enough) return undefined;
     const end = line.end ?? head.length;
     if (lines === 0) {
@@ -69,14 +70,14 @@ interface ScannedLine {
   counts: number[];
 }
 
-function scanLine(bytes: Uint8Array, start: number): ScannedLine {
+function scanLine(bytes: Uint8Array, start: number, origin: { adapter?: string }): ScannedLine {
   const counts = DELIMITERS.map(() => 0);
   let quoted = false;
   for (let i = start; i < bytes.length; i++) {
     const b = bytes[i]!;
     if (b === 0) {
       throw new ConverterError('E_ENCODING', 'the CSV contains NUL bytes: UTF-16 or binary data', {
-        adapter: 'csv',
+        ...origin,
         byte: i,
       });
     }

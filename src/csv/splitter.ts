@@ -1,9 +1,9 @@
 import { isUtf8 } from 'node:buffer';
-import { ConverterError } from '../../src/errors.js';
+import { ConverterError } from '../errors.js';
 import { windows1252 } from './decode.js';
 
 /** One CSV record with where it came from. */
-export interface CsvRecord {
+export interface CsvRow {
   /** The cells, decoded (UTF-8, or Windows-1252 when `latin1` is true). */
   fields: string[];
   /** 1-based line number of the record's first line. */
@@ -46,7 +46,7 @@ const CARRY_START_BYTES = 64 * 1024;
  * character, between the quotes of `""`, between CR and LF). Written to give exactly what csv-parse 7 gives
  * with the options the adapter used (`encoding: 'latin1'`, `record_delimiter: ['\r\n', '\n', '\r']`,
  * `relax_quotes`, `relax_column_count`, `max_record_size`) at 3.5 times its speed; see docs/csv.md,
- * "Record splitter". The fuzz test in test/adapters/csv/splitter.test.ts holds it to that.
+ * "Record splitter". The fuzz test in test/csv/splitter.test.ts holds it to that.
  *
  * - CRLF, LF and a lone CR each end a record, mixed freely; inside quotes they are kept in the cell.
  * - A quote opens a quoted cell only as the cell's first byte; elsewhere it is kept literally.
@@ -68,6 +68,8 @@ const CARRY_START_BYTES = 64 * 1024;
 export class CsvSplitter {
   readonly #delimiter: number;
   readonly #maxRecordBytes: number;
+  /** Put into errors: the adapter's name, when one is given. */
+  readonly #errorOrigin: { adapter?: string };
   #line: number;
   #index = 0;
   #failed: ConverterError | undefined;
@@ -108,11 +110,13 @@ export class CsvSplitter {
    * @param delimiter - the field delimiter, one ASCII character other than a quote or a line break
    * @param firstLine - line number of the first byte written
    * @param maxRecordBytes - size cap of one record's content
+   * @param adapter - the adapter's name, put into errors
    */
-  constructor(delimiter: string, firstLine: number, maxRecordBytes: number) {
+  constructor(delimiter: string, firstLine: number, maxRecordBytes: number, adapter?: string) {
     this.#delimiter = delimiter.charCodeAt(0);
     this.#line = firstLine;
     this.#maxRecordBytes = maxRecordBytes;
+    this.#errorOrigin = adapter === undefined ? {} : { adapter };
   }
 
   /** The fatal error met so far, if any: nothing after it is split. */
@@ -153,7 +157,7 @@ export class CsvSplitter {
    * The next complete record, decoded, or `undefined` when the input written so far holds no more (or a
    * fatal error was met: see {@link error}).
    */
-  next(): CsvRecord | undefined {
+  next(): CsvRow | undefined {
     if (this.#failed !== undefined) return undefined;
     const buf = this.#buf;
     if (buf !== undefined) {
@@ -197,13 +201,13 @@ export class CsvSplitter {
   }
 
   /** The last record at the end of the input, or `E_TRUNCATED` when the input ends inside a quoted cell. */
-  #finish(): CsvRecord | undefined {
+  #finish(): CsvRow | undefined {
     const end = this.#carryLength;
     if (end === 0) return undefined;
     this.#carryLength = 0;
     if (this.#state === QUOTED) {
       this.#failed = new ConverterError('E_TRUNCATED', 'the input ends inside a quoted cell', {
-        adapter: 'csv',
+        ...this.#errorOrigin,
         line: this.#line,
         recordIndex: this.#index,
       });
@@ -217,12 +221,12 @@ export class CsvSplitter {
   }
 
   /** Scans `buf` from the saved position up to `end` until a record is complete; returns it. */
-  #scan(buf: Buffer, end: number): CsvRecord | undefined {
+  #scan(buf: Buffer, end: number): CsvRow | undefined {
     const delimiter = this.#delimiter;
     let pos = this.#pos;
     let state = this.#state;
     let breaks = this.#breaks;
-    let record: CsvRecord | undefined;
+    let record: CsvRow | undefined;
     while (pos < end) {
       if (state === QUOTED) {
         let c = 0;
@@ -334,7 +338,7 @@ export class CsvSplitter {
   }
 
   /** Decodes the completed record `[start, end)` of `buf`. */
-  #emit(buf: Buffer, start: number, end: number): CsvRecord {
+  #emit(buf: Buffer, start: number, end: number): CsvRow {
     const n = this.#count;
     const fields: string[] = [];
     const rebuilt = this.#rebuilt > 0;
@@ -354,7 +358,7 @@ export class CsvSplitter {
       }
       fields.push(text);
     }
-    const record: CsvRecord = { fields, line: this.#line, index: this.#index, latin1: !utf8 };
+    const record: CsvRow = { fields, line: this.#line, index: this.#index, latin1: !utf8 };
     this.#line += this.#breaks + 1;
     this.#index++;
     if (rebuilt) this.#built.length = 0;
@@ -369,7 +373,7 @@ export class CsvSplitter {
     return new ConverterError(
       'E_UNSAFE',
       `a CSV record is larger than ${this.#maxRecordBytes} bytes; an unclosed quote, or not a CSV file`,
-      { adapter: 'csv', line: this.#line, recordIndex: this.#index },
+      { ...this.#errorOrigin, line: this.#line, recordIndex: this.#index },
     );
   }
 

@@ -1,54 +1,51 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { windows1252 } from '../../../adapters/csv/decode.js';
-import { type CsvRecord, readCsvRecords } from '../../../adapters/csv/records.js';
-import { isConverterError } from '../../../src/errors.js';
+import { windows1252 } from '../../src/csv/decode.js';
+import { type CsvRow, csvRows } from '../../src/csv/rows.js';
+import { isConverterError } from '../../src/errors.js';
+import { chunksOf } from '../helpers/chunks.js';
 
-const FIXTURES = fileURLToPath(new URL('../../../fixtures/csv/', import.meta.url));
-
-async function* chunks(bytes: Uint8Array, size: number): AsyncGenerator<Uint8Array> {
-  for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
-}
+const FIXTURES = fileURLToPath(new URL('../../fixtures/csv/', import.meta.url));
 
 async function records(
   input: string | Uint8Array,
   size = 1 << 20,
   maxRecordBytes?: number,
-): Promise<CsvRecord[]> {
+): Promise<CsvRow[]> {
   const bytes = typeof input === 'string' ? Buffer.from(input, 'utf8') : input;
-  const out: CsvRecord[] = [];
-  for await (const record of readCsvRecords(chunks(bytes, size), maxRecordBytes ? { maxRecordBytes } : {})) {
+  const out: CsvRow[] = [];
+  for await (const record of csvRows(chunksOf(bytes, size), maxRecordBytes ? { maxRecordBytes } : {})) {
     out.push(record);
   }
   return out;
 }
 
 /** Records read until a failure, and the failure. */
-async function until(input: string, maxRecordBytes?: number): Promise<{ read: CsvRecord[]; error: unknown }> {
-  const read: CsvRecord[] = [];
+async function until(input: string, maxRecordBytes?: number): Promise<{ read: CsvRow[]; error: unknown }> {
+  const read: CsvRow[] = [];
   try {
     const options = maxRecordBytes !== undefined ? { maxRecordBytes } : {};
-    for await (const record of readCsvRecords(chunks(Buffer.from(input), 7), options)) read.push(record);
+    for await (const record of csvRows(chunksOf(Buffer.from(input), 7), options)) read.push(record);
   } catch (error) {
     return { read, error };
   }
   return { read, error: undefined };
 }
 
-describe('readCsvRecords', () => {
+describe('csvRows: reading records', () => {
   it('numbers each record by its first line across CRLF, LF, CR and line breaks inside quoted cells', async () => {
     const text = 'a,b\n1,2\r\n3,"x\r\ny\nz"\r4,5\n\n6,7';
     const out = await records(text);
+    // The blank line 7 is not a row, but it counts in the line numbers and record indexes.
     expect(out.map((r) => [r.line, r.fields])).toEqual([
       [1, ['a', 'b']],
       [2, ['1', '2']],
       [3, ['3', 'x\r\ny\nz']],
       [6, ['4', '5']],
-      [7, ['']],
       [8, ['6', '7']],
     ]);
-    expect(out.map((r) => r.index)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(out.map((r) => r.index)).toEqual([0, 1, 2, 3, 5]);
   });
 
   it('reads doubled quotes and keeps stray quotes in unquoted cells', async () => {
@@ -117,8 +114,8 @@ describe('readCsvRecords', () => {
     async function* two(): AsyncGenerator<Uint8Array> {
       yield* parts;
     }
-    const out: CsvRecord[] = [];
-    for await (const record of readCsvRecords(two())) out.push(record);
+    const out: CsvRow[] = [];
+    for await (const record of csvRows(two())) out.push(record);
     expect(out[1]).toMatchObject({ fields: ['🔒', 'x'], latin1: false });
   });
 
@@ -161,7 +158,7 @@ describe('readCsvRecords', () => {
         pulled = -pulled;
       }
     }
-    for await (const record of readCsvRecords(source())) if (record.index === 3) break;
+    for await (const record of csvRows(source())) if (record.index === 3) break;
     expect(pulled).toBeLessThan(0);
     expect(-pulled).toBeLessThan(10);
   });
