@@ -10,7 +10,9 @@
  *   2. second import of the same report with the state;
  *   3. a report in which 0.5 % of the findings changed and 0.5 % are gone, with the state;
  *   4. without a state, the first and second import of `baseline-findings` (default 11,700: the figure of
- *      issue 18, "48 s, 120 GetFindings + 120 imports"), in another scope: today's path, for comparison.
+ *      issue 18, "48 s, 120 GetFindings + 120 imports"), in another scope: today's path, for comparison;
+ *   5. a multi-run SARIF log of `multi-run-findings` results (default 9,000) in three runs (two tools in one
+ *      repository, one tool in another: three keys), first and second import with a state of its own.
  *
  * Each row: wall time of the CLI process, its CPU time (user + system) and peak RSS (/usr/bin/time), Security Hub requests by operation
  * (from the emulator's log; the STS call that finds the account is left out) and the report's counters.
@@ -65,6 +67,52 @@ async function writeScan(path, count, options) {
     }
   }
   out.end(`${chunk}]}]}`);
+  await once(out, 'finish');
+}
+
+/**
+ * Writes a SARIF log of three runs (eslint and semgrep in acme/shop, semgrep in acme/lib), `count` results in
+ * all, streamed.
+ * @param {string} path
+ * @param {number} count
+ */
+async function writeMultiRunSarif(path, count) {
+  const runs = [
+    ['eslint', 'acme/shop'],
+    ['semgrep', 'acme/shop'],
+    ['semgrep', 'acme/lib'],
+  ];
+  const out = createWriteStream(path);
+  out.write('{"version":"2.1.0","runs":[');
+  const perRun = Math.ceil(count / runs.length);
+  for (const [r, [tool, repository]] of runs.entries()) {
+    out.write(
+      `${r > 0 ? ',' : ''}{"tool":{"driver":{"name":"${tool}","rules":[{"id":"${tool}-rule"}]}},"versionControlProvenance":[{"repositoryUri":"https://github.com/${repository}"}],"results":[`,
+    );
+    let chunk = '';
+    for (let i = 0; i < perRun; i++) {
+      const result = {
+        ruleId: `${tool}-rule`,
+        level: 'warning',
+        message: { text: `${tool} finding ${i}` },
+        locations: [
+          {
+            physicalLocation: {
+              artifactLocation: { uri: `src/file${i}.js` },
+              region: { startLine: 1 + (i % 50) },
+            },
+          },
+        ],
+      };
+      chunk += `${i > 0 ? ',' : ''}${JSON.stringify(result)}`;
+      if (chunk.length > 65_536) {
+        if (!out.write(chunk)) await once(out, 'drain');
+        chunk = '';
+      }
+    }
+    out.write(`${chunk}]}`);
+  }
+  out.end(']}');
   await once(out, 'finish');
 }
 
@@ -196,6 +244,7 @@ async function stateMemory(statePath) {
 async function main() {
   const count = Number(process.argv[2] ?? 100_000);
   const baselineCount = Number(process.argv[3] ?? 11_700);
+  const multiRunCount = Number(process.argv[4] ?? 9_000);
   const { startEmulator } = await import(pathToFileURL(join(ROOT, 'dist/src/emulator/index.js')).href);
   rmSync(OUT, { recursive: true, force: true });
   mkdirSync(OUT, { recursive: true });
@@ -211,6 +260,9 @@ async function main() {
     gone: (i) => i % 200 === 100,
   });
   await writeScan(baselineScan, baselineCount, { artifact: 'bench/baseline:1' });
+  const multiRunLog = join(OUT, 'multi-run.sarif');
+  const multiRunState = join(OUT, 'multi-run-state.ndjson');
+  await writeMultiRunSarif(multiRunLog, multiRunCount);
 
   const emulator = await startEmulator({ port: 0, requestLogLimit: 1_000_000 });
   try {
@@ -258,6 +310,12 @@ async function main() {
         ...common,
       ]),
     );
+    const multi = ['import', multiRunLog, ...common, '--state', multiRunState];
+    rows.push(await row(`multi-run SARIF, 3 keys: first import (${multiRunCount})`, emulator, multi));
+    rows.push(
+      await row(`multi-run SARIF, 3 keys: second import, unchanged (${multiRunCount})`, emulator, multi),
+    );
+    const multiRunMemory = existsSync(multiRunState) ? await stateMemory(multiRunState) : undefined;
     const [first, second, changed] = rows;
     process.stdout.write(
       `${JSON.stringify({
@@ -266,6 +324,7 @@ async function main() {
         baselineFindings: baselineCount,
         rows,
         memory,
+        multiRunMemory,
         secondRunRequestsFraction:
           first.totalRequests > 0 ? second.totalRequests / first.totalRequests : undefined,
         changedRunRequestsFraction:

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { COMMANDS, topLevelAction } from './cli/commands.js';
 import { EXIT, type ExitCode } from './cli/exit-codes.js';
 import { diagnostic, reportError, usageError } from './cli/output.js';
 
@@ -20,18 +21,6 @@ Run 'asff-stream <command> --help' for a command's options.
 Exit codes: 0 ok, 1 --fail-on threshold met / invalid findings, 2 bad input or usage,
             3 some findings not imported, 4 AWS access or configuration problem, 130 interrupted.`;
 
-type Command = (argv: readonly string[], signal: AbortSignal) => Promise<ExitCode>;
-
-// Commands are loaded lazily so `--help` and `convert` never load the AWS SDK.
-const COMMANDS: Record<string, () => Promise<Command>> = {
-  convert: async () => (await import('./commands/convert.js')).runConvert,
-  validate: async () => (await import('./commands/validate.js')).runValidate,
-  scope: async () => (await import('./commands/scope.js')).runScope,
-  hub: async () => (await import('./commands/hub.js')).runHubCommand,
-  import: async () => (await import('./commands/import.js')).runImport,
-  demo: async () => (await import('./commands/demo.js')).runDemo,
-};
-
 async function version(): Promise<string> {
   const { readFile } = await import('node:fs/promises');
   const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -43,15 +32,16 @@ async function version(): Promise<string> {
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
 export async function main(argv: readonly string[]): Promise<ExitCode> {
   const [command, ...rest] = argv;
-  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+  const action = topLevelAction(command);
+  if (action === 'help') {
     process.stdout.write(`${HELP}\n`);
     return command === undefined ? EXIT.INPUT : EXIT.OK;
   }
-  if (command === '--version' || command === '-v') {
+  if (action === 'version') {
     process.stdout.write(`${await version()}\n`);
     return EXIT.OK;
   }
-  const load = COMMANDS[command];
+  const load = command !== undefined && Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
   const controller = new AbortController();
   const interrupt = (): void => {
     if (controller.signal.aborted) process.exit(EXIT.INTERRUPTED);
@@ -61,7 +51,7 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
   process.on('SIGTERM', interrupt);
   try {
     if (load === undefined) throw usageError(`unknown command "${command}"`);
-    const code = await (await load())(rest, controller.signal);
+    const code = await (await load()).run(rest, controller.signal);
     // For `hub`, Ctrl-C is the normal way to stop.
     return controller.signal.aborted && code === EXIT.OK && command !== 'hub' ? EXIT.INTERRUPTED : code;
   } catch (error) {

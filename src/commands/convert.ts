@@ -13,6 +13,7 @@ import { diagnostic, LineWriter, ProgressLine, reportError } from '../cli/output
 import { IssueLog, summaryLine, summaryOf, writeSummary } from '../cli/summary.js';
 import { ConverterError } from '../errors.js';
 import { assertAccountAndRegion, convert } from '../pipeline.js';
+import { checkProductArn } from '../sink/preflight.js';
 
 /** `asff-stream convert --help`. */
 export const CONVERT_HELP = `Usage: asff-stream convert [INPUT|-] [options]
@@ -34,8 +35,8 @@ export function issueWhere(issue: Issue): string | undefined {
   return undefined;
 }
 
-/** Runs `asff-stream convert`; returns the exit code. */
-export async function runConvert(argv: readonly string[], signal?: AbortSignal): Promise<ExitCode> {
+/** The `convert` command line, read and checked ({@link convertArguments}). */
+export async function convertArguments(argv: readonly string[], env: NodeJS.ProcessEnv = process.env) {
   const { flags, positionals, adapters, adapterOptions, adapterHelp } = await parseCommandLine(
     'convert',
     argv,
@@ -44,14 +45,24 @@ export async function runConvert(argv: readonly string[], signal?: AbortSignal):
       output: { type: 'string', short: 'o' },
     },
   );
-  if (flags.help === true) {
-    process.stdout.write(`${withAdapterHelp(CONVERT_HELP, adapterHelp)}\n`);
+  if (flags.help === true) return { help: withAdapterHelp(CONVERT_HELP, adapterHelp) } as const;
+  if (positionals.length > 1) throw new ConverterError('E_CONFIG', 'convert takes one input (a file or -)');
+  const { failOn, ...options } = convertOptionsFromFlags('convert', flags, env, adapterOptions);
+  assertAccountAndRegion(options.accountId, options.region);
+  // The same check as `import`: findings converted for one Region under another's product ARN are refused there.
+  if (options.productArn !== undefined && options.accountId !== undefined && options.region !== undefined)
+    checkProductArn(options.productArn, { accountId: options.accountId, region: options.region });
+  return { help: undefined, flags, input: positionals[0] ?? '-', adapters, failOn, options } as const;
+}
+
+/** Runs `asff-stream convert`; returns the exit code. */
+export async function runConvert(argv: readonly string[], signal?: AbortSignal): Promise<ExitCode> {
+  const parsed = await convertArguments(argv);
+  if (parsed.help !== undefined) {
+    process.stdout.write(`${parsed.help}\n`);
     return EXIT.OK;
   }
-  if (positionals.length > 1) throw new ConverterError('E_CONFIG', 'convert takes one input (a file or -)');
-  const input = positionals[0] ?? '-';
-  const { failOn, ...options } = convertOptionsFromFlags('convert', flags, process.env, adapterOptions);
-  assertAccountAndRegion(options.accountId, options.region);
+  const { flags, input, adapters, failOn, options } = parsed;
   const quiet = flags.quiet === true;
   const issues = new IssueLog();
   const progress = new ProgressLine(!quiet && process.stderr.isTTY === true && !process.env.CI);

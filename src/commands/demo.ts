@@ -49,14 +49,21 @@ async function* syntheticTrivyReport(count: number): AsyncGenerator<Uint8Array> 
   yield encoder.encode(']}]}');
 }
 
+/** The `demo` command line, read and checked (see `CliCommand.parse`). */
+export function demoArguments(argv: readonly string[]) {
+  const { flags, positionals } = parseFlags('demo', argv, { help: { type: 'boolean', short: 'h' } });
+  if (flags.help === true) return { help: DEMO_HELP } as const;
+  return { help: undefined, dir: positionals[0] ?? DEMO_DIR } as const;
+}
+
 /** Runs `asff-stream demo`; returns the exit code. */
 export async function runDemo(argv: readonly string[], signal?: AbortSignal): Promise<ExitCode> {
-  const { flags, positionals } = parseFlags('demo', argv, { help: { type: 'boolean', short: 'h' } });
-  if (flags.help === true) {
-    process.stdout.write(`${DEMO_HELP}\n`);
+  const parsed = demoArguments(argv);
+  if (parsed.help !== undefined) {
+    process.stdout.write(`${parsed.help}\n`);
     return EXIT.OK;
   }
-  const dir = positionals[0] ?? DEMO_DIR;
+  const { dir } = parsed;
   const files = readdirSync(dir)
     .filter((name) => !name.startsWith('.'))
     .sort()

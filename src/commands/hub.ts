@@ -82,8 +82,8 @@ function parseStorm(value: string): ThrottleStorm {
   return { startMs: Number(m[1]), durationMs: Number(m[2]) };
 }
 
-/** Turns `hub` flags into emulator options; throws UsageError on a bad flag. */
-function toOptions(argv: readonly string[]): (EmulatorOptions & { verbose: boolean }) | 'help' {
+/** Turns `hub` flags into emulator options; throws UsageError on a bad flag (see `CliCommand.parse`). */
+export function hubArguments(argv: readonly string[]): (EmulatorOptions & { verbose: boolean }) | 'help' {
   const { values } = parseArgs({
     args: [...argv],
     strict: true,
@@ -204,9 +204,9 @@ export async function runHubCommand(
   const io: HubCommandIo = signalOrIo instanceof AbortSignal ? { signal: signalOrIo } : signalOrIo;
   const stdout = io.stdout ?? process.stdout;
   const stderr = io.stderr ?? process.stderr;
-  let parsed: ReturnType<typeof toOptions>;
+  let parsed: ReturnType<typeof hubArguments>;
   try {
-    parsed = toOptions(argv);
+    parsed = hubArguments(argv);
   } catch (error) {
     stderr.write(`asff-stream hub: ${(error as Error).message}\n\n${USAGE}`);
     return EXIT.INPUT;

@@ -166,44 +166,64 @@ export function combineReports(
   return combined;
 }
 
-/** Runs `asff-stream import`; returns the exit code. */
-export async function runImport(argv: readonly string[], signal?: AbortSignal): Promise<ExitCode> {
+/** The `import` command line, read and checked (see `CliCommand.parse`). */
+export async function importArguments(argv: readonly string[], env: NodeJS.ProcessEnv = process.env) {
   const { flags, positionals, adapters, adapterOptions, adapterHelp } = await parseCommandLine(
     'import',
     argv,
     IMPORT_FLAGS,
   );
-  if (flags.help === true) {
-    process.stdout.write(`${withAdapterHelp(IMPORT_HELP, adapterHelp)}\n`);
+  if (flags.help === true) return { help: withAdapterHelp(IMPORT_HELP, adapterHelp) } as const;
+  if (positionals.length > 1) throw usageError('import takes one input (a file or -)', 'import');
+  const { failOn, ...options } = convertOptionsFromFlags('import', flags, env, adapterOptions);
+  const dryRun = flags['dry-run'] === true;
+  const parsed = {
+    help: undefined,
+    flags,
+    input: positionals[0] ?? '-',
+    adapters,
+    failOn,
+    options,
+    endpoint: stringFlag(flags, 'endpoint-url'),
+    dryRun,
+    rate: positiveNumber(flags, 'rate', false),
+    burst: positiveNumber(flags, 'burst', true),
+    concurrency: positiveNumber(flags, 'concurrency', true),
+    maxRetries: positiveNumber(flags, 'max-retries', true),
+    outageBudgetMs: durationFlag(flags, 'outage-budget', 'import'),
+    retryCapMs: durationFlag(flags, 'backoff-cap', 'import'),
+    // Lifecycle (docs/lifecycle.md): archiving, history, and the Redis-shared budget.
+    archiveMissing: flags['archive-missing'] === true,
+    preserveHistory: flags['preserve-history'] === true,
+    redisUrl: resolveRedisUrl(stringFlag(flags, 'redis'), env),
+    statePath: stringFlag(flags, 'state'),
+    stateEndpoint: stringFlag(flags, 'state-endpoint-url'),
+    refreshAfterMs: durationMs(flags, 'refresh-after'),
+  } as const;
+  // The Region first: STS needs it to find the account when --account is absent.
+  assertRegion(options.region);
+  if (dryRun && (options.accountId === undefined || options.accountId === ''))
+    throw usageError('--dry-run needs --account (or AWS_ACCOUNT_ID): it makes no AWS calls', 'import');
+  return parsed;
+}
+
+/** Runs `asff-stream import`; returns the exit code. */
+export async function runImport(argv: readonly string[], signal?: AbortSignal): Promise<ExitCode> {
+  const parsed = await importArguments(argv);
+  if (parsed.help !== undefined) {
+    process.stdout.write(`${parsed.help}\n`);
     return EXIT.OK;
   }
-  if (positionals.length > 1) throw usageError('import takes one input (a file or -)', 'import');
-  const input = positionals[0] ?? '-';
-  const { failOn, ...options } = convertOptionsFromFlags('import', flags, process.env, adapterOptions);
-  const endpoint = stringFlag(flags, 'endpoint-url');
-  const dryRun = flags['dry-run'] === true;
-  const rate = positiveNumber(flags, 'rate', false);
-  const burst = positiveNumber(flags, 'burst', true);
-  const concurrency = positiveNumber(flags, 'concurrency', true);
-  const maxRetries = positiveNumber(flags, 'max-retries', true);
-  const outageBudgetMs = durationFlag(flags, 'outage-budget', 'import');
-  const retryCapMs = durationFlag(flags, 'backoff-cap', 'import');
-  // Lifecycle (docs/lifecycle.md): archiving, history, and the Redis-shared budget.
-  const archiveMissing = flags['archive-missing'] === true;
-  const preserveHistory = flags['preserve-history'] === true;
-  const redisUrl = resolveRedisUrl(stringFlag(flags, 'redis'));
-  const statePath = stringFlag(flags, 'state');
-  const stateEndpoint = stringFlag(flags, 'state-endpoint-url');
-  const refreshAfterMs = durationMs(flags, 'refresh-after');
+  const { flags, input, adapters, failOn, options, endpoint, dryRun, rate, burst, concurrency, maxRetries } =
+    parsed;
+  const { outageBudgetMs, retryCapMs, archiveMissing, preserveHistory, redisUrl, statePath, stateEndpoint } =
+    parsed;
+  const { refreshAfterMs } = parsed;
   const lifecycle = archiveMissing || preserveHistory || redisUrl !== undefined || statePath !== undefined;
   if (dryRun && statePath !== undefined && flags.quiet !== true)
     diagnostic('asff-stream: --dry-run makes no AWS calls: --state is neither read nor written');
-  // The Region first: STS needs it to find the account when --account is absent.
-  assertRegion(options.region);
   let accountId = options.accountId;
   if (accountId === undefined || accountId === '') {
-    if (dryRun)
-      throw usageError('--dry-run needs --account (or AWS_ACCOUNT_ID): it makes no AWS calls', 'import');
     // Not --endpoint-url: that is Security Hub's. STS is found by the SDK's own settings
     // (AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL, the shared config file's services section).
     accountId = await callerAccountId({ region: options.region });

@@ -29,25 +29,33 @@ Exit codes: 0 ok, 2 bad input or usage.`;
 /** Account and Region do not change a scope; `convert` needs them to build findings. */
 const PLACEHOLDER = { accountId: '000000000000', region: 'us-east-1' } as const;
 
-/** Runs `asff-stream scope`; returns the exit code. */
-export async function runScope(argv: readonly string[], signal?: AbortSignal): Promise<ExitCode> {
+/** The `scope` command line, read and checked (see `CliCommand.parse`). */
+export async function scopeArguments(argv: readonly string[], env: NodeJS.ProcessEnv = process.env) {
   const { flags, positionals, adapters, adapterOptions } = await parseCommandLine(
     'scope',
     argv,
     CONVERT_FLAGS,
   );
-  if (flags.help === true) {
-    process.stdout.write(`${SCOPE_HELP}\n`);
-    return EXIT.OK;
-  }
+  if (flags.help === true) return { help: SCOPE_HELP } as const;
   if (positionals.length > 1) throw new ConverterError('E_CONFIG', 'scope takes one input (a file or -)');
   const {
     failOn: _failOn,
     accountId: _account,
     region: _region,
     ...options
-  } = convertOptionsFromFlags('scope', flags, process.env, adapterOptions);
-  const run = convert(positionals[0] ?? '-', {
+  } = convertOptionsFromFlags('scope', flags, env, adapterOptions);
+  return { help: undefined, input: positionals[0] ?? '-', adapters, options } as const;
+}
+
+/** Runs `asff-stream scope`; returns the exit code. */
+export async function runScope(argv: readonly string[], signal?: AbortSignal): Promise<ExitCode> {
+  const parsed = await scopeArguments(argv);
+  if (parsed.help !== undefined) {
+    process.stdout.write(`${parsed.help}\n`);
+    return EXIT.OK;
+  }
+  const { input, adapters, options } = parsed;
+  const run = convert(input, {
     ...options,
     ...PLACEHOLDER,
     adapters,

@@ -20,14 +20,21 @@ function describe(violations: readonly AsffViolation[]): string {
   return violations.map((v) => `${v.path === '' ? '(finding)' : v.path} ${v.message} [${v.rule}]`).join('; ');
 }
 
-/** Runs `asff-stream validate`; returns the exit code. */
-export async function runValidate(argv: readonly string[]): Promise<ExitCode> {
+/** The `validate` command line, read and checked (see `CliCommand.parse`). */
+export function validateArguments(argv: readonly string[]) {
   const { flags, positionals } = parseFlags('validate', argv, {
     help: { type: 'boolean', short: 'h' },
     quiet: { type: 'boolean', short: 'q' },
   });
-  if (flags.help === true) {
-    process.stdout.write(`${VALIDATE_HELP}\n`);
+  if (flags.help === true) return { help: VALIDATE_HELP } as const;
+  return { help: undefined, input: positionals[0] ?? '-', quiet: flags.quiet === true } as const;
+}
+
+/** Runs `asff-stream validate`; returns the exit code. */
+export async function runValidate(argv: readonly string[]): Promise<ExitCode> {
+  const parsed = validateArguments(argv);
+  if (parsed.help !== undefined) {
+    process.stdout.write(`${parsed.help}\n`);
     return EXIT.OK;
   }
   const out = LineWriter.open(undefined);
@@ -35,7 +42,7 @@ export async function runValidate(argv: readonly string[]): Promise<ExitCode> {
   let invalid = 0;
   let exit: ExitCode = EXIT.OK;
   try {
-    for await (const { value, line, index } of readFindings(positionals[0] ?? '-')) {
+    for await (const { value, line, index } of readFindings(parsed.input)) {
       total++;
       const violations = validateAsff(value);
       if (violations.length === 0) continue;
@@ -49,7 +56,6 @@ export async function runValidate(argv: readonly string[]): Promise<ExitCode> {
     exit = reportError(error);
   }
   await out.close();
-  if (flags.quiet !== true)
-    diagnostic(`validated ${total} finding${total === 1 ? '' : 's'}: ${invalid} invalid`);
+  if (!parsed.quiet) diagnostic(`validated ${total} finding${total === 1 ? '' : 's'}: ${invalid} invalid`);
   return exit;
 }

@@ -2,6 +2,7 @@
 export {
   DEFAULT_REFRESH_AFTER_MS,
   type StateFallback,
+  type StateKeyReport,
   type StateReport,
 } from '../state/incremental.js';
 export { fileStateStore, openStateStore, type PutResult, type StateStore } from '../state/store.js';

@@ -4,7 +4,8 @@ import { IdHashSet } from '../asff/id-hash-set.js';
 import { sourceToolOf } from '../asff/source-tool.js';
 import { attachedReport, attachReport, ConverterError, isConverterError } from '../errors.js';
 import type { ConversionStats } from '../pipeline.js';
-import { IncrementalState, type StateReport } from '../state/incremental.js';
+import type { IncrementalState, StateReport } from '../state/incremental.js';
+import { StateFile } from '../state/state-file.js';
 import { openStateStore, type StateStore } from '../state/store.js';
 import { type BatchImportClient, createSecurityHubClient, regionOfClient } from './client.js';
 import { type DeadLetter, memoryDeadLetter, openDeadLetter } from './dead-letter.js';
@@ -92,8 +93,8 @@ export interface LifecycleOptions extends Omit<ImportOptions, 'client' | 'limite
   /**
    * The scope's state (`--state`): a file path or `s3://bucket/key`, or a {@link StateStore}. With a usable
    * state, history and archive candidates come from it (no GetFindings read of the scope) and findings
-   * Security Hub already has unchanged are not sent (`unchanged`). It is kept for the run's first key
-   * (product + scope + source tool); further keys of the run are read as without a state. See docs/lifecycle.md.
+   * Security Hub already has unchanged are not sent (`unchanged`). One location holds a section per key
+   * (product + scope + source tool): every key of a multi-run input uses it. See docs/lifecycle.md.
    */
   state?: string | StateStore;
   /** S3 endpoint of an `s3://` state (a local S3-compatible server). */
@@ -215,7 +216,7 @@ export async function importWithLifecycle(
   let getLimiter = givenGetLimiter;
   const stops: (() => Promise<void>)[] = [];
   let report: LifecycleReport | undefined;
-  let incremental: IncrementalState | undefined;
+  let stateFile: StateFile | undefined;
   try {
     if (!lifecycle) {
       const result = await importFindings(findings, {
@@ -297,20 +298,19 @@ export async function importWithLifecycle(
               ...(options.credentials !== undefined ? { credentials: options.credentials } : {}),
             })
           : stateOption;
-    /** Opens the state for the run's first key; the state when it is usable (else the key is read as without one). */
-    const openState = async (key: ScopeKey): Promise<IncrementalState | undefined> => {
-      if (store === undefined || incremental !== undefined) return undefined;
-      const opened = await IncrementalState.open(store, key, accountId, {
+    if (store !== undefined)
+      stateFile = await StateFile.create(store, {
         now: startedAt,
-        needsScope: fetchState,
         ...(refreshAfterMs !== undefined ? { refreshAfterMs } : {}),
       });
-      incremental = opened;
-      return opened.used ? opened : undefined;
-    };
-    const stateKey = (key: ScopeKey) =>
-      incremental?.used === true && scopeKeyId(key) === scopeKeyId(incremental.scopeKey);
-    const reported = store !== undefined ? stateReportedIds(() => incremental) : undefined;
+    const states = stateFile;
+    /** Opens the state of a key (each key its section of the one state file). */
+    const openState = (key: ScopeKey): Promise<IncrementalState | undefined> =>
+      states === undefined
+        ? Promise.resolve(undefined)
+        : states.open(key, accountId, { needsScope: fetchState });
+    const stateOfKey = (key: ScopeKey) => states?.get(key, accountId);
+    const reported = states !== undefined ? stateReportedIds(states) : undefined;
     const preserved = preserveHistory(
       findings,
       async (first) => {
@@ -323,8 +323,8 @@ export async function importWithLifecycle(
         const key = scopeKeyOfFinding(first, fallbackKey);
         // No scope (findings not made by the pipeline, no --scope): nothing to read, nothing to archive.
         if (key.scope.trim() === '') return emptyScopeState(key);
-        const firstKey = store !== undefined && incremental === undefined;
-        const usable = firstKey ? await openState(key) : undefined;
+        const opened = await openState(key);
+        const usable = opened?.used === true ? opened : undefined;
         if (usable !== undefined) {
           // History from the state's table; its `size` (entries loaded) is what the history report counts.
           const fromState = withLookup({ ...emptyScopeState(key), active: usable.active }, usable.history());
@@ -346,7 +346,7 @@ export async function importWithLifecycle(
           held = { finding: first, error: historyReadError(error, wantArchive) };
           throw held.error;
         }
-        if (firstKey) await incremental?.seed(loaded);
+        await opened?.seed(loaded);
         fetched.push(loaded);
         return applyHistory ? loaded : emptyScopeState(key);
       },
@@ -360,10 +360,11 @@ export async function importWithLifecycle(
         // longer for the changed ones (measured: 1 % changed of 100k took 23 part-filled requests at 1 s).
         ...(store !== undefined ? { lingerMs: STATE_LINGER_MS } : {}),
         ...importOptions,
-        ...(store !== undefined
+        ...(states !== undefined
           ? {
-              isUnchanged: (finding: AwsSecurityFinding) => incremental?.isUnchanged(finding) === true,
-              onImported: (finding: AwsSecurityFinding) => incremental?.confirm(finding),
+              isUnchanged: (finding: AwsSecurityFinding) =>
+                states.stateOf(finding)?.isUnchanged(finding) === true,
+              onImported: (finding: AwsSecurityFinding) => states.stateOf(finding)?.confirm(finding),
             }
           : {}),
         accountId,
@@ -436,17 +437,16 @@ export async function importWithLifecycle(
       let archiveState: ScopeState;
       if ('findings' in key) archiveState = key as ScopeState;
       else {
-        // Nothing was reported for this key: the state of the given scope may still know its findings.
-        const firstKey = store !== undefined && incremental === undefined;
-        const usable = firstKey ? await openState(key) : undefined;
-        if (usable !== undefined) archiveState = { ...emptyScopeState(key), active: usable.active };
+        // Nothing was reported for this key: its section of the state may still know its findings.
+        const opened = await openState(key);
+        if (opened?.used === true) archiveState = { ...emptyScopeState(key), active: opened.active };
         else {
           archiveState = await fetch(key);
-          if (firstKey) await incremental?.seed(archiveState);
+          await opened?.seed(archiveState);
         }
       }
-      const state = incremental;
-      if (state !== undefined && stateKey(archiveState) && archiveBlockers(outcome).length === 0) {
+      const state = stateOfKey(archiveState);
+      if (state?.used === true && archiveBlockers(outcome).length === 0) {
         // Candidates from the state: only their Ids are read back (by Id), never the whole scope.
         archiveState = { ...archiveState, findings: await state.candidates(), active: state.active };
       }
@@ -462,15 +462,15 @@ export async function importWithLifecycle(
           importOptions: {
             ...withoutProgress(importOptions),
             limiter: importLimiter,
-            ...(incremental !== undefined
-              ? { onImported: (finding: AwsSecurityFinding) => incremental?.confirm(finding) }
+            ...(states !== undefined
+              ? { onImported: (finding: AwsSecurityFinding) => states.stateOf(finding)?.confirm(finding) }
               : {}),
           },
           deadLetter,
           ...(clock !== undefined ? { now: clock } : {}),
           ...(importOptions.signal !== undefined ? { signal: importOptions.signal } : {}),
           ...(archiveStrategy !== undefined ? { strategy: archiveStrategy } : {}),
-          ...(incremental !== undefined ? { onGone: (id: string) => incremental?.markGone(id) } : {}),
+          ...(state !== undefined ? { onGone: (id: string) => state.markGone(id) } : {}),
         }),
       );
       if (archives.at(-1)!.blocked.length > 0) break;
@@ -487,14 +487,14 @@ export async function importWithLifecycle(
     throw error;
   } finally {
     // Whatever happened, what Security Hub confirmed is saved (a failed save leaves the previous state).
-    const state = incremental;
-    if (state !== undefined) {
+    const state = stateFile;
+    if (state !== undefined && state.keys.length > 0) {
       await state.save((clock ?? (() => new Date()))()).catch((error: unknown) => {
         state.report.error = error instanceof Error ? error.message : String(error);
       });
-      await state.dispose();
       if (report !== undefined) report.state = state.report;
     }
+    await state?.dispose();
     destroyClient?.();
     for (const stop of stops) await stop().catch(() => {});
     if (ownsDeadLetter) await deadLetter.close().catch(() => {});
@@ -572,26 +572,31 @@ async function accountHeld<T extends ImportReport>(
 }
 
 /**
- * A `ReportedIdSet` that records into the run's state once it is loaded (before that, and for Ids added
- * before it, an {@link IdHashSet}).
+ * A `ReportedIdSet` that records each finding's Id into the state of its key (a flag of the key's table), and
+ * the Ids of findings of no opened key (no scope, past the key limit) in an {@link IdHashSet}.
  */
-function stateReportedIds(current: () => IncrementalState | undefined): ReportedIdSet {
-  const beforeState = new IdHashSet();
-  let inState: ReportedIdSet | undefined;
-  const loaded = (): ReportedIdSet | undefined => {
-    const state = current();
-    if (state !== undefined) inState ??= state.reported();
-    return inState;
+function stateReportedIds(file: StateFile): ReportedIdSet {
+  const outside = new IdHashSet();
+  const sets = new Map<IncrementalState, ReportedIdSet>();
+  const setOf = (state: IncrementalState): ReportedIdSet => {
+    let set = sets.get(state);
+    if (set === undefined) {
+      set = state.reported();
+      sets.set(state, set);
+    }
+    return set;
   };
   return {
-    add: (id) => {
-      const target = loaded();
-      if (target !== undefined) target.add(id);
-      else beforeState.add(id);
+    add: (id, finding) => {
+      const state = finding !== undefined ? file.stateOf(finding) : undefined;
+      if (state !== undefined) setOf(state).add(id);
+      else outside.add(id);
     },
-    has: (id) => loaded()?.has(id) === true || beforeState.has(id),
+    has: (id) => outside.has(id) || file.keys.some((state) => setOf(state).has(id)),
     get size() {
-      return (loaded()?.size ?? 0) + beforeState.size;
+      let size = outside.size;
+      for (const state of file.keys) size += setOf(state).size;
+      return size;
     },
   };
 }
@@ -606,11 +611,22 @@ function withLookup(
 
 /** One line for stderr on the state: used or why not, saved or why not. */
 export function stateSummary(state: StateReport): string {
-  const read = state.used
-    ? `${state.loaded} entries read from ${state.location}`
-    : `not used (${state.fallback}: ${state.fallbackReason})`;
+  const keys = state.keys ?? [];
+  const used = keys.filter((key) => key.used).length;
+  const why = `(${state.fallback}: ${state.fallbackReason})`;
+  const read =
+    keys.length <= 1
+      ? state.used
+        ? `${state.loaded} entries read from ${state.location}`
+        : `not used ${why}`
+      : used === keys.length
+        ? `${state.loaded} entries of ${keys.length} keys read from ${state.location}`
+        : used === 0
+          ? `not used for any of its ${keys.length} keys ${why}`
+          : `${state.loaded} entries of ${used} of ${keys.length} keys read from ${state.location}, not used for ${keys.length - used} ${why}`;
+  const kept = state.kept !== undefined ? `, kept ${state.kept} other key(s) as they were` : '';
   const written = state.saved
-    ? `saved ${state.entries} entries${state.conflicts > 0 ? ` after merging ${state.conflicts} concurrent write(s)` : ''}`
+    ? `saved ${state.entries} entries${kept}${state.conflicts > 0 ? ` after merging ${state.conflicts} concurrent write(s)` : ''}`
     : `NOT saved: ${state.error ?? 'the run stopped before it could be saved'}`;
   return `state: ${read}; ${written}`;
 }

@@ -14,7 +14,8 @@ export interface ReportedIds {
 
 /** A {@link ReportedIds} that the run adds to. */
 export interface ReportedIdSet extends ReportedIds {
-  add(id: string): void;
+  /** Adds the Id of `finding` (given so that a set kept per key can tell the finding's key). */
+  add(id: string, finding?: AwsSecurityFinding): void;
 }
 
 /** What history preservation did (`preserveHistory`). */
@@ -122,7 +123,7 @@ export function preserveHistory(
       }
       // The state first: a state file's `reported` records into its table once it is loaded.
       const current = await stateOf(finding);
-      reported.add(finding.Id);
+      reported.add(finding.Id, finding);
       if (current === undefined) {
         counters.foreign += 1;
         yield finding;

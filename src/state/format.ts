@@ -1,11 +1,17 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { StateEntry } from './table.js';
 
 /** The `format` value of a state file's header line. */
 export const STATE_FORMAT = 'asff-stream-state';
-/** The version of the format this code writes and reads. */
-export const STATE_VERSION = 1;
+/**
+ * The version of the format this code writes: 2, a file of one section per key (a header line, then that
+ * key's entry lines). Version 1 (one key, written before a run kept every key of a multi-run input) is read as
+ * a file of one section.
+ */
+export const STATE_VERSION = 2;
+/** Versions this code reads. */
+const READABLE_VERSIONS: readonly number[] = [1, 2];
 
 /**
  * What a state is about. Every field is compared on load: a state written for another account, product,
@@ -19,7 +25,7 @@ export interface StateKey {
   sourceTool?: string;
 }
 
-/** The first line of a state file. */
+/** The first line of each section of a state file: one section per key, its entry lines after it. */
 export interface StateHeader {
   format: typeof STATE_FORMAT;
   version: number;
@@ -36,6 +42,11 @@ export interface StateHeader {
    * they sent, so it is not used where the whole scope matters (history, archiving).
    */
   complete: boolean;
+  /**
+   * Sections in the file (version 2, the same on every section header; absent in version 1: one). A file with
+   * another number of sections is unreadable (cut short or spliced).
+   */
+  sections?: number;
 }
 
 /** One entry line: `[Id, fingerprint, CreatedAt ms, FirstObservedAt ms | null, last sent ms, "A" | "R"]`. */
@@ -110,7 +121,10 @@ export function decodeHeader(text: string): StateHeader | undefined {
   const key = header.key as Partial<StateKey> | undefined;
   if (
     header.format !== STATE_FORMAT ||
-    header.version !== STATE_VERSION ||
+    typeof header.version !== 'number' ||
+    !READABLE_VERSIONS.includes(header.version) ||
+    (header.sections !== undefined &&
+      (typeof header.sections !== 'number' || !Number.isInteger(header.sections) || header.sections < 1)) ||
     typeof header.writtenAt !== 'string' ||
     !Number.isFinite(Date.parse(header.writtenAt)) ||
     typeof header.entries !== 'number' ||
@@ -133,6 +147,11 @@ function isTime(value: unknown): value is number {
   return typeof value === 'number' && Number.isFinite(value) && value >= 0;
 }
 
+/** True for a line that can only be an entry (`[…]`); a section header is an object (`{…}`). */
+export function looksLikeEntry(text: string): boolean {
+  return text.startsWith('[');
+}
+
 /** The lines of a file, streamed (a state file is never read whole). */
 export async function* fileLines(path: string): AsyncGenerator<string> {
   const input = createReadStream(path);
@@ -142,5 +161,54 @@ export async function* fileLines(path: string): AsyncGenerator<string> {
   } finally {
     lines.close();
     input.destroy();
+  }
+}
+
+/** Writes lines to a file in chunks of about 64 KB, waiting for the disk. */
+export async function writeLines(
+  path: string,
+  lines: AsyncIterable<string> | Iterable<string>,
+): Promise<void> {
+  const out = new ChunkedFile(path);
+  try {
+    for await (const line of lines) await out.write(line);
+  } finally {
+    await out.close();
+  }
+}
+
+/** A file written line by line in chunks of about 64 KB, waiting for the disk (for writers of several files at once). */
+export class ChunkedFile {
+  private readonly out;
+  private readonly failed: Promise<never>;
+  private chunk = '';
+
+  constructor(path: string) {
+    this.out = createWriteStream(path);
+    this.failed = new Promise<never>((_, reject) => this.out.once('error', reject));
+    this.failed.catch(() => {});
+  }
+
+  /** Appends `text` (its own newlines included). */
+  async write(text: string): Promise<void> {
+    this.chunk += text;
+    if (this.chunk.length >= 65_536) await this.flush();
+  }
+
+  /** Writes what is left and closes the file; rejects with the file's error, if any. */
+  async close(): Promise<void> {
+    if (this.chunk !== '') await this.flush();
+    if (this.out.closed) return;
+    await Promise.race([new Promise<void>((resolve) => this.out.end(resolve)), this.failed]);
+  }
+
+  private async flush(): Promise<void> {
+    const chunk = this.chunk;
+    this.chunk = '';
+    if (!this.out.write(chunk))
+      await Promise.race([
+        new Promise<void>((resolve) => this.out.once('drain', () => resolve())),
+        this.failed,
+      ]);
   }
 }

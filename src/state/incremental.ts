@@ -1,57 +1,65 @@
-import { randomBytes } from 'node:crypto';
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { AwsSecurityFinding } from '@aws-sdk/client-securityhub';
 import { ConverterError } from '../errors.js';
 import { inScope, type ScopeKey, type ScopeState, type StoredHistory } from '../sink/history.js';
 import type { ReportedIdSet } from '../sink/preserve-history.js';
 import { findingFingerprint } from './fingerprint.js';
-import {
-  decodeEntry,
-  decodeHeader,
-  encodeEntry,
-  fileLines,
-  STATE_FORMAT,
-  STATE_VERSION,
-  type StateHeader,
-  type StateKey,
-  sameKey,
-} from './format.js';
-import type { StateStore } from './store.js';
+import { decodeEntry, encodeEntry, fileLines, type StateKey, writeLines } from './format.js';
+import type { StateSection } from './sections.js';
+import type { StateFile } from './state-file.js';
 import { FLAG, idDigest, type StateEntry, StateTable } from './table.js';
 
 /** Security Hub deletes findings not updated for 90 days: their entries are dropped when the state is saved. */
 export const RETENTION_MS = 90 * 24 * 3600 * 1000;
 /** Default of `--refresh-after`: an unchanged finding is sent again once its last copy is this old. */
 export const DEFAULT_REFRESH_AFTER_MS = 7 * 24 * 3600 * 1000;
-/** Conditional writes tried before a save gives up (each lost race re-reads and merges). */
-const MAX_SAVE_ATTEMPTS = 8;
 
 /** Why a state was not used (the run then reads the scope from Security Hub, as without a state). */
 export type StateFallback = 'missing' | 'unreadable' | 'other-scope' | 'stale' | 'incomplete';
 
-/** What the state did in a run (the report's `state`). */
-export interface StateReport {
-  /** `--state` as given. */
-  location: string;
-  /** True when history, archive candidates and unchanged findings came from the state. */
+/** What the state did for one key (product + scope + source tool) of a run. */
+export interface StateKeyReport {
+  scope: string;
+  sourceTool?: string;
+  /** True when history, archive candidates and unchanged findings of this key came from the state. */
   used: boolean;
   /** Why it was not used. */
   fallback?: StateFallback;
   /** One line on the fallback, for a human. */
   fallbackReason?: string;
-  /** Entries loaded. */
+  /** Entries of this key loaded. */
+  loaded: number;
+  /** Entries of this key written. */
+  entries: number;
+}
+
+/** What the state did in a run (the report's `state`). */
+export interface StateReport {
+  /** `--state` as given. */
+  location: string;
+  /**
+   * True when history, archive candidates and unchanged findings came from the state, for every key of the run
+   * (see `keys` when there are several).
+   */
+  used: boolean;
+  /** Why it was not used (for the first key that did not use it). */
+  fallback?: StateFallback;
+  /** One line on the fallback, for a human. */
+  fallbackReason?: string;
+  /** Entries loaded (all keys of the run). */
   loaded: number;
   /** True once the new state was written. */
   saved: boolean;
-  /** Entries written. */
+  /** Entries written for the run's keys. */
   entries: number;
   /** Conditional writes lost to another run (each one re-read and merged). */
   conflicts: number;
   /** Why the state was not saved. */
   error?: string;
+  /** Each key's part, when the run covered more than one key (a multi-run SARIF log). */
+  keys?: StateKeyReport[];
+  /** Sections of other keys (not in this run) that the file holds and that were written back as they were. */
+  kept?: number;
 }
 
 /** The state key of a lifecycle scope (the scope value as stored in ProductFields). */
@@ -64,7 +72,7 @@ export function stateKeyOf(key: ScopeKey & { sourceTool?: string }, accountId: s
   };
 }
 
-/** Options of {@link IncrementalState.open}. */
+/** Options of {@link StateFile.open}. */
 export interface OpenStateOptions {
   /** The run's start time. */
   now: Date;
@@ -77,19 +85,39 @@ export interface OpenStateOptions {
   needsScope?: boolean;
 }
 
+/** What {@link IncrementalState} starts from (made by {@link StateFile}). */
+export interface IncrementalStateInit {
+  file: StateFile;
+  key: StateKey;
+  scopeKey: ScopeKey;
+  /** Prefix of this key's local files (its seed and spool), in the file's working directory. */
+  workPrefix: string;
+  table: StateTable;
+  /** Files of entry lines holding the Ids of the table's entries (the key's section of the stored state). */
+  sources: string[];
+  complete: boolean;
+  report: StateKeyReport;
+  now: Date;
+  refreshAfterMs?: number;
+}
+
 /**
- * The state of one scope during a run: what Security Hub confirmed for each of its findings, in a
- * {@link StateTable} (no Id strings in memory: the Ids stay in the local copy of the state and in a spool
- * file of the Ids this run added). Gives the history of a finding, decides which findings are unchanged,
- * records what Security Hub confirms, finds the archive candidates, and saves with a conditional write,
- * merging another run's entries when it lost the race.
+ * The state of one key (product + scope + source tool) during a run: what Security Hub confirmed for each of
+ * its findings, in a {@link StateTable} (no Id strings in memory: the Ids stay in the local copy of the
+ * key's section and in a spool file of the Ids this run added). Gives the history of a finding, decides which
+ * findings are unchanged, records what Security Hub confirms and finds the archive candidates. Its
+ * {@link StateFile} reads and saves the file that holds every key's section.
  */
 export class IncrementalState {
-  readonly report: StateReport;
+  /** This key's part of the report. */
+  readonly keyReport: StateKeyReport;
+  readonly key: StateKey;
+  /** The lifecycle key the state is for. */
+  readonly scopeKey: ScopeKey;
+  private readonly file: StateFile;
   private readonly table: StateTable;
   /** Local files holding the Ids of the table's entries (first occurrence of a digest wins). */
   private readonly sources: string[];
-  private version: string | undefined;
   private spool: WriteStream | undefined;
   private spoolError: unknown;
   private readonly fingerprints = new WeakMap<AwsSecurityFinding, string>();
@@ -97,93 +125,34 @@ export class IncrementalState {
   private complete: boolean;
   private readonly nowMs: number;
   private readonly refreshAfterMs: number;
+  private readonly workPrefix: string;
 
-  private readonly store: StateStore;
-  readonly key: StateKey;
-  /** The lifecycle key the state is for. */
-  readonly scopeKey: ScopeKey;
-  private readonly workDir: string;
-
-  private constructor(
-    store: StateStore,
-    key: StateKey,
-    scopeKey: ScopeKey,
-    workDir: string,
-    init: {
-      table: StateTable;
-      sources: string[];
-      version: string | undefined;
-      report: StateReport;
-      complete: boolean;
-    },
-    options: OpenStateOptions,
-  ) {
-    this.store = store;
-    this.key = key;
-    this.scopeKey = scopeKey;
-    this.workDir = workDir;
+  constructor(init: IncrementalStateInit) {
+    this.file = init.file;
+    this.key = init.key;
+    this.scopeKey = init.scopeKey;
+    this.workPrefix = init.workPrefix;
     this.table = init.table;
     this.sources = init.sources;
-    this.version = init.version;
-    this.report = init.report;
+    this.keyReport = init.report;
     this.complete = init.complete;
-    this.nowMs = options.now.getTime();
-    this.refreshAfterMs = options.refreshAfterMs ?? DEFAULT_REFRESH_AFTER_MS;
+    this.nowMs = init.now.getTime();
+    this.refreshAfterMs = init.refreshAfterMs ?? DEFAULT_REFRESH_AFTER_MS;
   }
 
-  /**
-   * Reads the state of `scopeKey` from the store. Never throws for a state that cannot be used: the
-   * result says why (`report.fallback`) and starts empty; the caller then reads the scope from Security
-   * Hub ({@link seed}) as a run without a state does.
-   */
-  static async open(
-    store: StateStore,
-    scopeKey: ScopeKey & { sourceTool?: string },
-    accountId: string,
-    options: OpenStateOptions,
-  ): Promise<IncrementalState> {
-    const key = stateKeyOf(scopeKey, accountId);
-    const workDir = await mkdtemp(join(tmpdir(), 'asff-stream-state-'));
-    const base = join(workDir, 'base.ndjson');
-    const report: StateReport = {
-      location: store.location,
-      used: false,
-      loaded: 0,
-      saved: false,
-      entries: 0,
-      conflicts: 0,
-    };
-    const make = (table: StateTable, sources: string[], version: string | undefined, complete: boolean) =>
-      new IncrementalState(
-        store,
-        key,
-        scopeKey,
-        workDir,
-        { table, sources, version, report, complete },
-        options,
-      );
-    const fallback = (reason: StateFallback, text: string, version: string | undefined) => {
-      report.fallback = reason;
-      report.fallbackReason = text;
-      return make(new StateTable(), [], version, false);
-    };
-    let version: string | undefined;
-    try {
-      version = await store.fetch(base);
-    } catch (error) {
-      return fallback('unreadable', error instanceof Error ? error.message : String(error), undefined);
-    }
-    if (version === undefined) return fallback('missing', `no state at ${store.location} yet`, undefined);
-    const loaded = await loadTable(base, key, options);
-    if ('fallback' in loaded) return fallback(loaded.fallback, loaded.reason, version);
-    report.used = true;
-    report.loaded = loaded.table.size;
-    return make(loaded.table, [base], version, true);
+  /** The report of the whole state (every key of the run). */
+  get report(): StateReport {
+    return this.file.report;
   }
 
-  /** True when history, candidates and unchanged findings come from the state. */
+  /** True when history, candidates and unchanged findings of this key come from the state. */
   get used(): boolean {
-    return this.report.used;
+    return this.keyReport.used;
+  }
+
+  /** True when the entries cover every finding Security Hub has for the key (written to the section header). */
+  get isComplete(): boolean {
+    return this.complete;
   }
 
   /** Findings of the scope known to be ACTIVE. */
@@ -206,13 +175,23 @@ export class IncrementalState {
     return this.table.byteLength;
   }
 
+  /** Saves the whole state file (every key of the run): {@link StateFile.save}. */
+  save(now: Date): Promise<void> {
+    return this.file.save(now);
+  }
+
+  /** Removes the local copies of the whole state file: {@link StateFile.dispose}. */
+  dispose(): Promise<void> {
+    return this.file.dispose();
+  }
+
   /**
    * Fills an unused state from the scope as read from Security Hub (the fallback): the findings' Ids go
    * to a local file and their history to the table, with no fingerprint, so each of them is sent once
    * and its fingerprint recorded.
    */
   async seed(state: ScopeState): Promise<void> {
-    const path = join(this.workDir, 'seed.ndjson');
+    const path = `${this.workPrefix}seed.ndjson`;
     await writeLines(path, seedLines(this.table, state));
     this.sources.push(path);
     this.complete = true;
@@ -221,7 +200,7 @@ export class IncrementalState {
   /** History lookups for `preserveHistory` (confirmed entries only). */
   history(): { get(id: string): StoredHistory | undefined; readonly size: number } {
     return {
-      size: this.report.loaded,
+      size: this.keyReport.loaded,
       get: (id) => {
         const entry = this.table.find(idDigest(id));
         if (entry < 0 || (this.table.flagsOf(entry) & FLAG.confirmed) === 0) return undefined;
@@ -236,7 +215,7 @@ export class IncrementalState {
     };
   }
 
-  /** The run's reported Ids, kept as a flag of the table's entries (no second per-Id structure). */
+  /** The run's reported Ids of this key, kept as a flag of the table's entries (no second per-Id structure). */
   reported(): ReportedIdSet {
     const table = this.table;
     const counter = { size: 0 };
@@ -279,7 +258,7 @@ export class IncrementalState {
   /**
    * Records a finding Security Hub accepted (the sink's `onImported`): its fingerprint, timestamps and
    * RecordState. A copy with an earlier UpdatedAt than the one recorded does not replace it, as in
-   * Security Hub. Findings of other scopes are ignored.
+   * Security Hub. Findings of other keys are ignored.
    */
   confirm(finding: AwsSecurityFinding): void {
     if (typeof finding.Id !== 'string' || !inScope(finding, this.scopeKey)) return;
@@ -338,53 +317,13 @@ export class IncrementalState {
   }
 
   /**
-   * Writes the state: every confirmed entry whose last copy is younger than Security Hub's 90-day
-   * retention, with a conditional write. When another run wrote in between, its state is read, merged
-   * (an entry missing here is added; one present in both keeps the copy sent last) and the write tried
-   * again. Throws (`E_IO`, `E_AWS_ACCESS`) when the state cannot be written; the stored state is then
-   * the previous one.
+   * Adds another run's section of this key (read after a lost conditional write): an entry missing here is
+   * added, one present in both keeps the copy sent last.
    */
-  async save(now: Date): Promise<void> {
-    await this.closeSpool();
-    const cutoff = now.getTime() - RETENTION_MS;
-    for (let attempt = 0; attempt < MAX_SAVE_ATTEMPTS; attempt++) {
-      const out = join(this.workDir, `out-${attempt}.ndjson`);
-      const entries = await this.compose(out, now, cutoff);
-      const result = await this.store.put(out, this.version);
-      if (result.ok) {
-        this.version = result.version;
-        this.report.saved = true;
-        this.report.entries = entries;
-        return;
-      }
-      this.report.conflicts += 1;
-      const remote = join(this.workDir, `remote-${attempt}.ndjson`);
-      this.version = await this.store.fetch(remote);
-      if (this.version !== undefined) await this.merge(remote);
-    }
-    throw new ConverterError(
-      'E_IO',
-      `the state ${this.store.location} was changed by other runs ${MAX_SAVE_ATTEMPTS} times while this run saved it`,
-    );
-  }
-
-  /** Removes the local copies. */
-  async dispose(): Promise<void> {
-    await this.closeSpool().catch(() => {});
-    await rm(this.workDir, { recursive: true, force: true }).catch(() => {});
-  }
-
-  private async merge(remote: string): Promise<void> {
-    let header: StateHeader | undefined;
-    for await (const line of fileLines(remote)) {
-      if (header === undefined) {
-        header = decodeHeader(line);
-        // Another scope's state (or garbage) replaced ours: nothing to keep from it.
-        if (header === undefined || !sameKey(header.key, this.key)) return;
-        // A complete picture plus more confirmed entries is still complete.
-        if (header.complete) this.complete = true;
-        continue;
-      }
+  async merge(section: StateSection): Promise<void> {
+    // A complete picture plus more confirmed entries is still complete.
+    if (section.header.complete) this.complete = true;
+    for await (const line of fileLines(section.path)) {
       const decoded = decodeEntry(line);
       if (decoded === undefined) continue;
       const entry = this.table.findOrAdd(idDigest(decoded.id));
@@ -395,54 +334,59 @@ export class IncrementalState {
       }
     }
     // Merged entries take their Ids from the remote copy.
-    this.sources.push(remote);
+    this.sources.push(section.path);
   }
 
-  private async compose(out: string, now: Date, cutoff: number): Promise<number> {
-    const keep = (entry: number) =>
-      (this.table.flagsOf(entry) & (FLAG.confirmed | FLAG.emitted)) === FLAG.confirmed &&
-      this.table.lastSent(entry) >= cutoff;
-    let expected = 0;
-    for (let entry = 0; entry < this.table.size; entry++) if (keep(entry)) expected += 1;
-    const header: StateHeader = {
-      format: STATE_FORMAT,
-      version: STATE_VERSION,
-      key: this.key,
-      writtenAt: now.toISOString(),
-      entries: expected,
-      revision: randomBytes(12).toString('hex'),
-      complete: this.complete,
-    };
-    const table = this.table;
-    const sources = this.sources;
-    let written = 0;
-    async function* lines(): AsyncGenerator<string> {
-      yield `${JSON.stringify(header)}\n`;
-      for (const source of sources) {
-        for await (const line of fileLines(source)) {
-          const decoded = decodeEntry(line);
-          if (decoded === undefined) continue;
-          const entry = table.find(idDigest(decoded.id));
-          if (entry < 0 || !keep(entry)) continue;
-          table.setFlags(entry, FLAG.emitted);
-          written += 1;
-          yield `${encodeEntry(decoded.id, table.get(entry))}\n`;
-        }
+  /** Entries {@link entryLines} will write: confirmed ones sent since `cutoff`. */
+  countEntries(cutoff: number): number {
+    let count = 0;
+    for (let entry = 0; entry < this.table.size; entry++) if (this.keeps(entry, cutoff)) count += 1;
+    return count;
+  }
+
+  /**
+   * The key's entry lines for a save: every confirmed entry whose last copy is younger than `cutoff` (Security
+   * Hub's 90-day retention), each once, with its Id from the local files. Call {@link endSave} after.
+   */
+  async *entryLines(cutoff: number): AsyncGenerator<string> {
+    await this.closeSpool();
+    for (const source of this.sources) {
+      for await (const line of fileLines(source)) {
+        const decoded = decodeEntry(line);
+        if (decoded === undefined) continue;
+        const entry = this.table.find(idDigest(decoded.id));
+        if (entry < 0 || !this.keeps(entry, cutoff)) continue;
+        this.table.setFlags(entry, FLAG.emitted);
+        yield `${encodeEntry(decoded.id, this.table.get(entry))}\n`;
       }
     }
-    try {
-      await writeLines(out, lines());
-    } finally {
-      this.table.clearAll(FLAG.emitted);
+  }
+
+  /** Forgets which entries the last {@link entryLines} wrote. */
+  endSave(): void {
+    this.table.clearAll(FLAG.emitted);
+  }
+
+  /** Ends the spool file of the Ids this run added (before its lines are read back). */
+  async closeSpool(): Promise<void> {
+    const spool = this.spool;
+    if (spool !== undefined && !spool.closed) {
+      await new Promise<void>((resolve) => spool.end(resolve));
     }
-    if (written !== expected)
-      throw new Error(`state save: ${expected} entries to write, but ${written} Ids were found (a bug)`);
-    return written;
+    if (this.spoolError !== undefined)
+      throw new ConverterError('E_IO', `cannot write the state's spool file: ${String(this.spoolError)}`);
+  }
+
+  private keeps(entry: number, cutoff: number): boolean {
+    return (
+      (this.table.flagsOf(entry) & (FLAG.confirmed | FLAG.emitted)) === FLAG.confirmed &&
+      this.table.lastSent(entry) >= cutoff
+    );
   }
 
   private spoolWrite(line: string): void {
     if (this.spool === undefined) {
-      const path = join(this.workDir, 'spool.ndjson');
+      const path = `${this.workPrefix}spool.ndjson`;
       this.spool = createWriteStream(path);
       this.spool.on('error', (error) => {
         this.spoolError ??= error;
@@ -451,67 +395,44 @@ export class IncrementalState {
     }
     this.spool.write(line);
   }
-
-  private async closeSpool(): Promise<void> {
-    const spool = this.spool;
-    if (spool !== undefined && !spool.closed) {
-      await new Promise<void>((resolve) => spool.end(resolve));
-    }
-    if (this.spoolError !== undefined)
-      throw new ConverterError('E_IO', `cannot write the state's spool file: ${String(this.spoolError)}`);
-  }
 }
 
-/** Loads a state file's entries, or says why it cannot be used. */
-async function loadTable(
-  path: string,
-  key: StateKey,
+/**
+ * Loads a section's entries into a new table, or says why the key's state cannot be used (the checks of the
+ * header first: too old, or incomplete where the run needs the whole scope).
+ */
+export async function loadSection(
+  section: StateSection,
   options: OpenStateOptions,
 ): Promise<{ table: StateTable } | { fallback: StateFallback; reason: string }> {
-  let header: StateHeader | undefined;
-  let table: StateTable | undefined;
+  const { header } = section;
+  if (options.needsScope === true && !header.complete)
+    return {
+      fallback: 'incomplete',
+      reason:
+        'the state was written by runs that never read the scope, so it may lack findings this run must know',
+    };
+  const age = options.now.getTime() - Date.parse(header.writtenAt);
+  const window = options.refreshAfterMs ?? DEFAULT_REFRESH_AFTER_MS;
+  if (age > window)
+    return {
+      fallback: 'stale',
+      reason: `the state was written ${header.writtenAt}, longer ago than --refresh-after`,
+    };
+  const table = new StateTable(header.entries);
   let count = 0;
-  for await (const line of fileLines(path)) {
-    if (table === undefined) {
-      header = decodeHeader(line);
-      if (header === undefined)
-        return { fallback: 'unreadable', reason: 'the state file does not start with a state header' };
-      if (!sameKey(header.key, key))
-        return {
-          fallback: 'other-scope',
-          reason: `the state is for ${describeKey(header.key)}, this run is ${describeKey(key)}`,
-        };
-      if (options.needsScope === true && !header.complete)
-        return {
-          fallback: 'incomplete',
-          reason:
-            'the state was written by runs that never read the scope, so it may lack findings this run must know',
-        };
-      const age = options.now.getTime() - Date.parse(header.writtenAt);
-      const window = options.refreshAfterMs ?? DEFAULT_REFRESH_AFTER_MS;
-      if (age > window)
-        return {
-          fallback: 'stale',
-          reason: `the state was written ${header.writtenAt}, longer ago than --refresh-after`,
-        };
-      table = new StateTable(header.entries);
-      continue;
-    }
+  for await (const line of fileLines(section.path)) {
     const decoded = decodeEntry(line);
     if (decoded === undefined)
-      return { fallback: 'unreadable', reason: `line ${count + 2} of the state is not an entry` };
+      return {
+        fallback: 'unreadable',
+        reason: `line ${section.line + count + 1} of the state is not an entry`,
+      };
     const entry = table.findOrAdd(idDigest(decoded.id));
     table.set(entry, decoded.entry);
     table.setFlags(entry, FLAG.confirmed | FLAG.idStored);
     count += 1;
   }
-  if (table === undefined || header === undefined)
-    return { fallback: 'unreadable', reason: 'the state file is empty' };
-  if (count !== header.entries)
-    return {
-      fallback: 'unreadable',
-      reason: `the state holds ${count} entries, its header says ${header.entries} (cut short?)`,
-    };
   return { table };
 }
 
@@ -525,11 +446,6 @@ function isoTime(ms: number): string {
     isoTimes.set(ms, iso);
   }
   return iso;
-}
-
-function describeKey(key: StateKey): string {
-  const tool = key.sourceTool !== undefined ? `, source tool "${key.sourceTool}"` : '';
-  return `scope "${key.scope}"${tool} of ${key.productArn} in account ${key.accountId}`;
 }
 
 function* seedLines(table: StateTable, state: ScopeState): Generator<string> {
@@ -547,23 +463,4 @@ function* seedLines(table: StateTable, state: ScopeState): Generator<string> {
     table.setFlags(entry, FLAG.confirmed | FLAG.idStored);
     yield `${encodeEntry(id, value)}\n`;
   }
-}
-
-/** Writes lines to a file in chunks of about 64 KB, waiting for the disk. */
-async function writeLines(path: string, lines: AsyncIterable<string> | Iterable<string>): Promise<void> {
-  const out = createWriteStream(path);
-  const failed = new Promise<never>((_, reject) => out.once('error', reject));
-  failed.catch(() => {});
-  let chunk = '';
-  const flush = async () => {
-    if (!out.write(chunk))
-      await Promise.race([new Promise<void>((resolve) => out.once('drain', () => resolve())), failed]);
-    chunk = '';
-  };
-  for await (const line of lines) {
-    chunk += line;
-    if (chunk.length >= 65_536) await flush();
-  }
-  if (chunk !== '') await flush();
-  await Promise.race([new Promise<void>((resolve) => out.end(resolve)), failed]);
 }

@@ -139,4 +139,18 @@ describe('asff-stream convert (spawned binary)', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/ZIP archive/);
   });
+  it('refuses a --product-arn of another Region before reading the input, naming the fix', async () => {
+    const wrong = 'arn:aws:securityhub:eu-west-1:123456789012:product/123456789012/default';
+    const r = await runCli(['convert', ...ACCOUNT, ...CUSTOM, '--product-arn', wrong], { stdin: LINES });
+    expect(r.code).toBe(4);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(
+      /--product-arn is for Region eu-west-1, but the findings are imported into us-east-1/,
+    );
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    const right = 'arn:aws:securityhub:us-east-1:123456789012:product/123456789012/default';
+    const ok = await runCli(['convert', ...ACCOUNT, ...CUSTOM, '--product-arn', right], { stdin: LINES });
+    expect(ok.code).toBe(0);
+    expect(ndjson(ok.stdout).map((f) => f.ProductArn)).toEqual([right, right]);
+  });
 });

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SCOPE_PRODUCT_FIELD } from '../../src/asff/build.js';
+import { SOURCE_TOOL_PRODUCT_FIELD } from '../../src/asff/source-tool.js';
 import { type RunningEmulator, startEmulator } from '../../src/emulator/index.js';
 import { CLI, ROOT, runCli } from '../helpers/cli.js';
 import { startS3, type TestS3 } from '../helpers/s3.js';
@@ -62,12 +63,17 @@ function requests(): Record<string, number> {
   return counts;
 }
 
-async function importCsv(content: string, ...flags: string[]) {
-  writeFileSync(file, content);
+function importCsv(content: string, ...flags: string[]) {
+  return importFile(file, content, ...flags);
+}
+
+/** Writes `content` to `path` and imports it with the test's state and dead letter. */
+async function importFile(path: string, content: string, ...flags: string[]) {
+  writeFileSync(path, content);
   return runCli(
     [
       'import',
-      file,
+      path,
       '--endpoint-url',
       hub.url,
       '--state',
@@ -298,6 +304,156 @@ describe('asff-stream import --state (spawned binary, real SDK, local emulator)'
   });
 });
 
+/** One SARIF run: its tool, the repository it scanned, and its results (rule, file, message). */
+interface Run {
+  tool: string;
+  repository: string;
+  results: { rule: string; file: string; level?: string }[];
+}
+
+/** A SARIF log of several runs, each with its own `versionControlProvenance` (so each its own scope). */
+function sarif(runs: readonly Run[]): string {
+  return JSON.stringify({
+    version: '2.1.0',
+    runs: runs.map((run) => ({
+      tool: {
+        driver: { name: run.tool, rules: [...new Set(run.results.map((r) => r.rule))].map((id) => ({ id })) },
+      },
+      versionControlProvenance: [{ repositoryUri: `https://github.com/${run.repository}` }],
+      results: run.results.map((r) => ({
+        ruleId: r.rule,
+        level: r.level ?? 'warning',
+        message: { text: `${r.rule} in ${r.file}` },
+        locations: [{ physicalLocation: { artifactLocation: { uri: r.file }, region: { startLine: 1 } } }],
+      })),
+    })),
+  });
+}
+
+/** Five results of `tool`: files f1…f5 (`drop` left out, `change` with another level: same Id, new content). */
+function results(tool: string, options: { drop?: number; change?: number } = {}): Run['results'] {
+  return [1, 2, 3, 4, 5]
+    .filter((n) => n !== options.drop)
+    .map((n) => ({
+      rule: `${tool}-rule`,
+      file: `src/f${n}.js`,
+      ...(n === options.change ? { level: 'error' } : {}),
+    }));
+}
+
+/** Three runs, three keys: two tools in one repository, and one tool in two repositories. */
+function log(options: { drop?: number; change?: number } = {}): string {
+  return sarif([
+    { tool: 'eslint', repository: 'acme/shop', results: results('eslint', options) },
+    { tool: 'semgrep', repository: 'acme/shop', results: results('semgrep', options) },
+    { tool: 'semgrep', repository: 'acme/lib', results: results('semgrep', options) },
+  ]);
+}
+
+const KEYS = [
+  'eslint@acme/shop sarif/eslint',
+  'semgrep@acme/shop sarif/semgrep',
+  'semgrep@acme/lib sarif/semgrep',
+];
+
+/** Stored findings per key ("scope source-tool"): file → RecordState. */
+function stored(): Record<string, Record<string, string | undefined>> {
+  const out: Record<string, Record<string, string | undefined>> = {};
+  for (const f of hub.findings()) {
+    const key = `${f.ProductFields?.[SCOPE_PRODUCT_FIELD]} ${f.ProductFields?.[SOURCE_TOOL_PRODUCT_FIELD]}`;
+    const where = f.Title?.match(/f\d/)?.[0] ?? '?';
+    out[key] = { ...out[key], [where]: f.RecordState };
+  }
+  return out;
+}
+
+function importLog(content: string) {
+  return importFile(join(dir, 'results.sarif'), content, '--archive-missing');
+}
+
+describe('asff-stream import --state of a multi-run SARIF log (spawned binary, real SDK, local emulator)', () => {
+  it('every run (key) uses the state: an unchanged rerun sends and reads nothing, and each run archives its own', async () => {
+    const first = await importLog(log());
+    expect(first.code, first.stderr).toBe(0);
+    expect(lastJsonLine(first.stdout)).toMatchObject({
+      received: 15,
+      imported: 15,
+      state: { used: false, fallback: 'missing', saved: true, entries: 15 },
+    });
+    expect(Object.keys(stored()).sort()).toEqual([...KEYS].sort());
+    // One file, one section per key.
+    const sections = readFileSync(statePath, 'utf8')
+      .split('\n')
+      .filter((line) => line.startsWith('{'));
+    expect(sections).toHaveLength(3);
+
+    countFromHere();
+    const second = await importLog(log());
+    expect(second.code, second.stderr).toBe(0);
+    expect(lastJsonLine(second.stdout)).toMatchObject({
+      received: 15,
+      imported: 0,
+      unchanged: 15,
+      failed: 0,
+      skipped: 0,
+      archived: 0,
+      state: { used: true, loaded: 15, saved: true, entries: 15 },
+    });
+    // No BatchImportFindings, no GetFindings: for every run, not only the first.
+    expect(requests()).toEqual({});
+    expect(second.stderr).toMatch(/state: 15 entries of 3 keys read from .*; saved 15 entries/);
+
+    countFromHere();
+    // In each run: f2 is gone, f4 changed.
+    const third = await importLog(log({ drop: 2, change: 4 }));
+    expect(third.code, third.stderr).toBe(0);
+    const report = lastJsonLine(third.stdout) as {
+      archives: { scope: string; sourceTool: string; candidates: number; archived: number }[];
+    };
+    expect(report).toMatchObject({
+      received: 12,
+      imported: 3,
+      unchanged: 9,
+      archived: 3,
+      state: { used: true, saved: true, entries: 15 },
+    });
+    // Each key archived its own gone finding, read back by Id from its own state.
+    expect(
+      report.archives.map((a) => `${a.scope} ${a.sourceTool} ${a.candidates}/${a.archived}`).sort(),
+    ).toEqual(KEYS.map((k) => `${k} 1/1`).sort());
+    const sent = requests();
+    expect(sent.GetFindings).toBe(3);
+    expect(sent.BatchImportFindings).toBeLessThanOrEqual(4);
+    for (const key of KEYS)
+      expect(stored()[key], key).toEqual({
+        f1: 'ACTIVE',
+        f2: 'ARCHIVED',
+        f3: 'ACTIVE',
+        f4: 'ACTIVE',
+        f5: 'ACTIVE',
+      });
+
+    countFromHere();
+    const fourth = await importLog(log({ drop: 2, change: 4 }));
+    expect(fourth.code, fourth.stderr).toBe(0);
+    expect(lastJsonLine(fourth.stdout)).toMatchObject({ imported: 0, unchanged: 12, archived: 0 });
+    expect(requests()).toEqual({});
+
+    countFromHere();
+    // The acme/lib run is clean now (no results): its four ACTIVE findings are archived from its section of the
+    // state (read back by Id), the other runs are unchanged.
+    const clean = JSON.parse(log({ drop: 2, change: 4 })) as { runs: { results: unknown[] }[] };
+    clean.runs[2]!.results = [];
+    const fifth = await importLog(JSON.stringify(clean));
+    expect(fifth.code, fifth.stderr).toBe(0);
+    expect(lastJsonLine(fifth.stdout)).toMatchObject({ imported: 0, unchanged: 8, archived: 4 });
+    expect(requests()).toEqual({ GetFindings: 1, BatchImportFindings: 1 });
+    expect(Object.values(stored()['semgrep@acme/lib sarif/semgrep'] ?? {})).toEqual(
+      Array(5).fill('ARCHIVED'),
+    );
+  });
+});
+
 describe('asff-stream import --state s3://… (spawned binaries, s3rver and the emulator on loopback)', () => {
   let s3: TestS3;
   const S3_CREDS = { ...CREDS, AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER' };
@@ -357,8 +513,10 @@ describe('asff-stream import --state s3://… (spawned binaries, s3rver and the 
   it('two runs of one scope writing one key at once both keep their entries', async () => {
     const key = 'ci/shared.ndjson';
     const ids = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
-    // Each run reads its scan from stdin, held open until both have imported their findings (so both have
-    // loaded the state, which happens before the first import); then both end and save at once.
+    // Each run reads its scan from stdin, held open until both have imported findings (so both have loaded the
+    // state, which happens before the first import); then both end and save at once. 150 rows each: the CSV
+    // adapter holds its last 32 findings (the repeat window) and the sink sends 100 at a time, so fewer rows would
+    // send nothing until the input ends.
     const start = (rows: number[]) => {
       const child = spawn(
         process.execPath,
@@ -390,14 +548,15 @@ describe('asff-stream import --state s3://… (spawned binaries, s3rver and the 
       );
       return { child, done };
     };
-    const runA = start(ids(1, 51));
-    const runB = start(ids(51, 101));
+    const runA = start(ids(1, 151));
+    const runB = start(ids(151, 301));
     const deadline = Date.now() + 30_000;
     const storedBoth = () => {
       const titles = hub.findings().map((f) => f.Title ?? '');
-      return titles.some((t) => t.startsWith('Plugin 1 ')) && titles.some((t) => t.startsWith('Plugin 51 '));
+      return titles.some((t) => t.startsWith('Plugin 1 ')) && titles.some((t) => t.startsWith('Plugin 151 '));
     };
     while (!storedBoth() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(storedBoth(), 'both runs import before their input ends').toBe(true);
     runA.child.stdin.end();
     runB.child.stdin.end();
     const [a, b] = await Promise.all([runA.done, runB.done]);
@@ -409,13 +568,13 @@ describe('asff-stream import --state s3://… (spawned binaries, s3rver and the 
     expect(s3.puts.precondition).toBeGreaterThanOrEqual(1);
 
     countFromHere();
-    const all = await importTo('all.csv', csv(ids(1, 101)), key, '--scope', 'shared-scope');
+    const all = await importTo('all.csv', csv(ids(1, 301)), key, '--scope', 'shared-scope');
     expect(all.code, all.stderr).toBe(0);
     expect(lastJsonLine(all.stdout)).toMatchObject({
-      received: 100,
+      received: 300,
       imported: 0,
-      unchanged: 100,
-      state: { used: true, loaded: 100, entries: 100 },
+      unchanged: 300,
+      state: { used: true, loaded: 300, entries: 300 },
     });
     expect(requests()).toEqual({});
   });

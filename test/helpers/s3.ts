@@ -25,9 +25,8 @@ export interface TestS3 {
  * object), is refused with 412 PreconditionFailed. Puts of one key are serialized, so check and write
  * are atomic, as in S3. Everything else is s3rver's own handling (signatures, storage, ETags).
  */
-export async function startS3(): Promise<TestS3> {
+export async function startS3({ bucket = 'asff-state' }: { bucket?: string } = {}): Promise<TestS3> {
   const directory = mkdtempSync(join(tmpdir(), 'asff-s3rver-'));
-  const bucket = 'asff-state';
   const server = new S3rver({
     address: '127.0.0.1',
     port: 0,

@@ -9,12 +9,16 @@ export const PRODUCT = `arn:aws:securityhub:us-east-1:${ACCOUNT}:product/${ACCOU
 export const SCOPE = 'payments-api';
 export const SCOPE_KEY = { productArn: PRODUCT, scope: SCOPE, accountId: ACCOUNT };
 
-/** A finding of the test scope, as the pipeline would make it. */
-export function finding(n: number, options: { title?: string; at?: string } = {}): AwsSecurityFinding {
+/** A finding of the test scope (or of `options.scope`), as the pipeline would make it. */
+export function finding(
+  n: number,
+  options: { title?: string; at?: string; scope?: string } = {},
+): AwsSecurityFinding {
   const at = options.at ?? '2026-12-01T10:00:00.000Z';
+  const scope = options.scope ?? SCOPE;
   return {
     SchemaVersion: '2018-10-08',
-    Id: `${SCOPE}/csv/${String(n).padStart(8, '0')}`,
+    Id: `${scope}/csv/${String(n).padStart(8, '0')}`,
     ProductArn: PRODUCT,
     GeneratorId: 'test',
     AwsAccountId: ACCOUNT,
@@ -26,7 +30,7 @@ export function finding(n: number, options: { title?: string; at?: string } = {}
     Types: ['Software and Configuration Checks'],
     Resources: [{ Type: 'Other', Id: `r${n}` }],
     RecordState: 'ACTIVE',
-    ProductFields: { [SCOPE_PRODUCT_FIELD]: SCOPE },
+    ProductFields: { [SCOPE_PRODUCT_FIELD]: scope },
   };
 }
 
@@ -34,16 +38,26 @@ export function finding(n: number, options: { title?: string; at?: string } = {}
 export async function writeStateFile(
   path: string,
   count: number,
-  options: { first?: number; writtenAt?: string; revision?: string; complete?: boolean } = {},
+  options: {
+    first?: number;
+    writtenAt?: string;
+    revision?: string;
+    complete?: boolean;
+    /** Write it as the version before keys had sections (1): no `sections` in the header. */
+    legacy?: boolean;
+    scope?: string;
+  } = {},
 ): Promise<void> {
+  const scope = options.scope ?? SCOPE;
   const header: StateHeader = {
     format: STATE_FORMAT,
-    version: STATE_VERSION,
-    key: { accountId: ACCOUNT, productArn: PRODUCT, scope: SCOPE },
+    version: options.legacy === true ? 1 : STATE_VERSION,
+    key: { accountId: ACCOUNT, productArn: PRODUCT, scope },
     writtenAt: options.writtenAt ?? new Date().toISOString(),
     entries: count,
     revision: options.revision ?? `rev-${count}-${Math.random()}`,
     complete: options.complete ?? true,
+    ...(options.legacy === true ? {} : { sections: 1 }),
   };
   const out = createWriteStream(path);
   out.write(`${JSON.stringify(header)}\n`);
@@ -51,7 +65,7 @@ export async function writeStateFile(
   let chunk = '';
   for (let i = 0; i < count; i++) {
     const n = (options.first ?? 0) + i;
-    chunk += `${encodeEntry(finding(n).Id as string, {
+    chunk += `${encodeEntry(finding(n, { scope }).Id as string, {
       fingerprint: n.toString(16).padStart(16, '1'),
       createdAt: now - 86_400_000,
       firstObservedAt: Number.NaN,

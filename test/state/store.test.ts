@@ -3,12 +3,13 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { IncrementalState } from '../../src/state/incremental.js';
+import type { IncrementalState } from '../../src/state/incremental.js';
 import { s3StateStore } from '../../src/state/s3-store.js';
+import { openKeyState, StateFile } from '../../src/state/state-file.js';
 import { fileStateStore, type StateStore } from '../../src/state/store.js';
 import { ROOT } from '../helpers/cli.js';
 import { startS3, type TestS3 } from '../helpers/s3.js';
-import { finding, SCOPE_KEY, writeStateFile } from './helpers.js';
+import { finding, SCOPE, SCOPE_KEY, writeStateFile } from './helpers.js';
 
 let dir: string;
 let s3: TestS3;
@@ -30,13 +31,15 @@ function s3Store(key: string): StateStore {
 }
 
 const open = (store: StateStore, now = new Date()) =>
-  IncrementalState.open(store, SCOPE_KEY, SCOPE_KEY.accountId, { now });
+  openKeyState(store, SCOPE_KEY, SCOPE_KEY.accountId, { now });
 
-/** Confirms findings `from`..`to` - 1 as imported now, as the sink's onImported would. */
-function confirmRange(state: IncrementalState, from: number, to: number): void {
+/** Confirms findings `from`..`to` - 1 (of `scope`) as imported now, as the sink's onImported would. */
+function confirmRange(state: IncrementalState, from: number, to: number, scope = SCOPE): void {
   const at = new Date().toISOString();
-  for (let n = from; n < to; n++) state.confirm(finding(n, { at }));
+  for (let n = from; n < to; n++) state.confirm(finding(n, { at, scope }));
 }
+
+const OTHER_KEY = { ...SCOPE_KEY, scope: 'billing-api' };
 
 describe.each([
   ['file', () => fileStateStore(join(dir, `state-${Math.random().toString(36).slice(2)}.ndjson`))],
@@ -103,6 +106,33 @@ describe.each([
     expect(after.report).toMatchObject({ used: true, loaded: 400 });
     for (const n of [0, 4, 5, 199, 200, 399]) expect(after.isUnchanged(finding(n))).toBe(true);
     await after.dispose();
+  });
+
+  it('two runs of different keys writing one state at once keep both keys, each in its section', async () => {
+    const store = makeStore();
+    const now = new Date();
+    const a = await StateFile.create(store, { now });
+    const b = await StateFile.create(store, { now });
+    const aKey = await a.open(SCOPE_KEY, SCOPE_KEY.accountId);
+    const bKey = await b.open(OTHER_KEY, OTHER_KEY.accountId);
+    confirmRange(aKey, 0, 100);
+    confirmRange(bKey, 0, 150, OTHER_KEY.scope);
+    await Promise.all([a.save(now), b.save(now)]);
+    expect(a.report.conflicts + b.report.conflicts).toBeGreaterThanOrEqual(1);
+    await a.dispose();
+    await b.dispose();
+
+    // One run of both keys reads both sections.
+    const both = await StateFile.create(store, { now: new Date() });
+    const first = await both.open(SCOPE_KEY, SCOPE_KEY.accountId);
+    const second = await both.open(OTHER_KEY, OTHER_KEY.accountId);
+    expect(both.report).toMatchObject({ used: true, loaded: 250 });
+    expect(first.isUnchanged(finding(99))).toBe(true);
+    expect(second.isUnchanged(finding(149, { scope: OTHER_KEY.scope }))).toBe(true);
+    // A finding routes to its key's state.
+    expect(both.stateOf(finding(3, { scope: OTHER_KEY.scope }))).toBe(second);
+    expect(both.stateOf(finding(3))).toBe(first);
+    await both.dispose();
   });
 });
 
@@ -171,6 +201,54 @@ describe('file store crash safety', () => {
       await writeStateFile(target, 1_000);
     }
     expect(killedMidWrite).toBeGreaterThan(0);
+  });
+
+  it('a state of several keys cut short at a section boundary is not used (the headers count the sections)', async () => {
+    const path = join(dir, 'cut-sections.ndjson');
+    const store = fileStateStore(path);
+    const file = await StateFile.create(store, { now: new Date() });
+    confirmRange(await file.open(SCOPE_KEY, SCOPE_KEY.accountId), 0, 5);
+    confirmRange(await file.open(OTHER_KEY, OTHER_KEY.accountId), 0, 5, OTHER_KEY.scope);
+    await file.save(new Date());
+    await file.dispose();
+    const lines = readFileSync(path, 'utf8').trim().split('\n');
+    expect(lines).toHaveLength(12);
+    writeFileSync(path, `${lines.slice(0, 6).join('\n')}\n`);
+    const state = await open(fileStateStore(path));
+    expect(state.report).toMatchObject({ used: false, fallback: 'unreadable' });
+    expect(state.report.fallbackReason).toMatch(/holds 1 key sections, its header says 2/);
+    await state.dispose();
+  });
+
+  it("drops another key's section once it has not been written for 90 days (Security Hub deleted its findings)", async () => {
+    const path = join(dir, 'old-section.ndjson');
+    const store = fileStateStore(path);
+    const day = 86_400_000;
+    const then = new Date(Date.now() - 91 * day);
+    const old = await StateFile.create(store, { now: then });
+    confirmRange(await old.open(OTHER_KEY, OTHER_KEY.accountId), 0, 5, OTHER_KEY.scope);
+    await old.save(then);
+    await old.dispose();
+    const recent = await StateFile.create(store, { now: new Date(Date.now() - 89 * day) });
+    confirmRange(await recent.open(SCOPE_KEY, SCOPE_KEY.accountId), 0, 3);
+    await recent.save(new Date(Date.now() - 89 * day));
+    await recent.dispose();
+    expect(recent.report).toMatchObject({ saved: true, entries: 3, kept: 1 });
+    const now = await StateFile.create(store, { now: new Date() });
+    await now.open(SCOPE_KEY, SCOPE_KEY.accountId);
+    await now.save(new Date());
+    await now.dispose();
+    expect(now.report.kept).toBeUndefined();
+    expect(readFileSync(path, 'utf8')).not.toContain(OTHER_KEY.scope);
+  });
+
+  it('loads a state of many read chunks whole (5,000 entries, about 0.5 MB)', async () => {
+    const path = join(dir, 'many-chunks.ndjson');
+    await writeStateFile(path, 5_000);
+    const state = await open(fileStateStore(path));
+    expect(state.report, state.report.fallbackReason).toMatchObject({ used: true, loaded: 5_000 });
+    expect(state.history().get(finding(4_999).Id as string)).toMatchObject({ recordState: 'ACTIVE' });
+    await state.dispose();
   });
 
   it('a state cut short is not used (the header counts its entries)', async () => {
