@@ -83,6 +83,7 @@ export type {
   ScopeKey,
   SecurityHubLikeClient,
   StateFallback,
+  StateKeyReport,
   StateReport,
   StateStore,
 } from './sink/index.js';
