@@ -12,7 +12,7 @@ import {
   type SeverityLabel,
 } from './adapter.js';
 import { type AsffContext, SCOPE_PRODUCT_FIELD, toAsff } from './asff/build.js';
-import { findingId } from './asff/id.js';
+import { findingId, findingIdWords } from './asff/id.js';
 import { IdHashSet } from './asff/id-hash-set.js';
 import {
   ASFF_FORMAT,
@@ -242,8 +242,9 @@ async function* run(
 
     let asffContext: AsffContext | undefined;
     // One Id per finding per run (docs/lifecycle.md, "One Id per finding"): every Id sent is remembered as a
-    // 12-byte hash; adapters that can merge repeats get a window of findings held back for merging.
-    const sentIds = new IdHashSet();
+    // 12-byte hash (read from the Id's own digest); adapters that can merge repeats get a window of findings held
+    // back for merging.
+    const sentIds = new IdHashSet(findingIdWords);
     const merge = adapter.mergeRepeat?.bind(adapter);
     const held = merge !== undefined ? new Map<string, HeldFinding>() : undefined;
 

@@ -9,6 +9,7 @@ import {
   saxesBuffers,
   sizeWords,
 } from '../../src/xml/saxes-internals.js';
+import { useFastTextLoop } from '../../src/xml/saxes-text.js';
 import { isWantedHostTag, wantedItemFieldName } from './fields.js';
 import { NESSUS_LIMITS, type NessusReaderLimits } from './limits.js';
 import { tidy } from './text.js';
@@ -139,6 +140,7 @@ export class NessusReader {
     this.sink = sink;
     this.limits = limits;
     this.parser = new SaxesParser({ position: true });
+    useFastTextLoop(this.parser);
     this.buffers = saxesBuffers(this.parser);
     this.parser.on('opentag', (tag) => this.openTag(tag));
     this.parser.on('closetag', () => this.closeTag());

@@ -35,6 +35,15 @@ export class IdHashSet {
   private table = new Uint32Array(INITIAL_SLOTS * WORDS);
   private slots = INITIAL_SLOTS;
   private count = 0;
+  private readonly words: (id: string) => Uint32Array;
+
+  /**
+   * @param hashWords the Id's hash as three words, the first never 0 (default: its SHA-1, as {@link idHash});
+   *   {@link findingIdWords} reads them from an Id `findingId` made. One set must use one function throughout.
+   */
+  constructor(hashWords: (id: string) => Uint32Array = words) {
+    this.words = hashWords;
+  }
 
   /** Number of distinct Ids added. */
   get size(): number {
@@ -48,7 +57,7 @@ export class IdHashSet {
 
   /** Adds `id`; true when it was not in the set yet. */
   add(id: string): boolean {
-    const hash = words(id);
+    const hash = this.words(id);
     const slot = this.find(hash);
     if (slot >= 0) return false;
     if ((this.count + 1) / this.slots > MAX_LOAD) {
@@ -61,7 +70,7 @@ export class IdHashSet {
 
   /** True when `id` was added. */
   has(id: string): boolean {
-    return this.find(words(id)) >= 0;
+    return this.find(this.words(id)) >= 0;
   }
 
   /** The slot holding `hash`, or `-(free slot) - 1` where it would go. */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { findingId, findingIdWords } from '../../src/asff/id.js';
 import { ID_HASH_BYTES, IdHashSet, idHash } from '../../src/asff/id-hash-set.js';
 
 describe('IdHashSet', () => {
@@ -37,5 +38,25 @@ describe('IdHashSet', () => {
     expect(idHash('a/b/c')).toHaveLength(ID_HASH_BYTES);
     expect(idHash('a/b/c').equals(idHash('a/b/c'))).toBe(true);
     expect(idHash('a/b/c').equals(idHash('a/b/d'))).toBe(false);
+  });
+
+  it('keys finding Ids by the first 96 bits of their own digest', () => {
+    const id = findingId('scope', 'sarif', ['rule', 'src/a.ts', 12]);
+    const digest = Buffer.from(id.slice(-32), 'base64url');
+    const words = findingIdWords(id);
+    expect([...words]).toEqual([
+      (digest.readUInt32BE(0) | 1) >>> 0,
+      digest.readUInt32BE(4),
+      digest.readUInt32BE(8),
+    ]);
+    const long = findingId('s'.repeat(600), 'sarif', ['x']);
+    expect(findingIdWords(long)[1]).toBe(Buffer.from(long.slice(-32), 'base64url').readUInt32BE(4));
+
+    const set = new IdHashSet(findingIdWords);
+    const n = 50_000;
+    for (let i = 0; i < n; i++) expect(set.add(findingId('scope', 'trivy', [`CVE-${i}`]))).toBe(true);
+    expect(set.add(findingId('scope', 'trivy', ['CVE-7']))).toBe(false);
+    expect(set.has(findingId('other', 'trivy', ['CVE-7']))).toBe(false);
+    expect(set.size).toBe(n);
   });
 });
