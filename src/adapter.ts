@@ -173,7 +173,7 @@ export interface Adapter {
    * Optional: combines two findings of one run that have the same identity (so the same Id), e.g. CSV rows of one
    * host, port and plugin that Nessus writes once per CVE. Returns the finding to send instead of both (it may
    * change and return `earlier`). The pipeline calls it for a repeat that comes within
-   * {@link REPEAT_MERGE_WINDOW} findings of the first copy; further apart, and for adapters without this hook,
+   * `REPEAT_MERGE_WINDOW` (32) findings of the first copy; further apart, and for adapters without this hook,
    * the first copy is sent and the repeat is skipped with issue `repeated-id` (docs/lifecycle.md, "One Id per
    * finding").
    */

@@ -1,3 +1,6 @@
+import type { ImportResult } from './sink/import.js';
+import type { LifecycleReport } from './sink/lifecycle.js';
+
 /**
  * Every fatal condition the library can raise, as a string-literal union.
  * Record-level problems are never thrown: they are reported through `AdapterContext.onIssue`.
@@ -57,10 +60,12 @@ export class ConverterError extends Error {
   readonly byte: number | undefined;
   readonly recordIndex: number | undefined;
   /**
-   * The report of the import that ended with this error (`ImportResult`, or `LifecycleReport` from
-   * `importWithLifecycle`), when the error ended one; set by the sink (see {@link attachReport}).
+   * The report of the run that ended with this error, when the error ended one: `importFindings` puts its
+   * `ImportResult` here, `importWithLifecycle` its `LifecycleReport` (tell them apart with `'archived' in report`).
+   * Not enumerable, so logging the error does not print it. Errors that are not `ConverterError`s (the input's own)
+   * carry it too.
    */
-  declare report?: unknown;
+  declare report?: ImportResult | LifecycleReport;
 
   constructor(code: ErrorCode, message: string, options: ConverterErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -108,13 +113,25 @@ export function nameAdapter(error: unknown, adapter: string): void {
 /**
  * Puts the report of the run an error ended (an import's or a lifecycle's) on the error, as `error.report`:
  * `catch (error) { console.log(error.report) }`. Not enumerable, so logging the error does not print the report.
+ * An error that cannot take it (a primitive, a frozen object) is left as it is: the error itself matters more.
  */
 export function attachReport(error: unknown, report: object): void {
-  if (typeof error !== 'object' || error === null) return;
-  Object.defineProperty(error, 'report', {
-    value: report,
-    writable: true,
-    configurable: true,
-    enumerable: false,
-  });
+  if (typeof error !== 'object' || error === null || !Object.isExtensible(error)) return;
+  try {
+    Object.defineProperty(error, 'report', {
+      value: report,
+      writable: true,
+      configurable: true,
+      enumerable: false,
+    });
+  } catch {
+    // A `report` of the error's own that cannot be redefined: the error is rethrown as it is.
+  }
+}
+
+/** The report {@link attachReport} put on `error`, or `undefined`. */
+export function attachedReport(error: unknown): object | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const report = (error as { report?: unknown }).report;
+  return typeof report === 'object' && report !== null ? report : undefined;
 }

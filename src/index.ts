@@ -3,9 +3,11 @@
  * import it into AWS Security Hub.
  *
  * The public API, deliberately small: the adapter contract, convert, toAsff and validateAsff, the import sink and
- * lifecycle with their building blocks, the emulator, and their types. `asff-stream/toolkit` and
- * `asff-stream/testing` are for adapter authors. `api/asff-stream.api.md` lists everything; a change there is a
- * change of what users can import.
+ * lifecycle, the emulator, and their types. `asff-stream/toolkit` and `asff-stream/testing` are for adapter
+ * authors. `api/*.api.md` (API Extractor, one report per entry point) lists everything; a change there is a change
+ * of what users can import.
+ *
+ * @packageDocumentation
  */
 export type {
   Adapter,
@@ -15,6 +17,7 @@ export type {
   DetectSample,
   Finding,
   FindingSeverity,
+  FindingSource,
   Issue,
   ScopeHintKind,
   SeverityLabel,
@@ -28,12 +31,17 @@ export type { AsffViolation } from './asff/validate.js';
 export { describeViolations, validateAsff } from './asff/validate.js';
 export type {
   AccessKeyRule,
+  EmulatorOperation,
   EmulatorOptions,
   EmulatorStats,
+  EmulatorViolation,
   FaultOptions,
+  FindingQuery,
+  FindingValidator,
   RateLimit,
   RequestRecord,
   RunningEmulator,
+  ThrottleStorm,
   ThrottlingOptions,
 } from './emulator/index.js';
 export { DEFAULT_RATES, startEmulator } from './emulator/index.js';
@@ -41,40 +49,52 @@ export type { ConverterErrorOptions, ErrorCode, InputPosition } from './errors.j
 export { ConverterError, isConverterError } from './errors.js';
 export type { IssueCode } from './issue-codes.js';
 export { ISSUE_CODES, isIssueCode } from './issue-codes.js';
-export type { ConversionRun, ConversionStats, ConvertOptions, InputSource } from './pipeline.js';
+export type { ConversionRun, ConversionStats, ConvertOptions, InputSource, RunSource } from './pipeline.js';
 export { convert } from './pipeline.js';
 export type { AdapterName } from './registry.js';
 export { ADAPTER_NAMES, builtinAdapters, getAdapter } from './registry.js';
 export type { RepositoryIdentity } from './scope.js';
 export { isAtLeast, labelFromCvss, normalizeLabel, SEVERITY_LABELS } from './severity.js';
 export type {
+  ArchiveBlocker,
+  ArchiveFetchStrategy,
+  ArchiveReport,
   BatchImportClient,
+  BatchLimits,
   ClientOptions,
   DeadLetter,
   DeadLetterEntry,
+  FetchCounters,
+  GetFindingsClient,
+  HistoryCounters,
+  HistoryReport,
   ImportOptions,
   ImportReport,
   ImportResult,
   LifecycleOptions,
   LifecycleReport,
+  LifecycleResult,
   LimiterClusterOptions,
   LimiterOptions,
+  LimiterSettings,
+  MemoryDeadLetter,
+  PutResult,
   RequestLimiter,
+  ScopeKey,
+  SecurityHubLikeClient,
+  StateFallback,
+  StateKeyReport,
   StateReport,
   StateStore,
 } from './sink/index.js';
 export {
-  archiveMissing,
   callerAccountId,
   createLimiter,
-  fetchScopeState,
   fileStateStore,
   importFindings,
-  importReportOf,
   importWithLifecycle,
-  lifecycleReportOf,
   memoryDeadLetter,
   openDeadLetter,
   openStateStore,
-  preserveHistory,
 } from './sink/index.js';
+export type { StateStoreOptions } from './state/store.js';

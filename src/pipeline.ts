@@ -50,13 +50,13 @@ export interface ConvertOptions {
   /** Product ARN; default: the account's default custom-integration ARN. */
   productArn?: string;
   /**
-   * Scope of this run (goes into Ids and ProductFields). Default ({@link resolveScope}): each finding's hint, a
+   * Scope of this run (goes into Ids and ProductFields). Default (`resolveScope`): each finding's hint, a
    * path or tool name in it qualified by the repository identity; else the repository; else the file name or the
    * adapter name (then issue `scope-unidentified`). See docs/lifecycle.md, "Scope".
    */
   scope?: string;
   /**
-   * The repository that qualifies path and tool hints. Default: {@link findRepository} (the `repository` adapter
+   * The repository that qualifies path and tool hints. Default: `findRepository` (the `repository` adapter
    * option, `ASFF_STREAM_REPOSITORY`, the CI environment, the working directory's git remote); `null` for none.
    */
   repository?: RepositoryIdentity | null;
@@ -84,11 +84,11 @@ export interface ConvertOptions {
   signal?: AbortSignal;
 }
 
-/** One source a run covered: the findings of one scope and one source tool ({@link sourceToolOf}). */
+/** One source a run covered: the findings of one scope and one source tool (e.g. `trivy`, `sarif/Semgrep`). */
 export interface RunSource {
   scope: string;
   sourceTool: string;
-  /** False when the scope does not identify the source (see {@link ResolvedScope}). */
+  /** False when the scope does not identify the source (see docs/lifecycle.md, "Scope"). */
   identified: boolean;
   /** How the scope was chosen, in words (`ResolvedScope.source`). */
   scopeSource: string;
@@ -100,13 +100,13 @@ export interface ConversionStats {
   adapter?: string;
   /** The scope the findings were given (set with the first finding; the first one when sources have their own). */
   scope?: string;
-  /** How `scope` was chosen, in words (see {@link ResolvedScope}). */
+  /** How `scope` was chosen, in words (see docs/lifecycle.md, "Scope"). */
   scopeSource?: string;
   /** False when some scope of the run does not identify its source (issue `scope-unidentified`). */
   scopeIdentified?: boolean;
   /**
    * The sources the run covered, first seen first: each distinct scope + source tool of its findings, and those
-   * the adapter declared without findings (`AdapterContext.onSource`). At most {@link MAX_RUN_SOURCES}.
+   * the adapter declared without findings (`AdapterContext.onSource`). At most 16 (`MAX_RUN_SOURCES`).
    */
   sources: RunSource[];
   /** Records the adapter produced or skipped. */
@@ -175,7 +175,9 @@ function emptyStats(): ConversionStats {
  * `toAsff`. Nothing is read until iteration starts; memory stays bounded by one logical record.
  *
  * @example
+ * ```ts
  * for await (const finding of convert('results.sarif', { accountId: '123456789012', region: 'eu-west-1' })) { … }
+ * ```
  */
 export function convert(input: InputSource, options: ConvertOptions): ConversionRun {
   const stats = emptyStats();

@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import type { AdapterContext, Finding, Issue } from '../../src/adapter.js';
+import type { Adapter, AdapterContext, Finding, Issue } from '../../src/adapter.js';
 import { defineAdapter } from '../../src/adapter.js';
 import { MAX_PRODUCT_FIELD_VALUE_LENGTH, MAX_VULNERABILITIES } from '../../src/asff/limits.js';
 import type { CsvHeader } from '../../src/csv/header.js';
@@ -14,10 +14,8 @@ import type { CsvMap } from './spec.js';
 
 const NAME = 'csv';
 
-/** Rows searched for the header (report preambles come before it, e.g. Qualys VMDR). */
-export { HEADER_SEARCH_ROWS };
 /** Distinct vulnerabilities kept while merging the repeated rows of one finding (toAsff keeps the first 20). */
-export const MAX_MERGED_VULNERABILITIES = 1000;
+const MAX_MERGED_VULNERABILITIES = 1000;
 /** Evidence pieces kept while merging repeated rows (the description keeps what fits its 1,024 characters). */
 const MAX_MERGED_EVIDENCE = 32;
 
@@ -25,7 +23,7 @@ const MAX_MERGED_EVIDENCE = 32;
  * Scanner CSV exports: a built-in profile is picked from the header (Nessus, Tenable, OpenVAS, Qualys and
  * others), or the `csvMap` option says which column is which for any other CSV.
  */
-export default defineAdapter({
+export default defineAdapter<Adapter>({
   name: NAME,
   meta: {
     description: `CSV exports of vulnerability scanners (${PROFILES.map((p) => p.id).join(', ')}), or any CSV with --csv-map`,

@@ -1,4 +1,4 @@
-import { defineAdapter } from '../../src/adapter.js';
+import { type Adapter, defineAdapter } from '../../src/adapter.js';
 import { ConverterError } from '../../src/errors.js';
 import { detectNessus } from './detect.js';
 
@@ -6,7 +6,7 @@ import { detectNessus } from './detect.js';
  * Nessus / Tenable `.nessus` (NessusClientData_v2) exports → findings, one `ReportItem` each, streamed one
  * `ReportHost` at a time. Options: `minSeverity` (label; items below it are skipped and counted). See `docs/nessus.md`.
  */
-export default defineAdapter({
+export default defineAdapter<Adapter>({
   name: 'nessus',
   meta: {
     description: 'Nessus, Tenable.sc and Tenable.io/WAS .nessus (NessusClientData_v2) XML exports',

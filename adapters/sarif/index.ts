@@ -1,4 +1,4 @@
-import { defineAdapter } from '../../src/adapter.js';
+import { type Adapter, defineAdapter } from '../../src/adapter.js';
 import { detectSarif } from './detect.js';
 
 /**
@@ -6,7 +6,7 @@ import { detectSarif } from './detect.js';
  * Grype, KICS, Polyspace, SpotBugs, dependency-check, Dockle, Flawfinder …), streamed result by result.
  * Mapping, options and identity: `docs/sarif.md`.
  */
-export default defineAdapter({
+export default defineAdapter<Adapter>({
   name: 'sarif',
   meta: {
     description: 'SARIF 2.1.0 logs from any static-analysis, IaC, secret or dependency scanner',

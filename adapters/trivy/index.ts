@@ -1,11 +1,11 @@
-import { defineAdapter } from '../../src/adapter.js';
+import { type Adapter, defineAdapter } from '../../src/adapter.js';
 import { detectTrivy } from './detect.js';
 
 /**
  * Trivy JSON reports (`trivy image|fs|repo|vm|rootfs|sbom --format json`, schema v1 arrays and `trivy k8s`)
  * into findings: vulnerabilities, misconfigurations, secrets and (with the `trivyLicenses` option) licenses.
  */
-export default defineAdapter({
+export default defineAdapter<Adapter>({
   name: 'trivy',
   meta: {
     description:

@@ -21,7 +21,6 @@ import { type ImportOptions, type ImportResult, importFindings, importReportOf }
 import {
   importWithLifecycle,
   type LifecycleReport,
-  lifecycleReportOf,
   reconcileSummary,
   stateSummary,
 } from '../sink/lifecycle.js';
@@ -297,7 +296,7 @@ export async function runImport(argv: readonly string[], signal?: AbortSignal): 
       : await importFindings(counted(), sinkOptions);
   } catch (error) {
     failure = error;
-    sinkReport = lifecycleReportOf(error) ?? importReportOf(error);
+    sinkReport = importReportOf(error);
   } finally {
     progress.clear();
     await deadLetter.close().catch((error: unknown) => {

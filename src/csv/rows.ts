@@ -12,7 +12,7 @@ export const MAX_RECORD_BYTES = 8 * 1024 * 1024;
 /** Non-blank rows searched for the header by default when `header` is a test. */
 export const HEADER_SEARCH_ROWS = 32;
 
-/** Options of {@link csvRows} without a header: every non-blank row comes out as its fields. */
+/** Options of `csvRows` without a header: every non-blank row comes out as its fields. */
 export interface CsvRowsOptions {
   /**
    * The field delimiter: one ASCII character other than `"`, CR, LF and NUL. When not given it is detected from
@@ -32,7 +32,7 @@ export interface CsvRowsOptions {
 }
 
 /**
- * Options of {@link csvRows} with a header row: rows then come with their header, and rows that do not fit it
+ * Options of `csvRows` with a header row: rows then come with their header, and rows that do not fit it
  * are reported through `onIssue` (required, so that none is dropped unseen).
  */
 export interface CsvHeaderRowsOptions extends CsvRowsOptions {
@@ -59,7 +59,7 @@ export interface CsvHeaderRowsOptions extends CsvRowsOptions {
   onIssue: (issue: Issue) => void;
 }
 
-/** A data row of {@link csvRows} with a header: its fields, and their header. */
+/** A data row of `csvRows` with a header: its fields, and their header. */
 export interface CsvHeaderRow extends CsvRow {
   header: CsvHeader;
   /**
@@ -123,9 +123,11 @@ class HeaderRow implements CsvHeaderRow {
  * `E_ENCODING`, each with the line (and record index) where the record starts, after the rows before it.
  *
  * @example
+ * ```ts
  * for await (const row of csvRows(input, { header: true, onIssue: (issue) => ctx.onIssue(issue) })) {
  *   console.log(row.line, row.get('Plugin ID'), row.values);
  * }
+ * ```
  */
 export function csvRows(
   input: AsyncIterable<Uint8Array>,

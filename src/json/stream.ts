@@ -23,15 +23,8 @@ export type JsonKind = 'object' | 'array' | 'scalar';
  */
 export type JsonSelect = 'value' | 'descend' | 'skip' | 'raw';
 
-/** Options of {@link streamJson}. */
-export interface JsonStreamOptions {
-  /**
-   * Called once for every value whose parent was descended into (and for the root, path `[]`).
-   *
-   * The `path` array is the splitter's internal stack: it is only valid during the call and is mutated
-   * afterwards. Copy it (`[...path]`) to keep it. Paths in events are fresh copies and safe to keep.
-   */
-  select(path: readonly JsonPathSegment[], kind: JsonKind): JsonSelect;
+/** The JSON splitter's limits and the adapter name for its errors (options of `streamJson` and `jsonRecords`). */
+export interface JsonReaderOptions {
   /**
    * Largest single captured value (and key, number or literal), in bytes; larger → `ConverterError` `E_UNSAFE`.
    * @defaultValue 67108864 (64 MiB)
@@ -43,8 +36,19 @@ export interface JsonStreamOptions {
    * @defaultValue 1000
    */
   maxDepth?: number;
-  /** Adapter name put into errors (`ConverterError.adapter`). */
+  /** Adapter name put into errors (`ConverterError.adapter`); `convert` puts your adapter's name into an error without one. */
   adapter?: string;
+}
+
+/** Options of {@link streamJson}. */
+export interface JsonStreamOptions extends JsonReaderOptions {
+  /**
+   * Called once for every value whose parent was descended into (and for the root, path `[]`).
+   *
+   * The `path` array is the splitter's internal stack: it is only valid during the call and is mutated
+   * afterwards. Copy it (`[...path]`) to keep it. Paths in events are fresh copies and safe to keep.
+   */
+  select(path: readonly JsonPathSegment[], kind: JsonKind): JsonSelect;
 }
 
 /**
@@ -104,9 +108,11 @@ export function parseRawValue(bytes: Uint8Array, where: RawValuePosition, adapte
  * inside the document, `E_UNSAFE` nesting deeper than `maxDepth` or a value larger than `maxValueBytes`.
  *
  * @example
+ * ```ts
  * for await (const event of streamJson(input, {
  *   select: (path) => (path.length < 3 ? 'descend' : path[2] === 'results' ? 'value' : 'skip'),
  * })) if (event.type === 'value') handleResult(event.value);
+ * ```
  */
 export async function* streamJson(
   input: AsyncIterable<Uint8Array>,

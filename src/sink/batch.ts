@@ -36,12 +36,12 @@ export function requestBytes(findingSizes: readonly number[]): number {
 export interface BatchLimits {
   /**
    * Findings per request.
-   * @defaultValue 100 ({@link MAX_BATCH_FINDINGS})
+   * @defaultValue 100 (`MAX_BATCH_FINDINGS`)
    */
   maxCount?: number;
   /**
    * Serialized request bytes.
-   * @defaultValue 5,500,000 ({@link MAX_BATCH_BYTES}), below the 6 MB quota
+   * @defaultValue 5,500,000 (`MAX_BATCH_BYTES`), below the 6 MB quota
    */
   maxBytes?: number;
 }

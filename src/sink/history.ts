@@ -14,7 +14,7 @@ import type { RequestLimiter } from './limiter.js';
 
 /**
  * Which findings one kind of run owns: one product, one scope value, one source tool, optionally one account.
- * A state or cache of a run should be keyed by all of these ({@link scopeKeyId}).
+ * A state or cache of a run should be keyed by all of these (`scopeKeyId`).
  */
 export interface ScopeKey {
   /** The findings' `ProductArn`. */

@@ -8,7 +8,7 @@ import {
   MAX_BATCH_FINDINGS,
   MAX_FINDING_BYTES,
 } from '../asff/limits.js';
-import { attachReport, ConverterError, isConverterError } from '../errors.js';
+import { attachedReport, attachReport, ConverterError, isConverterError } from '../errors.js';
 import { callerAccountId } from './account.js';
 import {
   BatchBuilder,
@@ -146,14 +146,13 @@ export interface ImportOptions extends ClientOptions, BatchLimits {
 /** The final report, plus the dead-lettered entries when no dead letter was given. */
 export type ImportResult = ImportReport & { deadLetterEntries?: readonly DeadLetterEntry[] };
 
-const reportsOfErrors = new WeakMap<object, ImportResult>();
-
 /**
  * The report of the run that ended with this error (an access error, a dead-letter write error, an input
- * error after which everything read was still imported), or `undefined`.
+ * error after which everything read was still imported): `error.report`, typed. Internal: users read
+ * `error.report`.
  */
 export function importReportOf(error: unknown): ImportResult | undefined {
-  return typeof error === 'object' && error !== null ? reportsOfErrors.get(error) : undefined;
+  return attachedReport(error) as ImportResult | undefined;
 }
 
 /**
@@ -164,7 +163,7 @@ export function importReportOf(error: unknown): ImportResult | undefined {
  * Resolves with the report when every finding received was imported, dead-lettered or skipped (also when
  * aborted: `aborted: true`). Rejects with `ConverterError('E_AWS_ACCESS')` when credentials, permissions or
  * the endpoint are wrong, `'E_IO'` when the dead letter cannot be written, or the input's own error; the
- * report of such a run is available through {@link importReportOf}.
+ * report of such a run is on the error, as `error.report`.
  */
 export async function importFindings(
   findings: AsyncIterable<AwsSecurityFinding> | Iterable<AwsSecurityFinding>,
@@ -216,7 +215,6 @@ export async function importFindings(
     // Closing the file is part of the run: a failure here means dead-lettered findings may be lost.
     if (ownsDeadLetter) {
       await deadLetter.close().catch((error: unknown) => {
-        reportsOfErrors.set(error as object, report);
         attachReport(error, report);
         throw error;
       });
@@ -407,7 +405,6 @@ class ImportRun {
     // A non-ConverterError fatal is a bug in the sink: surface it rather than the imbalance it caused.
     if (error === undefined || isConverterError(error) || error === this.inputError) assertBalanced(report);
     if (error !== undefined) {
-      if (typeof error === 'object' && error !== null) reportsOfErrors.set(error, report);
       attachReport(error, report);
       throw error;
     }

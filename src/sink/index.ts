@@ -48,6 +48,7 @@ export {
   createLimiter,
   type LimiterClusterOptions,
   type LimiterOptions,
+  type LimiterSettings,
   limiterSettings,
   type RequestLimiter,
 } from './limiter.js';

@@ -2,7 +2,7 @@ import type { AwsSecurityFinding } from '@aws-sdk/client-securityhub';
 import { defaultProductArn } from '../asff/build.js';
 import { IdHashSet } from '../asff/id-hash-set.js';
 import { sourceToolOf } from '../asff/source-tool.js';
-import { attachReport, ConverterError, isConverterError } from '../errors.js';
+import { attachedReport, attachReport, ConverterError, isConverterError } from '../errors.js';
 import type { ConversionStats } from '../pipeline.js';
 import type { IncrementalState, StateReport } from '../state/incremental.js';
 import { StateFile } from '../state/state-file.js';
@@ -134,18 +134,15 @@ export interface LifecycleReport extends ImportReport {
 /** The report plus the dead-lettered entries when no dead letter was given. */
 export type LifecycleResult = LifecycleReport & { deadLetterEntries?: ImportResult['deadLetterEntries'] };
 
-const reportsOfErrors = new WeakMap<object, LifecycleReport>();
-
 /** Batch linger with a state (see the import call). The input's end still sends the last batch at once. */
 const STATE_LINGER_MS = 5_000;
 
-/** The lifecycle report of a run that ended with this error, or `undefined`. */
+/**
+ * The lifecycle report of a run that ended with this error (`error.report`, typed), or `undefined`. Internal: users
+ * read `error.report`.
+ */
 export function lifecycleReportOf(error: unknown): LifecycleReport | undefined {
-  if (typeof error !== 'object' || error === null) return undefined;
-  const own = reportsOfErrors.get(error);
-  if (own !== undefined) return own;
-  const report = importReportOf(error);
-  return report === undefined ? undefined : { ...report, archived: 0 };
+  return attachedReport(error) as LifecycleReport | undefined;
 }
 
 /** Findings not brought to their target state: failed imports plus failed archive imports (exit code 3 when > 0). */
@@ -169,9 +166,11 @@ export function reconcileSummary(archive: ArchiveReport): string {
  * scope's findings are read from Security Hub when the first finding arrives and existing findings keep
  * their CreatedAt/FirstObservedAt (UpdatedAt always moves forward); with `archiveMissing`, the ACTIVE
  * findings of this scope that the run did not report are archived afterwards, unless anything went wrong
- * ({@link archiveBlockers}). With `redisUrl`, both request budgets are shared across processes.
+ * (`ArchiveReport.blocked` says what; docs/lifecycle.md lists the reasons). With `redisUrl`, both request
+ * budgets are shared across processes.
  *
- * Rejects like `importFindings`; the report of such a run is available through {@link lifecycleReportOf}.
+ * Rejects like `importFindings`; the report of such a run is on the error, as `error.report` (a `LifecycleReport`,
+ * also when the run failed in its import).
  */
 export async function importWithLifecycle(
   findings: AsyncIterable<AwsSecurityFinding> | Iterable<AwsSecurityFinding>,
@@ -481,10 +480,10 @@ export async function importWithLifecycle(
     report.archived = report.archive.archived;
     return withEntries(report, deadLetterOption, deadLetter);
   } catch (error) {
-    if (report !== undefined && typeof error === 'object' && error !== null) {
-      reportsOfErrors.set(error, report);
-      attachReport(error, report);
-    }
+    // Without a report of its own (the dry run's import failed), the import's one, as a lifecycle report.
+    const imported = report === undefined ? importReportOf(error) : undefined;
+    const attached = report ?? (imported === undefined ? undefined : { ...imported, archived: 0 });
+    if (attached !== undefined) attachReport(error, attached);
     throw error;
   } finally {
     // Whatever happened, what Security Hub confirmed is saved (a failed save leaves the previous state).

@@ -18,7 +18,7 @@ export interface ReportedIdSet extends ReportedIds {
   add(id: string, finding?: AwsSecurityFinding): void;
 }
 
-/** What {@link preserveHistory} did. */
+/** What history preservation did (`preserveHistory`). */
 export interface HistoryCounters {
   /** Findings that went through. */
   seen: number;

@@ -193,7 +193,7 @@ export interface ArchiveMissingOptions extends FetchRetryOptions {
   strategy?: ArchiveFetchStrategy;
 }
 
-/** What {@link archiveMissing} did. */
+/** What the archive step (option `archiveMissing`) did. */
 export interface ArchiveReport {
   scope: string;
   /** The source tool whose findings were reconciled (absent: the whole scope, for findings without one). */

@@ -2,10 +2,14 @@
  * `asff-stream/testing`: the conformance suite the built-in adapters pass, for your own adapter.
  *
  * @example
+ * ```ts
  * // test/my-adapter.test.ts (vitest)
  * import { testAdapter } from 'asff-stream/testing';
  * import myAdapter from '../src/my-adapter.js';
  * testAdapter(myAdapter, { fixtures: 'fixtures/my-format', invalid: 'fixtures/my-format', secrets: ['hunter2'] });
+ * ```
+ *
+ * @packageDocumentation
  */
 import { describe, expect, it } from 'vitest';
 import type { Adapter } from '../adapter.js';

@@ -1,4 +1,9 @@
-import { type JsonPathSegment, type JsonStreamOptions, streamJson } from '../json/stream.js';
+import {
+  type JsonPathSegment,
+  type JsonReaderOptions,
+  type JsonStreamOptions,
+  streamJson,
+} from '../json/stream.js';
 
 /** One step of a record pattern: an object key, an array index, or `'*'` for any key or index. */
 export type JsonPatternSegment = string | number;
@@ -7,16 +12,7 @@ export type JsonPatternSegment = string | number;
 export type JsonPattern = readonly JsonPatternSegment[];
 
 /** Options of {@link jsonRecords}. */
-export interface JsonRecordsOptions {
-  /**
-   * Largest record or context value (and key, number or literal), in bytes; a larger one is refused with `E_UNSAFE`.
-   * @defaultValue 67108864 (64 MiB)
-   */
-  maxValueBytes?: number;
-  /** Deepest nesting anywhere in the document; deeper is refused with `E_UNSAFE`. @defaultValue 1000 */
-  maxDepth?: number;
-  /** Adapter name put into errors; `convert` puts your adapter's name into an error without one. */
-  adapter?: string;
+export interface JsonRecordsOptions extends JsonReaderOptions {
   /** Where the records are: every value whose path matches is yielded as one record. */
   records: JsonPattern;
   /**
@@ -53,10 +49,12 @@ export interface JsonRecord<T = unknown> {
  * `E_UNSAFE`) with its line and byte.
  *
  * @example
+ * ```ts
  * for await (const { value, context } of jsonRecords(input, {
  *   records: ['Results', '*', 'Vulnerabilities', '*'],
  *   context: { target: ['Results', '*', 'Target'] },
  * })) console.log(context.target, value);
+ * ```
  */
 export async function* jsonRecords<T = unknown>(
   input: AsyncIterable<Uint8Array>,

@@ -23,7 +23,9 @@ const CR = 0x0d;
  * plus one chunk: an endless line is refused (`E_UNSAFE`, with the line number) instead of filling memory.
  *
  * @example
+ * ```ts
  * for await (const { text, line } of lines(input)) if (text !== '') handle(JSON.parse(text), line);
+ * ```
  */
 export async function* lines(
   input: AsyncIterable<Uint8Array>,

@@ -87,10 +87,12 @@ interface Building {
  * DTDs are never fetched. Broken XML is `E_PARSE`, a cut-off document `E_TRUNCATED`, each with line and column.
  *
  * @example
+ * ```ts
  * for await (const { element, ancestors } of xmlElements(input, { element: 'testcase' })) {
  *   const failure = element.children.find((c) => c.name === 'failure');
  *   if (failure) console.log(ancestors.at(-1)?.attributes.name, element.attributes.name, failure.text);
  * }
+ * ```
  */
 export async function* xmlElements(
   input: AsyncIterable<Uint8Array>,

@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import csv, { HEADER_SEARCH_ROWS } from '../../../adapters/csv/index.js';
+import csv from '../../../adapters/csv/index.js';
 import type { Finding, Issue } from '../../../src/adapter.js';
 import { findingId } from '../../../src/asff/id.js';
+import { HEADER_SEARCH_ROWS } from '../../../src/csv/rows.js';
 import { isConverterError } from '../../../src/errors.js';
 import { convertAll } from '../../helpers/asff.js';
 
