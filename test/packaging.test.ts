@@ -92,7 +92,7 @@ describe('the packed npm package', () => {
 
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-  it('ships only dist, the demo samples and the README', () => {
+  it('ships only dist, the demo samples, the README and the docs it links to', () => {
     const files = run('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], ROOT);
     const paths = (JSON.parse(files) as { files: { path: string }[] }[])[0]!.files.map((f) => f.path);
     expect(paths).toContain('dist/src/cli.js');
@@ -101,6 +101,11 @@ describe('the packed npm package', () => {
     expect(
       paths.some((p) => p.startsWith('test/') || p.startsWith('src/') || p.startsWith('dist/test/')),
     ).toBe(false);
+    // The README's links to the docs resolve inside the installed package too.
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const linked = [...readme.matchAll(/\]\((docs\/[^)#\s]+)/g)].map((m) => m[1]);
+    expect(linked.length).toBeGreaterThan(5);
+    for (const doc of linked) expect(paths, doc).toContain(doc);
   });
 
   it('runs its bin with npx after installing the tarball', () => {
