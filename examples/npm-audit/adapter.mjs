@@ -35,7 +35,12 @@ export default defineAdapter({
   },
   detect: ({ head }) => (/"auditReportVersion"\s*:\s*2/.test(head) ? 0.95 : 0),
   async *parse(input, ctx) {
-    const records = jsonRecords(input, { records: ['vulnerabilities', '*'], adapter: NAME });
+    const records = jsonRecords(input, {
+      records: ['vulnerabilities', '*'],
+      // npm audit --json always writes it (empty when nothing is found): without it, this is not npm audit output.
+      mustContain: [['vulnerabilities']],
+      adapter: NAME,
+    });
     for await (const { value: entry, line, index: recordIndex } of records) {
       const pkg = String(entry?.name ?? '');
       const advisories = Array.isArray(entry?.via)

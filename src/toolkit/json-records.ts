@@ -1,3 +1,4 @@
+import { ConverterError } from '../errors.js';
 import {
   type JsonPathSegment,
   type JsonReaderOptions,
@@ -22,6 +23,12 @@ export interface JsonRecordsOptions extends JsonReaderOptions {
    * cannot look ahead.
    */
   context?: Readonly<Record<string, JsonPattern>>;
+  /**
+   * Paths the document must contain (a container or a value, `'*'` allowed), e.g. `[['matches']]`: when the input
+   * ends without one of them, `ConverterError` `E_FORMAT` names what is missing. Without it, another tool's JSON gives
+   * no record and no error — an empty scan and a wrong file would look the same.
+   */
+  mustContain?: readonly JsonPattern[];
 }
 
 /** One record of {@link jsonRecords}. */
@@ -67,10 +74,15 @@ export async function* jsonRecords<T = unknown>(
       throw new TypeError(`jsonRecords: ${name} must be a path array, e.g. ['matches', '*']`);
   /** Context name → the concrete path its value was read at, and the value. */
   const known = new Map<string, { path: readonly JsonPathSegment[]; value: unknown }>();
+  const required = options.mustContain ?? [];
+  const missing = new Set(required.keys());
   const select: JsonStreamOptions['select'] = (path) => {
+    // A required path is seen the moment it is reached; it needs no parsing of its own.
+    for (const index of missing) if (matches(required[index] as JsonPattern, path)) missing.delete(index);
     if (matches(options.records, path)) return 'value';
     if (contextPatterns.some(([, pattern]) => matches(pattern, path))) return 'value';
     if (isPrefixOfAny(path, options.records, contextPatterns)) return 'descend';
+    if (missing.size > 0 && required.some((pattern) => isPrefixOf(path, pattern))) return 'descend';
     return 'skip';
   };
   const events = streamJson(input, {
@@ -101,6 +113,14 @@ export async function* jsonRecords<T = unknown>(
     }
     for (const [name, pattern] of contextPatterns)
       if (matches(pattern, event.path)) known.set(name, { path: event.path, value: event.value });
+  }
+  if (missing.size > 0) {
+    const names = [...missing].map((index) => `no "${(required[index] as JsonPattern).join('.')}"`);
+    throw new ConverterError(
+      'E_FORMAT',
+      `this JSON has ${names.join(', ')}: not the format this adapter reads`,
+      options.adapter === undefined ? {} : { adapter: options.adapter },
+    );
   }
 }
 

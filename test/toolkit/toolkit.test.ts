@@ -5,8 +5,6 @@ import { chunksOf, collect } from '../helpers/chunks.js';
 
 const encoder = new TextEncoder();
 
-/** The text as byte chunks of `size` bytes. */
-
 async function failure(iterable: AsyncIterable<unknown>): Promise<unknown> {
   try {
     await collect(iterable);
@@ -86,6 +84,34 @@ describe('jsonRecords', () => {
       }),
     );
     expect(isConverterError(big) && big.code).toBe('E_UNSAFE');
+  });
+
+  it('refuses a document without the paths in mustContain (another tool’s JSON), in any chunking', async () => {
+    const grype = {
+      records: ['matches', '*'],
+      mustContain: [['matches'], ['descriptor', 'name']],
+      adapter: 'grype',
+    };
+    for (const size of [1, 7, 4096]) {
+      const error = await failure(jsonRecords(chunksOf(REPORT, size), grype));
+      expect(isConverterError(error) && error.code).toBe('E_FORMAT');
+      expect(isConverterError(error) && error.adapter).toBe('grype');
+      expect(String(error)).toContain('this JSON has no "matches", no "descriptor.name"');
+      // A document with them and no record is an empty scan, not an error.
+      const empty = '{"matches": [], "descriptor": {"name": "grype", "version": "0.80"}}';
+      expect(await collect(jsonRecords(chunksOf(empty, size), grype))).toEqual([]);
+      const one = '{"descriptor": {"name": "grype"}, "matches": [{"id": "CVE-1"}]}';
+      expect((await collect(jsonRecords(chunksOf(one, size), grype))).map((r) => r.value)).toEqual([
+        { id: 'CVE-1' },
+      ]);
+    }
+    const halfway = await failure(
+      jsonRecords(chunksOf('{"matches": [1]}', 3), {
+        records: ['matches', '*'],
+        mustContain: [['descriptor']],
+      }),
+    );
+    expect(String(halfway)).toContain('this JSON has no "descriptor"');
   });
 });
 
