@@ -60,7 +60,7 @@ const MESSAGES = {
     'ae-unresolved-inheritdoc-reference': { logLevel: 'error', addToApiReportFile: false },
     'ae-unresolved-inheritdoc-base': { logLevel: 'error', addToApiReportFile: false },
     'ae-missing-release-tag': { logLevel: 'none' },
-    'ae-undocumented': { logLevel: 'none' },
+    'ae-undocumented': { logLevel: 'error', addToApiReportFile: false },
   },
   tsdocMessageReporting: { default: { logLevel: 'error' } },
 };

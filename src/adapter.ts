@@ -16,6 +16,7 @@ export type SeverityLabel = `${AwsSeverityLabel}`;
 
 /** The severity of a finding: an ASFF label plus the scanner's own value (kept in `Severity.Original`). */
 export interface FindingSeverity {
+  /** The ASFF label the adapter maps the scanner's value to; becomes `Severity.Label`. */
   label: SeverityLabel;
   /** The scanner's own severity, e.g. `error`, `HIGH`, `3`, `9.8`. Truncated to 64 characters by `toAsff`. */
   original: string;
@@ -33,24 +34,36 @@ export interface Finding {
   identity: readonly (string | number | boolean | null | undefined)[];
   /** Rule / check / plugin id; becomes the `GeneratorId` (`<adapter>/<ruleId>`). */
   ruleId: string;
+  /** One line a reader tells the finding by; whitespace is collapsed, `ruleId` used when blank, cut at 256 characters by `toAsff`. */
   title: string;
+  /** Full text of the finding; the title is used when blank, cut at 1024 characters by `toAsff`. */
   description: string;
+  /** The ASFF label and the scanner's own value. */
   severity: FindingSeverity;
   /** ASFF Types (`namespace/category/classifier`); invalid or excess entries are dropped by `toAsff`. */
   types: string[];
   /** At least one resource; `toAsff` fills `Partition`/`Region` where missing and caps the list at 32. */
   resources: Resource[];
+  /** ASFF `Vulnerabilities` (CVEs, packages); entries without an `Id` are dropped, the list capped at 20. */
   vulnerabilities?: Vulnerability[];
+  /** ASFF `Remediation`; its recommendation text is cut at 512 characters by `toAsff`. */
   remediation?: Remediation;
+  /** ASFF `Compliance` (status, related requirements, capped at 32); empty values are pruned. */
   compliance?: Compliance;
+  /** A URL with more about the finding (the rule's help page); becomes `SourceUrl` when not blank. */
   sourceUrl?: string;
   /** Extra data, flattened into ASFF `ProductFields` under the adapter's prefix. */
   productFields?: Record<string, string | number | boolean | undefined>;
-  /** ISO-8601 timestamps from the scanner, when it gives them. */
+  /**
+   * ISO-8601 timestamp from the scanner of when it first saw the problem; the time of the run when absent or
+   * unreadable.
+   */
   firstObservedAt?: string;
+  /** ISO-8601 timestamp from the scanner of when it last saw the problem; the time of the run when absent or unreadable. */
   lastObservedAt?: string;
   /** 0–100 when the scanner reports a confidence. */
   confidence?: number;
+  /** 0–100: how important the affected resource is; rounded and clamped into 0–100 by `toAsff`. */
   criticality?: number;
   /**
    * `resolved` marks a result the scanner says is no longer a problem (SARIF suppressed / pass, Trivy
@@ -87,6 +100,7 @@ export interface Issue extends InputPosition {
    * built-in adapters (docs/issues.md), or a code of a custom adapter's own.
    */
   code: IssueCode | (string & {});
+  /** One line for a person: what is wrong and, where it helps, what was done about it. */
   message: string;
   /** True when the problem made the record be skipped (it counts in `skipped`). */
   skipped?: boolean;
@@ -113,7 +127,9 @@ export interface AdapterContext {
 
 /** What `detect` sees: the first bytes of the (decompressed, BOM-stripped) input, decoded as UTF-8. */
 export interface DetectSample {
+  /** The first bytes of the input as text; may end inside a record (or a character) of the format. */
   head: string;
+  /** The input's file name, when there is one (absent for stdin): a hint next to the content. */
   filename?: string;
 }
 
@@ -137,6 +153,7 @@ export interface AdapterOption {
 
 /** Descriptive facts about an adapter, shown in `--help` and README. */
 export interface AdapterMeta {
+  /** One line on what the adapter reads, shown in `--help`. */
   description: string;
   /** File extensions it usually reads, without dot (a hint for detection only). */
   extensions: readonly string[];
@@ -160,7 +177,9 @@ export interface AdapterMeta {
  * The contract every format adapter implements. Build one with {@link defineAdapter}.
  */
 export interface Adapter {
+  /** The adapter's name: the `--format` value, the prefix of its `GeneratorId`s (`<name>/<ruleId>`), hashed into every Id. */
   readonly name: string;
+  /** What `--help` and the README say about it, and the options it reads. */
   readonly meta: AdapterMeta;
   /**
    * How confident the adapter is that the sample is its format: `false`/0 = no, `true`/1 = certain.

@@ -56,11 +56,16 @@ export interface CsvHeaderRowsOptions extends CsvRowsOptions {
    * them. @defaultValue false
    */
   keepRaggedRows?: boolean;
+  /**
+   * Where row-level problems go (pass `ctx.onIssue`): `preamble-skipped`, `ragged-row`, `empty-row` and
+   * `latin1-fallback`. Required here, since rows that do not fit the header are skipped.
+   */
   onIssue: (issue: Issue) => void;
 }
 
 /** A data row of `csvRows` with a header: its fields, and their header. */
 export interface CsvHeaderRow extends CsvRow {
+  /** The header row every data row is read against (the same object for every row of the input). */
   header: CsvHeader;
   /**
    * The cell of the first column with this name (matched case- and whitespace-insensitively); `undefined` when
@@ -133,6 +138,10 @@ export function csvRows(
   input: AsyncIterable<Uint8Array>,
   options: CsvHeaderRowsOptions,
 ): AsyncGenerator<CsvHeaderRow>;
+/**
+ * Streams the rows of a CSV given as byte chunks, without a header: every non-blank row comes as its fields
+ * ({@link CsvRow}), the header row included. Otherwise as the overload with `header` above.
+ */
 export function csvRows(input: AsyncIterable<Uint8Array>, options?: CsvRowsOptions): AsyncGenerator<CsvRow>;
 export async function* csvRows(
   input: AsyncIterable<Uint8Array>,

@@ -23,7 +23,9 @@ export type EmulatorOperation =
 
 /** A token bucket: `ratePerSecond` tokens are added every second, up to `burst`. */
 export interface RateLimit {
+  /** Requests per second sustained (tokens added per second); fractions allowed. */
   ratePerSecond: number;
+  /** Requests answered at once from a full bucket: the bucket's size; it starts full. */
   burst: number;
 }
 
@@ -32,11 +34,11 @@ export interface RateLimit {
  * Defaults are the documented Security Hub quotas.
  */
 export interface ThrottlingOptions {
-  /** @defaultValue `{ ratePerSecond: 10, burst: 30 }` */
+  /** Limit of BatchImportFindings. @defaultValue `{ ratePerSecond: 10, burst: 30 }` */
   import?: RateLimit | false;
-  /** @defaultValue `{ ratePerSecond: 3, burst: 6 }` */
+  /** Limit of GetFindings. @defaultValue `{ ratePerSecond: 3, burst: 6 }` */
   getFindings?: RateLimit | false;
-  /** @defaultValue `{ ratePerSecond: 10, burst: 30 }` */
+  /** Limit of BatchUpdateFindings. @defaultValue `{ ratePerSecond: 10, burst: 30 }` */
   batchUpdate?: RateLimit | false;
 }
 
@@ -44,6 +46,7 @@ export interface ThrottlingOptions {
 export interface ThrottleStorm {
   /** Milliseconds after `startEmulator` resolved. */
   startMs: number;
+  /** How long the storm lasts, in milliseconds; requests from `startMs` to `startMs + durationMs` get a 429. */
   durationMs: number;
 }
 
@@ -52,7 +55,7 @@ export interface ThrottleStorm {
  * sequential client sees the same faults on every run.
  */
 export interface FaultOptions {
-  /** @defaultValue `1` */
+  /** Seed of the fault decisions: the same seed and request order give the same faults. @defaultValue `1` */
   seed?: number;
   /** Fraction of Security Hub requests answered with 500 `InternalException` (not processed). @defaultValue `0` */
   serverErrorRate?: number;
@@ -93,9 +96,9 @@ export interface AccessKeyRule {
 
 /** Options of {@link startEmulator}. */
 export interface EmulatorOptions {
-  /** @defaultValue `0` (any free port) */
+  /** TCP port to listen on; `0` lets the system pick a free one (read it from `RunningEmulator.port`). @defaultValue `0` (any free port) */
   port?: number;
-  /** @defaultValue `'127.0.0.1'` */
+  /** Address to listen on; keep it loopback unless something off the machine must reach it. @defaultValue `'127.0.0.1'` */
   host?: string;
   /**
    * Serve HTTPS with this key and certificate (PEM) instead of plain HTTP; `url` then starts with
@@ -131,6 +134,7 @@ export interface EmulatorOptions {
   enabledProductArns?: readonly string[];
   /** Token buckets; `false` turns throttling off entirely. */
   throttling?: ThrottlingOptions | false;
+  /** Injected faults (server errors, resets, lost responses, failed findings, storms). @defaultValue none */
   faults?: FaultOptions;
   /** Finding validator. @defaultValue `validateAsff` of `src/asff/validate.ts` */
   validate?: FindingValidator;
@@ -154,6 +158,7 @@ export interface RequestRecord {
   time: number;
   /** Arrival time on the monotonic `clock`, milliseconds since the emulator started. */
   elapsedMs: number;
+  /** The operation the request named (`Unknown` for a method and path the emulator does not serve). */
   operation: EmulatorOperation;
   /** HTTP status sent, or `0` when the socket was destroyed. */
   status: number;
@@ -161,6 +166,7 @@ export interface RequestRecord {
   findingCount: number;
   /** Caller account, when the access key was resolved. */
   accountId?: string;
+  /** Region of the request's SigV4 credential scope (the emulator's `region` when it names none); absent when the request was answered before it was dispatched. */
   region?: string;
   /** Error shape name for non-200 answers. */
   errorCode?: string;
@@ -172,8 +178,11 @@ export interface RequestRecord {
 
 /** Counters over the emulator's lifetime (since the last `reset`). */
 export interface EmulatorStats {
+  /** Requests received, those dropped from the request log (`requestLogLimit`) included. */
   requests: number;
+  /** Requests by {@link EmulatorOperation} name; an operation never called has no key. */
   byOperation: Record<string, number>;
+  /** Requests by HTTP status sent (`'200'`, `'429'`, …; `'0'` for a destroyed socket). */
   byStatus: Record<string, number>;
   /** Requests answered 429. */
   throttled: number;
@@ -193,7 +202,9 @@ export interface EmulatorStats {
 
 /** Selects which stored findings {@link RunningEmulator.findings} returns. */
 export interface FindingQuery {
+  /** Only findings stored for this account; all accounts when absent. */
   accountId?: string;
+  /** Only findings stored in this Region; all Regions when absent. */
   region?: string;
 }
 
@@ -201,6 +212,7 @@ export interface FindingQuery {
 export interface RunningEmulator {
   /** `http://127.0.0.1:<port>`: pass it as `endpoint` to the SDK clients or `--endpoint-url` to the CLI. */
   readonly url: string;
+  /** The port it listens on (the one picked when `port` was `0`); kept across `outage`. */
   readonly port: number;
   /** Closes the server and every open connection. */
   stop(): Promise<void>;
@@ -208,6 +220,7 @@ export interface RunningEmulator {
   findings(query?: FindingQuery): AwsSecurityFinding[];
   /** The request log (copies), oldest first. */
   requests(): RequestRecord[];
+  /** A snapshot of the counters since start or the last `reset`. */
   stats(): EmulatorStats;
   /** Most requests whose arrival fell into any window of `windowMs` (sliding), optionally filtered. */
   maxRequestsInAnyWindow(windowMs: number, filter?: (record: RequestRecord) => boolean): number;

@@ -78,12 +78,15 @@ export interface ConformanceConversion {
 
 /** One check of the suite: a name for the test runner and the function that throws when the check fails. */
 export interface ConformanceCase {
+  /** The test's name, starting with the fixture's file name (or the adapter's name for a suite-wide check). */
   name: string;
+  /** Runs the check; rejects (a `ConformanceError`, or your `inspect`'s error) when it fails. */
   run: () => Promise<void>;
 }
 
 /** Thrown by a failed conformance check, with a message that says what differed. */
 export class ConformanceError extends Error {
+  /** Always `'ConformanceError'`, so a test runner's output names it. */
   override readonly name = 'ConformanceError';
 }
 

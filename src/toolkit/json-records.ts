@@ -37,8 +37,9 @@ export interface JsonRecord<T = unknown> {
   value: T;
   /** Where it is, e.g. `['Results', 2, 'Vulnerabilities', 7]`. */
   path: readonly JsonPathSegment[];
-  /** 1-based line and 0-based byte of its first character, for error messages. */
+  /** 1-based line of its first character, for error messages. */
   line: number;
+  /** 0-based byte offset of its first character in the input (bytes, not characters), for error messages. */
   byte: number;
   /**
    * 0-based index of the record among the records of the input (an issue's `recordIndex`), as `XmlRecord.index` and

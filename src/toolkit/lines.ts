@@ -10,7 +10,9 @@ export interface LinesOptions {
 
 /** One line of {@link lines}: its text without the line ending, and its 1-based number. */
 export interface Line {
+  /** The line's text, decoded as UTF-8, without its `\n` or `\r\n`; `''` for a blank line. */
   text: string;
+  /** 1-based line number in the input (blank lines counted). */
   line: number;
 }
 

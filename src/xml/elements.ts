@@ -11,21 +11,27 @@ import {
 
 /** One element read by {@link xmlElements}: its attributes, its text and its child elements. */
 export interface XmlElement {
+  /** The element's name as written, prefix included (e.g. `ReportItem`, `xs:element`). */
   name: string;
+  /** Its attributes by name as written, entity references decoded; `{}` when it has none. */
   attributes: Readonly<Record<string, string>>;
   /** The element's own text (CDATA included), child elements' text excluded; untrimmed. */
   text: string;
+  /** Its child elements in document order, each read whole; empty for a leaf element. */
   children: readonly XmlElement[];
 }
 
 /** An element's ancestor: its name and attributes (children and text are not kept). */
 export interface XmlAncestor {
+  /** The ancestor's element name as written, prefix included. */
   name: string;
+  /** Its attributes by name as written, entity references decoded; `{}` when it has none. */
   attributes: Readonly<Record<string, string>>;
 }
 
 /** A matched element of {@link xmlElements}, with where it is. */
 export interface XmlRecord {
+  /** The matched element, with its attributes, text and descendants. */
   element: XmlElement;
   /** The open elements around it, root first (e.g. `<site name=…>` around a ZAP `<alertitem>`). */
   ancestors: readonly XmlAncestor[];
@@ -57,6 +63,7 @@ export interface XmlElementsOptions {
   element: string | ((name: string, ancestors: readonly string[]) => boolean);
   /** Adapter name put into errors; `convert` puts your adapter's name into an error without one. */
   adapter?: string;
+  /** Bounds to change; each one not given keeps its default (see {@link XmlLimits}). */
   limits?: Partial<XmlLimits>;
 }
 
