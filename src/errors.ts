@@ -39,6 +39,7 @@ export interface InputPosition {
 
 /** Options for {@link ConverterError}. */
 export interface ConverterErrorOptions extends InputPosition {
+  /** The underlying error (a parser's, the SDK's, the file system's), kept as the error's standard `cause`. */
   cause?: unknown;
   /** Name of the adapter that raised the error. */
   adapter?: string;
@@ -51,13 +52,21 @@ export interface ConverterErrorOptions extends InputPosition {
  * meant for a human, naming the problem and where it is.
  */
 export class ConverterError extends Error {
+  /** Always `'ConverterError'`. */
   override readonly name = 'ConverterError';
+  /** What went wrong, as one of the {@link ErrorCode}s: what a caller branches on (the message is for people). */
   readonly code: ErrorCode;
+  /** Name of the adapter that raised it; `undefined` for errors outside any adapter (configuration, AWS). */
   readonly adapter: string | undefined;
+  /** File name of the input, when known; `undefined` for stdin and for errors not about an input. */
   readonly file: string | undefined;
+  /** 1-based line in the input where the problem is; `undefined` when not known or not about the input. */
   readonly line: number | undefined;
+  /** 1-based column in that line; `undefined` when not known. */
   readonly column: number | undefined;
+  /** 0-based byte offset in the (decompressed) input; `undefined` when not known. */
   readonly byte: number | undefined;
+  /** 0-based index of the record being read (result, row, host); `undefined` when not known. */
   readonly recordIndex: number | undefined;
   /**
    * The report of the run that ended with this error, when the error ended one: `importFindings` puts its

@@ -86,7 +86,9 @@ export interface ConvertOptions {
 
 /** One source a run covered: the findings of one scope and one source tool (e.g. `trivy`, `sarif/Semgrep`). */
 export interface RunSource {
+  /** The scope the findings were stored under (`ProductFields['asff-stream/scope']`), after `--scope` or the default. */
   scope: string;
+  /** The source tool (`sourceToolOf`: `trivy`, `sarif/Semgrep`), as stored in `ProductFields['asff-stream/source-tool']`. */
   sourceTool: string;
   /** False when the scope does not identify the source (see docs/lifecycle.md, "Scope"). */
   identified: boolean;
@@ -127,6 +129,7 @@ export interface ConversionStats {
 
 /** A conversion in progress: iterate it for ASFF findings; `stats` fills in as it goes. */
 export interface ConversionRun extends AsyncIterable<AwsSecurityFinding> {
+  /** The counters so far (one object, updated in place); final once iteration ended or threw. */
   readonly stats: ConversionStats;
 }
 

@@ -9,9 +9,9 @@ export const ASFF_SCHEMA_VERSION = '2018-10-08';
 export const MAX_ID_LENGTH = 512;
 /** Longest `GeneratorId`, in characters. */
 export const MAX_GENERATOR_ID_LENGTH = 512;
-/** Longest `Title`, in characters; `toAsff` cuts a longer one with {@link TRUNCATION_MARKER}. */
+/** Longest `Title`, in characters; `toAsff` cuts a longer one, ending it with `… [truncated]`. */
 export const MAX_TITLE_LENGTH = 256;
-/** Longest `Description`, in characters; `toAsff` cuts a longer one with {@link TRUNCATION_MARKER}. */
+/** Longest `Description`, in characters; `toAsff` cuts a longer one, ending it with `… [truncated]`. */
 export const MAX_DESCRIPTION_LENGTH = 1024;
 /** Longest `Remediation.Recommendation.Text`, in characters; a longer one is cut. */
 export const MAX_REMEDIATION_TEXT_LENGTH = 512;

@@ -34,6 +34,7 @@ export interface AsffViolation {
   path: string;
   /** Short rule name: `required`, `max-length`, `min-length`, `enum`, `pattern`, `max-items`, `min-items`, `type`, `unknown-key`, `range`, `size`, `reserved-key`. */
   rule: string;
+  /** One line for a person, naming the field and the limit it broke (e.g. the maximum length). */
   message: string;
 }
 

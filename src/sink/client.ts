@@ -12,6 +12,10 @@ import { requestHandlerOptions } from './http.js';
  * `BatchImportFindingsCommand` whose `input.Findings` is the batch.
  */
 export interface BatchImportClient {
+  /**
+   * Sends one BatchImportFindings request; called once per attempt (the sink paces, retries and counts attempts
+   * itself). Rejects for a failed request; per-finding failures come back in `FailedFindings`.
+   */
   send(
     command: BatchImportFindingsCommand,
     options?: { abortSignal?: AbortSignal },

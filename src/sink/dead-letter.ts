@@ -6,9 +6,11 @@ import { redactSecrets } from './retry.js';
 
 /** One line of the dead-letter NDJSON file: a finding that was not imported, and why. */
 export interface DeadLetterEntry {
+  /** The ASFF finding that was not imported, whole, so that it can be sent again once the cause is fixed. */
   finding: AwsSecurityFinding;
   /** Service code (`InvalidInput`, `InvalidInputException`, `LimitExceededException`…) or a local one (`finding-too-large`, `aborted`…). */
   errorCode: string;
+  /** The service's or the sink's one-line reason, with AWS key ids, secret keys, tokens and private keys redacted. */
   errorMessage: string;
   /** BatchImportFindings requests the finding was part of (0 = never sent). */
   attempts: number;
@@ -32,6 +34,7 @@ export interface DeadLetter {
 
 /** A dead letter that keeps its entries in memory (the default of `importFindings` without a file). */
 export interface MemoryDeadLetter extends DeadLetter {
+  /** Every entry written, oldest first; grows by one finding per failure, so use a file for big runs. */
   readonly entries: readonly DeadLetterEntry[];
 }
 

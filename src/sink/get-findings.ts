@@ -14,6 +14,7 @@ import { classifyRequestError, errorCodeOf, redactSecrets, retryDelay } from './
  * `SecurityHubClient` fits (create it with `maxAttempts: 1`, so every attempt goes through the limiter).
  */
 export interface GetFindingsClient {
+  /** Sends one GetFindings request (one page); called once per attempt, the fetch paces and retries itself. */
   send(command: GetFindingsCommand, options?: { abortSignal?: AbortSignal }): Promise<GetFindingsResponse>;
 }
 

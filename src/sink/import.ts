@@ -122,9 +122,7 @@ export interface ImportOptions extends ClientOptions, BatchLimits {
   lingerMs?: number;
   /** Called with a report snapshot at most every `progressIntervalMs`, and once at the end. */
   onProgress?: (report: ImportReport) => void;
-  /**
-   * @defaultValue 250
-   */
+  /** Least time between two `onProgress` calls, in milliseconds. @defaultValue 250 */
   progressIntervalMs?: number;
   /** Record-level problems found by the sink (`duplicate-id`, `customer-field-dropped`). */
   onIssue?: (issue: Issue) => void;

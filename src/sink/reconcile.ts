@@ -20,6 +20,7 @@ import type { ImportReport } from './report.js';
 
 /** Why a run must not archive anything. */
 export interface ArchiveBlocker {
+  /** Which fact of the run blocks archiving; any one blocker means nothing is archived. */
   code:
     | 'input-error'
     | 'input-incomplete'
@@ -31,6 +32,7 @@ export interface ArchiveBlocker {
     | 'mixed-scopes'
     | 'scope-unknown'
     | 'asff-input';
+  /** One line for a person: what happened in the run that makes archiving unsafe (e.g. how many failed). */
   message: string;
 }
 
@@ -195,9 +197,11 @@ export interface ArchiveMissingOptions extends FetchRetryOptions {
 
 /** What the archive step (option `archiveMissing`) did. */
 export interface ArchiveReport {
+  /** The scope reconciled (`ProductFields['asff-stream/scope']`); only its findings were candidates. */
   scope: string;
   /** The source tool whose findings were reconciled (absent: the whole scope, for findings without one). */
   sourceTool?: string;
+  /** The product whose findings were reconciled (the account's default custom-integration product unless given). */
   productArn: string;
   /** Reasons nothing was archived (empty when the step ran). */
   blocked: ArchiveBlocker[];

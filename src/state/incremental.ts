@@ -19,7 +19,9 @@ export type StateFallback = 'missing' | 'unreadable' | 'other-scope' | 'stale' |
 
 /** What the state did for one key (product + scope + source tool) of a run. */
 export interface StateKeyReport {
+  /** The key's scope (`ProductFields['asff-stream/scope']`). */
   scope: string;
+  /** The key's source tool (`trivy`, `sarif/Semgrep`); absent for findings without one (the whole scope). */
   sourceTool?: string;
   /** True when history, archive candidates and unchanged findings of this key came from the state. */
   used: boolean;
