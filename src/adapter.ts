@@ -36,7 +36,7 @@ export interface Finding {
   ruleId: string;
   /** One line a reader tells the finding by; whitespace is collapsed, `ruleId` used when blank, cut at 256 characters by `toAsff`. */
   title: string;
-  /** Full text of the finding; the title is used when blank, cut at 1024 characters by `toAsff`. */
+  /** Full text of the finding; the title (or `ruleId`) is used when blank, cut at 1024 characters by `toAsff`. */
   description: string;
   /** The ASFF label and the scanner's own value. */
   severity: FindingSeverity;
@@ -127,7 +127,7 @@ export interface AdapterContext {
 
 /** What `detect` sees: the first bytes of the (decompressed, BOM-stripped) input, decoded as UTF-8. */
 export interface DetectSample {
-  /** The first bytes of the input as text; may end inside a record (or a character) of the format. */
+  /** The first bytes of the input as text (not the whole input): it may end inside a record. */
   head: string;
   /** The input's file name, when there is one (absent for stdin): a hint next to the content. */
   filename?: string;
