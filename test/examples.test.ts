@@ -23,13 +23,14 @@ testAdapter(npmAudit, { fixtures: dir('npm-audit'), invalid: dir('npm-audit') })
 testAdapter(zap, { fixtures: dir('zap'), invalid: dir('zap'), secrets: ['hunter2-reset-7f3a'] });
 testAdapter(trivyCsv, { fixtures: dir('trivy-csv'), invalid: dir('trivy-csv') });
 
-/** `asff-stream convert` of one trivy-csv fixture with that example as `--adapter`. */
-const convertTrivyCsv = (fixture: string) =>
+/** `asff-stream convert` of one fixture of an example, with that example as `--adapter` (and any other flags). */
+const convertExample = (example: string, fixture: string, ...flags: string[]) =>
   runCli([
     'convert',
-    `${dir('trivy-csv')}${fixture}`,
+    `${dir(example)}${fixture}`,
     '--adapter',
-    'examples/trivy-csv/adapter.mjs',
+    `examples/${example}/adapter.mjs`,
+    ...flags,
     '--account',
     '123456789012',
     '--region',
@@ -40,18 +41,7 @@ describe('the example adapters through the CLI (--adapter)', () => {
   const summaryFile = join(mkdtempSync(join(tmpdir(), 'asff-examples-')), 'summary.json');
 
   it('npm audit: one finding per package and advisory; an entry vulnerable only through a dependency is skipped with a reason', async () => {
-    const result = await runCli([
-      'convert',
-      `${dir('npm-audit')}audit.json`,
-      '--adapter',
-      'examples/npm-audit/adapter.mjs',
-      '--account',
-      '123456789012',
-      '--region',
-      'eu-west-1',
-      '--summary',
-      summaryFile,
-    ]);
+    const result = await convertExample('npm-audit', 'audit.json', '--summary', summaryFile);
     expect(result.code).toBe(0);
     const findings = result.stdout
       .trim()
@@ -71,16 +61,7 @@ describe('the example adapters through the CLI (--adapter)', () => {
   });
 
   it('ZAP: one finding per alert and URL, detected from the content', async () => {
-    const result = await runCli([
-      'convert',
-      `${dir('zap')}report.xml`,
-      '--adapter',
-      'examples/zap/adapter.mjs',
-      '--account',
-      '123456789012',
-      '--region',
-      'eu-west-1',
-    ]);
+    const result = await convertExample('zap', 'report.xml');
     expect(result.code).toBe(0);
     const titles = result.stdout
       .trim()
@@ -97,7 +78,7 @@ describe('the example adapters through the CLI (--adapter)', () => {
   });
 
   it("Trivy's CSV template: one finding per package and check, detected from the content, Go-quoted text read back", async () => {
-    const result = await convertTrivyCsv('report.csv');
+    const result = await convertExample('trivy-csv', 'report.csv');
     expect(result.code).toBe(0);
     const findings = result.stdout
       .trim()
@@ -120,7 +101,7 @@ describe('the example adapters through the CLI (--adapter)', () => {
   });
 
   it("Trivy's CSV template: a cut-off report is refused with exit 2 and the line of its last row", async () => {
-    const result = await convertTrivyCsv('invalid-truncated.csv');
+    const result = await convertExample('trivy-csv', 'invalid-truncated.csv');
     expect(result.code).toBe(2);
     expect(result.stderr.split('\n')[0]).toMatch(
       /^asff-stream: error: trivy-csv: the input ends inside a quoted cell.*line 3/,
@@ -130,18 +111,7 @@ describe('the example adapters through the CLI (--adapter)', () => {
   it('ZAP: its declared option is a CLI flag, listed by --help and passed to the adapter', async () => {
     const help = await runCli(['convert', '--help', '--adapter', 'examples/zap/adapter.mjs']);
     expect(help.stdout).toMatch(/--zap-min-confidence N +zap: skip alerts below this ZAP confidence/);
-    const result = await runCli([
-      'convert',
-      `${dir('zap')}report.xml`,
-      '--adapter',
-      'examples/zap/adapter.mjs',
-      '--zap-min-confidence',
-      '3',
-      '--account',
-      '123456789012',
-      '--region',
-      'eu-west-1',
-    ]);
+    const result = await convertExample('zap', 'report.xml', '--zap-min-confidence', '3');
     expect(result.code).toBe(0);
     // Only the CSP alert has confidence 3; the two others are skipped with their reason.
     expect(result.stdout.trim().split('\n')).toHaveLength(2);
@@ -158,16 +128,7 @@ describe('the example adapters through the CLI (--adapter)', () => {
   });
 
   it('ZAP: a report declaring entities is refused with exit 2 and one line', async () => {
-    const result = await runCli([
-      'convert',
-      `${dir('zap')}invalid-entities.xml`,
-      '--adapter',
-      'examples/zap/adapter.mjs',
-      '--account',
-      '123456789012',
-      '--region',
-      'eu-west-1',
-    ]);
+    const result = await convertExample('zap', 'invalid-entities.xml');
     expect(result.code).toBe(2);
     expect(result.stderr.split('\n')[0]).toMatch(
       /^asff-stream: error: zap: the DOCTYPE declares entities.*\(line 2:\d+\)$/,
