@@ -1,4 +1,4 @@
-import { SaxesParser, type SaxesTagPlain } from 'saxes';
+import type { SaxesParser, SaxesTagPlain } from 'saxes';
 import type { Issue } from '../../src/adapter.js';
 import { ConverterError } from '../../src/errors.js';
 import {
@@ -9,7 +9,7 @@ import {
   saxesBuffers,
   sizeWords,
 } from '../../src/xml/saxes-internals.js';
-import { useFastTextLoop } from '../../src/xml/saxes-text.js';
+import { createSaxesParser } from '../../src/xml/saxes-text.js';
 import { isWantedHostTag, wantedItemFieldName } from './fields.js';
 import { NESSUS_LIMITS, type NessusReaderLimits } from './limits.js';
 import { tidy } from './text.js';
@@ -139,8 +139,7 @@ export class NessusReader {
   constructor(sink: ReaderSink, limits: NessusReaderLimits = NESSUS_LIMITS) {
     this.sink = sink;
     this.limits = limits;
-    this.parser = new SaxesParser({ position: true });
-    useFastTextLoop(this.parser);
+    this.parser = createSaxesParser();
     this.buffers = saxesBuffers(this.parser);
     this.parser.on('opentag', (tag) => this.openTag(tag));
     this.parser.on('closetag', () => this.closeTag());

@@ -1,4 +1,4 @@
-import { SaxesParser, type SaxesTagPlain } from 'saxes';
+import type { SaxesParser, SaxesTagPlain } from 'saxes';
 import { ConverterError, type ErrorCode } from '../errors.js';
 import {
   cutAt,
@@ -8,6 +8,7 @@ import {
   saxesBuffers,
   sizeWords,
 } from './saxes-internals.js';
+import { createSaxesParser } from './saxes-text.js';
 
 /** One element read by {@link xmlElements}: its attributes, its text and its child elements. */
 export interface XmlElement {
@@ -120,7 +121,7 @@ export async function* xmlElements(
 }
 
 class ElementReader {
-  private readonly parser: SaxesParser = new SaxesParser({ position: true });
+  private readonly parser: SaxesParser = createSaxesParser();
   private readonly buffers: SaxesBuffers;
   private readonly limits: XmlLimits;
   private readonly isRecord: (name: string, ancestors: readonly string[]) => boolean;

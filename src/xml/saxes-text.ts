@@ -1,4 +1,4 @@
-import type { SaxesParser } from 'saxes';
+import { SaxesParser } from 'saxes';
 
 /** The private state of saxes 6.0.0 its text loop works on (`saxes` is pinned; see `saxes-internals.ts`). */
 interface TextLoop {
@@ -101,4 +101,11 @@ function handleTextInRoot(this: TextLoop): void {
 /** Gives `parser` the faster text loop ({@link handleTextInRoot}); events, errors and positions stay saxes' own. */
 export function useFastTextLoop(parser: SaxesParser): void {
   (parser as unknown as { handleTextInRoot: () => void }).handleTextInRoot = handleTextInRoot;
+}
+
+/** The project's saxes parser: positions on (every error says where) and the faster text loop. */
+export function createSaxesParser(): SaxesParser {
+  const parser = new SaxesParser({ position: true });
+  useFastTextLoop(parser);
+  return parser;
 }
