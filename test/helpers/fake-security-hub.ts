@@ -33,6 +33,18 @@ export function findings(count: number, start = 0): AwsSecurityFinding[] {
 }
 
 /** One request the fake received. */
+/** An async input that counts how many findings were pulled from it (`state.pulled`). */
+export function counted(items: Iterable<AwsSecurityFinding>) {
+  const state = { pulled: 0 };
+  async function* generate() {
+    for (const item of items) {
+      state.pulled += 1;
+      yield item;
+    }
+  }
+  return { state, input: generate() };
+}
+
 export interface FakeRequest {
   index: number;
   ids: string[];

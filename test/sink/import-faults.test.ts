@@ -1,4 +1,3 @@
-import type { AwsSecurityFinding } from '@aws-sdk/client-securityhub';
 import { describe, expect, it } from 'vitest';
 import type { Issue } from '../../src/adapter.js';
 import { ConverterError } from '../../src/errors.js';
@@ -6,24 +5,19 @@ import { memoryDeadLetter } from '../../src/sink/dead-letter.js';
 import { type ImportOptions, importFindings, importReportOf } from '../../src/sink/import.js';
 import { unlimited } from '../../src/sink/limiter.js';
 import { assertBalanced, type ImportReport } from '../../src/sink/report.js';
-import { FakeSecurityHub, failing, finding, findings, sdkErrors } from '../helpers/fake-security-hub.js';
+import {
+  counted,
+  FakeSecurityHub,
+  failing,
+  finding,
+  findings,
+  sdkErrors,
+} from '../helpers/fake-security-hub.js';
 import { seededRandom } from '../helpers/random.js';
 
 /** Fast defaults: no pacing, tiny backoff. */
 function fast(client: FakeSecurityHub, extra: ImportOptions = {}): ImportOptions {
   return { client, limiter: unlimited(), retryBaseMs: 1, retryCapMs: 20, lingerMs: 5_000, ...extra };
-}
-
-/** An async input that counts how many findings were pulled from it. */
-function counted(items: Iterable<AwsSecurityFinding>) {
-  const state = { pulled: 0 };
-  async function* generate() {
-    for (const item of items) {
-      state.pulled += 1;
-      yield item;
-    }
-  }
-  return { state, input: generate() };
 }
 
 function* many(count: number) {

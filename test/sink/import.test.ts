@@ -10,6 +10,7 @@ import { type ImportOptions, importFindings, importReportOf } from '../../src/si
 import { type RequestLimiter, unlimited } from '../../src/sink/limiter.js';
 import { assertBalanced } from '../../src/sink/report.js';
 import {
+  counted,
   FakeSecurityHub,
   failing,
   finding,
@@ -21,18 +22,6 @@ import {
 /** Fast defaults: no pacing, tiny backoff. */
 function fast(client: FakeSecurityHub, extra: ImportOptions = {}): ImportOptions {
   return { client, limiter: unlimited(), retryBaseMs: 1, retryCapMs: 5, lingerMs: 5_000, ...extra };
-}
-
-/** An async input that counts how many findings were pulled from it. */
-function counted(items: AwsSecurityFinding[]) {
-  const state = { pulled: 0 };
-  async function* generate() {
-    for (const item of items) {
-      state.pulled += 1;
-      yield item;
-    }
-  }
-  return { state, input: generate() };
 }
 
 describe('importFindings: batching', () => {
